@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Layers, bottom up: C shims → small single-purpose libraries → OpsbotCore (router, catalog,
+/// confirmations, modules, transports) → the `opsbot` executable.
+let package = Package(
+    name: "opsbot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "opsbot", targets: ["opsbot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C layer
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CShims"),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Single-purpose libraries
+        .target(name: "OpsbotSupport"),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "OpsbotSupport"]),
+        .target(name: "TelegramBotAPI", dependencies: ["HTTPClient", "OpsbotSupport"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "OpsbotSupport"]),
+        .target(name: "SystemOps", dependencies: ["CShims", "OpsbotSupport"]),
+        .target(name: "Alerting", dependencies: ["LocalStore", "OpsbotSupport"]),
+        .target(name: "LocalStore", dependencies: ["CSQLite", "OpsbotSupport"]),
+
+        // The bot
+        .target(name: "OpsbotCore", dependencies: [
+            "OpsbotSupport", "HTTPClient", "TelegramBotAPI", "Postgres", "SystemOps",
+            "Alerting", "LocalStore", .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "opsbot", dependencies: [
+            "OpsbotCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests
+        .target(name: "TestSupport", dependencies: ["OpsbotSupport", "OpsbotCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport"]),
+        .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestSupport"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestSupport"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting"]),
+        .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
+        .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,22 @@
+import Foundation
+
+/// A slice of opsbot (core commands, database, services, alerts) that wires itself in:
+/// its config sections, its modules, its checks and any background work.
+public protocol Feature {
+    /// Top-level config keys this feature owns (e.g. `database`, `services`).
+    static var configSections: [String] { get }
+    /// Problems in its config sections, each naming the file and key (`opsbot validate`).
+    static func validate(_ config: Config) -> [ConfigError]
+    static func registerModules(_ registry: ModuleRegistry)
+    static func registerChecks(_ registry: CheckRegistry, config: Config)
+    /// Background work while `run` or `console` is up (e.g. the alert scheduler).
+    /// Returns when the task is cancelled.
+    static func runBackground(_ app: AppContext) async
+}
+
+extension Feature {
+    public static var configSections: [String] { [] }
+    public static func validate(_ config: Config) -> [ConfigError] { [] }
+    public static func registerChecks(_ registry: CheckRegistry, config: Config) {}
+    public static func runBackground(_ app: AppContext) async {}
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Shared objects that features create once and modules look up by type: the database
+/// connection, the service manager, the alert engine.
+///
+/// Keeps OpsbotCore's context free of every feature's concrete types, so that each feature
+/// (database, services, alerts) lives in its own folder and wires itself in.
+public final class ResourceBag: @unchecked Sendable {
+    private let items = Locked<[ObjectIdentifier: Any]>([:])
+
+    public init() {}
+
+    public func set<T>(_ value: T, as type: T.Type = T.self) {
+        items.withLock { $0[ObjectIdentifier(type)] = value }
+    }
+
+    public func get<T>(_ type: T.Type = T.self) -> T? {
+        items.withLock { $0[ObjectIdentifier(type)] as? T }
+    }
+
+    /// Returns the resource, creating it on first use.
+    public func getOrCreate<T>(_ type: T.Type = T.self, _ make: () throws -> T) rethrows -> T {
+        try items.withLock {
+            if let v = $0[ObjectIdentifier(type)] as? T { return v }
+            let v = try make()
+            $0[ObjectIdentifier(type)] = v
+            return v
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Outcome of one health check on one target, shared by `/status`, `opsbot check` and alerts.
+public struct CheckResult: Sendable, Hashable {
+    public enum Status: Int, Sendable, Hashable, Comparable, Codable {
+        case ok = 0, warning = 1, critical = 2
+        /// Could not be determined (the database is unreachable, a timeout). Exit code 2.
+        case unknown = 3
+        public static func < (a: Status, b: Status) -> Bool { a.rawValue < b.rawValue }
+        public var symbol: String { ["✅", "⚠️", "🔴", "❔"][rawValue] }
+        public var label: String { ["ok", "warning", "critical", "unknown"][rawValue] }
+    }
+
+    /// The rule or check name: `service_down`, `health`, `disk`, `schema`.
+    public var check: String
+    /// What it is about: `worker`, `web:/healthz`, `/var`.
+    public var target: String
+    public var status: Status
+    /// One line, plain text.
+    public var summary: String
+    /// The measured value, for thresholds and hysteresis (percent, MB, count).
+    public var value: Double?
+    /// Supporting lines (matched log lines, missing columns), plain text.
+    public var evidence: [String]
+    /// A chat command that fixes it, e.g. `/restart worker` (shown as an alert button).
+    public var remediation: String?
+
+    public init(check: String, target: String, status: Status, summary: String, value: Double? = nil,
+                evidence: [String] = [], remediation: String? = nil) {
+        self.check = check
+        self.target = target
+        self.status = status
+        self.summary = summary
+        self.value = value
+        self.evidence = evidence
+        self.remediation = remediation
+    }
+
+    /// `check:target`: the identity an alert keeps across rounds.
+    public var fingerprint: String { "\(check):\(target)" }
+}
+
+/// A named group of checks (`schema`, `services`, `disk`) that `opsbot check NAME` can run.
+public protocol CheckProvider: Sendable {
+    var name: String { get }
+    func run(_ app: AppContext) async -> [CheckResult]
+}
+
+/// The check providers features install; `opsbot check` and the alert scheduler run them.
+public final class CheckRegistry: @unchecked Sendable {
+    private let providers = Locked<[CheckProvider]>([])
+    public init() {}
+    public func register(_ p: CheckProvider) { providers.withLock { $0.append(p) } }
+    public var all: [CheckProvider] { providers.current }
+    public func named(_ name: String) -> CheckProvider? { providers.current.first { $0.name == name } }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import SystemOps
+
+/// The generic `shell` module: an operator's runbook step as an argv with `{placeholders}`
+/// filled from validated arguments. It never goes through a shell: each element is one
+/// argument of `execve`, so `; rm -rf /` in the chat stays a harmless string.
+struct ShellModule: CommandModule {
+    struct Settings: Decodable {
+        var argv: [String]
+        var timeout: String?
+        var maxOutput: Int?
+        var workingDirectory: String?
+        var environment: [String: String]?
+        enum CodingKeys: String, CodingKey {
+            case argv, timeout, maxOutput = "max_output", workingDirectory = "working_directory", environment
+        }
+    }
+
+    let settings: Settings
+    let timeout: Double
+    let confirm: Bool
+    let commandName: String
+
+    init(settings raw: ModuleSettings, command: CatalogCommand) throws {
+        settings = try raw.decode(Settings.self)
+        guard !settings.argv.isEmpty, !settings.argv[0].isEmpty else {
+            throw ConfigError(file: raw.source, key: "settings.argv", message: "needs at least the program to run")
+        }
+        if let t = settings.timeout {
+            guard let v = Durations.parse(t), v > 0 else {
+                throw ConfigError(file: raw.source, key: "settings.timeout", message: "expected a duration such as 30s, got \"\(t)\"")
+            }
+            timeout = v
+        } else {
+            timeout = 30
+        }
+        let names = Set(command.arguments.map(\.name))
+        for (i, element) in settings.argv.enumerated() {
+            for p in ShellModule.placeholders(in: element) where !names.contains(p) {
+                throw ConfigError(file: raw.source, key: "settings.argv[\(i)]", message: "placeholder {\(p)} names no argument (arguments: \(names.sorted().joined(separator: ", ")))")
+            }
+        }
+        confirm = command.confirm
+        commandName = command.name
+    }
+
+    static func placeholders(in s: String) -> [String] {
+        var out: [String] = []
+        var rest = s[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out.append(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return out
+    }
+
+    /// The argv with placeholders filled. A `{words}` element on its own expands to several.
+    func argv(for request: CommandRequest) -> [String] {
+        var out: [String] = []
+        for element in settings.argv {
+            let ph = ShellModule.placeholders(in: element)
+            if ph.count == 1, element == "{\(ph[0])}", let words = request.arguments[ph[0]]?.words {
+                out.append(contentsOf: words)
+                continue
+            }
+            var filled = element
+            for p in ph { filled = filled.replacingOccurrences(of: "{\(p)}", with: request.arguments[p]?.parameter ?? "") }
+            out.append(filled)
+        }
+        return out
+    }
+
+    func handle(_ ctx: ModuleContext) async -> CommandOutcome {
+        let argv = argv(for: ctx.request)
+        let shown = argv.map(ShellModule.quote).joined(separator: " ")
+        let run: @Sendable (ProgressReporter) async -> Reply = { [settings, timeout] _ in
+            do {
+                let r = try await ProcessRunner.run(argv, timeout: timeout, maxOutput: settings.maxOutput ?? 256 * 1024,
+                                                    environment: settings.environment.map { ProcessInfo.processInfo.environment.merging($0) { $1 } },
+                                                    workingDirectory: settings.workingDirectory.map { ctx.app.config.resolvePath($0) })
+                var text = r.stdout
+                if !r.stderr.isEmpty { text += (text.isEmpty ? "" : "\n") + r.stderr }
+                if text.isEmpty { text = "(no output)" }
+                if r.truncated { text += "\n… output cut at the cap" }
+                let mark = r.succeeded ? "✅" : "🔴"
+                return Reply(html: "\(mark) <code>\(HTML.escape(shown))</code> — \(HTML.escape(r.summary))\n<pre>\(HTML.escape(SecretPatterns.mask(text)))</pre>")
+            } catch {
+                return Reply(html: "🔴 <code>\(HTML.escape(shown))</code> could not run: \(HTML.escape("\(error)"))")
+            }
+        }
+        if confirm {
+            return .confirm(ConfirmationPlan(preview: "Will run:\n<pre>\(HTML.escape(shown))</pre>", confirmLabel: "Run",
+                                             auditAction: "/\(commandName): \(shown)", run: run))
+        }
+        return .reply(await run(NoProgress()))
+    }
+
+    /// Shows an argv the way a shell user would read it (display only; nothing is executed through it).
+    static func quote(_ s: String) -> String {
+        if !s.isEmpty, s.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:=@,+".contains($0) }) { return s }
+        return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+/// For modules run outside a conversation (no message to edit).
+public struct NoProgress: ProgressReporter {
+    public init() {}
+    public func update(_ html: String) async {}
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Process log on stderr: one line per event, secrets redacted, level filtered.
+///
+/// Small on purpose: a chat-ops daemon logs a few lines a minute, and every line must pass
+/// the redactor, which is easy to guarantee with one entry point.
+public enum Log {
+    public enum Level: Int, Sendable, Comparable {
+        case debug, info, warning, error
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+        var label: String { ["debug", "info", "warning", "error"][rawValue] }
+    }
+
+    nonisolated(unsafe) public static var minimumLevel: Level = .info
+    /// Tests capture log lines here to check that no secret leaks.
+    nonisolated(unsafe) public static var sink: (@Sendable (String) -> Void)? = nil
+
+    public static func debug(_ message: @autoclosure () -> String) { write(.debug, message()) }
+    public static func info(_ message: @autoclosure () -> String) { write(.info, message()) }
+    public static func warning(_ message: @autoclosure () -> String) { write(.warning, message()) }
+    public static func error(_ message: @autoclosure () -> String) { write(.error, message()) }
+
+    public static func write(_ level: Level, _ message: String) {
+        guard level >= minimumLevel else { return }
+        let line = "\(timestamp()) \(level.label) \(Redactor.shared.redact(message))"
+        if let sink { sink(line); return }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    private static func timestamp() -> String {
+        var t = time(nil)
+        var tmv = tm()
+        gmtime_r(&t, &tmv)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", tmv.tm_year + 1900, tmv.tm_mon + 1,
+                      tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec)
+    }
+}

@@ -1,0 +1,2 @@
+import OpsbotCore
+print("opsbot")

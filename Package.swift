@@ -38,6 +38,8 @@ let package = Package(
             "OpsbotCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "opsbench", dependencies: ["OpsbotCore", "TestSupport"]),
+
         // Tests
         .target(name: "TestSupport", dependencies: ["OpsbotSupport", "OpsbotCore"], path: "Tests/TestSupport"),
         .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport"]),

@@ -66,7 +66,7 @@ public enum ConfigLoader {
         return config
     }
 
-    static func applyEnvironment(_ config: inout Config, _ env: [String: String]) throws {
+    public static func applyEnvironment(_ config: inout Config, _ env: [String: String]) throws {
         func ids(_ name: String) throws -> [Int64]? {
             guard let raw = env[name], !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
             var out: [Int64] = []

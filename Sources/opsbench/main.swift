@@ -1,0 +1,16 @@
+import Foundation
+
+/// `opsbench SECTION`: the measurements behind `make bench`. Each feature adds a section.
+let sections: [String: @Sendable () async throws -> Void] = [
+    "noop": { print("noop: ok") },
+]
+
+let args = CommandLine.arguments.dropFirst()
+let wanted = args.isEmpty ? sections.keys.sorted() : Array(args)
+for name in wanted {
+    guard let run = sections[name] else {
+        FileHandle.standardError.write(Data("opsbench: unknown section \(name) (known: \(sections.keys.sorted().joined(separator: ", ")))\n".utf8))
+        exit(2)
+    }
+    try await run()
+}

@@ -13,6 +13,7 @@ public final class AppContext: @unchecked Sendable {
     /// Health checks installed by features, for `/status`, `opsbot check` and alerts.
     public let checks: CheckRegistry
     public let startedAt: Date
+    private let commandHook = Locked<(@Sendable (IncomingMessage) async -> Void)?>(nil)
 
     public init(config: Config, store: Store, clock: WallClock = SystemWallClock(), transport: ChatTransport,
                 catalog: Catalog, resources: ResourceBag = ResourceBag(), checks: CheckRegistry = CheckRegistry()) {
@@ -24,5 +25,20 @@ public final class AppContext: @unchecked Sendable {
         self.resources = resources
         self.checks = checks
         self.startedAt = clock.now()
+    }
+
+    /// Runs a command line as if `message.userID` had typed it in `message.chatID` (alert
+    /// remediation buttons use this, so the command still goes through ACL, validation and
+    /// its confirmation). Set by the router when it starts.
+    public func runCommand(_ message: IncomingMessage) async {
+        guard let hook = commandHook.current else {
+            Log.warning("runCommand before the router started: \(message.text)")
+            return
+        }
+        await hook(message)
+    }
+
+    public func setCommandHook(_ hook: @escaping @Sendable (IncomingMessage) async -> Void) {
+        commandHook.withLock { $0 = hook }
     }
 }

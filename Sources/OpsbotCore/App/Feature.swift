@@ -9,6 +9,8 @@ public protocol Feature {
     static func validate(_ config: Config) -> [ConfigError]
     static func registerModules(_ registry: ModuleRegistry)
     static func registerChecks(_ registry: CheckRegistry, config: Config)
+    /// Inline-button handlers for this feature's own prefixes (e.g. alerts' Acknowledge).
+    static func registerCallbacks(_ registry: CallbackRegistry)
     /// Background work while `run` or `console` is up (e.g. the alert scheduler).
     /// Returns when the task is cancelled.
     static func runBackground(_ app: AppContext) async
@@ -18,5 +20,6 @@ extension Feature {
     public static var configSections: [String] { [] }
     public static func validate(_ config: Config) -> [ConfigError] { [] }
     public static func registerChecks(_ registry: CheckRegistry, config: Config) {}
+    public static func registerCallbacks(_ registry: CallbackRegistry) {}
     public static func runBackground(_ app: AppContext) async {}
 }

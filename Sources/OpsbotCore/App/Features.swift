@@ -16,6 +16,12 @@ public enum Features {
         return r
     }
 
+    public static func callbackRegistry() -> CallbackRegistry {
+        let r = CallbackRegistry()
+        for f in all { f.registerCallbacks(r) }
+        return r
+    }
+
     public static func registerConfigSections() {
         for f in all { Config.knownSections.formUnion(f.configSections) }
     }

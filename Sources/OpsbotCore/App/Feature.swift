@@ -2,7 +2,7 @@ import Foundation
 
 /// A slice of opsbot (core commands, database, services, alerts) that wires itself in:
 /// its config sections, its modules, its checks and any background work.
-public protocol Feature {
+public protocol Feature: Sendable {
     /// Top-level config keys this feature owns (e.g. `database`, `services`).
     static var configSections: [String] { get }
     /// Problems in its config sections, each naming the file and key (`opsbot validate`).

@@ -1,0 +1,77 @@
+import Foundation
+import LocalStore
+
+/// Loads everything a subcommand needs (config, catalog, store) and reports every problem
+/// at once, each naming its file and key.
+public struct Runtime: Sendable {
+    public struct Overrides: Sendable {
+        public var stateDir: String?
+        public var commandsDir: String?
+        public var apiURL: String?
+        public init(stateDir: String? = nil, commandsDir: String? = nil, apiURL: String? = nil) {
+            self.stateDir = stateDir
+            self.commandsDir = commandsDir
+            self.apiURL = apiURL
+        }
+    }
+
+    public var config: Config
+    public var catalog: Catalog
+    public var commandsDirectory: String
+    /// Problems found; empty when the setup is usable.
+    public var problems: [ConfigError]
+
+    /// Reads config and catalog. Never throws: problems are returned for the caller to print.
+    public static func load(configPath: String?, overrides: Overrides = Overrides(),
+                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Runtime {
+        Features.registerConfigSections()
+        let path = configPath ?? environment["OPSBOT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        var config: Config
+        do {
+            config = try ConfigLoader.load(path: path, environment: environment)
+        } catch let e as ConfigError {
+            return Runtime(config: Config(), catalog: Catalog(), commandsDirectory: "", problems: [e])
+        } catch {
+            return Runtime(config: Config(), catalog: Catalog(), commandsDirectory: "", problems: [ConfigError(file: path ?? "config", key: "", message: "\(error)")])
+        }
+        if let s = overrides.stateDir { config.stateDir = s }
+        if let c = overrides.commandsDir { config.commandsDir = c }
+        if let a = overrides.apiURL { config.telegram.apiURL = a }
+        var problems = ConfigLoader.lint(config)
+        for f in Features.all { problems += f.validate(config) }
+        let dir = locateCommands(config, explicit: overrides.commandsDir != nil || path != nil)
+        let loaded = CatalogLoader.load(directory: dir, registry: Features.moduleRegistry(), config: config)
+        problems += loaded.errors
+        return Runtime(config: config, catalog: loaded.catalog, commandsDirectory: dir, problems: problems)
+    }
+
+    /// The catalog directory: as configured, or — for the embedded default — the shipped one
+    /// found next to the working directory or the executable.
+    static func locateCommands(_ config: Config, explicit: Bool) -> String {
+        let configured = config.resolvePath(config.commandsDir)
+        if explicit || FileManager.default.fileExists(atPath: configured) { return configured }
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for candidate in [exe.appendingPathComponent("../share/opsbot/Commands"), exe.appendingPathComponent("../../Commands"),
+                          exe.appendingPathComponent("../../../Commands")] {
+            let p = candidate.standardized.path
+            if FileManager.default.fileExists(atPath: p) { return p }
+        }
+        return configured
+    }
+
+    /// Opens the local store in the configured state directory.
+    public func openStore() throws -> Store {
+        try Store(directory: config.resolvePath(config.stateDir))
+    }
+
+    public func makeApp(transport: ChatTransport, store: Store) -> AppContext {
+        AppContext(config: config, store: store, transport: transport, catalog: catalog, checks: Features.checkRegistry(config))
+    }
+
+    /// Starts every feature's background work (alert scheduler…) as child tasks of the caller.
+    public static func runBackground(_ app: AppContext) async {
+        await withTaskGroup(of: Void.self) { group in
+            for f in Features.all { group.addTask { await f.runBackground(app) } }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import OpsbotCore
+
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Talk to opsbot in this terminal — same router and catalog as Telegram, no token needed.",
+        discussion: """
+        You are the first configured admin in the first admin chat. Type /help.
+        Buttons show as [1] [2]…: type the number to press one. Ctrl-D quits.
+        Works with a pipe too:  printf '/ping\\n/audit\\n' | opsbot console
+        """)
+
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        let runtime = options.loadRuntime()
+        let store: OpsbotCoreStore
+        do { store = try runtime.openStore() } catch { fail("\(error)") }
+        let config = runtime.config
+        guard let chatID = config.admins.chats.first, let user = config.admins.users.first else {
+            fail("the console needs at least one admin chat and one admin user in the config (admins.chats, admins.users)")
+        }
+        let transport = ConsoleTransport(fileDirectory: config.resolvePath(config.stateDir))
+        let app = runtime.makeApp(transport: transport, store: store)
+        let router = Router(app: app, callbacks: Features.callbackRegistry())
+        await router.start()
+        let background = Task { await Runtime.runBackground(app) }
+        let interactive = isatty(0) != 0
+        ConsoleTransport.stdout("opsbot console — you are admin \(user.id) in chat \(chatID); \(runtime.catalog.visible.count) commands (/help). Ctrl-D quits.\n")
+        var messageID: Int64 = 0
+        while true {
+            if interactive { FileHandle.standardOutput.write(Data("> ".utf8)) }
+            guard let line = await runBlocking(name: "opsbot.stdin", { readLine(strippingNewline: true) }) else { break }
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            if text == "quit" || text == "exit" { break }
+            if let n = Int(text) {
+                if let press = transport.press(n, userID: user.id, username: user.name) {
+                    await router.handle(.callback(press))
+                } else {
+                    ConsoleTransport.stdout("  (no button \(n) on the latest message)\n")
+                }
+                continue
+            }
+            if !text.hasPrefix("/") {
+                ConsoleTransport.stdout("  (commands start with /, e.g. /help)\n")
+                continue
+            }
+            messageID += 1
+            await router.handle(.message(IncomingMessage(chatID: chatID, userID: user.id, username: user.name, messageID: messageID, text: text)))
+        }
+        background.cancel()
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import OpsbotCore
+
+@main
+struct Opsbot: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "opsbot",
+        abstract: "A Telegram ops bot: runbooks (status, logs, schema, payments, restart…) from the admin chat.",
+        discussion: """
+        Quick start (no token needed):  opsbot console
+        In Telegram:                    OPSBOT_TOKEN=… opsbot run --config opsbot.yaml
+        Deploy gate / cron:             opsbot check schema
+        Before a deploy of the config:  opsbot validate --config opsbot.yaml
+
+        Environment: OPSBOT_TOKEN, OPSBOT_CONFIG, OPSBOT_ADMIN_CHAT_IDS, OPSBOT_ADMIN_USER_IDS,
+        OPSBOT_API_URL, OPSBOT_STATE_DIR, DATABASE_URL. Secrets are never printed.
+        """,
+        subcommands: [RunCommand.self, ConsoleCommand.self, CheckCommand.self, ValidateCommand.self]
+    )
+}
+
+/// Options every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The YAML config file (default: $OPSBOT_CONFIG, else the embedded demo default).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where opsbot keeps its own state: offset, audit log, alerts (default: state_dir, $OPSBOT_STATE_DIR).", valueName: "dir"))
+    var stateDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("The command catalog directory (default: commands_dir in the config, Commands/).", valueName: "dir"))
+    var commandsDir: String?
+
+    @Flag(name: .long, help: "Log debug lines.")
+    var verbose = false
+
+    /// Loads config and catalog; prints every problem and exits 2 when the setup is unusable.
+    func loadRuntime(apiURL: String? = nil, strict: Bool = true) -> Runtime {
+        if verbose { Log.minimumLevel = .debug }
+        let runtime = Runtime.load(configPath: config, overrides: .init(stateDir: stateDir, commandsDir: commandsDir, apiURL: apiURL))
+        if !runtime.problems.isEmpty && strict {
+            printProblems(runtime.problems)
+            Foundation.exit(2)
+        }
+        return runtime
+    }
+}
+
+func printProblems(_ problems: [ConfigError]) {
+    var text = "opsbot: the configuration has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+    for p in problems { text += "  - \(Redactor.shared.redact(p.description))\n" }
+    FileHandle.standardError.write(Data(text.utf8))
+}
+
+func fail(_ message: String, code: Int32 = 2) -> Never {
+    FileHandle.standardError.write(Data("opsbot: \(Redactor.shared.redact(message))\n".utf8))
+    Foundation.exit(code)
+}

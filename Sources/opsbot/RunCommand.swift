@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import OpsbotCore
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Serve the admin chat(s) in Telegram by long polling.",
+        discussion: """
+        Needs the bot token in OPSBOT_TOKEN (or telegram.token_file) and the admin chat and user
+        ids (admins.* in the config, or OPSBOT_ADMIN_CHAT_IDS / OPSBOT_ADMIN_USER_IDS).
+        SIGTERM or Ctrl-C stops polling, lets running actions finish (up to 10 s) and exits 0.
+        """)
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(name: .long, help: ArgumentHelp("Bot API base URL (default: $OPSBOT_API_URL, else https://api.telegram.org).", valueName: "url"))
+    var apiURL: String?
+
+    func run() async throws {
+        fail("run: the Telegram transport is not wired yet")
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+import OpsbotCore
+
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check the config and the command catalog; list every problem with its file and key.",
+        discussion: "Exit 0 when both are usable, 1 when there are problems.")
+
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        let runtime = options.loadRuntime(strict: false)
+        if runtime.problems.isEmpty {
+            print("ok: \(runtime.config.source), \(runtime.catalog.entries.count) commands in \(runtime.commandsDirectory)")
+            return
+        }
+        printProblems(runtime.problems)
+        throw ExitCode(1)
+    }
+}

@@ -1,2 +1,0 @@
-import OpsbotCore
-print("opsbot")

@@ -31,7 +31,7 @@ public final class Redactor: @unchecked Sendable {
 public enum SecretPatterns {
     nonisolated(unsafe) private static let patterns: [(NSRegularExpression, String)] = [
         // Telegram bot token, also inside /bot<token>/ URLs
-        (try! NSRegularExpression(pattern: #"\b\d{6,12}:[A-Za-z0-9_-]{30,}"#), "[REDACTED]"),
+        (try! NSRegularExpression(pattern: #"(?<![0-9])\d{6,12}:[A-Za-z0-9_-]{30,}"#), "[REDACTED]"),
         // user:password@ in connection URIs
         (try! NSRegularExpression(pattern: #"([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]+):[^@\s/]+@"#), "$1:[REDACTED]@"),
         // password=... in libpq key=value strings

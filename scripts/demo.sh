@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Starts the demo sandbox (sample app, sample database) in .demo/ and opens the console on
+# the embedded default config. Everything is stopped when the console exits.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEMO_DIR="$PWD/.demo"
+mkdir -p "$DEMO_DIR"
+[ -f "$DEMO_DIR/app.env" ] || printf 'ENABLE_TELEGRAM_BOT=true\n' > "$DEMO_DIR/app.env"
+
+cleanup() {
+  [ -x scripts/demo-app.sh ] && scripts/demo-app.sh stop "$DEMO_DIR" >/dev/null 2>&1 || true
+  [ -x scripts/pg-sandbox.sh ] && scripts/pg-sandbox.sh stop "$DEMO_DIR/pg" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+if [ -x scripts/pg-sandbox.sh ]; then
+  echo "demo: starting a throwaway PostgreSQL with a sample app database…" >&2
+  eval "$(scripts/pg-sandbox.sh start "$DEMO_DIR/pg")"
+  export DATABASE_URL
+fi
+if [ -x scripts/demo-app.sh ]; then
+  echo "demo: starting the sample app (web + worker)…" >&2
+  scripts/demo-app.sh start "$DEMO_DIR" >&2
+fi
+export OPSBOT_STATE_DIR="$DEMO_DIR/state"
+.build/debug/opsbot console "$@"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Checks (and, as root, installs) what opsbot needs to build, test and run its demo.
+# Usage: scripts/deps.sh [build|test|demo]
+set -euo pipefail
+purpose="${1:-build}"
+
+missing=()
+need_pkg() { # need_pkg <debian-package> <test command...>
+  local pkg="$1"; shift
+  if ! "$@" >/dev/null 2>&1; then missing+=("$pkg"); fi
+}
+
+need_pkg pkg-config          command -v pkg-config
+need_pkg libcurl4-openssl-dev test -f /usr/include/x86_64-linux-gnu/curl/curl.h -o -f /usr/include/curl/curl.h -o -f /usr/include/aarch64-linux-gnu/curl/curl.h
+need_pkg libpq-dev           test -f /usr/include/postgresql/libpq-fe.h
+need_pkg libsqlite3-dev      test -f /usr/include/sqlite3.h
+if [ "$purpose" != build ]; then
+  # A throwaway PostgreSQL server for the tests and the demo database.
+  need_pkg postgresql        sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
+  need_pkg python3           command -v python3
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "deps: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "deps: missing Debian packages: ${missing[*]}" >&2
+    echo "deps: install them with:  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if ! command -v swift >/dev/null; then
+  if [ -x /opt/swift/usr/bin/swift ]; then
+    echo "deps: swift is in /opt/swift/usr/bin but not on PATH; the Makefile adds it" >&2
+  else
+    echo "deps: no Swift toolchain found (need Swift 6.0 or newer: https://www.swift.org/install/linux/)" >&2
+    exit 1
+  fi
+fi

@@ -352,7 +352,7 @@ public final class FakeBotAPI: @unchecked Sendable {
                                              "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"]
 
     /// Telegram's parse checks: supported and balanced tags, escaped `<`, length after parsing, non-empty.
-    static func checkText(_ text: String, html: Bool, limit: Int) -> String? {
+    public static func checkText(_ text: String, html: Bool, limit: Int) -> String? {
         var visible = 0
         if html {
             var stack: [String] = []

@@ -150,6 +150,9 @@ public final class FakeBotAPI: @unchecked Sendable {
         }
         let method = String(segments[1])
         guard segments[0].dropFirst(3) == token else {
+            locked {
+                recorded.append(FakeBotCall(method: method, body: request.body, fields: [:], files: [:], status: 401, at: Date()))
+            }
             return envelope(401, ["ok": false, "error_code": 401, "description": "Unauthorized"])
         }
         var fields: [String: String] = [:]

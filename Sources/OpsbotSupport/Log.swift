@@ -15,6 +15,20 @@ public enum Log {
     /// Tests capture log lines here to check that no secret leaks.
     nonisolated(unsafe) public static var sink: (@Sendable (String) -> Void)? = nil
 
+    private static let observers = Locked<[UUID: @Sendable (String) -> Void]>([:])
+
+    /// Receives every line written from now on, in addition to the normal output (tests use
+    /// this to prove that no secret is logged, without taking the output away from others).
+    public static func observe(_ observer: @escaping @Sendable (String) -> Void) -> UUID {
+        let id = UUID()
+        observers.withLock { $0[id] = observer }
+        return id
+    }
+
+    public static func stopObserving(_ id: UUID) {
+        observers.withLock { _ = $0.removeValue(forKey: id) }
+    }
+
     public static func debug(_ message: @autoclosure () -> String) { write(.debug, message()) }
     public static func info(_ message: @autoclosure () -> String) { write(.info, message()) }
     public static func warning(_ message: @autoclosure () -> String) { write(.warning, message()) }
@@ -23,6 +37,7 @@ public enum Log {
     public static func write(_ level: Level, _ message: String) {
         guard level >= minimumLevel else { return }
         let line = "\(timestamp()) \(level.label) \(Redactor.shared.redact(message))"
+        for o in observers.current.values { o(line) }
         if let sink { sink(line); return }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

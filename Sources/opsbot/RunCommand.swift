@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OpsbotCore
+import TelegramBotAPI
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,13 @@ struct RunCommand: AsyncParsableCommand {
     var apiURL: String?
 
     func run() async throws {
-        fail("run: the Telegram transport is not wired yet")
+        let runtime = options.loadRuntime(apiURL: apiURL)
+        guard let token = runtime.config.token, !token.isEmpty else {
+            fail("no bot token: set OPSBOT_TOKEN (from @BotFather) or telegram.token_file in the config")
+        }
+        let store: OpsbotCoreStore
+        do { store = try runtime.openStore() } catch { fail("\(error)") }
+        let code = await TelegramService.serve(runtime: runtime, token: token, store: store)
+        throw ExitCode(code)
     }
 }

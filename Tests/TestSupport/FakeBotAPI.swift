@@ -14,6 +14,8 @@ public struct FakeBotCall: Sendable {
     /// The HTTP status the fake answered with.
     public var status: Int
     public var at: Date
+    /// The message_id the fake answered with (sendMessage, sendDocument, edits).
+    public var resultMessageID: Int64? = nil
 
     public var chatID: Int64? { fields["chat_id"].flatMap { Int64($0) } }
     public var text: String? { fields["text"] }
@@ -177,8 +179,9 @@ public final class FakeBotAPI: @unchecked Sendable {
 
         let (status, payload, extraHeaders) = answer(method, fields: fields, files: files, json: json)
         locked {
+            let resultID = ((payload["result"] as? [String: Any])?["message_id"] as? NSNumber)?.int64Value
             recorded.append(FakeBotCall(method: method, body: request.body, fields: fields, files: files,
-                                        status: status, at: Date()))
+                                        status: status, at: Date(), resultMessageID: resultID))
         }
         var response = envelope(status, payload)
         response.headers.merge(extraHeaders) { $1 }

@@ -1,0 +1,75 @@
+import Foundation
+import LocalStore
+import TelegramBotAPI
+
+/// `opsbot run`: getMe, the command menu, the poll loop, the background features, and a
+/// graceful stop on SIGTERM/SIGINT. Returns the process exit code.
+public enum TelegramService {
+    public static func serve(runtime: Runtime, token: String, store: Store, stopSignal: (@Sendable () async -> Void)? = nil) async -> Int32 {
+        let config = runtime.config
+        let api = BotAPI(baseURL: config.telegram.apiURL, token: token)
+        let me: TGUser
+        do {
+            me = try await api.getMe()
+        } catch let e as BotAPIError where e.kind == .unauthorized {
+            Log.error("Telegram rejected the bot token (401 Unauthorized): check OPSBOT_TOKEN (from @BotFather). Not starting.")
+            return 2
+        } catch {
+            Log.error("cannot reach the Bot API at \(config.telegram.apiURL): \(error). Not starting.")
+            return 2
+        }
+        Log.info("connected as @\(me.username ?? "?") (id \(me.id)); admin chats \(config.admins.chats.map(String.init).joined(separator: ", "))")
+
+        let transport = TelegramTransport(api: api, documentThreshold: config.output.documentThreshold)
+        let app = runtime.makeApp(transport: transport, store: store)
+        let router = Router(app: app, callbacks: Features.callbackRegistry())
+        router.botUsername = me.username
+        await router.start()
+
+        let menu = runtime.catalog.visible.map { (command: $0.name, description: $0.description) }
+        do { try await api.setMyCommands(menu) } catch { Log.warning("setMyCommands failed (the menu may be stale): \(error)") }
+
+        let offset: Int64?
+        do { offset = try store.updateOffset() } catch {
+            Log.error("cannot read the update offset from the state store: \(error)")
+            return 2
+        }
+        let inFlight = InFlight()
+        let poller = UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset)
+        let background = Task { await Runtime.runBackground(app) }
+        // The first of: polling ended (fatal error) or a stop was asked for. A long poll in
+        // flight is not waited for: its thread is abandoned at exit.
+        let (ended, signal) = AsyncStream<Int32?>.makeStream()
+        let polling = Task {
+            do {
+                try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
+                    guard let incoming = Incoming(update) else { return }
+                    inFlight.run { await router.handle(incoming) }
+                })
+                signal.yield(0)
+            } catch {
+                Log.error("\(error)")
+                signal.yield(2)
+            }
+        }
+        let stop = Task {
+            if let stopSignal { await stopSignal() } else {
+                let sig = await Termination.wait()
+                Log.info("signal \(sig): stopping — no new updates, waiting for running actions")
+            }
+            signal.yield(nil)
+        }
+        var code: Int32 = 0
+        for await e in ended {
+            code = e ?? 0
+            break
+        }
+        polling.cancel()
+        stop.cancel()
+        background.cancel()
+        let left = await inFlight.drain(timeout: 10)
+        if left > 0 { Log.warning("\(left) action(s) still running at exit") }
+        Log.info("stopped")
+        return code
+    }
+}

@@ -152,6 +152,9 @@ public final class AlertEngine: @unchecked Sendable {
     private func matchingRules(_ o: Observation) -> [AlertRule] {
         var out = (rulesByCheck[o.check] ?? []).filter { $0.matches(o) }
         out += wildcardRules.filter { $0.matches(o) }
+        // A rule with a target glob shadows the catch-all rules of the same check (`log_conflict`
+        // for `*:conflict` instead of the generic `log`).
+        if out.count > 1 && out.contains(where: { $0.target != nil }) { out.removeAll { $0.target == nil } }
         if out.isEmpty && settings.catchAll && o.check != "alert_delivery" { out = [AlertRule(name: o.check)] }
         return out
     }

@@ -7,7 +7,8 @@ public struct AlertRule: Sendable, Hashable {
     public var name: String
     /// CheckResult.check it selects (`disk`, `log_pattern`), or `*`.
     public var check: String
-    /// Glob on CheckResult.target (`web:*`); nil matches all.
+    /// Glob on CheckResult.target (`web:*`); nil matches all. A rule with a target shadows
+    /// the rules of the same check without one.
     public var target: String?
     /// nil: taken from the result's status (warning / critical).
     public var severity: Severity?

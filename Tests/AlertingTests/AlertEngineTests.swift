@@ -135,6 +135,11 @@ func resolvedCount(_ n: [AlertNotification]) -> Int { n.reduce(0) { if case .res
         #expect(g[0].severity == .critical && g[1].severity == .warning)
         let r = e.round("logs", obs("log_pattern", "worker:conflict", .critical))
         #expect(resolvedCount(r) == 1, "traceback no longer reported by its source: resolved")
+        let specific = try makeEngine([AlertRule(name: "log", check: "log_pattern"),
+                                       AlertRule(name: "log_conflict", check: "log_pattern", target: "*:conflict")], clock: clock)
+        let s = specific.round("logs", obs("log_pattern", "worker:conflict", .critical), obs("log_pattern", "web:traceback", .warning))
+        guard case .firing(let g2) = s.first else { Issue.record("\(s)"); return }
+        #expect(g2.map(\.fingerprint) == ["log_conflict:worker:conflict", "log:web:traceback"], "a targeted rule shadows the generic one")
     }
 
     @Test func acknowledgeStopsReminders() throws {

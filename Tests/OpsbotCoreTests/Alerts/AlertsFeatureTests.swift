@@ -222,22 +222,30 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
         #expect(try errors("  checks:\n    nosuch: 10s\n").first?.contains("alerts.checks.nosuch") == true)
         #expect(try errors("  rules:\n    - name: disk\n      fire: 80\n      clear: 90\n").first?.contains("clear") == true)
         #expect(try errors("  repeat: 2h\n  rate_limit:\n    per_minute: 20\n    burst: 3\n").isEmpty)
+        // The demo section parses, and its rules merge over the defaults.
+        let demo = try String(contentsOfFile: TestApp.repositoryRoot + "/demo/config-alerts.yaml", encoding: .utf8)
+        let cfg = try AlertsConfig.load(try ConfigLoader.parse("admins:\n  chats: [1]\n  users: [1]\n" + demo, source: "demo.yaml", baseDirectory: "/tmp"))
+        #expect(cfg.checks["services"] == 10 && cfg.repeatInterval == 60 && cfg.flapWindow == 300)
+        let rules = cfg.effectiveRules
+        #expect(rules.first { $0.name == "service_down" }?.forCount == 1)
+        #expect(rules.first { $0.name == "service_down" }?.remediation == "/restart {service}", "unset keys keep the default")
+        #expect(rules.contains { $0.name == "log_conflict" && $0.severity == .critical && $0.repeatInterval == 300 })
     }
 
     @Test func schedulerTimesOutAndNeverOverlaps() async throws {
         let running = Locked(0), maxRunning = Locked(0), timeouts = Locked(0), results = Locked(0), runs = Locked(0)
-        let s = CheckScheduler(interval: 0.02, timeout: 0.03, jitter: 0.1)
+        let s = CheckScheduler(interval: 0.02, timeout: 0.15, jitter: 0.1)
         let task = Task {
             await s.loop(run: {
                 let n = running.withLock { $0 += 1; return $0 }
                 let k = runs.withLock { $0 += 1; return $0 }
                 maxRunning.withLock { $0 = max($0, n) }
-                try? await Task.sleep(for: .milliseconds(k % 2 == 1 ? 80 : 1))
+                try? await Task.sleep(for: .milliseconds(k % 2 == 1 ? 300 : 1))
                 running.withLock { $0 -= 1 }
                 return [CheckResult(check: "x", target: "y", status: .ok, summary: "")]
             }) { r in if r == nil { timeouts.withLock { $0 += 1 } } else { results.withLock { $0 += 1 } } }
         }
-        try await Task.sleep(for: .milliseconds(600))
+        try await Task.sleep(for: .milliseconds(1200))
         task.cancel()
         _ = await task.value
         #expect(maxRunning.current == 1)

@@ -1,0 +1,321 @@
+import Foundation
+import OpsbotSupport
+
+/// Turns rounds of check results into notifications: `for`, repeat, hysteresis, flapping,
+/// inhibition, grouping, acknowledge and mute. No I/O except through `AlertPersistence`;
+/// time comes from the injected clock.
+public final class AlertEngine: @unchecked Sendable {
+    public struct Settings: Sendable {
+        public var defaultRepeat: Double = 3600
+        /// Starts + resolves within `flapWindow` that make an alert flapping.
+        public var flapChanges: Int = 4
+        public var flapWindow: Double = 600
+        /// Results no rule selects still alert, named after their check, severity from status.
+        public var catchAll: Bool = true
+        public var inhibitions: [InhibitRule] = DefaultRules.inhibitions
+        public init() {}
+    }
+
+    public let settings: Settings
+    private let rulesByCheck: [String: [AlertRule]]
+    private let wildcardRules: [AlertRule]
+    public let rules: [AlertRule]
+    private let clock: WallClock
+    private let persistence: AlertPersistence
+    private let state: Locked<(alerts: [String: AlertState], mutes: [String: Mute])>
+
+    public init(rules: [AlertRule], settings: Settings = Settings(), clock: WallClock, persistence: AlertPersistence) throws {
+        self.rules = rules
+        self.settings = settings
+        self.clock = clock
+        self.persistence = persistence
+        var byCheck: [String: [AlertRule]] = [:]
+        var wild: [AlertRule] = []
+        for r in rules { if r.check == "*" { wild.append(r) } else { byCheck[r.check, default: []].append(r) } }
+        rulesByCheck = byCheck
+        wildcardRules = wild
+        let alerts = try persistence.loadAlerts()
+        let mutes = try persistence.loadMutes()
+        state = Locked((Dictionary(alerts.map { ($0.fingerprint, $0) }, uniquingKeysWith: { a, _ in a }),
+                        Dictionary(mutes.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })))
+    }
+
+    public func rule(named name: String) -> AlertRule? { rules.first { $0.name == name } }
+
+    // MARK: evaluation
+
+    /// Evaluates one round (the results of every provider that finished since the last one).
+    public func evaluate(_ batch: [SourceResults]) -> [AlertNotification] {
+        let now = clock.now()
+        return state.withLock { st -> [AlertNotification] in
+            var touched = Set<String>()       // observed this round
+            var changed = Set<String>()       // to persist
+            var started: [String] = []        // became firing this round
+            var resolved: [AlertState] = []   // firing → ok this round
+            var failingNow = Set<String>()
+
+            for src in batch {
+                var seen = Set<String>()
+                for o in src.observations {
+                    for rule in matchingRules(o) {
+                        let fp = "\(rule.name):\(o.target)"
+                        seen.insert(fp)
+                        touched.insert(fp)
+                        switch update(&st.alerts, rule: rule, o: o, source: src.source, now: now) {
+                        case .none: break
+                        case .changed: changed.insert(fp)
+                        case .started: changed.insert(fp); started.append(fp)
+                        case .resolved(let old): changed.insert(fp); resolved.append(old)
+                        }
+                        if st.alerts[fp]?.phase == .firing { failingNow.insert(fp) }
+                    }
+                }
+                // Reported before by this source, not now: it recovered.
+                for (fp, a) in st.alerts where a.source == src.source && !seen.contains(fp) && a.phase != .ok {
+                    touched.insert(fp)
+                    changed.insert(fp)
+                    if let old = recover(&st.alerts, fp, now: now) { resolved.append(old) }
+                }
+            }
+
+            st.mutes = st.mutes.filter { $0.value.until > now }
+            let firingIndex = st.alerts.values.filter(\.isFiring)
+            var out: [AlertNotification] = []
+            var group: [AlertState] = []
+            var resolvedOut: [AlertState] = []
+
+            // Flapping bookkeeping for everything that changed phase.
+            for fp in started + resolved.map(\.fingerprint) {
+                guard var a = st.alerts[fp] else { continue }
+                a.transitions = a.transitions.filter { now.timeIntervalSince($0) < settings.flapWindow } + [now]
+                if !a.flapping && a.transitions.count >= settings.flapChanges {
+                    a.flapping = true
+                    out.append(.flapping(a))
+                }
+                st.alerts[fp] = a
+            }
+            // Settling: quiet for a whole window.
+            for (fp, a0) in st.alerts where a0.flapping {
+                guard let last = a0.transitions.last, now.timeIntervalSince(last) >= settings.flapWindow else { continue }
+                var a = a0
+                a.flapping = false
+                a.transitions = []
+                if a.isFiring { a.firingSent = true; a.lastSent = now }
+                st.alerts[fp] = a
+                changed.insert(fp)
+                out.append(.settled(a))
+            }
+
+            for old in resolved {
+                let fp = old.fingerprint
+                guard let a = st.alerts[fp], !a.flapping else { continue }
+                if old.firingSent { resolvedOut.append(old) }
+            }
+            for fp in touched.sorted() {
+                guard var a = st.alerts[fp], a.isFiring, !a.flapping else { continue }
+                if muted(a, st.mutes, now) || inhibited(a, firingIndex) { continue }
+                if !a.firingSent {
+                    a.firingSent = true
+                    a.lastSent = now
+                    group.append(a)
+                } else if failingNow.contains(fp), a.ackedBy == nil,
+                          now.timeIntervalSince(a.lastSent ?? a.firstSeen) >= repeatInterval(a) {
+                    a.lastSent = now
+                    a.remindersSent += 1
+                    out.append(.reminder(a))
+                } else { continue }
+                st.alerts[fp] = a
+                changed.insert(fp)
+            }
+
+            if !group.isEmpty {
+                group.sort { ($0.severity, $1.fingerprint) > ($1.severity, $0.fingerprint) }
+                out.insert(.firing(group), at: 0)
+            }
+            if !resolvedOut.isEmpty { out.append(.resolved(resolvedOut.sorted { $0.fingerprint < $1.fingerprint }, at: now)) }
+
+            // Forget recovered alerts once their history no longer matters.
+            var deleted: [String] = []
+            for (fp, a) in st.alerts where a.phase == .ok && !a.flapping {
+                if a.transitions.allSatisfy({ now.timeIntervalSince($0) >= settings.flapWindow }) {
+                    deleted.append(fp)
+                }
+            }
+            for fp in deleted { st.alerts[fp] = nil; changed.remove(fp) }
+            persist(changed.compactMap { st.alerts[$0] }, deleted: deleted)
+            return out
+        }
+    }
+
+    private enum Change { case none, changed, started, resolved(AlertState) }
+
+    private func matchingRules(_ o: Observation) -> [AlertRule] {
+        var out = (rulesByCheck[o.check] ?? []).filter { $0.matches(o) }
+        out += wildcardRules.filter { $0.matches(o) }
+        // A rule with a target glob shadows the catch-all rules of the same check (`log_conflict`
+        // for `*:conflict` instead of the generic `log`).
+        if out.count > 1 && out.contains(where: { $0.target != nil }) { out.removeAll { $0.target == nil } }
+        if out.isEmpty && settings.catchAll && o.check != "alert_delivery" { out = [AlertRule(name: o.check)] }
+        return out
+    }
+
+    private func isFailing(_ rule: AlertRule, _ o: Observation, current: AlertState?) -> Bool? {
+        if let fire = rule.fire, let v = o.value {
+            if current?.phase == .firing { return v >= (rule.clear ?? fire) }
+            return v >= fire
+        }
+        switch o.status {
+        case .ok: return false
+        case .warning, .critical: return true
+        case .unknown: return nil
+        }
+    }
+
+    private func update(_ alerts: inout [String: AlertState], rule: AlertRule, o: Observation, source: String, now: Date) -> Change {
+        let fp = "\(rule.name):\(o.target)"
+        let current = alerts[fp]
+        guard let failing = isFailing(rule, o, current: current) else { return .none }
+        if !failing {
+            guard let c = current, c.phase != .ok else { return .none }
+            if let old = recover(&alerts, fp, now: now) { return .resolved(old) }
+            return .changed
+        }
+        var a = current ?? AlertState(id: newID(), fingerprint: fp, rule: rule.name, target: o.target, source: source,
+                                      phase: .pending, severity: .warning, firstSeen: now, lastSeen: now)
+        if a.phase == .ok {
+            a.phase = .pending
+            a.consecutiveFailures = 0
+            a.firstSeen = now
+            a.failedChecks = 0
+        }
+        a.source = source
+        a.severity = rule.severity ?? (o.status == .critical ? .critical : .warning)
+        a.consecutiveFailures += 1
+        a.failedChecks += 1
+        a.lastSeen = now
+        a.summary = o.summary
+        a.value = o.value
+        a.evidence = Array(o.evidence.prefix(20))
+        if let cmd = rule.remediation ?? o.remediation {
+            a.remediation = AlertRule.fill(cmd, target: o.target, check: o.check)
+            a.remediationLabel = rule.remediationLabel.map { AlertRule.fill($0, target: o.target, check: o.check) }
+        }
+        var change = Change.changed
+        if a.phase == .pending && a.consecutiveFailures >= rule.forCount {
+            a.phase = .firing
+            a.firingSince = now
+            a.firingSent = false
+            a.ackedBy = nil
+            a.ackedAt = nil
+            a.remindersSent = 0
+            change = .started
+        }
+        alerts[fp] = a
+        return change
+    }
+
+    /// Marks it ok; returns the state before when it was firing.
+    private func recover(_ alerts: inout [String: AlertState], _ fp: String, now: Date) -> AlertState? {
+        guard var a = alerts[fp] else { return nil }
+        let old = a
+        a.phase = .ok
+        a.consecutiveFailures = 0
+        a.lastSeen = now
+        alerts[fp] = a
+        return old.phase == .firing ? old : nil
+    }
+
+    private func repeatInterval(_ a: AlertState) -> Double {
+        rule(named: a.rule)?.repeatInterval ?? settings.defaultRepeat
+    }
+
+    private func muted(_ a: AlertState, _ mutes: [String: Mute], _ now: Date) -> Bool {
+        [a.fingerprint, a.rule].contains { mutes[$0].map { $0.until > now } ?? false }
+    }
+
+    private func inhibited(_ a: AlertState, _ firing: [AlertState]) -> Bool {
+        for inh in settings.inhibitions where inh.targets.contains(where: { Glob.match($0, a.rule) }) {
+            for s in firing where s.fingerprint != a.fingerprint && inh.source.contains(where: { Glob.match($0, s.rule) }) {
+                if !inh.sameService || AlertRule.service(of: s.target) == AlertRule.service(of: a.target) { return true }
+            }
+        }
+        return false
+    }
+
+    private func newID() -> String {
+        let n = (try? persistence.nextAlertSequence()) ?? Int64(clock.now().timeIntervalSince1970 * 1000)
+        return String(n, radix: 36)
+    }
+
+    private func persist(_ alerts: [AlertState], deleted: [String]) {
+        do {
+            if !alerts.isEmpty { try persistence.saveAlerts(alerts) }
+            if !deleted.isEmpty { try persistence.deleteAlerts(deleted) }
+        } catch {
+            Log.error("alerts: cannot persist alert state: \(error)")
+        }
+    }
+
+    // MARK: queries and actions
+
+    /// Every tracked alert that is not ok, most severe and oldest first.
+    public var active: [AlertState] {
+        state.current.alerts.values.filter { $0.phase != .ok }
+            .sorted { ($0.severity, $1.firstSeen) > ($1.severity, $0.firstSeen) }
+    }
+
+    public func alert(id: String) -> AlertState? { state.current.alerts.values.first { $0.id == id } }
+    public func alert(fingerprint: String) -> AlertState? { state.current.alerts[fingerprint] }
+
+    public var mutes: [Mute] {
+        let now = clock.now()
+        return state.current.mutes.values.filter { $0.until > now }.sorted { $0.key < $1.key }
+    }
+
+    public func isMuted(_ a: AlertState) -> Bool { muted(a, state.current.mutes, clock.now()) }
+
+    /// No more reminders until it resolves. Nil when there is no such firing alert.
+    @discardableResult
+    public func acknowledge(id: String, by who: String) -> AlertState? {
+        state.withLock { st -> AlertState? in
+            guard var a = st.alerts.values.first(where: { $0.id == id }), a.isFiring else { return nil }
+            if a.ackedBy == nil {
+                a.ackedBy = who
+                a.ackedAt = clock.now()
+                st.alerts[a.fingerprint] = a
+                persist([a], deleted: [])
+            }
+            return a
+        }
+    }
+
+    /// Silences a rule name or a fingerprint for `duration` seconds.
+    @discardableResult
+    public func mute(_ key: String, for duration: Double, reason: String? = nil, by who: String? = nil) -> Mute {
+        let now = clock.now()
+        let m = Mute(key: key, until: now.addingTimeInterval(duration), reason: reason, by: who, createdAt: now)
+        state.withLock { $0.mutes[key] = m }
+        do { try persistence.saveMute(m) } catch { Log.error("alerts: cannot persist mute: \(error)") }
+        return m
+    }
+
+    /// True when there was a live mute for `key`.
+    @discardableResult
+    public func unmute(_ key: String) -> Bool {
+        let now = clock.now()
+        let had = state.withLock { st -> Bool in
+            let live = st.mutes[key].map { $0.until > now } ?? false
+            st.mutes[key] = nil
+            return live
+        }
+        do { try persistence.deleteMute(key) } catch { Log.error("alerts: cannot persist unmute: \(error)") }
+        return had
+    }
+
+    /// A rule name or a fingerprint `rule:target` of a known rule (or a tracked alert).
+    public func isMuteKey(_ key: String) -> Bool {
+        if rule(named: key) != nil || state.current.alerts[key] != nil { return true }
+        guard let colon = key.firstIndex(of: ":") else { return false }
+        return rule(named: String(key[..<colon])) != nil
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Turns check results into alerts: which results (check name, target glob), how loud, after
+/// how many failures, how often to remind, thresholds with hysteresis, and the fix.
+public struct AlertRule: Sendable, Hashable {
+    /// Unique; the first half of the fingerprint (`disk:/var`) and what `/mute disk 1h` names.
+    public var name: String
+    /// CheckResult.check it selects (`disk`, `log_pattern`), or `*`.
+    public var check: String
+    /// Glob on CheckResult.target (`web:*`); nil matches all. A rule with a target shadows
+    /// the rules of the same check without one.
+    public var target: String?
+    /// nil: taken from the result's status (warning / critical).
+    public var severity: Severity?
+    /// Consecutive failing results before it fires (ignores blips).
+    public var forCount: Int
+    /// Seconds between reminders while it keeps firing; nil: the engine default (1 h).
+    public var repeatInterval: Double?
+    /// Fires when CheckResult.value ≥ fire …
+    public var fire: Double?
+    /// … and clears only when value < clear (hysteresis); defaults to `fire`.
+    public var clear: Double?
+    /// Chat command for the remediation button; `{target}`, `{service}` and `{check}` are filled in.
+    public var remediation: String?
+    /// Button text; `{service}`/`{target}` are filled in. Default: the command.
+    public var remediationLabel: String?
+    public var description: String?
+
+    public init(name: String, check: String? = nil, target: String? = nil, severity: Severity? = nil, forCount: Int = 1,
+                repeatInterval: Double? = nil, fire: Double? = nil, clear: Double? = nil, remediation: String? = nil,
+                remediationLabel: String? = nil, description: String? = nil) {
+        self.name = name
+        self.check = check ?? name
+        self.target = target
+        self.severity = severity
+        self.forCount = max(1, forCount)
+        self.repeatInterval = repeatInterval
+        self.fire = fire
+        self.clear = clear
+        self.remediation = remediation
+        self.remediationLabel = remediationLabel
+        self.description = description
+    }
+
+    public func matches(_ o: Observation) -> Bool {
+        (check == "*" || check == o.check) && (target.map { Glob.match($0, o.target) } ?? true)
+    }
+
+    /// `service` of a target: the part before the first `:` (`web` of `web:/healthz`).
+    public static func service(of target: String) -> String {
+        target.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+    }
+
+    static func fill(_ template: String, target: String, check: String) -> String {
+        template.replacingOccurrences(of: "{target}", with: target)
+            .replacingOccurrences(of: "{service}", with: service(of: target))
+            .replacingOccurrences(of: "{check}", with: check)
+    }
+}
+
+/// "While an alert of `source` fires, alerts of `targets` are silenced": the database being
+/// down explains the schema and payments alerts; a service down explains its health alerts.
+public struct InhibitRule: Sendable, Hashable {
+    /// Rule names (globs) whose firing alerts inhibit.
+    public var source: [String]
+    /// Rule names (globs) that are silenced.
+    public var targets: [String]
+    /// Only when both targets name the same service (`worker` vs `worker:conflict`).
+    public var sameService: Bool
+
+    public init(source: [String], targets: [String], sameService: Bool = false) {
+        self.source = source
+        self.targets = targets
+        self.sameService = sameService
+    }
+}
+
+/// The rules opsbot ships with, one per alert of RUNBOOKS.md; config rules override them by name.
+public enum DefaultRules {
+    public static let rules: [AlertRule] = [
+        AlertRule(name: "service_down", severity: .critical, forCount: 2, remediation: "/restart {service}",
+                  remediationLabel: "Restart {service}", description: "a configured service is not running"),
+        AlertRule(name: "instances", severity: .critical, forCount: 2, remediation: "/status",
+                  remediationLabel: "Status", description: "not exactly one instance (409 Conflict risk)"),
+        AlertRule(name: "restart_loop", severity: .critical, remediation: "/logs {service} 50 critical",
+                  remediationLabel: "Last errors", description: "too many restarts in the last hour"),
+        AlertRule(name: "memory_growth", severity: .warning, forCount: 2, remediation: "/restart {service}",
+                  remediationLabel: "Restart {service}", description: "memory keeps growing"),
+        AlertRule(name: "health", severity: .critical, forCount: 2, remediation: "/restart {service}",
+                  remediationLabel: "Restart {service}", description: "health endpoint not 200"),
+        AlertRule(name: "health_slow", severity: .warning, forCount: 2, fire: 10, clear: 5,
+                  description: "health endpoint slower than 10 s (value: seconds)"),
+        AlertRule(name: "database", severity: .critical, forCount: 2, description: "database unreachable"),
+        AlertRule(name: "schema", severity: .critical, remediation: "/schema", remediationLabel: "Show schema",
+                  description: "schema drift: missing tables/columns, alembic not at head"),
+        AlertRule(name: "disk", severity: .warning, fire: 90, clear: 85, remediation: "/disk",
+                  remediationLabel: "Show disk", description: "disk usage ≥ 90 % (clears under 85 %)"),
+        AlertRule(name: "log", check: "log_pattern", description: "log pattern matched in the window (severity from the check)"),
+        AlertRule(name: "heartbeat", severity: .warning, description: "heartbeat/startup marker absent"),
+        AlertRule(name: "payments_pending", severity: .warning, remediation: "/payments pending",
+                  remediationLabel: "Pending payments", description: "payments pending longer than N minutes"),
+        AlertRule(name: "webhook", severity: .warning, description: "target bot webhook errors"),
+        AlertRule(name: "target_bot", severity: .critical, description: "target bot getMe unreachable / token invalid"),
+    ]
+
+    public static let inhibitions: [InhibitRule] = [
+        InhibitRule(source: ["database"], targets: ["schema", "payments_pending", "sql", "sql_*"]),
+        InhibitRule(source: ["service_down"], targets: ["health", "health_slow", "log", "heartbeat", "instances", "memory_growth"],
+                    sameService: true),
+    ]
+}

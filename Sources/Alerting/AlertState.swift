@@ -1,0 +1,84 @@
+import Foundation
+
+/// What the engine remembers about one fingerprint; persisted so that a restart with nothing
+/// changed sends nothing.
+public struct AlertState: Sendable, Hashable, Codable {
+    public enum Phase: String, Sendable, Hashable, Codable {
+        /// Failing, but fewer than `for` consecutive times.
+        case pending
+        case firing
+        /// Recovered; kept only while its recent changes matter for flapping.
+        case ok
+    }
+
+    /// Short id for buttons (callback_data ≤ 64 bytes): base-36 sequence.
+    public var id: String
+    public var fingerprint: String
+    public var rule: String
+    public var target: String
+    /// Provider that reported it: when that provider stops reporting it, it has recovered.
+    public var source: String
+    public var phase: Phase
+    public var severity: Severity
+    public var consecutiveFailures: Int = 0
+    /// First failing result of this episode.
+    public var firstSeen: Date
+    public var firingSince: Date?
+    /// When the firing message or the last reminder was queued.
+    public var lastSent: Date?
+    public var firingSent: Bool = false
+    /// Failing results seen since it started (for reminders).
+    public var failedChecks: Int = 0
+    public var lastSeen: Date
+    public var summary: String = ""
+    public var value: Double?
+    public var evidence: [String] = []
+    /// Ready-to-run command for the remediation button, and its label.
+    public var remediation: String?
+    public var remediationLabel: String?
+    public var ackedBy: String?
+    public var ackedAt: Date?
+    public var flapping: Bool = false
+    /// Times it started firing or resolved, within the flapping window.
+    public var transitions: [Date] = []
+    public var remindersSent: Int = 0
+
+    public var isFiring: Bool { phase == .firing }
+}
+
+/// Silences a rule (`disk`) or one fingerprint (`disk:/var`) until a time.
+public struct Mute: Sendable, Hashable, Codable {
+    public var key: String
+    public var until: Date
+    public var reason: String?
+    public var by: String?
+    public var createdAt: Date
+    public init(key: String, until: Date, reason: String? = nil, by: String? = nil, createdAt: Date) {
+        self.key = key
+        self.until = until
+        self.reason = reason
+        self.by = by
+        self.createdAt = createdAt
+    }
+}
+
+/// What the engine wants said. Rendering (HTML, buttons) is the app's job.
+public enum AlertNotification: Sendable, Hashable {
+    /// Alerts that started in one evaluation round, most severe first.
+    case firing([AlertState])
+    /// Still firing after the repeat interval.
+    case reminder(AlertState)
+    /// Recovered alerts whose firing had been sent, with `firingSince` for the duration.
+    case resolved([AlertState], at: Date)
+    /// Changes state too often: said once; reminders stop until it settles.
+    case flapping(AlertState)
+    /// Quiet for a whole window again; `phase` tells whether it settled firing or ok.
+    case settled(AlertState)
+
+    public var maxSeverity: Severity {
+        switch self {
+        case .firing(let a), .resolved(let a, _): a.map(\.severity).max() ?? .warning
+        case .reminder(let a), .flapping(let a), .settled(let a): a.severity
+        }
+    }
+}

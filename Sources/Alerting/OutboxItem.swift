@@ -1,0 +1,56 @@
+import Foundation
+
+/// An inline button of an alert message (Alerting does not know the chat types).
+public struct AlertButton: Sendable, Hashable, Codable {
+    public var text: String
+    public var data: String
+    public init(_ text: String, data: String) {
+        self.text = text
+        self.data = data
+    }
+}
+
+/// A rendered alert message waiting for delivery.
+public struct OutgoingMessage: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable { case firing, reminder, resolved, flapping, settled, info }
+    public var chatID: Int64
+    public var kind: Kind
+    /// Reminders with the same fingerprint replace each other while undelivered.
+    public var fingerprint: String?
+    public var html: String
+    public var buttons: [[AlertButton]]
+    /// Telegram's disable_notification: warnings are silent, criticals loud.
+    public var silent: Bool
+
+    public init(chatID: Int64, kind: Kind, fingerprint: String? = nil, html: String, buttons: [[AlertButton]] = [], silent: Bool) {
+        self.chatID = chatID
+        self.kind = kind
+        self.fingerprint = fingerprint
+        self.html = html
+        self.buttons = buttons
+        self.silent = silent
+    }
+}
+
+/// One outbox row.
+public struct OutboxItem: Sendable, Hashable {
+    public enum State: String, Sendable, Hashable { case pending, sent, failed }
+    /// Monotonic: delivery order per chat.
+    public var id: Int64
+    public var message: OutgoingMessage
+    public var state: State
+    public var createdAt: Date
+    public var attempts: Int
+    public var lastError: String?
+    public var messageID: Int64?
+    public var doneAt: Date?
+}
+
+/// What one delivery attempt came to.
+public enum DeliveryResult: Sendable, Hashable {
+    case delivered(messageID: Int64)
+    /// Try again later (network, 5xx, 429: `after` = retry_after when known).
+    case retry(after: Double?, error: String)
+    /// Will never work (bot blocked, chat gone): recorded and shown, not retried.
+    case permanent(String)
+}

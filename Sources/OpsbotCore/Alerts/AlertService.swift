@@ -1,0 +1,108 @@
+import Alerting
+import LocalStore
+import Foundation
+
+/// The alerting objects one opsbot process shares (engine, outbox, store), created on first
+/// use from the app's config and local store and kept in `app.resources`.
+public final class AlertService: @unchecked Sendable {
+    public let config: AlertsConfig
+    public let engine: AlertEngine
+    public let outbox: Outbox
+    public let store: SQLiteAlertStore
+    public let chatID: Int64?
+    public let renderer: AlertRenderer?
+    private let clock: WallClock
+    private let inbox = Locked<[SourceResults]>([])
+
+    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: WallClock) throws {
+        self.config = config
+        self.chatID = chatID
+        self.clock = clock
+        store = try SQLiteAlertStore(db: db)
+        engine = try AlertEngine(rules: config.effectiveRules, settings: config.engineSettings, clock: clock, persistence: store)
+        outbox = Outbox(store: store, clock: clock, settings: config.outboxSettings)
+        renderer = chatID.map { AlertRenderer(chatID: $0, muteDurations: config.muteDurations) }
+    }
+
+    /// The app's service (created on first call).
+    public static func shared(_ app: AppContext) throws -> AlertService {
+        try app.resources.getOrCreate(AlertService.self) {
+            let cfg = try AlertsConfig.load(app.config)
+            return try AlertService(config: cfg, chatID: cfg.chat(app.config), db: app.store.db, clock: app.clock)
+        }
+    }
+
+    /// A provider finished: its results join the next evaluation round.
+    public func submit(_ source: String, _ results: [CheckResult]) {
+        let obs = results.map {
+            Observation(check: $0.check, target: $0.target, status: Observation.Status(rawValue: $0.status.rawValue) ?? .unknown,
+                        summary: $0.summary, value: $0.value, evidence: $0.evidence, remediation: $0.remediation)
+        }
+        inbox.withLock { $0.append(SourceResults(source: source, observations: obs)) }
+    }
+
+    /// Evaluates everything submitted since the last round and queues the messages.
+    /// Returns the notifications (for tests and the console).
+    @discardableResult
+    public func evaluateRound() -> [AlertNotification] {
+        let batch = inbox.withLock { b -> [SourceResults] in defer { b = [] }; return b }
+        guard !batch.isEmpty else { return [] }
+        let notes = engine.evaluate(batch)
+        guard !notes.isEmpty else { return notes }
+        guard let renderer else {
+            Log.warning("alerts: \(notes.count) notification(s) but no alert chat (set alerts.chat_id or admins.chats); kept in /alerts only")
+            return notes
+        }
+        for n in notes {
+            for m in renderer.render(n) { outbox.enqueue(m) }
+        }
+        return notes
+    }
+
+    /// Sends what the outbox has due through the app's transport.
+    @discardableResult
+    public func deliver(_ app: AppContext) async -> Date? {
+        await outbox.deliverDue { m in await Self.send(m, via: app.transport) }
+    }
+
+    static func send(_ m: OutgoingMessage, via transport: ChatTransport) async -> DeliveryResult {
+        let reply = Reply(html: m.html, buttons: m.buttons.map { $0.map { Button($0.text, data: $0.data) } }, silent: m.silent)
+        do {
+            let ref = try await transport.send(reply, to: m.chatID)
+            return .delivered(messageID: ref.messageID)
+        } catch let e as PermanentDeliveryError {
+            return .permanent(Redactor.shared.redact(e.description))
+        } catch {
+            return .retry(after: retryAfter(error), error: Redactor.shared.redact("\(error)"))
+        }
+    }
+
+    /// A 429's `retry_after`, when the transport's error carries one (any property so named).
+    static func retryAfter(_ error: Error) -> Double? {
+        for child in Mirror(reflecting: error).children {
+            guard let label = child.label?.lowercased(), label == "retryafter" || label == "retry_after" else { continue }
+            switch child.value {
+            case let v as Int: return Double(v)
+            case let v as Double: return v
+            case let v as Int?: return v.map(Double.init)
+            case let v as Double?: return v
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// The check providers to schedule, with their intervals.
+    public func scheduledChecks(_ registry: CheckRegistry) -> [(provider: CheckProvider, interval: Double)] {
+        if config.checks.isEmpty {
+            return registry.all.filter { $0.name != AlertDeliveryCheck.providerName }.map { ($0, config.defaultInterval) }
+        }
+        return config.checks.sorted { $0.key < $1.key }.compactMap { name, interval in
+            guard let p = registry.named(name) else {
+                Log.warning("alerts: alerts.checks names \"\(name)\", which is not a check provider (known: \(registry.all.map(\.name).joined(separator: ", ")))")
+                return nil
+            }
+            return (p, interval)
+        }
+    }
+}

@@ -15,6 +15,10 @@ public enum Log {
     /// Tests capture log lines here to check that no secret leaks.
     nonisolated(unsafe) public static var sink: (@Sendable (String) -> Void)? = nil
 
+    /// Receives the lines written by this task and the tasks it starts: lets a test capture
+    /// its own log lines while other tests run in parallel.
+    @TaskLocal public static var taskObserver: (@Sendable (String) -> Void)? = nil
+
     private static let observers = Locked<[UUID: @Sendable (String) -> Void]>([:])
 
     /// Receives every line written from now on, in addition to the normal output (tests use
@@ -37,6 +41,7 @@ public enum Log {
     public static func write(_ level: Level, _ message: String) {
         guard level >= minimumLevel else { return }
         let line = "\(timestamp()) \(level.label) \(Redactor.shared.redact(message))"
+        taskObserver?(line)
         for o in observers.current.values { o(line) }
         if let sink { sink(line); return }
         FileHandle.standardError.write(Data((line + "\n").utf8))

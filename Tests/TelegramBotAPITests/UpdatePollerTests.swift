@@ -153,7 +153,7 @@ import TestSupport
     }
 }
 
-/// Tests that capture Log.sink run one at a time.
+/// Tests that capture their own log lines (task-local, so parallel suites do not interfere).
 @Suite(.serialized) struct PollerLogTests {
     @Test(arguments: [
         ("Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", "another instance is polling with the same bot token"),
@@ -161,45 +161,45 @@ import TestSupport
     ])
     func conflictsAreExplainedAndDoNotSpin(description: String, expected: String) async throws {
         let lines = Recorder<String>()
-        Log.sink = { lines.append($0) }
-        defer { Log.sink = nil }
-        let (fake, api) = try makeFake()
-        defer { fake.stop() }
-        fake.failNext(method: "getUpdates", status: 409, description: description, count: 1000)
-        let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil, backoff: Backoff(initial: 0.2, maximum: 1))
-        let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
-        try await Task.sleep(nanoseconds: 2_500_000_000)
-        task.cancel()
-        try await task.value
-        let n = fake.calls("getUpdates").count
-        // Backoff 0.1–0.2, 0.2–0.4, 0.4–0.8, 0.5–1 …: at most ~7 calls in 2.5 s; a hot loop makes thousands.
-        #expect(n >= 2 && n <= 9, "getUpdates called \(n) times")
-        let warnings = lines.all.filter { $0.contains("409") }
-        #expect(warnings.contains { $0.contains(expected) })
-        #expect(warnings.count < n, "one line per escalation, not one per retry")
-        #expect(!lines.all.contains { $0.contains(testToken) })
+        try await Log.$taskObserver.withValue({ lines.append($0) }) {
+            let (fake, api) = try makeFake()
+            defer { fake.stop() }
+            fake.failNext(method: "getUpdates", status: 409, description: description, count: 1000)
+            let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil, backoff: Backoff(initial: 0.2, maximum: 1))
+            let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+            try await Task.sleep(nanoseconds: 2_500_000_000)
+            task.cancel()
+            try await task.value
+            let n = fake.calls("getUpdates").count
+            // Backoff 0.1–0.2, 0.2–0.4, 0.4–0.8, 0.5–1 …: at most ~7 calls in 2.5 s; a hot loop makes thousands.
+            #expect(n >= 2 && n <= 9, "getUpdates called \(n) times")
+            let warnings = lines.all.filter { $0.contains("409") }
+            #expect(warnings.contains { $0.contains(expected) })
+            #expect(warnings.count < n, "one line per escalation, not one per retry")
+            #expect(!lines.all.contains { $0.contains(testToken) })
+        }
     }
 
     @Test func tokenNeverAppearsInLogsOrErrors() async throws {
         let lines = Recorder<String>()
-        Log.sink = { lines.append($0) }
-        defer { Log.sink = nil }
-        let (fake, api) = try makeFake()
-        defer { fake.stop() }
-        fake.failNext(method: "getUpdates", status: 500, description: "Internal Server Error", count: 2)
-        let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 0.01, maximum: 0.02))
-        let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
-        #expect(await fake.waitFor(method: "getUpdates", count: 3))
-        task.cancel()
-        try await task.value
-        // Network failure: the URL (with the token) is in curl's context, never in the text.
-        let dead = BotAPI(baseURL: "http://127.0.0.1:1", token: testToken)
-        var texts = lines.all
-        do { _ = try await dead.getMe() } catch { texts.append("\(error)"); Log.error("getMe failed: \(error)") }
-        texts += lines.all
-        texts += fake.calls.map { String(decoding: $0.body, as: UTF8.self) }
-        #expect(lines.all.contains { $0.contains("getUpdates failed") })
-        #expect(texts.count > 3)
-        for t in texts { #expect(!t.contains(testToken) && !t.contains("AAHfakeToken"), "leak: \(t)") }
+        try await Log.$taskObserver.withValue({ lines.append($0) }) {
+            let (fake, api) = try makeFake()
+            defer { fake.stop() }
+            fake.failNext(method: "getUpdates", status: 500, description: "Internal Server Error", count: 2)
+            let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 0.01, maximum: 0.02))
+            let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+            #expect(await fake.waitFor(method: "getUpdates", count: 3))
+            task.cancel()
+            try await task.value
+            // Network failure: the URL (with the token) is in curl's context, never in the text.
+            let dead = BotAPI(baseURL: "http://127.0.0.1:1", token: testToken)
+            var texts = lines.all
+            do { _ = try await dead.getMe() } catch { texts.append("\(error)"); Log.error("getMe failed: \(error)") }
+            texts += lines.all
+            texts += fake.calls.map { String(decoding: $0.body, as: UTF8.self) }
+            #expect(lines.all.contains { $0.contains("getUpdates failed") })
+            #expect(texts.count > 3)
+            for t in texts { #expect(!t.contains(testToken) && !t.contains("AAHfakeToken"), "leak: \(t)") }
+        }
     }
 }

@@ -77,19 +77,9 @@ public final class AlertService: @unchecked Sendable {
         }
     }
 
-    /// A 429's `retry_after`, when the transport's error carries one (any property so named).
+    /// A 429's `retry_after`, when the transport's error says how long to wait.
     static func retryAfter(_ error: Error) -> Double? {
-        for child in Mirror(reflecting: error).children {
-            guard let label = child.label?.lowercased(), label == "retryafter" || label == "retry_after" else { continue }
-            switch child.value {
-            case let v as Int: return Double(v)
-            case let v as Double: return v
-            case let v as Int?: return v.map(Double.init)
-            case let v as Double?: return v
-            default: continue
-            }
-        }
-        return nil
+        (error as? RetryAfterHint)?.retryAfterSeconds
     }
 
     /// The check providers to schedule, with their intervals.

@@ -99,6 +99,11 @@ public struct PermanentDeliveryError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// An error that says exactly when a retry may succeed (Telegram's 429 `retry_after`).
+public protocol RetryAfterHint: Error {
+    var retryAfterSeconds: Double? { get }
+}
+
 /// The chat side: Telegram or the local console. Everything the router and the modules say
 /// goes through here, so both transports behave the same.
 public protocol ChatTransport: Sendable {

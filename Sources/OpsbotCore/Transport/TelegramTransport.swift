@@ -164,3 +164,10 @@ public final class TelegramTransport: ChatTransport, @unchecked Sendable {
         return HTML.escape(String(HTML.toPlainText(html).prefix(990))) + "…"
     }
 }
+
+extension BotAPIError: RetryAfterHint {
+    public var retryAfterSeconds: Double? {
+        if case .rateLimited(let seconds) = kind { return Double(seconds) }
+        return nil
+    }
+}

@@ -245,7 +245,12 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
                 return [CheckResult(check: "x", target: "y", status: .ok, summary: "")]
             }) { r in if r == nil { timeouts.withLock { $0 += 1 } } else { results.withLock { $0 += 1 } } }
         }
-        try await Task.sleep(for: .milliseconds(1200))
+        // Until both a timeout and a result were seen (bounded), not a fixed window: a loaded
+        // 2-core machine may run the loop late.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !(timeouts.current >= 1 && results.current >= 1) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         task.cancel()
         _ = await task.value
         #expect(maxRunning.current == 1)

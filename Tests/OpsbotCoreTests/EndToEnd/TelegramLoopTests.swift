@@ -144,6 +144,7 @@ final class LoopHarness: @unchecked Sendable {
         h.say("/mark b", user: LoopHarness.admin, chat: 555)   // admin in a foreign chat
         h.say("/ping")
         #expect(await h.waitForText("pong"))
+        #expect(await h.fake.waitFor(method: "sendMessage", count: 3))
         #expect(h.runs == 0)
         #expect(h.latestButtons() == nil)
         #expect(h.texts().filter { $0.contains("Not authorized") }.count == 2)

@@ -5,9 +5,10 @@ import OpsbotSupport
 /// HTTP over libcurl's easy interface.
 ///
 /// Each transfer blocks its thread for up to `timeout`, so `send` runs it on a thread of its
-/// own (`runBlocking`), never on the cooperative pool. Connections, DNS and TLS sessions are
-/// shared process-wide (a curl share handle), so a stream of Bot API calls reuses one TLS
-/// connection instead of handshaking every time. Redirects are not followed.
+/// own (`runBlocking`), never on the cooperative pool. Easy handles are pooled (each keeps its
+/// idle connections across `curl_easy_reset`), so a stream of Bot API calls reuses a TLS
+/// connection instead of handshaking every time; DNS and TLS sessions are shared process-wide.
+/// Redirects are not followed.
 public enum HTTPClient {
     /// Responses larger than this are refused (a runaway endpoint must not exhaust memory).
     public static let maxBodyBytes = 50 * 1024 * 1024
@@ -36,8 +37,8 @@ public enum HTTPClient {
             HTTPError(kind: kind, message: "\(request.method) \(safeURL): \(what)")
         }
         guard ccurl_global_init_once() == CURLE_OK else { throw fail(.other, "libcurl initialisation failed") }
-        guard let h = curl_easy_init() else { throw fail(.other, "curl_easy_init failed") }
-        defer { curl_easy_cleanup(h) }
+        guard let h = HandlePool.take() else { throw fail(.other, "curl_easy_init failed") }
+        defer { HandlePool.give(h) }
 
         let sink = TransferSink(cancelled: cancelled)
         let sinkPtr = Unmanaged.passUnretained(sink).toOpaque()
@@ -148,6 +149,29 @@ public enum HTTPClient {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .dns
         default: .other
         }
+    }
+}
+
+/// Idle easy handles. A handle is used by one thread at a time (taken, then given back);
+/// `curl_easy_reset` clears its options but keeps its live connections for the next transfer.
+private enum HandlePool {
+    struct Handle: @unchecked Sendable { let raw: UnsafeMutableRawPointer }
+    static let maxIdle = 8
+    static let idle = Locked<[Handle]>([])
+
+    static func take() -> UnsafeMutableRawPointer? {
+        if let h = idle.withLock({ $0.popLast() }) { return h.raw }
+        return curl_easy_init()
+    }
+
+    static func give(_ raw: UnsafeMutableRawPointer) {
+        curl_easy_reset(raw)
+        let kept = idle.withLock { list -> Bool in
+            guard list.count < maxIdle else { return false }
+            list.append(Handle(raw: raw))
+            return true
+        }
+        if !kept { curl_easy_cleanup(raw) }
     }
 }
 

@@ -37,8 +37,9 @@ public enum HTTPClient {
             HTTPError(kind: kind, message: "\(request.method) \(safeURL): \(what)")
         }
         guard ccurl_global_init_once() == CURLE_OK else { throw fail(.other, "libcurl initialisation failed") }
-        guard let h = HandlePool.take() else { throw fail(.other, "curl_easy_init failed") }
-        defer { HandlePool.give(h) }
+        let origin = HandlePool.origin(of: request)
+        guard let h = HandlePool.take(origin: origin) else { throw fail(.other, "curl_easy_init failed") }
+        defer { HandlePool.give(h, origin: origin) }
 
         let sink = TransferSink(cancelled: cancelled)
         let sinkPtr = Unmanaged.passUnretained(sink).toOpaque()
@@ -152,26 +153,41 @@ public enum HTTPClient {
     }
 }
 
-/// Idle easy handles. A handle is used by one thread at a time (taken, then given back);
-/// `curl_easy_reset` clears its options but keeps its live connections for the next transfer.
+/// Idle easy handles, by origin. A handle is used by one thread at a time (taken, then given
+/// back); `curl_easy_reset` clears its options but keeps its live connections, so the next
+/// request to the same origin (the Bot API, the Docker socket) skips the TCP and TLS set-up.
 private enum HandlePool {
-    struct Handle: @unchecked Sendable { let raw: UnsafeMutableRawPointer }
+    struct Handle: @unchecked Sendable {
+        let origin: String
+        let raw: UnsafeMutableRawPointer
+    }
     static let maxIdle = 8
     static let idle = Locked<[Handle]>([])
 
-    static func take() -> UnsafeMutableRawPointer? {
-        if let h = idle.withLock({ $0.popLast() }) { return h.raw }
-        return curl_easy_init()
+    static func take(origin: String) -> UnsafeMutableRawPointer? {
+        let found = idle.withLock { list -> UnsafeMutableRawPointer? in
+            guard let i = list.lastIndex(where: { $0.origin == origin }) else { return nil }
+            return list.remove(at: i).raw
+        }
+        return found ?? curl_easy_init()
     }
 
-    static func give(_ raw: UnsafeMutableRawPointer) {
+    static func give(_ raw: UnsafeMutableRawPointer, origin: String) {
         curl_easy_reset(raw)
-        let kept = idle.withLock { list -> Bool in
-            guard list.count < maxIdle else { return false }
-            list.append(Handle(raw: raw))
-            return true
+        let evicted = idle.withLock { list -> UnsafeMutableRawPointer? in
+            list.append(Handle(origin: origin, raw: raw))
+            return list.count > maxIdle ? list.removeFirst().raw : nil  // least recently used
         }
-        if !kept { curl_easy_cleanup(raw) }
+        if let evicted { curl_easy_cleanup(evicted) }
+    }
+
+    /// scheme://host:port (plus the socket path), the unit of connection reuse.
+    static func origin(of request: HTTPRequest) -> String {
+        var s = request.url
+        if let scheme = s.range(of: "://"), let slash = s[scheme.upperBound...].firstIndex(of: "/") {
+            s = String(s[..<slash])
+        }
+        return s + "|" + (request.unixSocketPath ?? "")
     }
 }
 

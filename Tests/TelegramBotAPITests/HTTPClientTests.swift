@@ -56,8 +56,8 @@ import TestSupport
             let r = try await HTTPClient.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/", body: Data("x".utf8)))
             #expect(r.status == 200)
         }
-        // Pooled handles keep their connections; parallel tests may borrow a handle now and then.
-        #expect(server.acceptedConnections <= 4, "\(server.acceptedConnections) connections for 10 requests")
+        // Pooled handles keep their connections (a busy parallel test run may evict one).
+        #expect(server.acceptedConnections <= 3, "\(server.acceptedConnections) connections for 10 requests")
     }
 
     @Test func unixSocketTransport() async throws {

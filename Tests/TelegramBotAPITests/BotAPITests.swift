@@ -117,6 +117,24 @@ import TestSupport
         try await api.sendMessage(chatID: 1, text: "hi")
     }
 
+    @Test func slowTelegramHitsTheRequestTimeout() async throws {
+        let (fake, _) = try makeFake()
+        defer { fake.stop() }
+        fake.delay(method: "sendMessage", seconds: 2)
+        let api = BotAPI(baseURL: fake.baseURL, token: testToken, requestTimeout: 0.5)
+        let start = Date()
+        do {
+            try await api.sendMessage(chatID: 1, text: "hi")
+            Issue.record("expected a timeout")
+        } catch let e as BotAPIError {
+            #expect(e.kind == .network(.timeout))
+            #expect(!e.description.contains(testToken))
+        }
+        #expect(Date().timeIntervalSince(start) < 1.5)
+        fake.delay(method: "sendMessage", seconds: 0)
+        try await api.sendMessage(chatID: 1, text: "hi")
+    }
+
     @Test func wrongTokenIsUnauthorizedAndNeverEchoed() async throws {
         let (fake, _) = try makeFake()
         defer { fake.stop() }

@@ -49,6 +49,32 @@ import TestSupport
         #expect(String(decoding: d.body, as: UTF8.self) == "DELETE /x ")
     }
 
+    @Test func sequentialRequestsReuseTheConnection() async throws {
+        let server = try LoopbackHTTPServer { _ in LoopbackHTTPServer.Response(status: 200, body: Data("ok".utf8)) }
+        defer { server.stop() }
+        for _ in 0..<10 {
+            let r = try await HTTPClient.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/", body: Data("x".utf8)))
+            #expect(r.status == 200)
+        }
+        // Pooled handles keep their connections (a busy parallel test run may evict one).
+        #expect(server.acceptedConnections <= 3, "\(server.acceptedConnections) connections for 10 requests")
+    }
+
+    @Test func unixSocketTransport() async throws {
+        let path = "/tmp/opsbot-test-\(UUID().uuidString.prefix(8)).sock"
+        let server = try LoopbackHTTPServer(unixSocketPath: path) { req in
+            LoopbackHTTPServer.Response(status: 200, body: Data("docker \(req.method) \(req.path)".utf8))
+        }
+        defer { server.stop() }
+        let r = try await HTTPClient.send(HTTPRequest(url: "http://localhost/v1.41/containers/json?all=1", unixSocketPath: path))
+        #expect(r.status == 200)
+        #expect(String(decoding: r.body, as: UTF8.self) == "docker GET /v1.41/containers/json?all=1")
+        // A missing socket is a connect error.
+        await #expect(throws: HTTPError.self) {
+            _ = try await HTTPClient.send(HTTPRequest(url: "http://localhost/_ping", unixSocketPath: path + ".missing"))
+        }
+    }
+
     @Test func totalTimeoutIsEnforcedAndClassified() async throws {
         let server = try LoopbackHTTPServer { _ in
             Thread.sleep(forTimeInterval: 2)

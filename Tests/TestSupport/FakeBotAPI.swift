@@ -59,7 +59,9 @@ public final class FakeBotAPI: @unchecked Sendable {
 
     public init(token: String) throws {
         self.token = token
-        server = try LoopbackHTTPServer { [unowned self] request in self.respond(request) }
+        server = try LoopbackHTTPServer { [weak self] request in
+            self?.respond(request) ?? LoopbackHTTPServer.Response(status: 503, body: Data(#"{"ok":false,"error_code":503,"description":"stopped"}"#.utf8))
+        }
     }
 
     deinit { server?.stop() }

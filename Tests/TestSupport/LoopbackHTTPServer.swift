@@ -29,8 +29,15 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     public let port: UInt16
     private let listenFD: Int32
     private let handler: @Sendable (Request) -> Response
-    private let state = Locked<(stopped: Bool, clients: Set<Int32>)>((false, []))
+    private let state = Locked<(stopped: Bool, clients: Set<Int32>, accepted: Int)>((false, [], 0))
 
+    /// TCP connections accepted so far (tests of connection reuse).
+    public var acceptedConnections: Int { state.current.accepted }
+
+    /// The Unix socket path when listening on one (Docker Engine API fakes), else nil.
+    public let unixSocketPath: String?
+
+    /// Listens on 127.0.0.1 at a free port.
     public init(handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -54,6 +61,40 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         }
         listenFD = fd
         port = UInt16(bigEndian: addr.sin_port)
+        unixSocketPath = nil
+        startAccepting()
+    }
+
+    /// Listens on a Unix socket at `unixSocketPath` (removed first if it exists).
+    public init(unixSocketPath path: String, handler: @escaping @Sendable (Request) -> Response) throws {
+        self.handler = handler
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ServerError("socket: errno \(errno)") }
+        unlink(path)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
+            close(fd)
+            throw ServerError("socket path too long: \(path)")
+        }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            for (i, b) in bytes.enumerated() { raw[i] = b }
+        }
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(fd, 128) == 0 else {
+            close(fd)
+            throw ServerError("bind/listen \(path): errno \(errno)")
+        }
+        listenFD = fd
+        port = 0
+        unixSocketPath = path
+        startAccepting()
+    }
+
+    private func startAccepting() {
         let thread = Thread { [self] in acceptLoop() }
         thread.name = "fake-http-accept"
         thread.start()
@@ -71,6 +112,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         guard let clients else { return }
         shutdown(listenFD, Int32(SHUT_RDWR))
         close(listenFD)
+        if let unixSocketPath { unlink(unixSocketPath) }
         for c in clients { shutdown(c, Int32(SHUT_RDWR)) }
     }
 
@@ -84,11 +126,14 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             let accepted = state.withLock { s -> Bool in
                 if s.stopped { return false }
                 s.clients.insert(c)
+                s.accepted += 1
                 return true
             }
             guard accepted else { close(c); return }
-            var one: Int32 = 1
-            setsockopt(c, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            if unixSocketPath == nil {
+                var one: Int32 = 1
+                setsockopt(c, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            }
             let t = Thread { [self] in
                 serve(c)
                 state.withLock { _ = $0.clients.remove(c) }

@@ -65,7 +65,7 @@ final class RouterHarness: @unchecked Sendable {
         let catalog = Catalog([
             .init(command: CatalogCommand(name: "echo", description: "echo", module: "echo",
                                           arguments: [ArgumentSpec(name: "n", type: .int, required: false, max: 100)]), module: EchoModule()),
-            .init(command: CatalogCommand(name: "slow", description: "slow", module: "echo"), module: EchoModule(sleep: 1.5)),
+            .init(command: CatalogCommand(name: "slow", description: "slow", module: "echo"), module: EchoModule(sleep: 3)),
             .init(command: CatalogCommand(name: "restart", description: "restart", module: "x", confirm: true, roles: ["operator"]),
                   module: CountingModule(runs: runs, delay: slowRun)),
             .init(command: CatalogCommand(name: "pick", description: "pick", module: "x", confirm: true), module: ChooserModule(runs: runs)),

@@ -77,7 +77,7 @@ import TestSupport
 
     @Test func totalTimeoutIsEnforcedAndClassified() async throws {
         let server = try LoopbackHTTPServer { _ in
-            Thread.sleep(forTimeInterval: 2)
+            Thread.sleep(forTimeInterval: 6)
             return LoopbackHTTPServer.Response(status: 200, body: Data())
         }
         defer { server.stop() }
@@ -88,7 +88,8 @@ import TestSupport
         } catch let e as HTTPError {
             #expect(e.kind == .timeout)
         }
-        #expect(Date().timeIntervalSince(start) < 1.5)
+        // Well before the server answers (6 s), with room for a loaded 2-core machine.
+        #expect(Date().timeIntervalSince(start) < 4)
     }
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {

@@ -4,6 +4,7 @@ import Foundation
 let sections: [String: @Sendable () async throws -> Void] = [
     "noop": { print("noop: ok") },
     "alerts": { try await BenchAlerts.run() },
+    "core": { try await BenchCore.run() },
 ]
 
 let args = CommandLine.arguments.dropFirst()

@@ -34,15 +34,16 @@ public enum LogTail {
     /// Reads up to `count` lines (after `accept`) from the end of `path`.
     /// - `stopBefore`: when a line is judged older than the window (`.stop`), reading ends.
     /// - Lines longer than `maxLineBytes` keep their end, marked with `…`.
+    /// - `afterBlock` is called after each block (tests use it to rotate the file mid-read).
     public static func read(path: String, count: Int, blockSize: Int = 64 * 1024,
                             maxScanBytes: Int = 256 * 1024 * 1024, maxLineBytes: Int = 8192,
-                            filter: LineFilter? = nil) throws -> Result {
+                            filter: LineFilter? = nil, afterBlock: (@Sendable (Int) -> Void)? = nil) throws -> Result {
         var attempt = 0
         var note: String? = nil
         while true {
             attempt += 1
             switch try readOnce(path: path, count: count, blockSize: blockSize, maxScanBytes: maxScanBytes,
-                                maxLineBytes: maxLineBytes, filter: filter) {
+                                maxLineBytes: maxLineBytes, filter: filter, afterBlock: attempt == 1 ? afterBlock : nil) {
             case .done(var r):
                 if r.note == nil { r.note = note }
                 return r
@@ -59,7 +60,7 @@ public enum LogTail {
     enum Outcome { case done(Result), changed(String) }
 
     static func readOnce(path: String, count: Int, blockSize: Int, maxScanBytes: Int, maxLineBytes: Int,
-                         filter: LineFilter?) throws -> Outcome {
+                         filter: LineFilter?, afterBlock: (@Sendable (Int) -> Void)?) throws -> Outcome {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { throw Failure.missing(path) }
@@ -88,6 +89,7 @@ public enum LogTail {
             if got < n { return .changed("the file was truncated while reading (rotated?); read again from its new end") }
             scanned += n
             pos = start
+            afterBlock?(scanned)
             // Walk the block backwards, emitting a line at every "\n".
             var end = n  // exclusive end of the current segment inside block
             var i = n - 1

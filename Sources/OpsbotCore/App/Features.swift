@@ -2,6 +2,7 @@
 public enum Features {
     public static let all: [Feature.Type] = [
         CoreFeature.self,
+        ServicesFeature.self,
     ]
 
     public static func moduleRegistry() -> ModuleRegistry {

@@ -56,9 +56,11 @@ struct RestartModule: CommandModule {
         }
         var last = ""
         var announced = false
+        var upSince: Date? = nil
         while Date().timeIntervalSince(started) < b.config.restartWait {
             let st = await b.status()
             if st.state == .running {
+                upSince = upSince ?? Date()
                 if !announced { await progress.update(prefix + "⏳ \(e) active, waiting for health…"); announced = true }
                 let results = await withTaskGroup(of: HealthResult.self) { g in
                     for h in b.config.health { g.addTask { await Probes.health(h) } }
@@ -72,15 +74,19 @@ struct RestartModule: CommandModule {
                     let seen = try? await b.logs(lines: 1, filter: LineFilter(regex: marker.regex, since: started.addingTimeInterval(-1)))
                     markerOK = seen.map { !$0.lines.isEmpty && ($0.lines.last?.time.map { $0 >= started.addingTimeInterval(-1) } ?? true) } ?? false
                 }
-                if failing.isEmpty && markerOK {
+                // A process that dies a moment after start must not pass: it has to stay up `restart_settle`.
+                let settled = Date().timeIntervalSince(upSince!) >= b.config.restartSettle
+                if failing.isEmpty && markerOK && settled {
                     return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s"
                 }
                 last = failing.map { "\($0.endpoint.label): \($0.summary)" }.joined(separator: "; ")
                 if !markerOK { last += (last.isEmpty ? "" : "; ") + "no startup line yet" }
+                if last.isEmpty { last = "running for \(Int(Date().timeIntervalSince(upSince!))) s" }
             } else {
+                upSince = nil
                 last = "\(st.state.rawValue): \(st.detail)"
             }
-            try? await Task.sleep(nanoseconds: UInt64(pollInterval * 1e9))
+            try? await Task.sleep(nanoseconds: UInt64(min(pollInterval, b.config.restartSettle > 0 ? b.config.restartSettle / 2 : pollInterval) * 1e9))
         }
         return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
     }

@@ -144,6 +144,8 @@ public struct ServiceConfig: Decodable, Sendable {
     public var bot: Bool = false
     public var maxInstances: Int = 1
     public var restartWait: Double = 60
+    /// After a restart the service must stay running this long (a crash right after start fails).
+    public var restartSettle: Double = 2
     public var restartLoop: Int = 5
     /// MB per hour of steady growth that counts as a leak.
     public var memoryGrowthMBPerHour: Double = 50
@@ -156,7 +158,7 @@ public struct ServiceConfig: Decodable, Sendable {
         case restartCommand = "restart_command", commandTimeout = "command_timeout"
         case logFile = "log_file", health, startupMarker = "startup_marker", heartbeatMarker = "heartbeat_marker"
         case heartbeatMaxAge = "heartbeat_max_age", logPatterns = "log_patterns", bot, maxInstances = "max_instances"
-        case restartWait = "restart_wait", restartLoop = "restart_loop", memoryGrowthMBPerHour = "memory_growth_mb_per_hour", env
+        case restartWait = "restart_wait", restartSettle = "restart_settle", restartLoop = "restart_loop", memoryGrowthMBPerHour = "memory_growth_mb_per_hour", env
     }
 
     public init(from d: Decoder) throws {
@@ -185,6 +187,7 @@ public struct ServiceConfig: Decodable, Sendable {
         bot = try c.decodeIfPresent(Bool.self, forKey: .bot) ?? false
         maxInstances = try c.decodeIfPresent(Int.self, forKey: .maxInstances) ?? 1
         restartWait = try c.decodeIfPresent(ConfigDuration.self, forKey: .restartWait)?.seconds ?? 60
+        restartSettle = try c.decodeIfPresent(ConfigDuration.self, forKey: .restartSettle)?.seconds ?? 2
         restartLoop = try c.decodeIfPresent(Int.self, forKey: .restartLoop) ?? 5
         memoryGrowthMBPerHour = try c.decodeIfPresent(Double.self, forKey: .memoryGrowthMBPerHour) ?? 50
         env = try c.decodeIfPresent(EnvCheckConfig.self, forKey: .env)

@@ -1,7 +1,7 @@
 import Foundation
 import SystemOps
 
-/// A duration in the config: `30s`, `5m`, or a bare number of seconds.
+/// A duration in the config: `300ms`, `30s`, `5m`, or a bare number of seconds.
 public struct ConfigDuration: Decodable, Sendable, Hashable {
     public var seconds: Double
     public init(_ seconds: Double) { self.seconds = seconds }
@@ -9,6 +9,7 @@ public struct ConfigDuration: Decodable, Sendable, Hashable {
         let c = try d.singleValueContainer()
         if let n = try? c.decode(Double.self) { seconds = n; return }
         let s = try c.decode(String.self)
+        if s.hasSuffix("ms"), let ms = Double(s.dropLast(2)), ms >= 0 { seconds = ms / 1000; return }
         guard let v = Durations.parse(s) else {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a duration such as 30s, 5m or 1h, got \"\(s)\"")
         }

@@ -54,7 +54,8 @@ static void ccurl_make_share(void) {
     curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, ccurl_share_unlock);
     curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    /* Not CURL_LOCK_DATA_CONNECT: sharing the connection pool between threads is a known
+       libcurl bug; connections are reused by pooling easy handles instead (HTTPClient). */
     ccurl_share = sh;
 }
 

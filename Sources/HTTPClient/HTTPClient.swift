@@ -5,9 +5,10 @@ import OpsbotSupport
 /// HTTP over libcurl's easy interface.
 ///
 /// Each transfer blocks its thread for up to `timeout`, so `send` runs it on a thread of its
-/// own (`runBlocking`), never on the cooperative pool. Connections, DNS and TLS sessions are
-/// shared process-wide (a curl share handle), so a stream of Bot API calls reuses one TLS
-/// connection instead of handshaking every time. Redirects are not followed.
+/// own (`runBlocking`), never on the cooperative pool. Easy handles are pooled (each keeps its
+/// idle connections across `curl_easy_reset`), so a stream of Bot API calls reuses a TLS
+/// connection instead of handshaking every time; DNS and TLS sessions are shared process-wide.
+/// Redirects are not followed.
 public enum HTTPClient {
     /// Responses larger than this are refused (a runaway endpoint must not exhaust memory).
     public static let maxBodyBytes = 50 * 1024 * 1024
@@ -36,8 +37,9 @@ public enum HTTPClient {
             HTTPError(kind: kind, message: "\(request.method) \(safeURL): \(what)")
         }
         guard ccurl_global_init_once() == CURLE_OK else { throw fail(.other, "libcurl initialisation failed") }
-        guard let h = curl_easy_init() else { throw fail(.other, "curl_easy_init failed") }
-        defer { curl_easy_cleanup(h) }
+        let origin = HandlePool.origin(of: request)
+        guard let h = HandlePool.take(origin: origin) else { throw fail(.other, "curl_easy_init failed") }
+        defer { HandlePool.give(h, origin: origin) }
 
         let sink = TransferSink(cancelled: cancelled)
         let sinkPtr = Unmanaged.passUnretained(sink).toOpaque()
@@ -148,6 +150,44 @@ public enum HTTPClient {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .dns
         default: .other
         }
+    }
+}
+
+/// Idle easy handles, by origin. A handle is used by one thread at a time (taken, then given
+/// back); `curl_easy_reset` clears its options but keeps its live connections, so the next
+/// request to the same origin (the Bot API, the Docker socket) skips the TCP and TLS set-up.
+private enum HandlePool {
+    struct Handle: @unchecked Sendable {
+        let origin: String
+        let raw: UnsafeMutableRawPointer
+    }
+    static let maxIdle = 8
+    static let idle = Locked<[Handle]>([])
+
+    static func take(origin: String) -> UnsafeMutableRawPointer? {
+        let found = idle.withLock { list -> UnsafeMutableRawPointer? in
+            guard let i = list.lastIndex(where: { $0.origin == origin }) else { return nil }
+            return list.remove(at: i).raw
+        }
+        return found ?? curl_easy_init()
+    }
+
+    static func give(_ raw: UnsafeMutableRawPointer, origin: String) {
+        curl_easy_reset(raw)
+        let evicted = idle.withLock { list -> UnsafeMutableRawPointer? in
+            list.append(Handle(origin: origin, raw: raw))
+            return list.count > maxIdle ? list.removeFirst().raw : nil  // least recently used
+        }
+        if let evicted { curl_easy_cleanup(evicted) }
+    }
+
+    /// scheme://host:port (plus the socket path), the unit of connection reuse.
+    static func origin(of request: HTTPRequest) -> String {
+        var s = request.url
+        if let scheme = s.range(of: "://"), let slash = s[scheme.upperBound...].firstIndex(of: "/") {
+            s = String(s[..<slash])
+        }
+        return s + "|" + (request.unixSocketPath ?? "")
     }
 }
 

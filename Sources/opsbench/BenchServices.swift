@@ -51,7 +51,7 @@ enum BenchServices {
                      Double(with) / 1024, Double(base) / 1024, Double(with - base) / 1024))
 
         // 2. /status with 10 services, one hung health endpoint
-        let server = try LoopbackHTTPServer()
+        let server = try RoutedHTTPServer()
         defer { server.stop() }
         server.route("/healthz", .ok())
         server.route("/hang", .never)

@@ -10,7 +10,7 @@ import TestSupport
     static let token = "123456789:AAH" + String(repeating: "x", count: 32)
 
     @Test func hungEndpointDelaysNothingAndProblemsComeFirst() async throws {
-        let server = try LoopbackHTTPServer()
+        let server = try RoutedHTTPServer()
         defer { server.stop() }
         server.route("/healthz", .ok())
         server.route("/bad", .status(503, "down"))
@@ -65,7 +65,7 @@ import TestSupport
     }
 
     @Test func checkProvidersUseTheAlertEngineNames() async throws {
-        let server = try LoopbackHTTPServer()
+        let server = try RoutedHTTPServer()
         defer { server.stop() }
         server.route("/healthz", .status(503))
         server.route("/bot\(Self.token)/getMe", .json(#"{"ok":false,"error_code":401,"description":"Unauthorized"}"#))

@@ -82,7 +82,7 @@ import TestSupport
 
     @Test func dockerOverUnixSocket() async throws {
         let dir = ServicesTest.dir()
-        let server = try LoopbackHTTPServer(unixSocket: "\(dir)/docker.sock")
+        let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
         defer { server.stop() }
         server.route("/containers/json", .json("""
         [{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","State":"running","Status":"Up 2 hours (healthy)","Labels":{"com.docker.compose.service":"worker","com.docker.compose.project":"app"},"Created":1795420000},

@@ -25,8 +25,8 @@ typedef int (*ccurl_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_
 /// Progress callback (also called about once a second while idle): returning non-zero aborts the transfer.
 CURLcode ccurl_setopt_xferinfo_function(CURL *h, ccurl_xferinfo_callback fn);
 
-/// A process-wide share handle (DNS cache, connection cache, TLS sessions) with its own
-/// mutexes, so that easy handles on different threads reuse connections to the Bot API.
+/// A process-wide share handle (DNS cache, TLS sessions) with its own mutexes, so that easy
+/// handles on different threads resolve once and resume TLS sessions.
 CURLSH *ccurl_shared_handle(void);
 
 CURLcode ccurl_getinfo_long(CURL *h, CURLINFO info, long *out);

@@ -1,0 +1,205 @@
+import Foundation
+import OpsbotSupport
+import TelegramBotAPI
+import Testing
+import TestSupport
+
+@Suite struct UpdatePollerTests {
+    @Test func offsetIsPersistedBeforeHandlingAndARestartSeesNoOldUpdates() async throws {
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        let ids = [fake.enqueueMessage(chatID: 1, userID: 2, text: "/restart"),
+                   fake.enqueueMessage(chatID: 1, userID: 2, text: "/status")]
+        let stored = Locked<Int64?>(nil)
+        let events = Recorder<String>()
+        let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil)
+        let task = Task {
+            try await poller.run(persistOffset: { off in
+                stored.withLock { $0 = off }
+                events.append("persist \(off)")
+            }, handle: { u in
+                // The stored offset already confirms the update being handled.
+                events.append("handle \(u.updateID) stored=\(stored.current ?? -1)")
+            })
+        }
+        #expect(await eventually { events.all.count == 4 })
+        task.cancel()
+        try await task.value
+        #expect(events.all == ["persist \(ids[0] + 1)", "handle \(ids[0]) stored=\(ids[0] + 1)",
+                               "persist \(ids[1] + 1)", "handle \(ids[1]) stored=\(ids[1] + 1)"])
+
+        // "Restart": a new poller from the stored offset gets only what came later.
+        let newer = fake.enqueueMessage(chatID: 1, userID: 2, text: "/ping")
+        let handled = Recorder<Int64>()
+        let restarted = UpdatePoller(api: api, pollTimeout: 1, initialOffset: stored.current)
+        let task2 = Task { try await restarted.run(persistOffset: { _ in }, handle: { handled.append($0.updateID) }) }
+        #expect(await eventually { handled.all.count >= 1 })
+        try await Task.sleep(nanoseconds: 200_000_000)
+        task2.cancel()
+        try await task2.value
+        #expect(handled.all == [newer])
+    }
+
+    @Test func failingPersistenceStopsBeforeHandling() async throws {
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        fake.enqueueMessage(chatID: 1, userID: 2, text: "/restart")
+        struct DiskFull: Error {}
+        let handled = Recorder<Int64>()
+        let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil)
+        await #expect(throws: DiskFull.self) {
+            try await poller.run(persistOffset: { _ in throw DiskFull() }, handle: { handled.append($0.updateID) })
+        }
+        #expect(handled.all.isEmpty)
+    }
+
+    @Test func rateLimitWaitsExactlyRetryAfter() async throws {
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        fake.failNext(method: "getUpdates", status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1)
+        let sleeps = Recorder<Double>()
+        let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil, backoff: Backoff(initial: 0.05, maximum: 0.1),
+                                  sleeper: { s in sleeps.append(s); try await Task.sleep(nanoseconds: UInt64(s * 1e9)) })
+        let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+        #expect(await fake.waitFor(method: "getUpdates", count: 2, timeout: 5))
+        task.cancel()
+        try await task.value
+        let calls = fake.calls("getUpdates")
+        #expect(calls[0].status == 429)
+        #expect(sleeps.all.first == 1.0)
+        #expect(calls[1].at.timeIntervalSince(calls[0].at) >= 1.0)
+    }
+
+    @Test func serverErrorsBackOffExponentiallyWithCap() async throws {
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        fake.failNext(method: "getUpdates", status: 502, description: "Bad Gateway", count: 5)
+        let sleeps = Recorder<Double>()
+        let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 0.02, maximum: 0.1),
+                                  sleeper: { s in sleeps.append(s); try await Task.sleep(nanoseconds: UInt64(s * 1e9)) })
+        let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+        #expect(await fake.waitFor(method: "getUpdates", count: 6, timeout: 5))
+        task.cancel()
+        try await task.value
+        let s = sleeps.all
+        try #require(s.count >= 5)
+        // Attempt n waits within [c/2, c] with c = min(0.1, 0.02 * 2^n).
+        for (n, wait) in s.prefix(5).enumerated() {
+            let ceiling = min(0.1, 0.02 * pow(2, Double(n)))
+            #expect(wait >= ceiling / 2 - 1e-9 && wait <= ceiling + 1e-9, "attempt \(n) waited \(wait)")
+        }
+        #expect(s[3] >= 0.05)  // grew from 0.01–0.02 to ≥ 0.05: exponential, and capped at 0.1
+    }
+
+    @Test func backoffDelaysStayInBounds() {
+        let b = Backoff(initial: 1, maximum: 60)
+        for attempt in 0..<40 {
+            let ceiling = min(60, pow(2, Double(min(attempt, 30))))
+            let d = b.delay(attempt: attempt)
+            #expect(d >= ceiling / 2 && d <= ceiling)
+        }
+    }
+
+    @Test func unauthorizedStopsThePollerWithAClearError() async throws {
+        let (fake, _) = try makeFake()
+        defer { fake.stop() }
+        let wrong = "222222222:AAanotherWrongTokenForThePollerTest12"
+        let poller = UpdatePoller(api: BotAPI(baseURL: fake.baseURL, token: wrong), pollTimeout: 1, initialOffset: nil)
+        do {
+            try await poller.run(persistOffset: { _ in }, handle: { _ in })
+            Issue.record("expected a fatal error")
+        } catch let e as PollerFatalError {
+            #expect(e.description.contains("401"))
+            #expect(e.description.contains("token"))
+            #expect(!e.description.contains(wrong))
+        }
+        #expect(fake.calls("getUpdates").count == 1)
+    }
+
+    @Test func cancellationEndsAWaitingLongPollPromptly() async throws {
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        let poller = UpdatePoller(api: api, pollTimeout: 30, initialOffset: nil)
+        let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let start = Date()
+        task.cancel()
+        try await task.value
+        #expect(Date().timeIntervalSince(start) < 3)
+    }
+
+    /// The poller awaits `handle`; a caller that dispatches each update into its own Task
+    /// (as the router must) keeps serving commands while one is slow.
+    @Test func updatesAreServedWhileAHandlerIsSlow() async throws {
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        let done = Recorder<String>()
+        let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil)
+        let task = Task {
+            try await poller.run(persistOffset: { _ in }, handle: { u in
+                let text = u.message?.text ?? ""
+                Task {
+                    if text == "/slow" { try? await Task.sleep(nanoseconds: 3_000_000_000) }
+                    done.append(text)
+                }
+            })
+        }
+        fake.enqueueMessage(chatID: 1, userID: 2, text: "/slow")
+        try await Task.sleep(nanoseconds: 200_000_000)
+        fake.enqueueMessage(chatID: 1, userID: 2, text: "/fast")
+        #expect(await eventually(timeout: 2) { done.all == ["/fast"] })
+        task.cancel()
+        try await task.value
+    }
+}
+
+/// Tests that capture Log.sink run one at a time.
+@Suite(.serialized) struct PollerLogTests {
+    @Test(arguments: [
+        ("Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", "another instance is polling with the same bot token"),
+        ("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", "a webhook is set"),
+    ])
+    func conflictsAreExplainedAndDoNotSpin(description: String, expected: String) async throws {
+        let lines = Recorder<String>()
+        Log.sink = { lines.append($0) }
+        defer { Log.sink = nil }
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        fake.failNext(method: "getUpdates", status: 409, description: description, count: 1000)
+        let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil, backoff: Backoff(initial: 0.2, maximum: 1))
+        let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+        try await Task.sleep(nanoseconds: 2_500_000_000)
+        task.cancel()
+        try await task.value
+        let n = fake.calls("getUpdates").count
+        // Backoff 0.1–0.2, 0.2–0.4, 0.4–0.8, 0.5–1 …: at most ~7 calls in 2.5 s; a hot loop makes thousands.
+        #expect(n >= 2 && n <= 9, "getUpdates called \(n) times")
+        let warnings = lines.all.filter { $0.contains("409") }
+        #expect(warnings.contains { $0.contains(expected) })
+        #expect(warnings.count < n, "one line per escalation, not one per retry")
+        #expect(!lines.all.contains { $0.contains(testToken) })
+    }
+
+    @Test func tokenNeverAppearsInLogsOrErrors() async throws {
+        let lines = Recorder<String>()
+        Log.sink = { lines.append($0) }
+        defer { Log.sink = nil }
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        fake.failNext(method: "getUpdates", status: 500, description: "Internal Server Error", count: 2)
+        let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 0.01, maximum: 0.02))
+        let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+        #expect(await fake.waitFor(method: "getUpdates", count: 3))
+        task.cancel()
+        try await task.value
+        // Network failure: the URL (with the token) is in curl's context, never in the text.
+        let dead = BotAPI(baseURL: "http://127.0.0.1:1", token: testToken)
+        var texts = lines.all
+        do { _ = try await dead.getMe() } catch { texts.append("\(error)"); Log.error("getMe failed: \(error)") }
+        texts += lines.all
+        texts += fake.calls.map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(lines.all.contains { $0.contains("getUpdates failed") })
+        #expect(texts.count > 3)
+        for t in texts { #expect(!t.contains(testToken) && !t.contains("AAHfakeToken"), "leak: \(t)") }
+    }
+}

@@ -25,6 +25,16 @@ public enum ServicesFeature: Feature {
         r.register("env") { _, _ in EnvModule() }
     }
 
+    /// Samples every service once a minute while opsbot runs, so that /status can show the
+    /// memory trend and restarts in the last hour even when no alert rule polls `services`.
+    public static func runBackground(_ app: AppContext) async {
+        guard let m = try? ServiceManager.shared(app), !m.settings.services.isEmpty else { return }
+        while !Task.isCancelled {
+            _ = await StatusCollector.collect(m, parts: .services, clock: app.clock)
+            try? await Task.sleep(nanoseconds: 60_000_000_000)
+        }
+    }
+
     public static func registerChecks(_ registry: CheckRegistry, config: Config) {
         registry.register(ServicesCheckProvider(name: "services", parts: .services))
         registry.register(ServicesCheckProvider(name: "health", parts: .health))

@@ -120,5 +120,7 @@ import TestSupport
         #expect(errs.first?.description.contains("services.worker.unit") == true, "\(errs)")
         let order = try ConfigLoader.parse("services:\n  web: {backend: command, status_command: [x]}\nservice_options:\n  restart_order: [wbe]\n", source: "c.yaml", baseDirectory: "/")
         #expect(ServicesFeature.validate(order).first?.key == "service_options.restart_order")
+        let typo = try ConfigLoader.parse("services:\n  web: {backend: command, status_command: [x], log_fle: /x}\n", source: "c.yaml", baseDirectory: "/")
+        #expect(ServicesFeature.validate(typo).first?.key == "services.web.log_fle")
     }
 }

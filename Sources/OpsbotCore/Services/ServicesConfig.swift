@@ -1,5 +1,6 @@
 import Foundation
 import SystemOps
+import Yams
 
 /// A duration in the config: `300ms`, `30s`, `5m`, or a bare number of seconds.
 public struct ConfigDuration: Decodable, Sendable, Hashable {
@@ -161,6 +162,14 @@ public struct ServiceConfig: Decodable, Sendable {
         case heartbeatMaxAge = "heartbeat_max_age", logPatterns = "log_patterns", bot, maxInstances = "max_instances"
         case restartWait = "restart_wait", restartSettle = "restart_settle", restartLoop = "restart_loop", memoryGrowthMBPerHour = "memory_growth_mb_per_hour", env
     }
+
+    /// Every key a service may have (a typo is reported, not ignored).
+    static let knownKeys: Set<String> = [
+        "backend", "unit", "container", "compose_service", "compose_project", "match", "pidfile", "start", "working_directory",
+        "stop_timeout", "status_command", "running_pattern", "logs_command", "restart_command", "command_timeout", "log_file",
+        "health", "startup_marker", "heartbeat_marker", "heartbeat_max_age", "log_patterns", "bot", "max_instances",
+        "restart_wait", "restart_settle", "restart_loop", "memory_growth_mb_per_hour", "env",
+    ]
 
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
@@ -351,6 +360,14 @@ public struct ServicesSettings: Sendable {
         var services: [ServiceConfig] = []
         let names = config.serviceNames
         if !names.isEmpty {
+            if let node = config.root?.mapping?[Node("services")]?.mapping {
+                for (k, v) in node {
+                    for key in v.mapping?.keys.compactMap(\.string) ?? [] where !ServiceConfig.knownKeys.contains(key) {
+                        throw ConfigError(file: config.source, key: "services.\(k.string ?? "?").\(key)",
+                                          message: "unknown key (known: \(ServiceConfig.knownKeys.sorted().joined(separator: ", ")))")
+                    }
+                }
+            }
             let map = try config.section("services", as: [String: ServiceConfig].self) ?? [:]
             for n in names {
                 guard var s = map[n] else { continue }

@@ -35,7 +35,9 @@ func tempDir() -> String {
     /// A 2 GB file that is mostly a hole (ftruncate) with real lines written at its end: reading
     /// its last 50 lines must touch only the tail.
     @Test func twoGigabyteSparseFileWithRealTail() throws {
-        let path = tempDir() + "/huge.log"
+        let dir = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/huge.log"
         FileManager.default.createFile(atPath: path, contents: nil)
         let fh = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try fh.truncate(atOffset: 2_000_000_000)

@@ -5,6 +5,7 @@ let sections: [String: @Sendable () async throws -> Void] = [
     "noop": { print("noop: ok") },
     "alerts": { try await BenchAlerts.run() },
     "core": { try await BenchCore.run() },
+    "services": { try await BenchServices.run() },
 ]
 
 let args = CommandLine.arguments.dropFirst()

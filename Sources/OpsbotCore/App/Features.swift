@@ -3,6 +3,7 @@ public enum Features {
     public static let all: [Feature.Type] = [
         CoreFeature.self,
         AlertsFeature.self,
+        ServicesFeature.self,
     ]
 
     public static func moduleRegistry() -> ModuleRegistry {

@@ -1,0 +1,148 @@
+import Foundation
+import SystemOps
+
+/// `/disk`: every real mount (percent, free, inodes), the largest directories under the
+/// configured roots and the largest log files — the walk bounded in time, partial results said so.
+struct DiskModule: CommandModule {
+    func handle(_ ctx: ModuleContext) async -> CommandOutcome {
+        let m: ServiceManager
+        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        let cfg = m.settings.disk
+        await ctx.progress.update("⏳ measuring disks (up to \(Durations.format(cfg.scanTime)))…")
+        let report = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }
+        return .reply(Reply(html: report))
+    }
+
+    static func report(_ cfg: DiskConfig) -> String {
+        let mounts = DiskUsage.mounts(ignore: cfg.ignoreMounts)
+        var rows = ["mount                 used   free      inodes"]
+        for u in mounts {
+            let mark = max(u.usedPercent, u.inodesUsedPercent) >= cfg.criticalPercent ? "🔴" : (max(u.usedPercent, u.inodesUsedPercent) >= cfg.warnPercent ? "⚠️" : "  ")
+            rows.append(String(format: "%@ %-19@ %3.0f%%  %-8@  %3.0f%%", mark, String(u.mountPoint.prefix(19)) as NSString, u.usedPercent,
+                               DiskUsage.format(u.freeBytes) as NSString, u.inodesUsedPercent))
+        }
+        var html = "<b>Disk</b>\n<pre>\(HTML.escape(rows.joined(separator: "\n")))</pre>\n"
+        let deadline = Date().addingTimeInterval(cfg.scanTime)
+        let roots = cfg.roots.filter { FileManager.default.fileExists(atPath: $0) }
+        if !roots.isEmpty {
+            let scan = DiskUsage.scan(roots: roots, depth: cfg.depth, top: cfg.top, deadline: deadline)
+            let lines = scan.directories.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }
+            html += "<b>Largest directories</b>" + (scan.partial ? " <i>(partial: the \(Durations.format(cfg.scanTime)) budget ran out; sizes are at least these)</i>" : "")
+            html += scan.unreadable > 0 ? " <i>(\(scan.unreadable) unreadable)</i>" : ""
+            html += "\n<pre>\(HTML.escape(lines.joined(separator: "\n")))</pre>\n"
+        }
+        let logRoots = cfg.logDirs.filter { FileManager.default.fileExists(atPath: $0) }
+        if !logRoots.isEmpty {
+            let scan = DiskUsage.scan(roots: logRoots, depth: 0, top: cfg.top, deadline: Date().addingTimeInterval(max(1, cfg.scanTime / 2)),
+                                      fileFilter: DiskUsage.isLogFile)
+            let lines = scan.files.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }
+            if !lines.isEmpty {
+                html += "<b>Largest log files</b>" + (scan.partial ? " <i>(partial)</i>" : "") + "\n<pre>\(HTML.escape(lines.joined(separator: "\n")))</pre>\n"
+            }
+        }
+        return html.trimmingCharacters(in: .newlines)
+    }
+}
+
+/// A cleanup declared in the catalog (`module: disk_cleanup`): truncate named log files, or
+/// run an argv (`docker system prune -f`, `journalctl --vacuum-size=200M`). The preview says
+/// how much it should free; the result says what it actually freed (free space before/after).
+struct CleanupModule: CommandModule {
+    struct Settings: Decodable {
+        /// Truncate: name → path of each log file it may empty.
+        var files: [String: String]?
+        var argv: [String]?
+        /// Directories whose size estimates the gain of an argv action (e.g. /var/log/journal).
+        var measure: [String]?
+        /// What the argv keeps (journal vacuum size): the estimate is size(measure) − keep.
+        var keep: String?
+        var timeout: String?
+    }
+
+    let files: [(name: String, path: String)]
+    let argv: [String]?
+    let measure: [String]
+    let keep: Int
+    let timeout: Double
+    let commandName: String
+
+    init(settings raw: ModuleSettings, command: CatalogCommand, config: Config?) throws {
+        let s = try raw.decode(Settings.self)
+        guard (s.files == nil) != (s.argv == nil) else {
+            throw ConfigError(file: raw.source, key: "settings", message: "give either files (name: path to truncate) or argv (a command to run)")
+        }
+        files = (s.files ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        argv = s.argv
+        if let a = argv, a.isEmpty { throw ConfigError(file: raw.source, key: "settings.argv", message: "needs at least the program") }
+        measure = s.measure ?? []
+        keep = try s.keep.map { k in
+            guard let v = CleanupModule.parseSize(k) else { throw ConfigError(file: raw.source, key: "settings.keep", message: "expected a size such as 200M or 1G") }
+            return v
+        } ?? 0
+        timeout = try s.timeout.map { t in
+            guard let v = Durations.parse(t), v > 0 else { throw ConfigError(file: raw.source, key: "settings.timeout", message: "expected a duration") }
+            return v
+        } ?? 120
+        commandName = command.name
+    }
+
+    static func parseSize(_ s: String) -> Int? {
+        let t = s.uppercased().replacingOccurrences(of: "B", with: "")
+        let mult: Double = t.hasSuffix("K") ? 1e3 : t.hasSuffix("M") ? 1e6 : t.hasSuffix("G") ? 1e9 : t.hasSuffix("T") ? 1e12 : 1
+        let num = Double(mult == 1 ? t : String(t.dropLast()))
+        return num.map { Int($0 * mult) }
+    }
+
+    func handle(_ ctx: ModuleContext) async -> CommandOutcome {
+        var chosen = files
+        if let which = ctx.request.string("file") {
+            chosen = files.filter { $0.name == which }
+            guard !chosen.isEmpty else {
+                return .reply(.text("unknown log \"\(which)\" (known: \(files.map(\.name).joined(separator: ", ")))"))
+            }
+        }
+        let targets = chosen
+        let (estimate, what) = await runBlocking(name: "opsbot.disk") { [self] () -> (Int?, String) in
+            if argv == nil {
+                let sizes = targets.map { (DiskUsage.size(of: $0.path, deadline: Date().addingTimeInterval(1)) ?? 0) }
+                let lines = zip(targets, sizes).map { "truncate -s 0 \($0.0.path)   (\(DiskUsage.format($0.1)))" }
+                return (sizes.reduce(0, +), lines.joined(separator: "\n"))
+            }
+            let sizes = measure.compactMap { DiskUsage.size(of: $0, deadline: Date().addingTimeInterval(3)) }
+            let shown = argv!.map(ShellModule.quote).joined(separator: " ")
+            return (sizes.isEmpty ? nil : max(0, sizes.reduce(0, +) - keep), shown)
+        }
+        let est = estimate.map { "should free about \(DiskUsage.format($0))" } ?? "space freed unknown until it runs"
+        let preview = "Will run:\n<pre>\(HTML.escape(what))</pre>\n\(est)"
+        let probe = targets.first?.path ?? measure.first ?? "/"
+        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Free space", auditAction: "/\(commandName): \(what)") { [self] progress in
+            let before = DiskUsage.usage(of: CleanupModule.existingParent(probe))?.freeBytes
+            var out: [String] = []
+            if argv == nil {
+                for t in targets {
+                    if truncate(t.path, 0) == 0 { out.append("emptied \(t.path)") } else { out.append("\(t.path): \(String(cString: strerror(errno)))") }
+                }
+            } else {
+                await progress.update("⏳ running <code>\(HTML.escape(what))</code>…")
+                do {
+                    let r = try await ProcessRunner.run(argv!, timeout: timeout, maxOutput: 64 * 1024)
+                    out.append("\(what): \(r.summary)")
+                    let tail = (r.stdout + r.stderr).split(separator: "\n").suffix(5).joined(separator: "\n")
+                    if !tail.isEmpty { out.append(SecretPatterns.mask(String(tail))) }
+                } catch { out.append("\(what): could not run: \(error)") }
+            }
+            let after = DiskUsage.usage(of: CleanupModule.existingParent(probe))?.freeBytes
+            var html = "<pre>\(HTML.escape(out.joined(separator: "\n")))</pre>"
+            if let before, let after {
+                html += "\nfree space: \(DiskUsage.format(before)) → \(DiskUsage.format(after)) (freed \(DiskUsage.format(max(0, after - before))))"
+            }
+            return Reply(html: html)
+        })
+    }
+
+    static func existingParent(_ p: String) -> String {
+        var path = p
+        while !FileManager.default.fileExists(atPath: path) && path != "/" { path = (path as NSString).deletingLastPathComponent }
+        return path.isEmpty ? "/" : path
+    }
+}

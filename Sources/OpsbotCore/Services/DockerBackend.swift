@@ -1,0 +1,136 @@
+import Foundation
+import HTTPClient
+import SystemOps
+
+/// A container or compose service, through the Docker Engine API on its unix socket.
+/// The compose container (label `com.docker.compose.service`) is the supervised one; other
+/// running containers of the same image are extra copies (409 risk for a polling bot).
+public struct DockerBackend: ServiceBackend {
+    public let config: ServiceConfig
+    let socket: String
+    static let base = "http://docker"
+
+    public init(config: ServiceConfig, options: ServiceOptions) {
+        self.config = config
+        self.socket = options.dockerSocket
+    }
+
+    func call(_ method: String = "GET", _ path: String, timeout: Double = 10) async throws -> HTTPResponse {
+        let r: HTTPResponse
+        do {
+            r = try await HTTPClient.send(HTTPRequest(method: method, url: DockerBackend.base + path, connectTimeout: 3,
+                                                      timeout: timeout, unixSocketPath: socket))
+        } catch {
+            throw BackendError("docker API on \(socket): \(error)")
+        }
+        guard (200..<300).contains(r.status) else {
+            let msg = (try? JSONSerialization.jsonObject(with: r.body) as? [String: Any])?["message"] as? String
+            throw BackendError("docker API \(method) \(path): HTTP \(r.status)\(msg.map { ": " + $0 } ?? "")")
+        }
+        return r
+    }
+
+    func allContainers() async throws -> [DockerAPI.ContainerSummary] {
+        let r = try await call("GET", "/containers/json?all=1")
+        do { return try DockerAPI.containers(r.body) } catch { throw BackendError("docker API: unexpected /containers/json: \(error)") }
+    }
+
+    /// The service's own container(s): by name, or by compose service (and project) label.
+    func ownContainers(_ all: [DockerAPI.ContainerSummary]) -> [DockerAPI.ContainerSummary] {
+        all.filter { c in
+            if let name = config.container { return c.name == name || c.Id.hasPrefix(name) }
+            guard c.composeService == config.composeService else { return false }
+            return config.composeProject == nil || c.composeProject == config.composeProject
+        }
+    }
+
+    func detail(_ id: String) async throws -> DockerAPI.ContainerDetail {
+        let r = try await call("GET", "/containers/\(id)/json")
+        do { return try DockerAPI.detail(r.body) } catch { throw BackendError("docker API: unexpected container JSON: \(error)") }
+    }
+
+    func mainContainer() async throws -> (DockerAPI.ContainerSummary, [DockerAPI.ContainerSummary]) {
+        let all = try await allContainers()
+        let own = ownContainers(all)
+        guard let main = own.first(where: { $0.State == "running" }) ?? own.first else {
+            throw BackendError("no container \(config.container ?? "for compose service " + (config.composeService ?? "?"))")
+        }
+        return (main, all)
+    }
+
+    public func status() async -> ServiceStatus {
+        do {
+            let (main, all) = try await mainContainer()
+            let d = try await detail(main.Id)
+            var mem: Int? = nil
+            if d.state.running, let s = try? await call("GET", "/containers/\(main.Id)/stats?stream=false&one-shot=true", timeout: 5) {
+                mem = (try? DockerAPI.stats(s.body))?.memoryBytes
+            }
+            let copies = all.filter { $0.State == "running" && $0.Image == main.Image }.count
+            let state: ServiceStatus.State
+            if d.state.restarting == true { state = .starting } else if d.state.running {
+                state = d.state.health?.status == "unhealthy" ? .failed : (d.state.health?.status == "starting" ? .starting : .running)
+            } else { state = d.state.status == "exited" && (d.state.exitCode ?? 0) != 0 ? .failed : .stopped }
+            return ServiceStatus(state: state, detail: main.Status, pids: d.state.pid.map { [Int32($0)] } ?? [], memoryBytes: mem,
+                                 startedAt: d.state.running ? d.startedAt : nil, restartCounter: d.restartCount,
+                                 instances: d.state.running ? max(copies, 1) : 0, health: d.state.health?.status)
+        } catch {
+            return ServiceStatus(state: .unknown, detail: "docker unavailable", error: "\(error)")
+        }
+    }
+
+    public func logs(lines: Int, filter: LineFilter) async throws -> LogsResult {
+        if config.logFile != nil { return try await fileLogs(lines: lines, filter: filter) }
+        let (main, _) = try await mainContainer()
+        let d = try await detail(main.Id)
+        let fetch = filter.level == nil && filter.text == nil && filter.regex == nil ? lines : min(lines * 20, 20_000)
+        var path = "/containers/\(main.Id)/logs?stdout=1&stderr=1&timestamps=1&tail=\(fetch)"
+        if let since = filter.since { path += "&since=\(Int(since.timeIntervalSince1970))" }
+        let r = try await call("GET", path, timeout: 20)
+        var kept: [LogLine] = []
+        for raw in DockerAPI.demuxLogs(r.body, tty: d.config?.tty ?? false).reversed() {
+            // "2026-11-23T10:00:00.123456789Z message"
+            var text = raw
+            var time: Date? = nil
+            if let sp = raw.firstIndex(of: " "), let t = ISO8601.parse(String(raw[..<sp])) {
+                time = t
+                text = String(raw[raw.index(after: sp)...])
+            }
+            var f = filter; f.since = nil
+            if f.matchesContent(text) { kept.append(LogLine(time.map { ISO8601.format($0) + " " + text } ?? text, time: time)) }
+            if kept.count >= lines { break }
+        }
+        return LogsResult(lines: kept.reversed())
+    }
+
+    public var restartDescription: String {
+        "docker restart \(config.container ?? "the \(config.composeService ?? "?") compose container") (Engine API, 10 s stop timeout)"
+    }
+
+    public func restart() async throws {
+        let (main, _) = try await mainContainer()
+        _ = try await call("POST", "/containers/\(main.Id)/restart?t=10", timeout: 60)
+    }
+
+    public func instances() async throws -> [ServiceInstance] {
+        let (main, all) = try await mainContainer()
+        let own = Set(ownContainers(all).map(\.Id))
+        return all.filter { $0.State == "running" && ($0.Image == main.Image || own.contains($0.Id)) }.map { c in
+            let sup = c.Id == main.Id
+            let origin = c.composeService.map { "compose service \($0)" } ?? "not from compose"
+            return ServiceInstance(kind: .container, id: c.Id, description: "container \(c.name) (\(String(c.Id.prefix(12))), \(c.Image), \(origin)): \(c.Status)",
+                                   startedAt: c.Created.map { Date(timeIntervalSince1970: Double($0)) }, supervised: sup)
+        }
+    }
+
+    public func stop(_ instance: ServiceInstance) async throws -> String {
+        guard !instance.supervised else { throw BackendError("refusing to stop the supervised container") }
+        _ = try await call("POST", "/containers/\(instance.id)/stop?t=10", timeout: 30)
+        return "container \(String(instance.id.prefix(12))) stopped"
+    }
+
+    public func environment() async throws -> [String: String] {
+        let (main, _) = try await mainContainer()
+        return try await detail(main.Id).environment
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import SystemOps
+
+/// `/logs <service> [N] [level] [since] [filter]`: the last N lines, optionally filtered, masked,
+/// in `<pre>`; long output goes out as a file.
+struct LogsModule: CommandModule {
+    struct Request: Equatable {
+        var lines: Int?
+        var since: Double?
+        var level: LineFilter.Level?
+        var text: String?
+        var regex: String?
+    }
+
+    /// Words after the service: an integer is N, a duration (`1h`, `30m`) is the window, a
+    /// level word (`error`, `warning`, `critical`) the level, `/re/` or `re:…` a regex, the
+    /// rest a fixed string.
+    static func parse(_ words: [String]) throws -> Request {
+        var r = Request()
+        var rest: [String] = []
+        for w in words {
+            if r.lines == nil, let n = Int(w) {
+                guard n > 0 else { throw ArgumentError("the number of lines must be positive, got \(n)") }
+                r.lines = n
+            } else if r.since == nil, w.first?.isNumber == true, let d = Durations.parse(w), d > 0 {
+                r.since = d
+            } else if r.level == nil, let l = LogsModule.levelWords[w.lowercased()] {
+                r.level = l
+            } else {
+                rest.append(w)
+            }
+        }
+        if !rest.isEmpty {
+            let joined = rest.joined(separator: " ")
+            if joined.count > 2, joined.hasPrefix("/"), joined.hasSuffix("/") {
+                r.regex = String(joined.dropFirst().dropLast())
+            } else if joined.hasPrefix("re:") {
+                r.regex = String(joined.dropFirst(3))
+            } else {
+                r.text = joined
+            }
+            if let re = r.regex {
+                guard !re.isEmpty, re.count <= 200, (try? NSRegularExpression(pattern: re)) != nil else {
+                    throw ArgumentError("\"\(re)\" is not a valid regular expression")
+                }
+            }
+        }
+        return r
+    }
+
+    static let levelWords: [String: LineFilter.Level] = [
+        "error": .error, "errors": .error, "err": .error, "warning": .warning, "warnings": .warning, "warn": .warning,
+        "critical": .critical, "crit": .critical, "fatal": .critical,
+    ]
+
+    func handle(_ ctx: ModuleContext) async -> CommandOutcome {
+        let m: ServiceManager
+        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        guard let name = ctx.request.string("service"), let backend = m.backend(name) else {
+            return .reply(.text("unknown service (known: \(m.settings.services.map(\.name).joined(separator: ", ")))"))
+        }
+        let req: Request
+        do { req = try LogsModule.parse(ctx.request.words("rest")) } catch {
+            return .reply(.text("\(error). Usage: /logs <service> [lines] [error|warning|critical] [1h] [text or /regex/]"))
+        }
+        let opts = m.settings.options
+        var n = req.lines ?? opts.defaultLines
+        var notes: [String] = []
+        if n > opts.maxLines { notes.append("capped at \(opts.maxLines) lines (service_options.max_lines)"); n = opts.maxLines }
+        let now = ctx.app.clock.now()
+        let filter = LineFilter(level: req.level, text: req.text, regex: req.regex.flatMap { try? NSRegularExpression(pattern: $0) },
+                                since: req.since.map { now.addingTimeInterval(-$0) })
+        let result: LogsResult
+        do { result = try await backend.logs(lines: n, filter: filter) } catch {
+            return .reply(.text("Cannot read the logs of \(name): \(Redactor.shared.redact("\(error)"))"))
+        }
+        notes += result.notes
+        let text = m.mask(result.lines.map(\.text).joined(separator: "\n"))
+        var header = "\(name): last \(result.lines.count) line\(result.lines.count == 1 ? "" : "s")"
+        if !filter.isEmpty { header += " (" + filter.summary + ")" }
+        if result.lines.isEmpty { header += " — nothing matched" }
+        let noteHTML = notes.map { "\n<i>\(HTML.escape($0))</i>" }.joined()
+        if result.lines.count > opts.attachmentLines || text.utf8.count > 3500 {
+            let tail = result.lines.suffix(15).map(\.text).joined(separator: "\n")
+            let html = "<b>\(HTML.escape(header))</b> — full output attached; the last 15:\n<pre>\(HTML.escape(m.mask(tail)))</pre>" + noteHTML
+            return .reply(Reply(html: html, attachment: Attachment(filename: "\(name)-logs.txt", data: Data((text + "\n").utf8))))
+        }
+        return .reply(Reply(html: "<b>\(HTML.escape(header))</b>\n" + (text.isEmpty ? "" : "<pre>\(HTML.escape(text))</pre>") + noteHTML))
+    }
+}

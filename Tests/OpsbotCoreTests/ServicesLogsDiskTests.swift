@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import OpsbotCore
+import SystemOps
+import TestSupport
+
+@Suite struct ServicesLogsDiskTests {
+    @Test func parseWords() throws {
+        #expect(try LogsModule.parse(["200", "error"]) == .init(lines: 200, level: .error))
+        #expect(try LogsModule.parse(["critical", "1h"]) == .init(since: 3600, level: .critical))
+        #expect(try LogsModule.parse(["50", "create_payment", "failed"]) == .init(lines: 50, text: "create_payment failed"))
+        #expect(try LogsModule.parse(["/Conflict|429/"]) == .init(regex: "Conflict|429"))
+        #expect(throws: ArgumentError.self) { try LogsModule.parse(["/([/"]) }
+        #expect(throws: ArgumentError.self) { try LogsModule.parse(["0"]) }
+    }
+
+    @Test func logsFilteredMaskedEscapedAndAttachedWhenLong() async throws {
+        let dir = ServicesTest.dir()
+        let secret = "s3cr3t-db-password-value"
+        var lines = (1...300).map { "\(ServicesTest.stamp()) - INFO - <b>update</b> \($0) handled" }
+        lines.append("\(ServicesTest.stamp()) - ERROR - db connect failed postgres://bot:\(secret)@db/app token 123456789:AAH\(String(repeating: "y", count: 32))")
+        try ServicesTest.write("\(dir)/worker.log", lines.joined(separator: "\n") + "\n")
+        let yaml = """
+        services:
+          worker:
+            backend: process
+            match: 'no-such-process-\(UUID().uuidString)'
+            log_file: \(dir)/worker.log
+          web:
+            backend: process
+            match: 'no-such-process-\(UUID().uuidString)'
+            log_file: \(dir)/missing.log
+        service_options:
+          max_lines: 500
+          mask_env: [DB_PASSWORD]
+        """
+        let app = try ServicesTest.app(yaml, environment: ["DB_PASSWORD": secret])
+        let short = try #require(ServicesTest.reply(try await ServicesTest.run(app, "/logs worker 5")))
+        #expect(short.attachment == nil)
+        #expect(short.html.contains("&lt;b&gt;update&lt;/b&gt; 300 handled"))   // escaped, in <pre>
+        #expect(short.html.contains("<pre>") && !short.html.contains(secret) && !short.html.contains("AAHyyyy"))
+        let errs = ServicesTest.text(try await ServicesTest.run(app, "/logs worker 200 error"))
+        #expect(errs.contains("last 1 line (error)") && errs.contains("db connect failed"))
+        let long = try #require(ServicesTest.reply(try await ServicesTest.run(app, "/logs worker 5000")))
+        let file = String(decoding: try #require(long.attachment).data, as: UTF8.self)
+        #expect(long.html.contains("capped at 500 lines"))
+        #expect(file.split(separator: "\n").count == 301)
+        #expect(!file.contains(secret))
+        let missing = ServicesTest.text(try await ServicesTest.run(app, "/logs web"))
+        #expect(missing.contains("Cannot read the logs of web: log file \(dir)/missing.log does not exist"))
+        #expect(throws: ArgumentError.self) { try ArgumentValidator.bind(["db"], to: app.catalog.entry("logs")!.command, services: app.config.serviceNames) }
+    }
+
+    @Test func diskReportAndTruncateCleanup() async throws {
+        let dir = ServicesTest.dir()
+        try FileManager.default.createDirectory(atPath: "\(dir)/nginx", withIntermediateDirectories: true)
+        try Data(repeating: 65, count: 3_000_000).write(to: URL(fileURLWithPath: "\(dir)/nginx/access.log"))
+        let yaml = """
+        disk:
+          roots: [\(dir)]
+          log_dirs: [\(dir)]
+          scan_time: 2s
+        """
+        let app = try ServicesTest.app(yaml)
+        let disk = ServicesTest.text(try await ServicesTest.run(app, "/disk"))
+        #expect(disk.contains("Largest directories") && disk.contains("\(dir)/nginx"))
+        #expect(disk.contains("Largest log files") && disk.contains("\(dir)/nginx/access.log"))
+        #expect(disk.contains(" / ") || disk.contains("  /  "))
+
+        let cmd = """
+        name: truncate_test
+        description: test
+        module: disk_cleanup
+        confirm: true
+        arguments: [{name: file, type: string, required: false}]
+        settings:
+          files: {access: \(dir)/nginx/access.log}
+        """
+        let loaded = CatalogLoader.load(sources: [("Commands/truncate_test.yaml", cmd)], registry: Features.moduleRegistry(), config: app.config)
+        #expect(loaded.errors.isEmpty)
+        let entry = try #require(loaded.catalog.entry("truncate_test"))
+        let req = CommandRequest(command: entry.command, arguments: ["file": .string("access")], chatID: 1, userID: 1)
+        let plan = try #require(ServicesTest.plan(await entry.module.handle(ModuleContext(app: app, request: req, progress: NoProgress()))))
+        #expect(HTML.toPlainText(plan.preview).contains("should free about 3 MB"))
+        let done = HTML.toPlainText(await plan.run(NoProgress()).html)
+        #expect(done.contains("emptied \(dir)/nginx/access.log") && done.contains("free space:"))
+        #expect(try FileManager.default.attributesOfItem(atPath: "\(dir)/nginx/access.log")[.size] as? Int == 0)
+        let bad = CommandRequest(command: entry.command, arguments: ["file": .string("passwd")], chatID: 1, userID: 1)
+        #expect(ServicesTest.text(await entry.module.handle(ModuleContext(app: app, request: bad, progress: NoProgress()))).contains("unknown log \"passwd\""))
+    }
+
+    @Test func envFromFileNeverShowsValues() async throws {
+        let dir = ServicesTest.dir()
+        try ServicesTest.write("\(dir)/.env", "TELEGRAM_BOT_TOKEN=123:short\nENCRYPTION_SECRET=tooshort-secret-value\nAPI_GATEWAY_URL=https://app.example.com\n")
+        let yaml = """
+        services:
+          worker:
+            backend: command
+            status_command: [/bin/true]
+            env:
+              file: \(dir)/.env
+              rules:
+                - {name: TELEGRAM_BOT_TOKEN, format: regex, pattern: '\\d{6,12}:[A-Za-z0-9_-]{30,}', hint: token from @BotFather}
+                - {name: ENCRYPTION_SECRET, format: bytes, length: 32}
+                - {name: API_GATEWAY_URL, format: url}
+                - OPENAI_API_KEY
+        """
+        let app = try ServicesTest.app(yaml)
+        let text = ServicesTest.text(try await ServicesTest.run(app, "/env worker"))
+        #expect(text.contains("1/4 ok"))
+        #expect(text.contains("TELEGRAM_BOT_TOKEN does not have the expected shape — token from @BotFather"))
+        #expect(text.contains("ENCRYPTION_SECRET is 21 bytes long, expected exactly 32"))
+        #expect(text.contains("OPENAI_API_KEY missing"))
+        #expect(!text.contains("123:short") && !text.contains("tooshort") && !text.contains("app.example.com"))
+    }
+
+    @Test func configErrorsNameTheKey() throws {
+        let bad = try ConfigLoader.parse("services:\n  worker:\n    backend: systemd\n", source: "c.yaml", baseDirectory: "/")
+        let errs = ServicesFeature.validate(bad)
+        #expect(errs.first?.description.contains("services.worker.unit") == true, "\(errs)")
+        let order = try ConfigLoader.parse("services:\n  web: {backend: command, status_command: [x]}\nservice_options:\n  restart_order: [wbe]\n", source: "c.yaml", baseDirectory: "/")
+        #expect(ServicesFeature.validate(order).first?.key == "service_options.restart_order")
+        let typo = try ConfigLoader.parse("services:\n  web: {backend: command, status_command: [x], log_fle: /x}\n", source: "c.yaml", baseDirectory: "/")
+        #expect(ServicesFeature.validate(typo).first?.key == "services.web.log_fle")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+@testable import OpsbotCore
+import SystemOps
+import TestSupport
+
+/// systemd and docker backends against recorded real output: fake `systemctl`/`journalctl`
+/// that print recorded text, and a Docker Engine API served on a unix socket.
+@Suite struct ServicesSystemdDockerTests {
+    static let show = """
+    Id=marketingbot-bot.service
+    LoadState=loaded
+    ActiveState=activating
+    SubState=auto-restart
+    MainPID=0
+    MemoryCurrent=[not set]
+    NRestarts=7
+    ActiveEnterTimestamp=Mon 2026-11-23 09:58:01 UTC
+    ExecMainStartTimestamp=Mon 2026-11-23 10:00:03 UTC
+    Result=exit-code
+    Environment=PYTHONUNBUFFERED=1 API_GATEWAY_URL=not-a-url ENCRYPTION_SECRET=0123456789abcdef0123456789abcdef
+    """
+
+    static let journal = [
+        #"{"__REALTIME_TIMESTAMP":"1795427990000000","PRIORITY":"6","_PID":"811","MESSAGE":"2026-11-23 09:59:50 - INFO - Bot is starting polling..."}"#,
+        #"{"__REALTIME_TIMESTAMP":"1795427995000000","PRIORITY":"6","_PID":"811","MESSAGE":"2026-11-23 09:59:55 - ERROR - Ошибка Telegram API: Conflict: terminated by other getUpdates request"}"#,
+        #"{"__REALTIME_TIMESTAMP":"1795427998000000","PRIORITY":"2","_PID":"811","MESSAGE":"CRITICAL - ⚠️ ОБНАРУЖЕН КОНФЛИКТ: Запущено несколько экземпляров бота!"}"#,
+        #"{"__REALTIME_TIMESTAMP":"1795427999000000","PRIORITY":"6","_PID":"1","MESSAGE":"marketingbot-bot.service: Scheduled restart job, restart counter is at 7."}"#,
+    ].joined(separator: "\n")
+
+    @Test func systemdCrashLoopLogsEnvAndRestart() async throws {
+        let dir = ServicesTest.dir()
+        try ServicesTest.write("\(dir)/show.txt", Self.show)
+        try ServicesTest.write("\(dir)/journal.json", Self.journal + "\n")
+        try ServicesTest.write("\(dir)/systemctl", """
+        #!/bin/sh
+        echo "$@" >> \(dir)/calls
+        case "$1" in show) cat \(dir)/show.txt ;; restart) exit 0 ;; *) exit 1 ;; esac
+        """, executable: true)
+        try ServicesTest.write("\(dir)/journalctl", "#!/bin/sh\necho \"$@\" >> \(dir)/calls\ncat \(dir)/journal.json\n", executable: true)
+        let yaml = """
+        services:
+          bot:
+            backend: systemd
+            unit: marketingbot-bot.service
+            restart_wait: 1s
+            env:
+              rules:
+                - {name: API_GATEWAY_URL, format: url}
+                - {name: ENCRYPTION_SECRET, format: bytes, length: 32}
+                - TELEGRAM_BOT_TOKEN
+        service_options:
+          systemctl: [\(dir)/systemctl]
+          journalctl: [\(dir)/journalctl]
+        """
+        // "now" is just after the recorded journal, so `1h` includes it
+        let app = try ServicesTest.app(yaml, clock: ManualClock(Date(timeIntervalSince1970: 1795428030)))
+        let checks = await app.checks.named("services")!.run(app)
+        #expect(checks.first { $0.check == "service_down" }?.status == .warning)   // activating (auto-restart)
+        let loop = try #require(checks.first { $0.check == "restart_loop" })
+        #expect(loop.status == .critical && loop.value == 7 && loop.remediation == "/logs bot 50 critical")
+
+        let logs = ServicesTest.text(try await ServicesTest.run(app, "/logs bot 50 critical"))
+        #expect(logs.contains("ОБНАРУЖЕН КОНФЛИКТ") && !logs.contains("Bot is starting"))
+        let errs = ServicesTest.text(try await ServicesTest.run(app, "/logs bot 50 error 1h"))
+        #expect(errs.contains("Conflict: terminated") && errs.contains("ОБНАРУЖЕН"))
+        let calls = try String(contentsOfFile: "\(dir)/calls", encoding: .utf8)
+        #expect(calls.contains("-u marketingbot-bot.service -n 1000 --no-pager -o json --since @"))
+
+        let env = ServicesTest.text(try await ServicesTest.run(app, "/env bot"))
+        #expect(env.contains("API_GATEWAY_URL is not a URL"))
+        #expect(env.contains("✅ ENCRYPTION_SECRET"))
+        #expect(env.contains("TELEGRAM_BOT_TOKEN missing"))
+        #expect(!env.contains("0123456789abcdef") && !env.contains("not-a-url"))
+
+        let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart bot")))
+        #expect(plan.preview.contains("\(dir)/systemctl restart marketingbot-bot.service"))
+        let r = HTML.toPlainText(await plan.run(NoProgress()).html)
+        #expect(r.contains("bot still failing after 1 s (starting: activating (auto-restart))"), "\(r)")
+        #expect(try String(contentsOfFile: "\(dir)/calls", encoding: .utf8).contains("restart marketingbot-bot.service"))
+    }
+
+    @Test func dockerOverUnixSocket() async throws {
+        let dir = ServicesTest.dir()
+        let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
+        defer { server.stop() }
+        server.route("/containers/json", .json("""
+        [{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","State":"running","Status":"Up 2 hours (healthy)","Labels":{"com.docker.compose.service":"worker","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"bbb222","Names":["/debug-copy"],"Image":"app-bot:latest","State":"running","Status":"Up 5 minutes","Labels":{},"Created":1795427700},
+         {"Id":"ccc333","Names":["/app-db-1"],"Image":"postgres:16","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"db"},"Created":1795420000}]
+        """))
+        server.route("/containers/aaa111/json", .json("""
+        {"Id":"aaa111","Name":"/app-worker-1","RestartCount":2,"State":{"Status":"running","Running":true,"Pid":999,"StartedAt":"2026-11-23T08:00:00.123456789Z","Health":{"Status":"healthy"}},"Config":{"Image":"app-bot:latest","Env":["TELEGRAM_BOT_TOKEN=123456789:AAHxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","PORT=8080"],"Tty":false}}
+        """))
+        server.route("/containers/aaa111/stats", .json(#"{"memory_stats":{"usage":160000000,"stats":{"inactive_file":10000000}}}"#))
+        var frames = Data()
+        for (s, t) in [(1, "2026-11-23T09:59:00.000000000Z INFO - update handled\n"), (2, "2026-11-23T09:59:01.000000000Z ERROR - Conflict: terminated by other getUpdates request\n")] {
+            frames.append(contentsOf: [UInt8(s), 0, 0, 0, 0, 0, 0, UInt8(t.utf8.count)])
+            frames.append(Data(t.utf8))
+        }
+        server.route("/containers/aaa111/logs", .bytes(frames))
+        server.route("/containers/bbb222/stop", .status(204))
+        let yaml = """
+        services:
+          worker:
+            backend: docker
+            compose_service: worker
+            bot: true
+            env:
+              rules: [{name: TELEGRAM_BOT_TOKEN, format: regex, pattern: '\\d{6,12}:[A-Za-z0-9_-]{30,}'}, PORT]
+        service_options:
+          docker_socket: \(dir)/docker.sock
+        """
+        let app = try ServicesTest.app(yaml)
+        let m = try ServiceManager.shared(app)
+        let st = await m.backend("worker")!.status()
+        #expect(st.state == .running && st.restartCounter == 2 && st.memoryBytes == 150_000_000 && st.health == "healthy")
+        #expect(st.instances == 2 && st.startedAt == Date(timeIntervalSince1970: 1795420800))
+
+        let logs = ServicesTest.text(try await ServicesTest.run(app, "/logs worker 10 error"))
+        #expect(logs.contains("2026-11-23T09:59:01Z ERROR - Conflict") && !logs.contains("update handled"))
+        #expect(server.seen.contains { $0.hasPrefix("GET /containers/aaa111/logs?stdout=1&stderr=1&timestamps=1&tail=200") })
+
+        let env = ServicesTest.text(try await ServicesTest.run(app, "/env"))
+        #expect(env.contains("2/2 ok") && !env.contains("AAHxxx"))
+
+        let conflicts = try await ServicesTest.run(app, "/conflicts")
+        let plan = try #require(ServicesTest.plan(conflicts))
+        let preview = HTML.toPlainText(plan.preview)
+        #expect(preview.contains("keep: container app-worker-1") && preview.contains("extra: container debug-copy"))
+        _ = await plan.run(NoProgress())
+        #expect(server.seen.contains("POST /containers/bbb222/stop?t=10"))
+        #expect(!server.seen.contains { $0.contains("aaa111/stop") })
+    }
+}

@@ -26,6 +26,10 @@ public struct Runtime: Sendable {
                             environment: [String: String] = ProcessInfo.processInfo.environment) -> Runtime {
         Features.registerConfigSections()
         let path = configPath ?? environment["OPSBOT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        if path == nil && (environment["DEMO_DIR"] ?? "").isEmpty {
+            // The embedded demo config names its sandbox through ${DEMO_DIR} (`make demo` sets it).
+            setenv("DEMO_DIR", FileManager.default.currentDirectoryPath + "/.demo", 0)
+        }
         var config: Config
         do {
             config = try ConfigLoader.load(path: path, environment: environment)

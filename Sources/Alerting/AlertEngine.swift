@@ -111,9 +111,10 @@ public final class AlertEngine: @unchecked Sendable {
                 guard let a = st.alerts[fp], !a.flapping else { continue }
                 if old.firingSent { resolvedOut.append(old) }
             }
+            let sources = inhibitionSources(firingIndex)
             for fp in touched.sorted() {
                 guard var a = st.alerts[fp], a.isFiring, !a.flapping else { continue }
-                if muted(a, st.mutes, now) || inhibited(a, firingIndex) { continue }
+                if muted(a, st.mutes, now) || inhibited(a, sources) { continue }
                 if !a.firingSent {
                     a.firingSent = true
                     a.lastSent = now
@@ -233,11 +234,28 @@ public final class AlertEngine: @unchecked Sendable {
         [a.fingerprint, a.rule].contains { mutes[$0].map { $0.until > now } ?? false }
     }
 
-    private func inhibited(_ a: AlertState, _ firing: [AlertState]) -> Bool {
-        for inh in settings.inhibitions where inh.targets.contains(where: { Glob.match($0, a.rule) }) {
-            for s in firing where s.fingerprint != a.fingerprint && inh.source.contains(where: { Glob.match($0, s.rule) }) {
-                if !inh.sameService || AlertRule.service(of: s.target) == AlertRule.service(of: a.target) { return true }
+    /// For each inhibit rule, the firing alerts that can silence others, overall and by
+    /// service: computed once per round, so a storm of N alerts costs O(N), not O(N²).
+    struct InhibitionSources {
+        var all: Set<String> = []
+        var byService: [String: Set<String>] = [:]
+    }
+
+    private func inhibitionSources(_ firing: [AlertState]) -> [InhibitionSources] {
+        settings.inhibitions.map { inh in
+            var s = InhibitionSources()
+            for f in firing where inh.source.contains(where: { Glob.match($0, f.rule) }) {
+                s.all.insert(f.fingerprint)
+                s.byService[AlertRule.service(of: f.target), default: []].insert(f.fingerprint)
             }
+            return s
+        }
+    }
+
+    private func inhibited(_ a: AlertState, _ sources: [InhibitionSources]) -> Bool {
+        for (i, inh) in settings.inhibitions.enumerated() where inh.targets.contains(where: { Glob.match($0, a.rule) }) {
+            let candidates = inh.sameService ? (sources[i].byService[AlertRule.service(of: a.target)] ?? []) : sources[i].all
+            if candidates.contains(where: { $0 != a.fingerprint }) { return true }
         }
         return false
     }

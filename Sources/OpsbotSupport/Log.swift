@@ -44,7 +44,16 @@ public enum Log {
         taskObserver?(line)
         for o in observers.current.values { o(line) }
         if let sink { sink(line); return }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        // A slow reader of stderr (a full pipe) must never block the caller, which is often
+        // a thread of Swift's cooperative pool: lines go out from a serial queue, in order.
+        writer.async { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+
+    private static let writer = DispatchQueue(label: "opsbot.log")
+
+    /// Waits until every line logged so far is written (before the process exits).
+    public static func flush() {
+        writer.sync {}
     }
 
     private static func timestamp() -> String {

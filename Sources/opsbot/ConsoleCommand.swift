@@ -52,5 +52,6 @@ struct ConsoleCommand: AsyncParsableCommand {
             await router.handle(.message(IncomingMessage(chatID: chatID, userID: user.id, username: user.name, messageID: messageID, text: text)))
         }
         background.cancel()
+        Log.flush()
     }
 }

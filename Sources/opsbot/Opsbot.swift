@@ -53,6 +53,7 @@ func printProblems(_ problems: [ConfigError]) {
 }
 
 func fail(_ message: String, code: Int32 = 2) -> Never {
+    Log.flush()
     FileHandle.standardError.write(Data("opsbot: \(Redactor.shared.redact(message))\n".utf8))
     Foundation.exit(code)
 }

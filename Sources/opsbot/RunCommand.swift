@@ -26,6 +26,7 @@ struct RunCommand: AsyncParsableCommand {
         let store: OpsbotCoreStore
         do { store = try runtime.openStore() } catch { fail("\(error)") }
         let code = await TelegramService.serve(runtime: runtime, token: token, store: store)
+        Log.flush()
         throw ExitCode(code)
     }
 }

@@ -70,6 +70,7 @@ public enum TelegramService {
         let left = await inFlight.drain(timeout: 10)
         if left > 0 { Log.warning("\(left) action(s) still running at exit") }
         Log.info("stopped")
+        Log.flush()
         return code
     }
 }

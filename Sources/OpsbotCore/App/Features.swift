@@ -2,6 +2,7 @@
 public enum Features {
     public static let all: [Feature.Type] = [
         CoreFeature.self,
+        DatabaseFeature.self,
     ]
 
     public static func moduleRegistry() -> ModuleRegistry {

@@ -52,7 +52,7 @@ enum PaymentsView {
         var html = "⚠️ <b>\(summary.count) pending payment\(summary.count == 1 ? "" : "s") older than \(th)</b> — total \(HTML.escape(totals))\n"
         let table = TextTable.render(header: ["id", "user", "amount", "type", "provider", "provider id", "age"], rows: rows.map {
             [$0.id, $0.user, amount($0), $0.type, $0.provider ?? "", $0.providerPaymentID ?? "", Durations.format($0.age)]
-        }, maxCell: 24)
+        }, maxCell: 36)
         html += "<pre>\(HTML.escape(table))</pre>"
         let pages = (summary.count + size - 1) / size
         var buttons: [Button] = []

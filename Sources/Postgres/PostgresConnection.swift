@@ -110,10 +110,11 @@ public final class PostgresConnection: @unchecked Sendable {
         return String(cString: p)
     }
 
-    func execute(_ query: PostgresQuery, timeout: Double?) throws -> PostgresRows {
+    /// `control`: BEGIN/COMMIT/ROLLBACK, sent as is (a SET in an aborted transaction would fail).
+    func execute(_ query: PostgresQuery, timeout: Double?, control: Bool = false) throws -> PostgresRows {
         let limit = timeout ?? configuration.statementTimeout
         let ms = max(1, Int(limit * 1000))
-        if sessionTimeoutMS != ms {
+        if !control && sessionTimeoutMS != ms {
             _ = try send("SELECT set_config('statement_timeout', $1, false)", [PostgresBind(text: "\(ms)ms")], limit: 10)
             sessionTimeoutMS = ms
         }
@@ -253,14 +254,14 @@ public struct PostgresSession {
     /// BEGIN … COMMIT; any error rolls back and is rethrown. `readOnly` makes the server
     /// refuse writes (`BEGIN READ ONLY`).
     public func transaction<T>(readOnly: Bool = false, _ body: (PostgresSession) throws -> T) throws -> T {
-        try query(readOnly ? "BEGIN READ ONLY" : "BEGIN")
+        try connection.execute(readOnly ? "BEGIN READ ONLY" : "BEGIN", timeout: nil, control: true)
         do {
             let v = try body(self)
-            try query("COMMIT")
+            try connection.execute("COMMIT", timeout: nil, control: true)
             return v
         } catch {
             if (error as? PostgresError)?.isUnreachable != true {
-                do { try query("ROLLBACK") } catch {
+                do { _ = try connection.execute("ROLLBACK", timeout: nil, control: true) } catch {
                     Log.warning("ROLLBACK failed: \(error)")
                 }
             }

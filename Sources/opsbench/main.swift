@@ -3,6 +3,7 @@ import Foundation
 /// `opsbench SECTION`: the measurements behind `make bench`. Each feature adds a section.
 let sections: [String: @Sendable () async throws -> Void] = [
     "noop": { print("noop: ok") },
+    "database": { try await BenchDatabase.run() },
 ]
 
 let args = CommandLine.arguments.dropFirst()

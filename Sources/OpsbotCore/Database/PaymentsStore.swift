@@ -62,12 +62,16 @@ public struct PaymentsStore: Sendable {
     }
 
     /// Count and total per currency of pending payments older than `seconds`.
-    public func pendingSummary(_ s: PostgresSession, olderThan seconds: Double) throws -> (count: Int, totals: [(String, String)]) {
+    public func summaryQuery(olderThan seconds: Double) -> PostgresQuery {
         let currency: PostgresQuery = config.column("currency").map { "\(unsafeIdentifier: $0)::text" } ?? "\(config.currency)::text"
-        let rows = try s.query("""
+        return """
             SELECT \(fragment: currency) AS cur, count(*) AS n, sum(\(fragment: col("amount")))::text AS total
             FROM \(fragment: table) WHERE \(fragment: olderThan(seconds)) GROUP BY 1 ORDER BY 1
-            """)
+            """
+    }
+
+    public func pendingSummary(_ s: PostgresSession, olderThan seconds: Double) throws -> (count: Int, totals: [(String, String)]) {
+        let rows = try s.query(summaryQuery(olderThan: seconds))
         var n = 0
         var totals: [(String, String)] = []
         for r in rows {
@@ -78,11 +82,15 @@ public struct PaymentsStore: Sendable {
     }
 
     /// One page, oldest first.
+    public func pageQuery(olderThan seconds: Double, offset: Int, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(fragment: selectList) FROM \(fragment: table) WHERE \(fragment: olderThan(seconds))
+        ORDER BY \(fragment: col("created_at")), \(fragment: col("id")) LIMIT \(limit) OFFSET \(offset)
+        """
+    }
+
     public func pendingPage(_ s: PostgresSession, olderThan seconds: Double, offset: Int, limit: Int) throws -> [Payment] {
-        try s.query("""
-            SELECT \(fragment: selectList) FROM \(fragment: table) WHERE \(fragment: olderThan(seconds))
-            ORDER BY \(fragment: col("created_at")), \(fragment: col("id")) LIMIT \(limit) OFFSET \(offset)
-            """).map(payment)
+        try s.query(pageQuery(olderThan: seconds, offset: offset, limit: limit)).map(payment)
     }
 
     /// Keyset paging for walking every pending row with flat memory (exports, the benchmark).

@@ -25,6 +25,14 @@ public struct SchemaReport: Sendable {
 }
 
 public enum SchemaInspector {
+    /// Every column of every table in `namespace` (one round trip, whatever the table count).
+    public static func columnsQuery(_ namespace: String) -> PostgresQuery {
+        """
+        SELECT table_name, column_name, data_type, udt_name, is_nullable FROM information_schema.columns
+        WHERE table_schema = \(namespace)
+        """
+    }
+
     public static func inspect(_ db: DatabaseClient, resolvePath: (String) -> String) async -> SchemaReport {
         var report = SchemaReport()
         let exp = db.settings.schema
@@ -41,10 +49,7 @@ public enum SchemaInspector {
         let found: Found
         do {
             found = try await db.session { s in
-                let rows = try s.query("""
-                    SELECT table_name, column_name, data_type, udt_name, is_nullable FROM information_schema.columns
-                    WHERE table_schema = \(ns)
-                    """)
+                let rows = try s.query(columnsQuery(ns))
                 var cols: [String: [String: (type: String, udt: String, nullable: Bool)]] = [:]
                 for r in rows {
                     cols[r["table_name"].string ?? "", default: [:]][r["column_name"].string ?? ""] =

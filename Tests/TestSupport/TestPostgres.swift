@@ -103,6 +103,7 @@ public final class TestPostgres: @unchecked Sendable {
         guard let bin = binDir() else {
             throw TestAppError(message: "PostgreSQL binaries (initdb, pg_ctl) not found in pg_config --bindir, /usr/lib/postgresql/*/bin or PATH (CI=true requires them)")
         }
+        reapStaleClusters(bin: bin)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-pg-\(UUID().uuidString.prefix(8))").path
         let data = dir + "/data", sock = dir + "/sock"
         try FileManager.default.createDirectory(atPath: sock, withIntermediateDirectories: true)
@@ -124,6 +125,7 @@ public final class TestPostgres: @unchecked Sendable {
             let log = (try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? ""
             throw TestAppError(message: "pg_ctl start failed: \(r.stderr) \(log.suffix(1000))")
         }
+        try? String(getpid()).write(toFile: dir + "/owner.pid", atomically: true, encoding: .utf8)
         let stopArgs = ["-D", data, "-m", "immediate", "stop"]
         stopCommand = asRoot ? ("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl"] + stopArgs, dir) : (bin + "/pg_ctl", stopArgs, dir)
         atexit {
@@ -132,6 +134,19 @@ public final class TestPostgres: @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: dir)
         }
         return TestPostgres(directory: dir, socketDirectory: sock, port: port, binDirectory: bin)
+    }
+
+    /// Clusters left behind by test processes that crashed (atexit never ran): stop and delete them.
+    private static func reapStaleClusters(bin: String) {
+        let tmp = FileManager.default.temporaryDirectory.path
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] where name.hasPrefix("opsbot-pg-") {
+            let dir = tmp + "/" + name
+            guard let text = try? String(contentsOfFile: dir + "/owner.pid", encoding: .utf8), let owner = pid_t(text),
+                  kill(owner, 0) != 0 && errno == ESRCH else { continue }
+            let args = ["-D", dir + "/data", "-m", "immediate", "stop"]
+            _ = geteuid() == 0 ? try? run("/usr/sbin/runuser", ["-u", "postgres", "--", bin + "/pg_ctl"] + args) : try? run(bin + "/pg_ctl", args)
+            try? FileManager.default.removeItem(atPath: dir)
+        }
     }
 
     /// A TCP port nothing listens on right now (bind to 0, read it back).

@@ -115,7 +115,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let limit = timeout ?? configuration.statementTimeout
         let ms = max(1, Int(limit * 1000))
         if !control && sessionTimeoutMS != ms {
-            _ = try send("SELECT set_config('statement_timeout', $1, false)", [PostgresBind(text: "\(ms)ms")], limit: 10)
+            _ = try send("SELECT set_config('statement_timeout', $1, false)", [PostgresBind(text: "\(ms)ms")], limit: limit)
             sessionTimeoutMS = ms
         }
         let sql = try query.sql(quote: escapeIdentifier)

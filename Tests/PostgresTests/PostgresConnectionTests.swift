@@ -71,16 +71,34 @@ struct PostgresConnectionTests {
         let c = try connect()
         let started = Date()
         do {
-            _ = try await c.session { s in try s.query("SELECT pg_sleep(30)", timeout: 0.5) }
+            _ = try await c.session { s in try s.query("SELECT pg_sleep(60)", timeout: 0.5) }
             Issue.record("expected a timeout")
         } catch let e as PostgresError {
             #expect(e.kind == .timeout)
             #expect(e.description.contains("cancelled"))
         }
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 20)  // far below the 60 s sleep, with room for a loaded CI machine
         // The connection is still usable afterwards, with the default timeout back.
         let r = try await c.session { s in try s.query("SELECT current_setting('statement_timeout') AS t") }
         #expect(r.first?["t"].string == "10s")
+    }
+
+    /// A server that stops answering altogether (backend frozen with SIGSTOP): the client's
+    /// own deadline fires, PQcancel is sent, and when even that goes unanswered the
+    /// connection is dropped and the call returns. The next use reconnects.
+    @Test func frozenServerNeverLeavesTheCallHanging() async throws {
+        let c = try connect()
+        let pid = try await c.backendPID()
+        #expect(kill(pid, SIGSTOP) == 0)
+        defer { kill(pid, SIGCONT) }
+        let started = Date()
+        let error = await #expect(throws: PostgresError.self) { try await c.session(retryIfLost: false) { s in try s.query("SELECT 1", timeout: 0.5) } }
+        #expect(error?.kind == .timeout)
+        #expect(Date().timeIntervalSince(started) < 20)
+        kill(pid, SIGCONT)
+        let r = try await c.session { s in try s.query("SELECT 2 AS two") }
+        #expect(r.first?["two"].int == 2)
+        #expect(try await c.backendPID() != pid)
     }
 
     @Test func transactionRollsBackOnError() async throws {

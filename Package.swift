@@ -38,7 +38,7 @@ let package = Package(
             "OpsbotCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "opsbench", dependencies: ["OpsbotCore", "TestSupport"]),
+        .executableTarget(name: "opsbench", dependencies: ["OpsbotCore", "Postgres", "SystemOps", "TestSupport"]),
 
         // Tests
         .target(name: "TestSupport", dependencies: ["OpsbotSupport", "OpsbotCore"], path: "Tests/TestSupport"),
@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestSupport"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
-        .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestSupport"]),
+        .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

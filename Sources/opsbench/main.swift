@@ -6,6 +6,7 @@ let sections: [String: @Sendable () async throws -> Void] = [
     "alerts": { try await BenchAlerts.run() },
     "core": { try await BenchCore.run() },
     "services": { try await BenchServices.run() },
+    "database": { try await BenchDatabase.run() },
 ]
 
 let args = CommandLine.arguments.dropFirst()

@@ -222,13 +222,6 @@ private func decodeDuration<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key:
     return v
 }
 
-private struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
 /// A typo in a key (`repaet:`) is an error that names it, not a silently ignored setting.
 private func rejectUnknownKeys(_ d: Decoder, known: [String]) throws {
     let c = try d.container(keyedBy: AnyKey.self)

@@ -4,6 +4,7 @@ public enum Features {
         CoreFeature.self,
         AlertsFeature.self,
         ServicesFeature.self,
+        DatabaseFeature.self,
     ]
 
     public static func moduleRegistry() -> ModuleRegistry {

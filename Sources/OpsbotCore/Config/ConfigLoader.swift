@@ -60,7 +60,8 @@ public enum ConfigLoader {
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
             config = try parse(text, source: path, baseDirectory: dir)
         } else {
-            config = try parse(DefaultConfig.yaml, source: "<embedded default>", baseDirectory: FileManager.default.currentDirectoryPath)
+            let (yaml, base) = DefaultConfig.assemble()
+            config = try parse(yaml, source: "<embedded default>", baseDirectory: base)
         }
         try applyEnvironment(&config, environment)
         return config

@@ -111,6 +111,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// `control`: BEGIN/COMMIT/ROLLBACK, sent as is (a SET in an aborted transaction would fail).
+    @discardableResult
     func execute(_ query: PostgresQuery, timeout: Double?, control: Bool = false) throws -> PostgresRows {
         let limit = timeout ?? configuration.statementTimeout
         let ms = max(1, Int(limit * 1000))

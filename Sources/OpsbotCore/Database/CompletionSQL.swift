@@ -4,15 +4,7 @@ import Postgres
 /// A completion step from config (`UPDATE users SET balance = balance + {amount} WHERE id = {user}`)
 /// turned into a query whose placeholders are bind parameters filled from the payment row.
 enum CompletionSQL {
-    static func placeholders(in s: String) -> [String] {
-        var out: [String] = []
-        var rest = s[...]
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out.append(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return out
-    }
+    static func placeholders(in s: String) -> [String] { Placeholders.names(in: s) }
 
     /// `{role}` → `$n` bound to `values[role]` (nil → NULL).
     static func query(_ template: String, values: [String: String?]) -> PostgresQuery {

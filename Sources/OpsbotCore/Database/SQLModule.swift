@@ -37,14 +37,7 @@ struct SQLModule: CommandModule {
         if !ro && !command.confirm {
             throw ConfigError(file: raw.source, key: "confirm", message: "this command writes (read_only: false), so it must be confirm: true")
         }
-        if let t = s.timeout {
-            guard let v = Durations.parse(t), v > 0 else {
-                throw ConfigError(file: raw.source, key: "settings.timeout", message: "expected a duration such as 10s, got \"\(t)\"")
-            }
-            timeout = v
-        } else {
-            timeout = nil
-        }
+        timeout = try raw.duration(s.timeout, key: "timeout")
         maxRows = s.maxRows ?? 500
         let names = Set(command.arguments.map(\.name))
         for (i, p) in parameters.enumerated() where !names.contains(p) {

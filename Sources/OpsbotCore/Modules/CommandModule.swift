@@ -130,6 +130,15 @@ public struct ModuleSettings: @unchecked Sendable {
         self.source = source
     }
 
+    /// A duration setting (`30s`, `2m`), nil when absent; a bad one names the file and key.
+    public func duration(_ text: String?, key: String) throws -> Double? {
+        guard let text else { return nil }
+        guard let v = Durations.parse(text), v > 0 else {
+            throw ConfigError(file: source, key: "settings.\(key)", message: "expected a duration such as 30s or 2m, got \"\(text)\"")
+        }
+        return v
+    }
+
     /// Decodes the settings; an error names the file and the key at fault.
     public func decode<T: Decodable>(_ type: T.Type, default defaultValue: T? = nil) throws -> T {
         guard let node else {

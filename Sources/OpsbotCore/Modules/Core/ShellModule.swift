@@ -26,14 +26,7 @@ struct ShellModule: CommandModule {
         guard !settings.argv.isEmpty, !settings.argv[0].isEmpty else {
             throw ConfigError(file: raw.source, key: "settings.argv", message: "needs at least the program to run")
         }
-        if let t = settings.timeout {
-            guard let v = Durations.parse(t), v > 0 else {
-                throw ConfigError(file: raw.source, key: "settings.timeout", message: "expected a duration such as 30s, got \"\(t)\"")
-            }
-            timeout = v
-        } else {
-            timeout = 30
-        }
+        timeout = try raw.duration(settings.timeout, key: "timeout") ?? 30
         let names = Set(command.arguments.map(\.name))
         for (i, element) in settings.argv.enumerated() {
             for p in ShellModule.placeholders(in: element) where !names.contains(p) {
@@ -44,15 +37,7 @@ struct ShellModule: CommandModule {
         commandName = command.name
     }
 
-    static func placeholders(in s: String) -> [String] {
-        var out: [String] = []
-        var rest = s[...]
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            out.append(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
-        }
-        return out
-    }
+    static func placeholders(in s: String) -> [String] { Placeholders.names(in: s) }
 
     /// The argv with placeholders filled. A `{words}` element on its own expands to several.
     func argv(for request: CommandRequest) -> [String] {

@@ -29,7 +29,7 @@ public final class Redactor: @unchecked Sendable {
 
 /// Shapes of secrets that may turn up in logs or errors even when nobody registered them.
 public enum SecretPatterns {
-    nonisolated(unsafe) private static let patterns: [(NSRegularExpression, String)] = [
+    private static let patterns: [(NSRegularExpression, String)] = [
         // Telegram bot token, also inside /bot<token>/ URLs
         (try! NSRegularExpression(pattern: #"(?<![0-9])\d{6,12}:[A-Za-z0-9_-]{30,}"#), "[REDACTED]"),
         // user:password@ in connection URIs

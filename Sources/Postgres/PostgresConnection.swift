@@ -231,7 +231,7 @@ public final class PostgresConnection: @unchecked Sendable {
     private func cancel(_ conn: OpaquePointer) {
         guard let c = PQgetCancel(conn) else { return }
         var buf = [CChar](repeating: 0, count: 256)
-        if PQcancel(c, &buf, 256) == 0 { Log.warning("PQcancel failed: \(Redactor.shared.redact(String(cString: buf)))") }
+        if PQcancel(c, &buf, 256) == 0 { Log.warning("PQcancel failed: \(Redactor.shared.redact(String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))") }
         PQfreeCancel(c)
     }
 

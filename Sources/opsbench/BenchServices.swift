@@ -83,7 +83,7 @@ enum BenchServices {
 
     /// A 2 GB file: a hole, then 16 MB of realistic log lines (clearly sparse: real lines only at the end).
     static func makeLog(_ path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let fh = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? fh.close() }
         let tailBytes = 16 << 20

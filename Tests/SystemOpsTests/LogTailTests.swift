@@ -38,7 +38,7 @@ func tempDir() -> String {
         let dir = tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/huge.log"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let fh = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try fh.truncate(atOffset: 2_000_000_000)
         try fh.seekToEnd()

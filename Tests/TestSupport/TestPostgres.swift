@@ -187,7 +187,7 @@ public final class TestPostgres: @unchecked Sendable {
     static func run(_ exe: String, _ args: [String], input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-run-\(UUID().uuidString)").path
         let outPath = tmp + ".out", errPath = tmp + ".err", inPath = tmp + ".in"
-        FileManager.default.createFile(atPath: inPath, contents: Data((input ?? "").utf8))
+        _ = FileManager.default.createFile(atPath: inPath, contents: Data((input ?? "").utf8))
         defer { for p in [outPath, errPath, inPath] { try? FileManager.default.removeItem(atPath: p) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -273,4 +273,17 @@ final class RouterHarness: @unchecked Sendable {
         #expect(again.transport.texts.first?.contains("expired when opsbot restarted") == true)
         #expect(again.runs.current == 0)
     }
+
+    @Test func actionInterruptedByAStopIsReportedNotRerun() async throws {
+        let h = try RouterHarness()
+        try h.app.store.db.execute("""
+            INSERT INTO confirmations(nonce, chat_id, message_id, initiator, action, state, created_at, expires_at)
+            VALUES('n1', -1001, 42, 1, 'restart worker', 'running', 0, 60)
+            """)
+        let again = try RouterHarness(stateDir: h.stateDir)
+        await again.router.start()
+        #expect(again.transport.texts.first?.contains("stopped while this was running") == true)
+        #expect(try again.app.store.db.query("SELECT state FROM confirmations WHERE nonce = 'n1'").first?.first?.text == "interrupted")
+        #expect(again.runs.current == 0)
+    }
 }

@@ -95,11 +95,12 @@ final class ConfirmationBook: @unchecked Sendable {
 
     /// Confirmations left pending by a previous process: their actions died with it, so they
     /// are marked expired and returned, so that their buttons can be removed.
-    func abandonPrevious() -> [(chatID: Int64, messageID: Int64, action: String)] {
+    func abandonPrevious() -> [(chatID: Int64, messageID: Int64, action: String, wasRunning: Bool)] {
         do {
-            let rows = try store.db.query("SELECT chat_id, message_id, action FROM confirmations WHERE state IN ('pending', 'running')")
-            try store.db.execute("UPDATE confirmations SET state = 'expired' WHERE state IN ('pending', 'running')")
-            return rows.map { ($0[0].int ?? 0, $0[1].int ?? 0, $0[2].text ?? "") }
+            let rows = try store.db.query("SELECT chat_id, message_id, action, state FROM confirmations WHERE state IN ('pending', 'running')")
+            try store.db.execute("UPDATE confirmations SET state = 'expired' WHERE state = 'pending'")
+            try store.db.execute("UPDATE confirmations SET state = 'interrupted' WHERE state = 'running'")
+            return rows.map { ($0[0].int ?? 0, $0[1].int ?? 0, $0[2].text ?? "", $0[3].text == "running") }
         } catch {
             Log.error("cannot read old confirmations: \(error)")
             return []

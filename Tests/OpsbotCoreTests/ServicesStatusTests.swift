@@ -137,6 +137,12 @@ import TestSupport
         #expect(checks.first { $0.check == "heartbeat" && $0.target == "worker" }?.status == .ok)
         let stale = try #require(checks.first { $0.check == "heartbeat" && $0.target == "scheduler" })
         #expect(stale.status == .critical && stale.remediation == "/restart scheduler")
+        // Just (re)started: no heartbeat yet is not a failure until heartbeat_max_age has passed.
+        let sched = try #require(try ServiceManager.shared(app).settings.service("scheduler"))
+        let justStarted = StatusCollector.evaluate(sched, patterns: [], lines: [], now: now, startedAt: now.addingTimeInterval(-30))
+        #expect(justStarted.first { $0.check == "heartbeat" }?.status == .ok)
+        let longAgo = StatusCollector.evaluate(sched, patterns: [], lines: [], now: now, startedAt: now.addingTimeInterval(-3600))
+        #expect(longAgo.first { $0.check == "heartbeat" }?.status == .critical)
 
         // Memory trend: 100 → 150 → 200 MB over an hour is a leak.
         let m = try ServiceManager.shared(app)

@@ -236,7 +236,10 @@ public enum StatusCollector {
                     guard let logs = fetched else {
                         return [CheckResult(check: "log_pattern", target: s.name, status: .unknown, summary: "\(s.name): logs could not be read")]
                     }
-                    return evaluate(s, patterns: patterns, lines: logs.lines, now: now)
+                    // A service that just (re)started has had no time to log its heartbeat yet.
+                    let started: Date? = s.heartbeatMarker == nil ? nil
+                        : await withDeadline(5, fallback: nil) { await b.status().startedAt }
+                    return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started)
                 }
             }
             var out: [CheckResult] = []
@@ -245,7 +248,7 @@ public enum StatusCollector {
         }
     }
 
-    static func evaluate(_ s: ServiceConfig, patterns: [LogPattern], lines: [LogLine], now: Date) -> [CheckResult] {
+    static func evaluate(_ s: ServiceConfig, patterns: [LogPattern], lines: [LogLine], now: Date, startedAt: Date? = nil) -> [CheckResult] {
         var out: [CheckResult] = []
         for p in patterns {
             let hits = lines.filter { l in (l.time.map { now.timeIntervalSince($0) <= p.window } ?? true) && p.regex.matches(l.text) }
@@ -259,6 +262,11 @@ public enum StatusCollector {
             let last = lines.last { hb.matches($0.text) }
             let age = last.map { $0.time.map { now.timeIntervalSince($0) } ?? 0 }
             let fresh = age.map { $0 <= s.heartbeatMaxAge } ?? false
+            if !fresh, let startedAt, now.timeIntervalSince(startedAt) < s.heartbeatMaxAge {
+                out.append(CheckResult(check: "heartbeat", target: s.name, status: .ok,
+                                       summary: "\(s.name): started \(Durations.format(now.timeIntervalSince(startedAt))) ago, waiting for its first heartbeat"))
+                return out
+            }
             out.append(CheckResult(check: "heartbeat", target: s.name, status: fresh ? .ok : .critical,
                                    summary: fresh ? "\(s.name): heartbeat \(Durations.format(age ?? 0)) ago"
                                                   : "\(s.name): no /\(hb.pattern)/ line in the last \(Durations.format(s.heartbeatMaxAge))",

@@ -56,7 +56,14 @@ struct CompleteModule: CommandModule {
         let store = PaymentsStore(db.settings.payments)
         do {
             // Safe to retry after a lost connection: the transaction rechecks the status under lock.
-            switch try await db.session(retryIfLost: true, { s in try store.complete(s, p) }) {
+            let attempts = Locked(0)
+            switch try await db.session(retryIfLost: true, { s in
+                attempts.withLock { $0 += 1 }
+                return try store.complete(s, p)
+            }) {
+            case .refused(let why) where attempts.current > 1:
+                // The first attempt's COMMIT may have reached the server before the connection dropped.
+                return .text("⚠️ The connection dropped while completing payment \(p.id); on the retry: \(why). The first attempt may have completed it before the drop; either way it was not credited twice. Check with /payments \(p.id).")
             case .completed(let done):
                 Log.info("payment \(done.id) completed by opsbot")
                 return Reply(html: "✅ Payment \(HTML.escape(done.id)) completed: \(HTML.escape(PaymentsView.amount(done))) \(HTML.escape(done.type)) for user \(HTML.escape(done.user)), status \(HTML.escape(done.status)).")

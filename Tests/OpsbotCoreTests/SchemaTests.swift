@@ -15,6 +15,16 @@ struct SchemaTests {
         #expect(check[0].evidence.count == 2)
     }
 
+    @Test func statusShowsTheDatabaseRoundTrip() async throws {
+        let f = try await DBFixture.make()
+        let text = try await f.run("/status").text
+        #expect(text.contains("database: reachable, round trip"), "\(text)")
+        let down = try await DBFixture.make(url: "postgresql://app:pw@127.0.0.1:1/app")
+        let downText = try await down.run("/status").text
+        #expect(downText.contains("🔴") && downText.contains("database"), "\(downText)")
+        #expect(!downText.contains("pw@"))
+    }
+
     @Test func migratedDatabaseIsOK() async throws {
         let f = try await DBFixture.make()
         _ = try await f.sql("ALTER TABLE users ADD notifications_enabled boolean NOT NULL DEFAULT true; UPDATE alembic_version SET version_num = '007_notifications'")

@@ -7,7 +7,11 @@ struct StatusModule: CommandModule {
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
         do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
-        let report = await StatusCollector.collect(m, clock: ctx.app.clock)
+        // The app's database, when one is configured, is probed alongside the services.
+        let app = ctx.app
+        async let database: [CheckResult] = app.config.databaseURL == nil ? [] : (await app.checks.named("database")?.run(app) ?? [])
+        var report = await StatusCollector.collect(m, clock: ctx.app.clock)
+        report.checks += await database
         return .reply(Reply(html: StatusModule.render(report)))
     }
 
@@ -48,6 +52,9 @@ struct StatusModule: CommandModule {
         }
         if let d = r.disk, !d.isEmpty {
             html += "disk: " + HTML.escape(d.map { String(format: "%@ %.0f%%", $0.mountPoint, $0.usedPercent) }.joined(separator: " · ")) + "\n"
+        }
+        for c in r.checks where c.check == "database" && c.status == .ok {
+            html += "database: " + HTML.escape(c.summary) + "\n"
         }
         let deps = r.dependencies.filter(\.ok)
         if !deps.isEmpty { html += "deps: " + HTML.escape(deps.map { "\($0.name) ok" }.joined(separator: " · ")) + "\n" }

@@ -33,7 +33,7 @@ import TestSupport
                                             timeout: 60, environment: env([:]), workingDirectory: TestApp.repositoryRoot,
                                             stdin: Data("/ping\n/help\n/nosuch\n/audit x\n".utf8))
         #expect(r.exitCode == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("pong"))
+        #expect(r.stdout.contains("pong — reply round trip"))
         #expect(r.stdout.contains("/audit [count]"))
         #expect(r.stdout.contains("Unknown command /nosuch"))
         #expect(r.stdout.contains("count must be a whole number"))

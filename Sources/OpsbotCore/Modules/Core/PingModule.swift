@@ -1,9 +1,13 @@
 import Foundation
 
-/// `/ping`: proves the round trip works and says how long opsbot has been up.
+/// `/ping`: proves the round trip works — it sends "pong", times how long the chat took to
+/// accept it, and edits in that time and opsbot's uptime.
 struct PingModule: CommandModule {
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
+        let started = Date()
+        await ctx.progress.update("🏓 pong")
+        let roundTrip = Date().timeIntervalSince(started) * 1000
         let up = ctx.app.clock.now().timeIntervalSince(ctx.app.startedAt)
-        return .reply(Reply(html: "🏓 pong — up \(Durations.format(up))"))
+        return .reply(Reply(html: String(format: "🏓 pong — reply round trip %.0f ms, up %@", roundTrip, Durations.format(up))))
     }
 }

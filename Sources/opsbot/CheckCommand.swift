@@ -7,8 +7,8 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Run all checks (or the named ones) once and print a table — for cron and deploy gates.",
         discussion: """
-        Exit 0 when everything is ok, 1 when a check found a problem (e.g. schema drift),
-        2 when a check could not run (database unreachable) or the config is wrong.
+        Exit 0 when everything is ok, 1 when a check found a problem (e.g. schema drift), 2 when a check could not run (database unreachable) or the config is wrong.
+
         Example deploy gate:  opsbot check schema || exit 1
         """)
 

@@ -7,8 +7,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         commandName: "console",
         abstract: "Talk to opsbot in this terminal — same router and catalog as Telegram, no token needed.",
         discussion: """
-        You are the first configured admin in the first admin chat. Type /help.
-        Buttons show as [1] [2]…: type the number to press one. Ctrl-D quits.
+        You are the first configured admin in the first admin chat. Type /help. Buttons show as [1] [2]…: type the number to press one. Ctrl-D quits.
+
         Works with a pipe too:  printf '/ping\\n/audit\\n' | opsbot console
         """)
 

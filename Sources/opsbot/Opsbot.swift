@@ -13,8 +13,7 @@ struct Opsbot: AsyncParsableCommand {
         Deploy gate / cron:             opsbot check schema
         Before a deploy of the config:  opsbot validate --config opsbot.yaml
 
-        Environment: OPSBOT_TOKEN, OPSBOT_CONFIG, OPSBOT_ADMIN_CHAT_IDS, OPSBOT_ADMIN_USER_IDS,
-        OPSBOT_API_URL, OPSBOT_STATE_DIR, DATABASE_URL. Secrets are never printed.
+        Environment: OPSBOT_TOKEN, OPSBOT_CONFIG, OPSBOT_ADMIN_CHAT_IDS, OPSBOT_ADMIN_USER_IDS, OPSBOT_API_URL, OPSBOT_STATE_DIR, DATABASE_URL. Secrets are never printed.
         """,
         subcommands: [RunCommand.self, ConsoleCommand.self, CheckCommand.self, ValidateCommand.self]
     )

@@ -8,8 +8,8 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Serve the admin chat(s) in Telegram by long polling.",
         discussion: """
-        Needs the bot token in OPSBOT_TOKEN (or telegram.token_file) and the admin chat and user
-        ids (admins.* in the config, or OPSBOT_ADMIN_CHAT_IDS / OPSBOT_ADMIN_USER_IDS).
+        Needs the bot token in OPSBOT_TOKEN (or telegram.token_file) and the admin chat and user ids (admins.* in the config, or OPSBOT_ADMIN_CHAT_IDS / OPSBOT_ADMIN_USER_IDS).
+
         SIGTERM or Ctrl-C stops polling, lets running actions finish (up to 10 s) and exits 0.
         """)
 

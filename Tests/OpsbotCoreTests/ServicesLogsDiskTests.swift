@@ -122,5 +122,9 @@ import TestSupport
         #expect(ServicesFeature.validate(order).first?.key == "service_options.restart_order")
         let typo = try ConfigLoader.parse("services:\n  web: {backend: command, status_command: [x], log_fle: /x}\n", source: "c.yaml", baseDirectory: "/")
         #expect(ServicesFeature.validate(typo).first?.key == "services.web.log_fle")
+        let backend = try ConfigLoader.parse("services:\n  web: {backend: sytemd, unit: web.service}\n", source: "c.yaml", baseDirectory: "/")
+        let e = ServicesFeature.validate(backend).first
+        #expect(e?.key == "services.web.backend")
+        #expect(e?.message == "unknown backend \"sytemd\" (one of systemd, docker, process, command)", "\(String(describing: e))")
     }
 }

@@ -35,7 +35,12 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
         case DecodingError.keyNotFound(let key, let ctx):
             return ConfigError(file: file, key: path(ctx.codingPath + [key]), message: "is required")
         case DecodingError.dataCorrupted(let ctx):
-            let why = ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription
+            var why = ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription
+            // Swift's own words for an unknown enum value ("Cannot initialize Backend from
+            // invalid String value sytemd") read better as the operator's typo.
+            if why.hasPrefix("Cannot initialize"), let r = why.range(of: "from invalid String value ") {
+                why = "unknown value \"\(why[r.upperBound...])\""
+            }
             return ConfigError(file: file, key: path(ctx.codingPath), message: why)
         default:
             return ConfigError(file: file, key: prefix, message: "\(error)")

@@ -114,7 +114,18 @@ public struct EnvCheckConfig: Decodable, Sendable, Hashable {
 
 /// One monitored service (a value of the `services:` mapping; its key is the name).
 public struct ServiceConfig: Decodable, Sendable {
-    public enum Backend: String, Decodable, Sendable { case systemd, docker, process, command }
+    public enum Backend: String, Decodable, Sendable, CaseIterable {
+        case systemd, docker, process, command
+
+        public init(from d: Decoder) throws {
+            let s = try d.singleValueContainer().decode(String.self)
+            guard let v = Backend(rawValue: s) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: d.codingPath, debugDescription:
+                    "unknown backend \"\(s)\" (one of \(Backend.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            }
+            self = v
+        }
+    }
     public var name: String = ""
     public var backend: Backend
     // systemd

@@ -20,6 +20,9 @@ public final class Outbox: @unchecked Sendable {
     private let settings: Settings
     private struct ChatState { var bucket: TokenBucket; var notBefore: Date?; var failures: Int = 0 }
     private let chats = Locked<[Int64: ChatState]>([:])
+    /// True once a read found the queue empty and nothing was queued since: the idle worker
+    /// then skips the database entirely (false at start: a restart may find messages queued).
+    private let quiet = Locked(false)
 
     public init(store: SQLiteAlertStore, clock: WallClock, settings: Settings = Settings()) {
         self.store = store
@@ -31,6 +34,7 @@ public final class Outbox: @unchecked Sendable {
         do { try store.enqueue(m, now: clock.now()) } catch {
             Log.error("alerts: cannot queue an alert message (it is lost): \(error)")
         }
+        quiet.withLock { $0 = false }
     }
 
     public var pendingCount: Int { (try? store.pending().count) ?? 0 }
@@ -38,11 +42,15 @@ public final class Outbox: @unchecked Sendable {
     /// Sends what is due now. Returns when something will be due next (nil: queue empty).
     @discardableResult
     public func deliverDue(_ send: (OutgoingMessage) async -> DeliveryResult) async -> Date? {
+        // Set before reading, so a message queued during the read clears it again.
+        if quiet.withLock({ q -> Bool in defer { q = true }; return q }) { return nil }
         let items: [OutboxItem]
         do { items = try store.pending() } catch {
+            quiet.withLock { $0 = false }
             Log.error("alerts: cannot read the outbox: \(error)")
             return clock.now().addingTimeInterval(settings.retryMax)
         }
+        if !items.isEmpty { quiet.withLock { $0 = false } }
         var blocked = Set<Int64>()
         var next: Date?
         func later(_ d: Date) { next = min(next ?? d, d) }

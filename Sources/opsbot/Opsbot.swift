@@ -34,11 +34,19 @@ struct CommonOptions: ParsableArguments {
     var verbose = false
 
     /// Loads config and catalog; prints every problem and exits 2 when the setup is unusable.
-    func loadRuntime(apiURL: String? = nil, strict: Bool = true) -> Runtime {
+    /// With `allowNoAdmins`, missing admin ids are only a warning: `run` then refuses everyone
+    /// and logs each refused chat and user id, which is how an operator finds them.
+    func loadRuntime(apiURL: String? = nil, strict: Bool = true, allowNoAdmins: Bool = false) -> Runtime {
         if verbose { Log.minimumLevel = .debug }
         let runtime = Runtime.load(configPath: config, overrides: .init(stateDir: stateDir, commandsDir: commandsDir, apiURL: apiURL))
-        if !runtime.problems.isEmpty && strict {
-            printProblems(runtime.problems)
+        var problems = runtime.problems
+        if allowNoAdmins {
+            let admins = problems.filter { $0.key == "admins.chats" || $0.key == "admins.users" || $0.key == "alerts.chat_id" }
+            problems.removeAll { p in admins.contains(p) }
+            for p in admins { Log.warning("\(p.description) — every message is refused and logged with its chat and user id, so you can copy them from this log") }
+        }
+        if !problems.isEmpty && strict {
+            printProblems(problems)
             Foundation.exit(2)
         }
         return runtime

@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     var apiURL: String?
 
     func run() async throws {
-        let runtime = options.loadRuntime(apiURL: apiURL)
+        let runtime = options.loadRuntime(apiURL: apiURL, allowNoAdmins: true)
         guard let token = runtime.config.token, !token.isEmpty else {
             fail("no bot token: set OPSBOT_TOKEN (from @BotFather) or telegram.token_file in the config")
         }

@@ -94,4 +94,30 @@ import TestSupport
         #expect(bad.exitCode == 1)
         #expect(bad.stderr.contains("bad.yaml: admins.chats[0]: expected an integer"))
     }
+
+    /// First run, no admin ids yet: opsbot starts, refuses everyone, and its log names the ids.
+    @Test func firstRunWithoutAdminsLogsTheIdsToConfigure() async throws {
+        let token = "123456789:" + "AAFirstRunTokenxxxxxxxxxxxxxxxxxxxx"
+        let fake = try FakeBotAPI(token: token)
+        defer { fake.stop() }
+        let dir = try tempDir()
+        try "state_dir: state\ncommands_dir: \(TestApp.repositoryRoot)/Commands\ntelegram:\n  poll_timeout: 20\n"
+            .write(toFile: dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
+        let log = dir + "/out.log"
+        let pid = try ProcessRunner.spawnDetached([BinaryTests.binary, "run", "--config", dir + "/opsbot.yaml"], logFile: log,
+                                                  environment: env(["OPSBOT_TOKEN": token, "OPSBOT_API_URL": fake.baseURL]))
+        #expect(await fake.waitFor(method: "setMyCommands", timeout: 20))
+        _ = fake.enqueueMessage(chatID: -1009876, userID: 4242, text: "/ping", username: "newadmin")
+        #expect(await fake.waitFor(method: "sendMessage", timeout: 10))
+        kill(pid, SIGTERM)
+        _ = await runBlocking { () -> Int32 in
+            var s: Int32 = 0
+            waitpid(pid, &s, 0)
+            return s
+        }
+        #expect(fake.calls("sendMessage").first?.text?.contains("Not authorized") == true)
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(output.contains("no admin chat configured"))
+        #expect(output.contains("refused /ping from user 4242 (@newadmin) in chat -1009876"), "\(output)")
+    }
 }

@@ -34,11 +34,7 @@ public final class AlertService: @unchecked Sendable {
 
     /// A provider finished: its results join the next evaluation round.
     public func submit(_ source: String, _ results: [CheckResult]) {
-        let obs = results.map {
-            Observation(check: $0.check, target: $0.target, status: Observation.Status(rawValue: $0.status.rawValue) ?? .unknown,
-                        summary: $0.summary, value: $0.value, evidence: $0.evidence, remediation: $0.remediation)
-        }
-        inbox.withLock { $0.append(SourceResults(source: source, observations: obs)) }
+        inbox.withLock { $0.append(SourceResults(source: source, observations: results)) }
     }
 
     /// Evaluates everything submitted since the last round and queues the messages.

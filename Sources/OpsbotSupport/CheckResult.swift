@@ -1,6 +1,7 @@
 import Foundation
 
-/// Outcome of one health check on one target, shared by `/status`, `opsbot check` and alerts.
+/// Outcome of one health check on one target, shared by `/status`, `opsbot check` and the alert
+/// engine (which sees it without any of OpsbotCore, hence its place in this lower module).
 public struct CheckResult: Sendable, Hashable {
     public enum Status: Int, Sendable, Hashable, Comparable, Codable {
         case ok = 0, warning = 1, critical = 2
@@ -25,7 +26,7 @@ public struct CheckResult: Sendable, Hashable {
     /// A chat command that fixes it, e.g. `/restart worker` (shown as an alert button).
     public var remediation: String?
 
-    public init(check: String, target: String, status: Status, summary: String, value: Double? = nil,
+    public init(check: String, target: String, status: Status, summary: String = "", value: Double? = nil,
                 evidence: [String] = [], remediation: String? = nil) {
         self.check = check
         self.target = target
@@ -38,19 +39,4 @@ public struct CheckResult: Sendable, Hashable {
 
     /// `check:target`: the identity an alert keeps across rounds.
     public var fingerprint: String { "\(check):\(target)" }
-}
-
-/// A named group of checks (`schema`, `services`, `disk`) that `opsbot check NAME` can run.
-public protocol CheckProvider: Sendable {
-    var name: String { get }
-    func run(_ app: AppContext) async -> [CheckResult]
-}
-
-/// The check providers features install; `opsbot check` and the alert scheduler run them.
-public final class CheckRegistry: @unchecked Sendable {
-    private let providers = Locked<[CheckProvider]>([])
-    public init() {}
-    public func register(_ p: CheckProvider) { providers.withLock { $0.append(p) } }
-    public var all: [CheckProvider] { providers.current }
-    public func named(_ name: String) -> CheckProvider? { providers.current.first { $0.name == name } }
 }

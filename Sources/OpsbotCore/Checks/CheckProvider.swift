@@ -1,0 +1,16 @@
+import Foundation
+
+/// A named group of checks (`schema`, `services`, `disk`) that `opsbot check NAME` can run.
+public protocol CheckProvider: Sendable {
+    var name: String { get }
+    func run(_ app: AppContext) async -> [CheckResult]
+}
+
+/// The check providers features install; `opsbot check` and the alert scheduler run them.
+public final class CheckRegistry: @unchecked Sendable {
+    private let providers = Locked<[CheckProvider]>([])
+    public init() {}
+    public func register(_ p: CheckProvider) { providers.withLock { $0.append(p) } }
+    public var all: [CheckProvider] { providers.current }
+    public func named(_ name: String) -> CheckProvider? { providers.current.first { $0.name == name } }
+}

@@ -7,19 +7,8 @@ import TestSupport
 /// systemd and docker backends against recorded real output: fake `systemctl`/`journalctl`
 /// that print recorded text, and a Docker Engine API served on a unix socket.
 @Suite struct ServicesSystemdDockerTests {
-    static let show = """
-    Id=marketingbot-bot.service
-    LoadState=loaded
-    ActiveState=activating
-    SubState=auto-restart
-    MainPID=0
-    MemoryCurrent=[not set]
-    NRestarts=7
-    ActiveEnterTimestamp=Mon 2026-11-23 09:58:01 UTC
-    ExecMainStartTimestamp=Mon 2026-11-23 10:00:03 UTC
-    Result=exit-code
-    Environment=PYTHONUNBUFFERED=1 API_GATEWAY_URL=not-a-url ENCRYPTION_SECRET=0123456789abcdef0123456789abcdef
-    """
+    static let show = RecordedOutput.systemctlShow(
+        environment: "PYTHONUNBUFFERED=1 API_GATEWAY_URL=not-a-url ENCRYPTION_SECRET=0123456789abcdef0123456789abcdef")
 
     static let journal = [
         #"{"__REALTIME_TIMESTAMP":"1795427990000000","PRIORITY":"6","_PID":"811","MESSAGE":"2026-11-23 09:59:50 - INFO - Bot is starting polling..."}"#,

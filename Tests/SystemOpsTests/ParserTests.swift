@@ -1,21 +1,11 @@
 import Foundation
 import Testing
 @testable import SystemOps
+import TestSupport
 
 /// Recorded `systemctl show` output of a crash-looping unit (systemd 252).
-let recordedShow = """
-Id=marketingbot-bot.service
-LoadState=loaded
-ActiveState=activating
-SubState=auto-restart
-MainPID=0
-MemoryCurrent=[not set]
-NRestarts=7
-ActiveEnterTimestamp=Mon 2026-11-23 09:58:01 UTC
-ExecMainStartTimestamp=Mon 2026-11-23 10:00:03 UTC
-Result=exit-code
-Environment=PYTHONUNBUFFERED=1 "API_GATEWAY_URL=https://app.example.com" ENCRYPTION_SECRET=0123456789abcdef0123456789abcdef
-"""
+let recordedShow = RecordedOutput.systemctlShow(
+    environment: #"PYTHONUNBUFFERED=1 "API_GATEWAY_URL=https://app.example.com" ENCRYPTION_SECRET=0123456789abcdef0123456789abcdef"#)
 
 @Suite struct SystemdParserTests {
     @Test func show() {

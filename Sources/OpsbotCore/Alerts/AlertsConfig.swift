@@ -51,7 +51,6 @@ public struct AlertsConfig: Decodable, Sendable {
         }
         public init(from d: Decoder) throws {
             let c = try d.container(keyedBy: K.self)
-            try rejectUnknownKeys(d, known: K.allCases.map(\.rawValue))
             name = try c.decode(String.self, forKey: .name)
             guard name.range(of: #"^[A-Za-z0-9_.-]{1,40}$"#, options: .regularExpression) != nil else {
                 throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "\"\(name)\" is not a valid rule name (1–40 of A-Z a-z 0-9 _ . -)")
@@ -66,7 +65,7 @@ public struct AlertsConfig: Decodable, Sendable {
             }
             forCount = try c.decodeIfPresent(Int.self, forKey: .for)
             if let f = forCount, f < 1 { throw DecodingError.dataCorruptedError(forKey: .for, in: c, debugDescription: "must be at least 1") }
-            repeatInterval = try decodeDuration(c, .repeat)
+            repeatInterval = try c.duration(.repeat)
             fire = try c.decodeIfPresent(Double.self, forKey: .fire)
             clear = try c.decodeIfPresent(Double.self, forKey: .clear)
             if let f = fire, let cl = clear, cl > f {
@@ -89,7 +88,6 @@ public struct AlertsConfig: Decodable, Sendable {
         enum K: String, CodingKey, CaseIterable { case source, targets, same_service }
         public init(from d: Decoder) throws {
             let c = try d.container(keyedBy: K.self)
-            try rejectUnknownKeys(d, known: K.allCases.map(\.rawValue))
             if let list = try? c.decode([String].self, forKey: .source) { source = list } else { source = [try c.decode(String.self, forKey: .source)] }
             targets = try c.decode([String].self, forKey: .targets)
             sameService = try c.decodeIfPresent(Bool.self, forKey: .same_service) ?? false
@@ -106,26 +104,25 @@ public struct AlertsConfig: Decodable, Sendable {
 
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: K.self)
-        try rejectUnknownKeys(d, known: K.allCases.map(\.rawValue))
         enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
         chatID = try c.decodeIfPresent(Int64.self, forKey: .chat_id)
-        if let m = try c.decodeIfPresent([String: DurationValue].self, forKey: .checks) {
+        if let m = try c.decodeIfPresent([String: ConfigDuration].self, forKey: .checks) {
             checks = m.mapValues(\.seconds)
             if let bad = checks.first(where: { $0.value < 1 }) {
                 throw DecodingError.dataCorruptedError(forKey: .checks, in: c, debugDescription: "\(bad.key): the interval must be at least 1s")
             }
         }
-        defaultInterval = try decodeDuration(c, .default_interval, min: 1) ?? defaultInterval
-        timeout = try decodeDuration(c, .timeout, min: 0.1)
+        defaultInterval = try c.duration(.default_interval, min: 1) ?? defaultInterval
+        timeout = try c.duration(.timeout, min: 0.1)
         jitter = try c.decodeIfPresent(Double.self, forKey: .jitter) ?? jitter
         guard (0...0.5).contains(jitter) else { throw DecodingError.dataCorruptedError(forKey: .jitter, in: c, debugDescription: "expected a fraction 0…0.5") }
-        tick = try decodeDuration(c, .tick, min: 0.05) ?? tick
-        repeatInterval = try decodeDuration(c, .repeat, min: 1) ?? repeatInterval
+        tick = try c.duration(.tick, min: 0.05) ?? tick
+        repeatInterval = try c.duration(.repeat, min: 1) ?? repeatInterval
         if c.contains(.flapping) {
             let f = try c.nestedContainer(keyedBy: FlapK.self, forKey: .flapping)
             flapChanges = try f.decodeIfPresent(Int.self, forKey: .changes) ?? flapChanges
             guard flapChanges >= 2 else { throw DecodingError.dataCorruptedError(forKey: .changes, in: f, debugDescription: "must be at least 2") }
-            flapWindow = try decodeDuration(f, .window, min: 1) ?? flapWindow
+            flapWindow = try f.duration(.window, min: 1) ?? flapWindow
         }
         if c.contains(.rate_limit) {
             let r = try c.nestedContainer(keyedBy: RateK.self, forKey: .rate_limit)
@@ -137,11 +134,11 @@ public struct AlertsConfig: Decodable, Sendable {
         }
         if c.contains(.retry) {
             let r = try c.nestedContainer(keyedBy: RetryK.self, forKey: .retry)
-            retryInitial = try decodeDuration(r, .initial, min: 0.1) ?? retryInitial
-            retryMax = try decodeDuration(r, .max, min: 1) ?? retryMax
+            retryInitial = try r.duration(.initial, min: 0.1) ?? retryInitial
+            retryMax = try r.duration(.max, min: 1) ?? retryMax
         }
         catchAll = try c.decodeIfPresent(Bool.self, forKey: .catch_all) ?? catchAll
-        if let m = try c.decodeIfPresent([DurationValue].self, forKey: .mute_durations) {
+        if let m = try c.decodeIfPresent([ConfigDuration].self, forKey: .mute_durations) {
             muteDurations = m.map(\.seconds).filter { $0 > 0 }
         }
         replaceDefaultRules = try c.decodeIfPresent(Bool.self, forKey: .replace_default_rules) ?? false
@@ -199,33 +196,5 @@ public struct AlertsConfig: Decodable, Sendable {
 
     public static func load(_ config: Config) throws -> AlertsConfig {
         try config.section("alerts", as: AlertsConfig.self) ?? AlertsConfig()
-    }
-}
-
-/// `90`, `"45s"`, `"15m"`, `"1h"` in the config.
-struct DurationValue: Decodable {
-    var seconds: Double
-    init(from d: Decoder) throws {
-        let c = try d.singleValueContainer()
-        if let n = try? c.decode(Double.self) { seconds = n; return }
-        let s = try c.decode(String.self)
-        guard let v = Durations.parse(s) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a duration such as 30s, 15m or 1h, got \"\(s)\"")
-        }
-        seconds = v
-    }
-}
-
-private func decodeDuration<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K, min: Double = 0) throws -> Double? {
-    guard let v = try c.decodeIfPresent(DurationValue.self, forKey: key)?.seconds else { return nil }
-    guard v >= min else { throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "must be at least \(Durations.format(min))") }
-    return v
-}
-
-/// A typo in a key (`repaet:`) is an error that names it, not a silently ignored setting.
-private func rejectUnknownKeys(_ d: Decoder, known: [String]) throws {
-    let c = try d.container(keyedBy: AnyKey.self)
-    for k in c.allKeys where !known.contains(k.stringValue) {
-        throw DecodingError.dataCorruptedError(forKey: k, in: c, debugDescription: "unknown key (known: \(known.sorted().joined(separator: ", ")))")
     }
 }

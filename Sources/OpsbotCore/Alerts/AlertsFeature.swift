@@ -5,7 +5,7 @@ import Foundation
 /// results into notifications, the outbox delivers them. Commands /alerts, /mute, /unmute;
 /// buttons with prefix `a`; check provider `alert_delivery`.
 public enum AlertsFeature: Feature {
-    public static var configSections: [String] { ["alerts"] }
+    public static var configSections: [ConfigSection] { [ConfigSection("alerts", as: AlertsConfig.self)] }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         let cfg: AlertsConfig

@@ -3,8 +3,9 @@ import Foundation
 /// A slice of opsbot (core commands, database, services, alerts) that wires itself in:
 /// its config sections, its modules, its checks and any background work.
 public protocol Feature: Sendable {
-    /// Top-level config keys this feature owns (e.g. `database`, `services`).
-    static var configSections: [String] { get }
+    /// Top-level config keys this feature owns, with their types (e.g.
+    /// `ConfigSection("database", as: DatabaseConfig.self)`): decoded once at load, strictly.
+    static var configSections: [ConfigSection] { get }
     /// Problems in its config sections, each naming the file and key (`opsbot validate`).
     static func validate(_ config: Config) -> [ConfigError]
     static func registerModules(_ registry: ModuleRegistry)
@@ -17,7 +18,6 @@ public protocol Feature: Sendable {
 }
 
 extension Feature {
-    public static var configSections: [String] { [] }
     public static func validate(_ config: Config) -> [ConfigError] { [] }
     public static func registerChecks(_ registry: CheckRegistry, config: Config) {}
     public static func registerCallbacks(_ registry: CallbackRegistry) {}

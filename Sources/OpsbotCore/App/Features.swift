@@ -25,7 +25,4 @@ public enum Features {
         return r
     }
 
-    public static func registerConfigSections() {
-        for f in all { Config.knownSections.formUnion(f.configSections) }
-    }
 }

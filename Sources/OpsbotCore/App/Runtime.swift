@@ -24,7 +24,6 @@ public struct Runtime: Sendable {
     /// Reads config and catalog. Never throws: problems are returned for the caller to print.
     public static func load(configPath: String?, overrides: Overrides = Overrides(),
                             environment: [String: String] = ProcessInfo.processInfo.environment) -> Runtime {
-        Features.registerConfigSections()
         let path = configPath ?? environment["OPSBOT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
         if path == nil && (environment["DEMO_DIR"] ?? "").isEmpty {
             // The embedded demo config names its sandbox through ${DEMO_DIR} (`make demo` sets it).
@@ -46,6 +45,9 @@ public struct Runtime: Sendable {
         let dir = locateCommands(config, explicit: overrides.commandsDir != nil || path != nil)
         let loaded = CatalogLoader.load(directory: dir, registry: Features.moduleRegistry(), config: config)
         problems += loaded.errors
+        // A feature's own check may throw the section problem the loader already listed.
+        var seen = Set<String>()
+        problems = problems.filter { seen.insert($0.description).inserted }
         return Runtime(config: config, catalog: loaded.catalog, commandsDirectory: dir, problems: problems)
     }
 

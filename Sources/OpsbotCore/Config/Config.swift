@@ -33,6 +33,7 @@ public struct Config: @unchecked Sendable {
             self.roles = roles
             self.name = name
         }
+        enum CodingKeys: String, CodingKey { case id, roles, name }
         public init(from d: Decoder) throws {
             if let id = try? d.singleValueContainer().decode(Int64.self) {
                 self.id = id
@@ -49,6 +50,7 @@ public struct Config: @unchecked Sendable {
         public var chats: [Int64] = []
         public var users: [AdminUser] = []
         public init() {}
+        enum CodingKeys: String, CodingKey { case chats, users }
         public init(from d: Decoder) throws {
             let c = try d.container(keyedBy: CodingKeys.self)
             chats = try c.decodeIfPresent([Int64].self, forKey: .chats) ?? []
@@ -68,12 +70,7 @@ public struct Config: @unchecked Sendable {
         enum CodingKeys: String, CodingKey { case expiry, approver }
         public init(from d: Decoder) throws {
             let c = try d.container(keyedBy: CodingKeys.self)
-            if let s = try c.decodeIfPresent(String.self, forKey: .expiry) {
-                guard let v = Durations.parse(s), v > 0 else {
-                    throw DecodingError.dataCorruptedError(forKey: .expiry, in: c, debugDescription: "expected a duration such as 60s or 2m, got \"\(s)\"")
-                }
-                expiry = v
-            }
+            expiry = try c.duration(.expiry, above: true) ?? expiry
             approver = try c.decodeIfPresent(Approver.self, forKey: .approver) ?? .initiator
         }
     }
@@ -101,26 +98,28 @@ public struct Config: @unchecked Sendable {
     public var databaseURL: String? = nil
     /// Where the config came from, for error messages.
     public var source: String = "<embedded default>"
-    /// The whole document, for feature sections.
+    /// The whole document (for `serviceNames` and the reload's comparison).
     public var root: Node? = nil
     /// The directory relative paths are resolved against.
     public var baseDirectory: String = FileManager.default.currentDirectoryPath
+    /// Every feature section, decoded once at load (key → typed value).
+    var decoded: [String: any Sendable] = [:]
+    /// Everything wrong with the document: decoding errors and unknown keys of every section,
+    /// at every depth, each with its line. `opsbot validate` prints them all.
+    public var problems: [ConfigError] = []
 
     public init() {}
 
-    /// Top-level keys the core and the features know; anything else is reported as a typo.
-    nonisolated(unsafe) public static var knownSections: Set<String> = [
-        "telegram", "admins", "confirmations", "output", "state_dir", "commands_dir",
-    ]
-
-    /// Decodes a feature's section, nil when absent. Errors name the file and the key.
+    /// A feature's section, decoded at load; nil when absent. Its first problem is thrown,
+    /// naming the file, line and key. A section no feature declared is decoded here, strictly.
     public func section<T: Decodable>(_ key: String, as type: T.Type) throws -> T? {
-        guard let node = root?.mapping?[Node(key)] else { return nil }
-        do {
-            return try YAMLDecoder().decode(T.self, from: node)
-        } catch {
-            throw ConfigError.from(error, file: source, prefix: key)
-        }
+        if let p = problems.first(where: { $0.key == key || $0.key.hasPrefix(key + ".") || $0.key.hasPrefix(key + "[") }) { throw p }
+        if let v = decoded[key] as? T { return v }
+        guard let node = root?.mapping?.value(key) else { return nil }
+        let session = ConfigDecodingSession(file: source)
+        let v = try session.decodeSection(key, as: T.self, from: node)
+        if let unknown = session.unknownKeys.first { throw unknown }
+        return v
     }
 
     /// A path from the config, resolved against the config file's directory.

@@ -3,21 +3,23 @@ import Yams
 
 /// Reads the config file, then applies the environment (which wins).
 public enum ConfigLoader {
-    struct CoreKeys: Decodable {
-        var telegram: Config.Telegram?
-        var admins: Config.Admins?
-        var confirmations: Config.Confirmations?
-        var output: Config.Output?
-        var stateDir: String?
-        var commandsDir: String?
-        enum CodingKeys: String, CodingKey {
-            case telegram, admins, confirmations, output
-            case stateDir = "state_dir", commandsDir = "commands_dir"
-        }
-    }
+    /// The core's own top-level keys.
+    public static let coreSections: [ConfigSection] = [
+        ConfigSection("telegram", as: Config.Telegram.self),
+        ConfigSection("admins", as: Config.Admins.self),
+        ConfigSection("confirmations", as: Config.Confirmations.self),
+        ConfigSection("output", as: Config.Output.self),
+        ConfigSection("state_dir", as: String.self),
+        ConfigSection("commands_dir", as: String.self),
+    ]
 
-    /// Parses YAML text. `source` names the file in errors; `baseDirectory` resolves relative paths.
-    public static func parse(_ yaml: String, source: String, baseDirectory: String) throws -> Config {
+    /// Every top-level key opsbot knows: the core's and each feature's.
+    public static var allSections: [ConfigSection] { coreSections + Features.all.flatMap { $0.configSections } }
+
+    /// Parses YAML text and decodes every section, collecting every problem (decoding errors
+    /// and unknown keys at any depth) in `Config.problems`. Throws only when the text is not a
+    /// YAML mapping at all. `source` names the file; `baseDirectory` resolves relative paths.
+    public static func read(_ yaml: String, source: String, baseDirectory: String) throws -> Config {
         var config = Config()
         config.source = source
         config.baseDirectory = baseDirectory
@@ -27,23 +29,45 @@ public enum ConfigLoader {
         } catch let e as YamlError {
             throw ConfigError(file: source, key: "", message: "not valid YAML: \(e)")
         }
-        guard let node else { return config }
-        guard node.mapping != nil else {
-            throw ConfigError(file: source, key: "", message: "expected a mapping of keys at the top level")
+        guard let node, node.null == nil else { return config }
+        guard let mapping = node.mapping else {
+            throw ConfigError(file: source, key: "", message: "expected a mapping of keys at the top level", line: node.mark?.line)
         }
         config.root = node
-        let core: CoreKeys
-        do {
-            core = try YAMLDecoder().decode(CoreKeys.self, from: node)
-        } catch {
-            throw ConfigError.from(error, file: source)
+        let sections = allSections
+        let session = ConfigDecodingSession(file: source)
+        var problems: [ConfigError] = []
+        for (k, v) in mapping {
+            guard let name = k.string else { continue }
+            guard let section = sections.first(where: { $0.key == name }) else {
+                let known = Set(sections.map(\.key))
+                let hint = ConfigDecodingSession.suggestion(for: name, among: known).map { " (did you mean \"\($0)\"?)" }
+                    ?? " (known: \(known.sorted().joined(separator: ", ")))"
+                problems.append(ConfigError(file: source, key: name, message: "unknown key \"\(name)\"" + hint, line: k.mark?.line))
+                continue
+            }
+            if v.null != nil { continue }
+            do { config.decoded[name] = try section.decode(session, v) } catch {
+                problems.append(session.configError(error))
+            }
         }
-        if let v = core.telegram { config.telegram = v }
-        if let v = core.admins { config.admins = v }
-        if let v = core.confirmations { config.confirmations = v }
-        if let v = core.output { config.output = v }
-        if let v = core.stateDir { config.stateDir = v }
-        if let v = core.commandsDir { config.commandsDir = v }
+        problems += session.unknownKeys
+        config.problems = problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+        if let v = config.decoded["telegram"] as? Config.Telegram { config.telegram = v }
+        if let v = config.decoded["admins"] as? Config.Admins { config.admins = v }
+        if let v = config.decoded["confirmations"] as? Config.Confirmations { config.confirmations = v }
+        if let v = config.decoded["output"] as? Config.Output { config.output = v }
+        if let v = config.decoded["state_dir"] as? String { config.stateDir = v }
+        if let v = config.decoded["commands_dir"] as? String { config.commandsDir = v }
+        return config
+    }
+
+    /// `read`, throwing the first problem of a core section (telegram, admins, …); problems of
+    /// feature sections surface from `Config.section(_:as:)` and `lint`.
+    public static func parse(_ yaml: String, source: String, baseDirectory: String) throws -> Config {
+        let config = try read(yaml, source: source, baseDirectory: baseDirectory)
+        let core = Set(coreSections.map(\.key))
+        if let p = config.problems.first(where: { p in core.contains { p.key == $0 || p.key.hasPrefix($0 + ".") } }) { throw p }
         return config
     }
 
@@ -58,10 +82,10 @@ public enum ConfigLoader {
                 throw ConfigError(file: path, key: "", message: "is not UTF-8 text")
             }
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            config = try parse(text, source: path, baseDirectory: dir)
+            config = try read(text, source: path, baseDirectory: dir)
         } else {
             let (yaml, base) = DefaultConfig.assemble()
-            config = try parse(yaml, source: "<embedded default>", baseDirectory: base)
+            config = try read(yaml, source: "<embedded default>", baseDirectory: base)
         }
         try applyEnvironment(&config, environment)
         return config
@@ -98,9 +122,10 @@ public enum ConfigLoader {
         if let db = config.databaseURL { Redactor.shared.register(db) }
     }
 
-    /// Problems that are not decoding errors: missing admins, unknown keys, bad values.
+    /// Every problem of the config: its decoding problems (unknown keys included), then missing
+    /// admins and bad values.
     public static func lint(_ config: Config) -> [ConfigError] {
-        var issues: [ConfigError] = []
+        var issues = config.problems
         if config.admins.chats.isEmpty {
             issues.append(ConfigError(file: config.source, key: "admins.chats", message: "no admin chat configured: opsbot would answer nobody (set admins.chats or OPSBOT_ADMIN_CHAT_IDS)"))
         }
@@ -115,14 +140,6 @@ public enum ConfigLoader {
         }
         if config.output.documentThreshold < 4096 {
             issues.append(ConfigError(file: config.source, key: "output.document_threshold", message: "must be at least 4096 characters"))
-        }
-        if let keys = config.root?.mapping?.keys {
-            for k in keys {
-                guard let name = k.string else { continue }
-                if !Config.knownSections.contains(name) {
-                    issues.append(ConfigError(file: config.source, key: name, message: "unknown key (known: \(Config.knownSections.sorted().joined(separator: ", ")))"))
-                }
-            }
         }
         return issues
     }

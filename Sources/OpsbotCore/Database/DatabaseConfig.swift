@@ -18,8 +18,8 @@ public struct DatabaseConfig: Decodable, Sendable {
 
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
-        connectTimeout = try c.duration(.connectTimeout) ?? connectTimeout
-        statementTimeout = try c.duration(.statementTimeout) ?? statementTimeout
+        connectTimeout = try c.duration(.connectTimeout, above: true) ?? connectTimeout
+        statementTimeout = try c.duration(.statementTimeout, above: true) ?? statementTimeout
         poolSize = try c.decodeIfPresent(Int.self, forKey: .poolSize) ?? poolSize
         guard (1...20).contains(poolSize) else {
             throw DecodingError.dataCorruptedError(forKey: .poolSize, in: c, debugDescription: "must be 1–20, got \(poolSize)")
@@ -187,7 +187,7 @@ public struct PaymentsConfig: Decodable, Sendable {
         }
         pendingStatus = try c.decodeIfPresent(String.self, forKey: .pendingStatus) ?? pendingStatus
         succeededStatus = try c.decodeIfPresent(String.self, forKey: .succeededStatus) ?? succeededStatus
-        pendingAfter = try c.duration(.pendingAfter) ?? pendingAfter
+        pendingAfter = try c.duration(.pendingAfter, above: true) ?? pendingAfter
         currency = try c.decodeIfPresent(String.self, forKey: .currency) ?? currency
         amountScale = try c.decodeIfPresent(Int.self, forKey: .amountScale) ?? amountScale
         pageSize = try c.decodeIfPresent(Int.self, forKey: .pageSize) ?? pageSize

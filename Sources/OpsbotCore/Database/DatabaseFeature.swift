@@ -5,7 +5,7 @@ import Foundation
 /// the `database:` config section (documented in demo/config-database.yaml); the connection
 /// string only ever comes from DATABASE_URL.
 public enum DatabaseFeature: Feature {
-    public static var configSections: [String] { ["database"] }
+    public static var configSections: [ConfigSection] { [ConfigSection("database", as: DatabaseConfig.self)] }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         do {

@@ -2,22 +2,6 @@ import Foundation
 import SystemOps
 import Yams
 
-/// A duration in the config: `300ms`, `30s`, `5m`, or a bare number of seconds.
-public struct ConfigDuration: Decodable, Sendable, Hashable {
-    public var seconds: Double
-    public init(_ seconds: Double) { self.seconds = seconds }
-    public init(from d: Decoder) throws {
-        let c = try d.singleValueContainer()
-        if let n = try? c.decode(Double.self) { seconds = n; return }
-        let s = try c.decode(String.self)
-        if s.hasSuffix("ms"), let ms = Double(s.dropLast(2)), ms >= 0 { seconds = ms / 1000; return }
-        guard let v = Durations.parse(s) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a duration such as 30s, 5m or 1h, got \"\(s)\"")
-        }
-        seconds = v
-    }
-}
-
 /// A regular expression in the config, compiled (and refused with its key) at load time.
 public struct ConfigRegex: Decodable, @unchecked Sendable, Hashable {
     public var pattern: String
@@ -173,14 +157,6 @@ public struct ServiceConfig: Decodable, Sendable {
         case heartbeatMaxAge = "heartbeat_max_age", logPatterns = "log_patterns", bot, maxInstances = "max_instances"
         case restartWait = "restart_wait", restartSettle = "restart_settle", restartLoop = "restart_loop", memoryGrowthMBPerHour = "memory_growth_mb_per_hour", env
     }
-
-    /// Every key a service may have (a typo is reported, not ignored).
-    static let knownKeys: Set<String> = [
-        "backend", "unit", "container", "compose_service", "compose_project", "match", "pidfile", "start", "working_directory",
-        "stop_timeout", "status_command", "running_pattern", "logs_command", "restart_command", "command_timeout", "log_file",
-        "health", "startup_marker", "heartbeat_marker", "heartbeat_max_age", "log_patterns", "bot", "max_instances",
-        "restart_wait", "restart_settle", "restart_loop", "memory_growth_mb_per_hour", "env",
-    ]
 
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
@@ -354,7 +330,13 @@ public struct ServicesSettings: Sendable {
     public var dependencies: [DependencyConfig]
     public var targetBot: TargetBotConfig?
 
-    public static let sections = ["services", "service_options", "disk", "dependencies", "target_bot"]
+    public static let sections: [ConfigSection] = [
+        ConfigSection("services", as: [String: ServiceConfig].self),
+        ConfigSection("service_options", as: ServiceOptions.self),
+        ConfigSection("disk", as: DiskConfig.self),
+        ConfigSection("dependencies", as: [DependencyConfig].self),
+        ConfigSection("target_bot", as: TargetBotConfig.self),
+    ]
 
     /// `${VAR}` in paths and argv, from the environment opsbot runs in (e.g. `${DEMO_DIR}/worker.log`).
     public static func expand(_ s: String, _ env: [String: String]) -> String {
@@ -371,14 +353,6 @@ public struct ServicesSettings: Sendable {
         var services: [ServiceConfig] = []
         let names = config.serviceNames
         if !names.isEmpty {
-            if let node = config.root?.mapping?[Node("services")]?.mapping {
-                for (k, v) in node {
-                    for key in v.mapping?.keys.compactMap(\.string) ?? [] where !ServiceConfig.knownKeys.contains(key) {
-                        throw ConfigError(file: config.source, key: "services.\(k.string ?? "?").\(key)",
-                                          message: "unknown key (known: \(ServiceConfig.knownKeys.sorted().joined(separator: ", ")))")
-                    }
-                }
-            }
             let map = try config.section("services", as: [String: ServiceConfig].self) ?? [:]
             for n in names {
                 guard var s = map[n] else { continue }

@@ -6,7 +6,7 @@ import Foundation
 /// Config sections: `services` (name → settings), `service_options`, `disk`, `dependencies`,
 /// `target_bot` — documented in demo/config-services.yaml.
 public enum ServicesFeature: Feature {
-    public static var configSections: [String] { ServicesSettings.sections }
+    public static var configSections: [ConfigSection] { ServicesSettings.sections }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         do { _ = try ServicesSettings.load(config) } catch let e as ConfigError { return [e] } catch {

@@ -37,6 +37,21 @@ public struct ProcessError: Error, CustomStringConvertible {
 /// The child gets its own process group, so a timeout kills everything it started.
 /// Blocking waits run on a thread of their own, never on Swift's cooperative pool.
 public enum ProcessRunner {
+    /// The only variables a child inherits from opsbot. opsbot's own environment holds its
+    /// secrets (OPSBOT_TOKEN, DATABASE_URL…), so children never get it wholesale.
+    public static let inheritedVariables = ["PATH", "LANG", "LC_ALL", "HOME", "TZ", "USER", "LOGNAME", "TMPDIR"]
+
+    /// The environment every child runs with: `inheritedVariables` from opsbot's environment
+    /// plus `extra` (a command's own `env:`), never anything else.
+    public static func childEnvironment(_ extra: [String: String] = [:],
+                                        from parent: [String: String] = ProcessInfo.processInfo.environment) -> [String: String] {
+        var env: [String: String] = [:]
+        for name in inheritedVariables { if let v = parent[name] { env[name] = v } }
+        if env["PATH"] == nil { env["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
+        return env.merging(extra) { $1 }
+    }
+
+    /// `environment` nil: `childEnvironment()` (PATH, LANG, HOME, TZ… only).
     public static func run(_ argv: [String], timeout: Double = 30, maxOutput: Int = 1 << 20,
                            environment: [String: String]? = nil, workingDirectory: String? = nil,
                            stdin: Data? = nil) async throws -> ProcessResult {
@@ -74,7 +89,7 @@ public enum ProcessRunner {
     static func spawn(_ argv: [String], actions: inout posix_spawn_file_actions_t, attr: inout posix_spawnattr_t,
                       environment: [String: String]?) throws -> pid_t {
         guard let program = argv.first, !program.isEmpty else { throw ProcessError("empty argv") }
-        let env = environment ?? ProcessInfo.processInfo.environment
+        let env = environment ?? ProcessRunner.childEnvironment()
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

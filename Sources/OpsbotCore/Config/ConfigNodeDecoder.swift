@@ -16,6 +16,8 @@ public final class ConfigDecodingSession: @unchecked Sendable {
 
     struct Seen {
         var mapping: Node.Mapping
+        /// The path with data keys as `*` and list indices as `[]` (`services.*.health[]`).
+        var pattern: String
         var asked: Set<String> = []
         var completed = false
     }
@@ -24,6 +26,8 @@ public final class ConfigDecodingSession: @unchecked Sendable {
     private var order: [String] = []
     private var lines: [String: Int] = [:]
     private var keyLines: [String: Int] = [:]
+    /// Mappings whose keys are data (decoded as dictionaries or through `allKeys`).
+    private var dataKeyed: Set<String> = []
 
     public init(file: String, prefix: String = "") {
         self.file = file
@@ -68,18 +72,17 @@ public final class ConfigDecodingSession: @unchecked Sendable {
         return out
     }
 
-    /// Every key the types asked for that the document does not have, as `path.key`
-    /// (for the test that the example file documents every key).
+    /// Keys the types asked for that no mapping of the same shape in the document has, as
+    /// `services.*.unit` — the test that the example file documents every key.
     public var askedButAbsent: [String] {
-        var out: [String] = []
+        var asked: [String: Set<String>] = [:], present: [String: Set<String>] = [:], patterns: [String] = []
         for path in order {
-            guard let s = seen[path] else { continue }
-            let present = Set(s.mapping.keys.compactMap(\.string))
-            for k in s.asked.sorted() where !present.contains(k) {
-                out.append(path.isEmpty ? k : path + "." + k)
-            }
+            guard let s = seen[path], !dataKeyed.contains(path) else { continue }
+            if asked[s.pattern] == nil { patterns.append(s.pattern) }
+            asked[s.pattern, default: []].formUnion(s.asked)
+            present[s.pattern, default: []].formUnion(s.mapping.keys.compactMap(\.string))
         }
-        return out
+        return patterns.flatMap { p in asked[p, default: []].subtracting(present[p, default: []]).sorted().map { p.isEmpty ? $0 : p + "." + $0 } }
     }
 
     /// Every key present in the document and asked for, with its line (the typo table's input).
@@ -95,8 +98,18 @@ public final class ConfigDecodingSession: @unchecked Sendable {
         return out
     }
 
-    /// A decoding error as a `ConfigError` naming the key and its line.
+    /// A decoding error as a `ConfigError` naming the key and its line. A required key that
+    /// is missing because it was misspelled is reported as the misspelling.
     public func configError(_ error: Error) -> ConfigError {
+        if case DecodingError.keyNotFound(let key, let ctx) = error, let s = seen[path(ctx.codingPath)] {
+            let parent = path(ctx.codingPath)
+            for (k, _) in s.mapping {
+                guard let name = k.string, !s.asked.contains(name),
+                      ConfigDecodingSession.suggestion(for: name, among: [key.stringValue]) != nil else { continue }
+                return ConfigError(file: file, key: parent.isEmpty ? name : parent + "." + name,
+                                   message: "unknown key \"\(name)\" (did you mean \"\(key.stringValue)\"?)", line: k.mark?.line)
+            }
+        }
         var e = ConfigError.from(error, file: file, prefix: prefix)
         if e.line == nil { e.line = line(for: e.key) }
         return e
@@ -121,15 +134,28 @@ public final class ConfigDecodingSession: @unchecked Sendable {
         if lines[p] == nil, let l = node.mark?.line { lines[p] = l }
     }
 
-    func opened(_ codingPath: [CodingKey], _ mapping: Node.Mapping) {
+    func opened(_ codingPath: [CodingKey], _ mapping: Node.Mapping, dataKeys: Bool) {
         let p = path(codingPath)
+        if dataKeys { dataKeyed.insert(p) }
         if seen[p] == nil {
-            seen[p] = Seen(mapping: mapping)
+            seen[p] = Seen(mapping: mapping, pattern: pattern(codingPath))
             order.append(p)
             for (k, _) in mapping {
                 if let name = k.string, let l = k.mark?.line { keyLines[p.isEmpty ? name : p + "." + name] = l }
             }
         }
+    }
+
+    func pattern(_ codingPath: [CodingKey]) -> String {
+        var out = prefix, concrete: [CodingKey] = []
+        for k in codingPath {
+            if k.intValue != nil && k.stringValue == "\(k.intValue!)" { out += "[]" } else {
+                let name = dataKeyed.contains(path(concrete)) && !concrete.isEmpty ? "*" : k.stringValue
+                out += out.isEmpty ? name : "." + name
+            }
+            concrete.append(k)
+        }
+        return out
     }
 
     func asked(_ codingPath: [CodingKey], _ key: String) {
@@ -218,7 +244,9 @@ struct ConfigNodeDecoder: Decoder, SingleValueDecodingContainer {
         guard let m = node.mapping else {
             throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: codingPath, debugDescription: "expected a mapping, found \(ConfigNodeDecoder.describe(node))"))
         }
-        session.opened(codingPath, m)
+        // Dictionaries and AnyKey readers treat keys as data (service names, table names).
+        let dataKeys = Key.self == AnyKey.self || String(describing: Key.self).contains("DictionaryCodingKey")
+        session.opened(codingPath, m, dataKeys: dataKeys)
         return KeyedDecodingContainer(Keyed<Key>(decoder: self, mapping: m))
     }
 

@@ -58,7 +58,7 @@ public final class ServiceManager: @unchecked Sendable {
         for name in settings.options.maskEnv {
             if let v = environment[name], v.count >= 4 { out = out.replacingOccurrences(of: v, with: "[\(name)]") }
         }
-        return SecretPatterns.mask(out)
+        return Redactor.shared.redact(out)
     }
 
     // MARK: - History

@@ -92,7 +92,7 @@ import TestSupport
         let bad = try await ProcessRunner.run([BinaryTests.binary, "validate", "--config", dir + "/bad.yaml"], timeout: 30,
                                               environment: env([:]), workingDirectory: TestApp.repositoryRoot)
         #expect(bad.exitCode == 1)
-        #expect(bad.stderr.contains("bad.yaml: admins.chats[0]: expected an integer"))
+        #expect(bad.stderr.contains("bad.yaml:2: admins.chats[0]: expected an integer"))
     }
 
     /// First run, no admin ids yet: opsbot starts, refuses everyone, and its log names the ids.

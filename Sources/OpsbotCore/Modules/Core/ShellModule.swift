@@ -10,9 +10,11 @@ struct ShellModule: CommandModule {
         var timeout: String?
         var maxOutput: Int?
         var workingDirectory: String?
-        var environment: [String: String]?
+        /// Variables the step runs with, besides PATH, LANG, HOME, TZ: a value, or
+        /// `{file: PATH}` to read a secret from a file at run time (masked in the output).
+        var env: [String: ChildEnvValue]?
         enum CodingKeys: String, CodingKey {
-            case argv, timeout, maxOutput = "max_output", workingDirectory = "working_directory", environment
+            case argv, timeout, maxOutput = "max_output", workingDirectory = "working_directory", env
         }
     }
 
@@ -60,17 +62,18 @@ struct ShellModule: CommandModule {
         let shown = argv.map(ShellModule.quote).joined(separator: " ")
         let run: @Sendable (ProgressReporter) async -> Reply = { [settings, timeout] _ in
             do {
+                let extra = try ChildEnvValue.resolve(settings.env ?? [:], config: ctx.app.config)
                 let r = try await ProcessRunner.run(argv, timeout: timeout, maxOutput: settings.maxOutput ?? 256 * 1024,
-                                                    environment: settings.environment.map { ProcessInfo.processInfo.environment.merging($0) { $1 } },
+                                                    environment: ProcessRunner.childEnvironment(extra),
                                                     workingDirectory: settings.workingDirectory.map { ctx.app.config.resolvePath($0) })
                 var text = r.stdout
                 if !r.stderr.isEmpty { text += (text.isEmpty ? "" : "\n") + r.stderr }
                 if text.isEmpty { text = "(no output)" }
                 if r.truncated { text += "\n… output cut at the cap" }
                 let mark = r.succeeded ? "✅" : "🔴"
-                return Reply(html: "\(mark) <code>\(HTML.escape(shown))</code> — \(HTML.escape(r.summary))\n<pre>\(HTML.escape(SecretPatterns.mask(text)))</pre>")
+                return Reply(html: "\(mark) <code>\(HTML.escape(shown))</code> — \(HTML.escape(r.summary))\n<pre>\(HTML.escape(Redactor.shared.redact(text)))</pre>")
             } catch {
-                return Reply(html: "🔴 <code>\(HTML.escape(shown))</code> could not run: \(HTML.escape("\(error)"))")
+                return Reply(html: "🔴 <code>\(HTML.escape(shown))</code> could not run: \(HTML.escape(Redactor.shared.redact("\(error)")))")
             }
         }
         if confirm {

@@ -18,18 +18,30 @@ public struct LineFilter: Sendable {
     public var level: Level?
     /// Case-insensitive fixed string.
     public var text: String?
+    /// A pattern from opsbot's own config or code.
     public var regex: NSRegularExpression?
+    /// A pattern typed in the chat: matched in linear time, whatever it is.
+    public var chatRegex: LinearRegex?
     /// Lines stamped before this instant end the scan.
     public var since: Date?
+    /// The scan stops here, however far it got (the command's deadline).
+    public var deadline: Date?
 
-    public init(level: Level? = nil, text: String? = nil, regex: NSRegularExpression? = nil, since: Date? = nil) {
+    /// True once the deadline has passed: scanning loops stop.
+    public var expired: Bool { deadline.map { Date() >= $0 } ?? false }
+
+    public init(level: Level? = nil, text: String? = nil, regex: NSRegularExpression? = nil, chatRegex: LinearRegex? = nil, since: Date? = nil) {
         self.level = level
         self.text = text
         self.regex = regex
+        self.chatRegex = chatRegex
         self.since = since
     }
 
-    public var isEmpty: Bool { level == nil && text == nil && regex == nil && since == nil }
+    public var isEmpty: Bool { level == nil && text == nil && regex == nil && chatRegex == nil && since == nil }
+
+    /// Whether lines are selected by content (backends then read more than N lines).
+    public var filtersContent: Bool { level != nil || text != nil || regex != nil || chatRegex != nil }
 
     static let errorRE = try! NSRegularExpression(pattern: #"\b(ERROR|CRITICAL|FATAL|Traceback)\b|\[(error|crit|alert|emerg)\]"#)
     static let warningRE = try! NSRegularExpression(pattern: #"\b(WARNING|WARN|ERROR|CRITICAL|FATAL|Traceback)\b|Warning:|\[(warn|error|crit|alert|emerg)\]"#)
@@ -54,6 +66,7 @@ public struct LineFilter: Sendable {
     }
 
     public func judge(_ line: String) -> Verdict {
+        if expired { return .stop }
         if let since, let t = LogTimestamp.parse(line), t < since { return .stop }
         return matchesContent(line) ? .keep : .skip
     }
@@ -62,6 +75,7 @@ public struct LineFilter: Sendable {
         if let level, !LineFilter.matches(level: level, line) { return false }
         if let text, line.range(of: text, options: .caseInsensitive) == nil { return false }
         if let regex, regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) == nil { return false }
+        if let chatRegex, !chatRegex.matches(line) { return false }
         return true
     }
 
@@ -71,6 +85,7 @@ public struct LineFilter: Sendable {
         if let level { parts.append(level.rawValue) }
         if let text { parts.append("\"\(text)\"") }
         if let regex { parts.append("/\(regex.pattern)/") }
+        if let chatRegex { parts.append("/\(chatRegex.pattern)/") }
         if let since { parts.append("since \(LogTimestamp.format(since))") }
         return parts.joined(separator: ", ")
     }

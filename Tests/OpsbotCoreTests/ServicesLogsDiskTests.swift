@@ -128,3 +128,48 @@ import TestSupport
         #expect(e?.message == "unknown backend \"sytemd\" (one of systemd, docker, process, command)", "\(String(describing: e))")
     }
 }
+
+/// A hostile regex typed in the chat: the reply comes within the deadline + 1 s and the CPU
+/// goes back to idle (nothing keeps spinning after the reply).
+@Suite(.serialized) struct LogsDeadlineTests {
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+    }
+
+    @Test func catastrophicRegexRepliesWithinTheDeadlineAndCPUReturnsToIdle() async throws {
+        let dir = ServicesTest.dir()
+        let line = String(repeating: "a", count: 3000) + "!"
+        try ServicesTest.write("\(dir)/worker.log", Array(repeating: line, count: 4000).joined(separator: "\n") + "\n")
+        let app = try ServicesTest.app("""
+        services:
+          worker:
+            backend: process
+            match: 'no-such-process-\(UUID().uuidString)'
+            log_file: \(dir)/worker.log
+        service_options:
+          max_lines: 2000
+        """)
+        let (transport, router) = (app.transport as! RecordingTransport, Router(app: app, progressDelay: 0.5))
+        let limit = app.catalog.entry("logs")!.command.timeout
+        #expect(limit == 15)
+        let started = Date()
+        await router.handle(.message(IncomingMessage(chatID: 1, userID: 1, username: "a", messageID: 1, text: "/logs worker 50 /(a+)+$/")))
+        let took = Date().timeIntervalSince(started)
+        #expect(took < limit + 1, "replied after \(took) s")
+        let text = transport.texts.joined(separator: "\n")
+        #expect(text.contains("nothing matched") || text.contains("timeout"), "\(text.prefix(300))")
+        // Idle afterwards: under 0.3 s of CPU in the next 2 s (a spinning core would use 2 s).
+        let before = LogsDeadlineTests.cpuSeconds()
+        try await Task.sleep(nanoseconds: 2_000_000_000)
+        let used = LogsDeadlineTests.cpuSeconds() - before
+        #expect(used < 0.3, "CPU used while idle: \(used) s")
+    }
+
+    @Test func chatRegexSyntaxErrorsAreExplained() async throws {
+        let app = try ServicesTest.app("services:\n  worker: {backend: process, match: 'x-\(UUID().uuidString)', log_file: /dev/null}\n")
+        let t = ServicesTest.text(try await ServicesTest.run(app, "/logs worker /(a)\\1/"))
+        #expect(t.contains("backreferences"))
+    }
+}

@@ -19,6 +19,10 @@ public struct CatalogCommand: @unchecked Sendable {
     public var source: String
     /// Hidden from /help and the Telegram menu (internal helpers).
     public var hidden: Bool
+    /// How long the command may work before it is stopped and the reply says so
+    /// (catalog `timeout`; default `CatalogCommand.defaultTimeout`).
+    public var timeout: Double = CatalogCommand.defaultTimeout
+    public static let defaultTimeout: Double = 60
 
     public init(name: String, description: String, usage: String? = nil, module: String, arguments: [ArgumentSpec] = [],
                 confirm: Bool = false, roles: [String] = [], settings: ModuleSettings? = nil, source: String = "<code>", hidden: Bool = false) {

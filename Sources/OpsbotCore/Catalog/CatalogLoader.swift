@@ -73,9 +73,11 @@ public enum CatalogLoader {
         guard let map = node?.mapping else {
             throw ConfigError(file: file, key: "", message: "expected a mapping with name, description and module")
         }
-        let known: Set<String> = ["name", "description", "usage", "module", "arguments", "confirm", "roles", "settings", "hidden"]
+        let known: Set<String> = ["name", "description", "usage", "module", "arguments", "confirm", "roles", "settings", "hidden", "timeout"]
         for k in map.keys { if let s = k.string, !known.contains(s) {
-            throw ConfigError(file: file, key: s, message: "unknown key (known: \(known.sorted().joined(separator: ", ")))")
+            let hint = ConfigDecodingSession.suggestion(for: s, among: known).map { "did you mean \"\($0)\"?" }
+                ?? "known: \(known.sorted().joined(separator: ", "))"
+            throw ConfigError(file: file, key: s, message: "unknown key \"\(s)\" (\(hint))", line: k.mark?.line)
         } }
         func string(_ key: String, required: Bool) throws -> String? {
             guard let v = map[Node(key)] else {
@@ -123,17 +125,26 @@ public enum CatalogLoader {
             }
             if !a.required { sawOptional = true }
         }
-        return CatalogCommand(name: name, description: description, usage: try string("usage", required: false), module: module,
-                              arguments: args, confirm: try bool("confirm"), roles: roles,
-                              settings: ModuleSettings(node: map[Node("settings")], source: file), source: file,
-                              hidden: try bool("hidden"))
+        var command = CatalogCommand(name: name, description: description, usage: try string("usage", required: false), module: module,
+                                     arguments: args, confirm: try bool("confirm"), roles: roles,
+                                     settings: ModuleSettings(node: map[Node("settings")], source: file), source: file,
+                                     hidden: try bool("hidden"))
+        if let t = try string("timeout", required: false) {
+            guard let v = Durations.parse(t), v > 0 else {
+                throw ConfigError(file: file, key: "timeout", message: "expected a duration such as 15s or 2m, got \"\(t)\"")
+            }
+            command.timeout = v
+        }
+        return command
     }
 
     static func parseArgument(_ node: Node, key: String, file: String) throws -> ArgumentSpec {
         guard let m = node.mapping else { throw ConfigError(file: file, key: key, message: "expected a mapping with name and type") }
         let known: Set<String> = ["name", "type", "required", "default", "pattern", "values", "min", "max", "allow_all", "description"]
         for k in m.keys { if let s = k.string, !known.contains(s) {
-            throw ConfigError(file: file, key: "\(key).\(s)", message: "unknown key (known: \(known.sorted().joined(separator: ", ")))")
+            let hint = ConfigDecodingSession.suggestion(for: s, among: known).map { "did you mean \"\($0)\"?" }
+                ?? "known: \(known.sorted().joined(separator: ", "))"
+            throw ConfigError(file: file, key: "\(key).\(s)", message: "unknown key \"\(s)\" (\(hint))", line: k.mark?.line)
         } }
         guard let name = m[Node("name")]?.string, !name.isEmpty else { throw ConfigError(file: file, key: "\(key).name", message: "is required") }
         guard let typeName = m[Node("type")]?.string else { throw ConfigError(file: file, key: "\(key).type", message: "is required (one of \(ArgumentSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))") }

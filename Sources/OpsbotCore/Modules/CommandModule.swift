@@ -103,11 +103,14 @@ public struct ModuleContext: Sendable {
     public var request: CommandRequest
     /// Edits the "working…" message for checks that take a while (shown after ~1 s).
     public var progress: ProgressReporter
+    /// When the command is stopped (its catalog `timeout`); long scans stop themselves here.
+    public var deadline: Date
 
-    public init(app: AppContext, request: CommandRequest, progress: ProgressReporter) {
+    public init(app: AppContext, request: CommandRequest, progress: ProgressReporter, deadline: Date? = nil) {
         self.app = app
         self.request = request
         self.progress = progress
+        self.deadline = deadline ?? Date().addingTimeInterval(request.command.timeout)
     }
 }
 
@@ -145,11 +148,11 @@ public struct ModuleSettings: @unchecked Sendable {
             if let defaultValue { return defaultValue }
             throw ConfigError(file: source, key: "settings", message: "is required by this module")
         }
-        do {
-            return try YAMLDecoder().decode(T.self, from: node)
-        } catch {
-            throw ConfigError.from(error, file: source, prefix: "settings")
-        }
+        // Strict like the config: a misspelt setting is an error naming it, not a silent default.
+        let session = ConfigDecodingSession(file: source, prefix: "settings")
+        let v = try session.decode(T.self, from: node)
+        if let unknown = session.unknownKeys.first { throw unknown }
+        return v
     }
 }
 

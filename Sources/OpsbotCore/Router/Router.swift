@@ -107,7 +107,13 @@ public final class Router: @unchecked Sendable {
             try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
             await progress.showWorking("⏳ /\(HTML.escape(shownName)) is running…")
         }
-        let outcome = await entry.module.handle(ctx)
+        // Every command has a deadline: at it the reply says so and the work is cancelled
+        // (scans check `ctx.deadline` themselves, child processes have their own timeouts).
+        let module = entry.module
+        let limit = entry.command.timeout
+        let outcome = await withDeadline(limit, fallback: CommandOutcome.reply(.text("⏱ /\(shownName) did not finish within \(Durations.format(limit)) and was stopped (the command's timeout)."))) {
+            await module.handle(ctx)
+        }
         timer.cancel()
         let summary = await present(outcome, request: request, progress: progress)
         audit(summary)

@@ -33,6 +33,7 @@ public struct CommandBackend: ServiceBackend {
         var kept: [LogLine] = []
         for l in all.reversed() {
             if let since = filter.since, let t = l.time, t < since { break }
+            if filter.expired { break }
             if filter.matchesContent(l.text) { kept.append(l) }
             if kept.count >= lines { break }
         }

@@ -83,7 +83,7 @@ public struct DockerBackend: ServiceBackend {
         if config.logFile != nil { return try await fileLogs(lines: lines, filter: filter) }
         let (main, _) = try await mainContainer()
         let d = try await detail(main.Id)
-        let fetch = filter.level == nil && filter.text == nil && filter.regex == nil ? lines : min(lines * 20, 20_000)
+        let fetch = !filter.filtersContent ? lines : min(lines * 20, 20_000)
         var path = "/containers/\(main.Id)/logs?stdout=1&stderr=1&timestamps=1&tail=\(fetch)"
         if let since = filter.since { path += "&since=\(Int(since.timeIntervalSince1970))" }
         let r = try await call("GET", path, timeout: 20)
@@ -96,6 +96,7 @@ public struct DockerBackend: ServiceBackend {
                 time = t
                 text = String(raw[raw.index(after: sp)...])
             }
+            if filter.expired { break }
             var f = filter; f.since = nil
             if f.matchesContent(text) { kept.append(LogLine(time.map { ISO8601.format($0) + " " + text } ?? text, time: time)) }
             if kept.count >= lines { break }

@@ -40,8 +40,9 @@ struct LogsModule: CommandModule {
                 r.text = joined
             }
             if let re = r.regex {
-                guard !re.isEmpty, re.count <= 200, (try? NSRegularExpression(pattern: re)) != nil else {
-                    throw ArgumentError("\"\(re)\" is not a valid regular expression")
+                guard !re.isEmpty, re.count <= 200 else { throw ArgumentError("a regular expression must be 1–200 characters") }
+                do { _ = try LinearRegex(re) } catch {
+                    throw ArgumentError("\"\(re)\" is not a regular expression opsbot accepts: \(error)")
                 }
             }
         }
@@ -68,13 +69,17 @@ struct LogsModule: CommandModule {
         var notes: [String] = []
         if n > opts.maxLines { notes.append("capped at \(opts.maxLines) lines (service_options.max_lines)"); n = opts.maxLines }
         let now = ctx.app.clock.now()
-        let filter = LineFilter(level: req.level, text: req.text, regex: req.regex.flatMap { try? NSRegularExpression(pattern: $0) },
+        let filter = LineFilter(level: req.level, text: req.text, chatRegex: req.regex.flatMap { try? LinearRegex($0) },
                                 since: req.since.map { now.addingTimeInterval(-$0) })
+        var scan = filter
+        // Stop scanning a second before the command's deadline, so the partial result is the reply.
+        scan.deadline = ctx.deadline.addingTimeInterval(-1)
         let result: LogsResult
-        do { result = try await backend.logs(lines: n, filter: filter) } catch {
+        do { result = try await backend.logs(lines: n, filter: scan) } catch {
             return .reply(.text("Cannot read the logs of \(name): \(Redactor.shared.redact("\(error)"))"))
         }
         notes += result.notes
+        if scan.expired { notes.append("the scan stopped at the command's timeout (\(Durations.format(ctx.request.command.timeout))): older lines were not searched") }
         let text = m.mask(result.lines.map(\.text).joined(separator: "\n"))
         var header = "\(name): last \(result.lines.count) line\(result.lines.count == 1 ? "" : "s")"
         if !filter.isEmpty { header += " (" + filter.summary + ")" }

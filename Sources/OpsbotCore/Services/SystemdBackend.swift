@@ -45,7 +45,7 @@ public struct SystemdBackend: ServiceBackend {
 
     public func logs(lines: Int, filter: LineFilter) async throws -> LogsResult {
         if config.logFile != nil { return try await fileLogs(lines: lines, filter: filter) }
-        let fetch = (filter.level == nil && filter.text == nil && filter.regex == nil) ? lines : min(lines * 20, 20_000)
+        let fetch = !filter.filtersContent ? lines : min(lines * 20, 20_000)
         var argv = options.journalctl + ["-u", unit, "-n", String(fetch), "--no-pager", "-o", "json"]
         if let since = filter.since { argv += ["--since", "@\(Int(since.timeIntervalSince1970))"] }
         let out = try await BackendRun.checked(argv, timeout: min(config.commandTimeout, 30), maxOutput: 32 << 20)
@@ -58,11 +58,12 @@ public struct SystemdBackend: ServiceBackend {
         for raw in out.split(separator: "\n").reversed() {
             guard let e = SystemdParser.journalEntry(String(raw)) else { continue }
             if let since = filter.since, let t = e.time, t < since { break }
+            if filter.expired { break }
             var ok = true
             if let level = filter.level {
                 ok = LineFilter.matches(level: level, e.message) || (e.priority.map { LineFilter.matches(level: level, priority: $0) } ?? false)
             }
-            if ok, filter.text != nil || filter.regex != nil {
+            if ok, filter.text != nil || filter.regex != nil || filter.chatRegex != nil {
                 var f = filter; f.level = nil; f.since = nil
                 ok = f.matchesContent(e.message)
             }

@@ -16,10 +16,8 @@ public final class Store: @unchecked Sendable {
         if fm.fileExists(atPath: directory, isDirectory: &isDir) {
             guard isDir.boolValue else { throw StoreError("state directory \(directory) is a file, not a directory") }
         } else {
-            do {
-                try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw StoreError("cannot create the state directory \(directory): \(error.localizedDescription)")
+            if let why = Store.makeDirectories(directory) {
+                throw StoreError("cannot create the state directory \(directory): \(why) (set --state-dir or OPSBOT_STATE_DIR)")
             }
         }
         guard fm.isWritableFile(atPath: directory) else {
@@ -97,11 +95,12 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// Every text column passes the redactor: a chat can put a token in any of them.
     public func audit(_ e: AuditEntry) {
         do {
             try db.execute("INSERT INTO audit(at, chat_id, user_id, username, command, arguments, outcome, duration_ms) VALUES(?,?,?,?,?,?,?,?)",
-                           [.real(e.at.timeIntervalSince1970), .int(e.chatID), .int(e.userID), SQLValue(e.username),
-                            .text(e.command), .text(Redactor.shared.redact(e.arguments)), .text(Redactor.shared.redact(e.outcome)), .int(Int64(e.durationMS))])
+                           [.real(e.at.timeIntervalSince1970), .int(e.chatID), .int(e.userID), SQLValue(e.username.map { Redactor.shared.redact($0) }),
+                            .text(Redactor.shared.redact(e.command)), .text(Redactor.shared.redact(e.arguments)), .text(Redactor.shared.redact(e.outcome)), .int(Int64(e.durationMS))])
         } catch {
             Log.error("audit log write failed: \(error)")
         }
@@ -126,4 +125,31 @@ public final class Store: @unchecked Sendable {
 public struct StoreError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+extension Store {
+    /// `mkdir -p` with mode 0700, returning the reason in plain words when it fails
+    /// (Foundation's error reads "NSCocoaErrorDomain error 512").
+    static func makeDirectories(_ path: String) -> String? {
+        var built = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            built += "/" + part
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: built, isDirectory: &isDir) {
+                if !isDir.boolValue { return "\(built) is a file, not a directory" }
+                continue
+            }
+            if mkdir(built, 0o700) != 0 {
+                let err = errno
+                let parent = (built as NSString).deletingLastPathComponent
+                switch err {
+                case EACCES, EPERM: return "\(parent.isEmpty ? "/" : parent) is not writable by this user"
+                case EROFS: return "\(parent) is on a read-only file system"
+                case ENOSPC: return "no space left on the device"
+                default: return String(cString: strerror(err))
+                }
+            }
+        }
+        return nil
+    }
 }

@@ -7,6 +7,26 @@ private func tempDir() -> String {
 }
 
 @Suite struct StoreTests {
+    /// An uncreatable state directory is explained in plain words, never "NSCocoaErrorDomain".
+    @Test func uncreatableStateDirectoryIsExplained() throws {
+        let file = NSTemporaryDirectory() + "opsbot-file-\(UUID().uuidString)"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try Store(directory: file + "/state/deeper")
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("is a file, not a directory"))
+            #expect(!"\(error)".contains("NSCocoaErrorDomain"))
+        }
+        do {
+            _ = try Store(directory: "/proc/opsbot-\(UUID().uuidString)/state")
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("cannot create the state directory"))
+            #expect(!"\(error)".contains("NSCocoaErrorDomain"))
+        }
+    }
+
     @Test func offsetSurvivesReopen() throws {
         let dir = tempDir()
         do {

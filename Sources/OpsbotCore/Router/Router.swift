@@ -289,8 +289,10 @@ public final class Router: @unchecked Sendable {
         let decision = acl.check(chatID: chatID, userID: userID)
         if decision == .allowed { return true }
         let why = decision == .foreignChat ? "chat is not an admin chat" : "user is not an admin"
-        Log.warning("refused \(ArgumentValidator.clip(what)) from user \(userID)\(username.map { " (@\($0))" } ?? "") in chat \(chatID): \(why)")
-        app.store.audit(.init(at: app.clock.now(), chatID: chatID, userID: userID, username: username, command: ArgumentValidator.clip(what),
+        // Redact before clipping: a token cut in half no longer has a token's shape.
+        let shown = ArgumentValidator.clip(Redactor.shared.redact(what))
+        Log.warning("refused \(shown) from user \(userID)\(username.map { " (@\($0))" } ?? "") in chat \(chatID): \(why)")
+        app.store.audit(.init(at: app.clock.now(), chatID: chatID, userID: userID, username: username, command: shown,
                               arguments: "", outcome: "refused: \(why)", durationMS: 0))
         if refusals.shouldReply(chatID: chatID, now: app.clock.now()) {
             await reply(chatID, .text("⛔ Not authorized. This bot answers its admins only."))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the demo sandbox (sample app, sample database) in .demo/ and opens the console on
-# the embedded default config. Everything is stopped when the console exits.
+# the embedded default config plus the demo sections (`opsbot console --demo`). Everything is stopped when the console exits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEMO_DIR="$PWD/.demo"
@@ -23,4 +23,4 @@ if [ -x scripts/demo-app.sh ]; then
   scripts/demo-app.sh start "$DEMO_DIR" >&2
 fi
 export OPSBOT_STATE_DIR="$DEMO_DIR/state"
-.build/debug/opsbot console "$@"
+.build/debug/opsbot console --demo "$@"

@@ -21,9 +21,25 @@ struct CheckCommand: AsyncParsableCommand {
     var list = false
 
     func run() async throws {
-        let runtime = options.loadRuntime()
+        // Only what checks need: a valid config. No admin ids, token, catalog or state
+        // directory — so the deploy gate runs on a CI machine.
+        let runtime = options.loadRuntime(strict: false)
+        let fatal = runtime.problems.filter { p in !runtime.catalogProblems.contains(p) && !Runtime.chatSetupKeys.contains(p.key) }
+        if !fatal.isEmpty {
+            printProblems(fatal)
+            throw ExitCode(2)
+        }
         let store: OpsbotCoreStore
-        do { store = try runtime.openStore() } catch { fail("\(error)") }
+        let stateDir = runtime.config.resolvePath(runtime.config.stateDir)
+        var scratch: String?
+        if FileManager.default.fileExists(atPath: stateDir) {
+            do { store = try runtime.openStore() } catch { fail("\(error)") }
+        } else {
+            let dir = NSTemporaryDirectory() + "opsbot-check-\(UUID().uuidString)"
+            scratch = dir
+            do { store = try OpsbotCoreStore(directory: dir) } catch { fail("\(error)") }
+        }
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         let app = runtime.makeApp(transport: NullTransport(), store: store)
         let providers = app.checks.all
         if list {

@@ -14,8 +14,11 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
+    @Flag(name: .long, help: "Without --config: also load the demo sandbox's sections (demo/config-*.yaml), as `make demo` does.")
+    var demo = false
+
     func run() async throws {
-        let runtime = options.loadRuntime()
+        let runtime = options.loadRuntime(demo: demo)
         let store: OpsbotCoreStore
         do { store = try runtime.openStore() } catch { fail("\(error)") }
         let config = runtime.config

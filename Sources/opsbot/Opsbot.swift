@@ -8,7 +8,7 @@ struct Opsbot: AsyncParsableCommand {
         commandName: "opsbot",
         abstract: "A Telegram ops bot: runbooks (status, logs, schema, payments, restart…) from the admin chat.",
         discussion: """
-        Quick start (no token needed):  opsbot console
+        Quick start (no token needed):  opsbot console --demo   (make demo)
         In Telegram:                    OPSBOT_TOKEN=… opsbot run --config opsbot.yaml
         Deploy gate / cron:             opsbot check schema
         Before a deploy of the config:  opsbot validate --config opsbot.yaml
@@ -19,9 +19,16 @@ struct Opsbot: AsyncParsableCommand {
     )
 }
 
+/// The config file named by --config or OPSBOT_CONFIG, nil when neither is set.
+func configuredPath(_ options: CommonOptions) -> String? {
+    if let c = options.config { return c }
+    let env = ProcessInfo.processInfo.environment["OPSBOT_CONFIG"] ?? ""
+    return env.isEmpty ? nil : env
+}
+
 /// Options every subcommand shares.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The YAML config file (default: $OPSBOT_CONFIG, else the embedded demo default).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The YAML config file (default: $OPSBOT_CONFIG; console/check/validate: else a built-in console-only default).", valueName: "path"))
     var config: String?
 
     @Option(name: .long, help: ArgumentHelp("Where opsbot keeps its own state: offset, audit log, alerts (default: state_dir, $OPSBOT_STATE_DIR).", valueName: "dir"))
@@ -36,9 +43,9 @@ struct CommonOptions: ParsableArguments {
     /// Loads config and catalog; prints every problem and exits 2 when the setup is unusable.
     /// With `allowNoAdmins`, missing admin ids are only a warning: `run` then refuses everyone
     /// and logs each refused chat and user id, which is how an operator finds them.
-    func loadRuntime(apiURL: String? = nil, strict: Bool = true, allowNoAdmins: Bool = false) -> Runtime {
+    func loadRuntime(apiURL: String? = nil, strict: Bool = true, allowNoAdmins: Bool = false, demo: Bool = false) -> Runtime {
         if verbose { Log.minimumLevel = .debug }
-        let runtime = Runtime.load(configPath: config, overrides: .init(stateDir: stateDir, commandsDir: commandsDir, apiURL: apiURL))
+        let runtime = Runtime.load(configPath: config, overrides: .init(stateDir: stateDir, commandsDir: commandsDir, apiURL: apiURL), demo: demo)
         var problems = runtime.problems
         if allowNoAdmins {
             let admins = problems.filter { $0.key == "admins.chats" || $0.key == "admins.users" || $0.key == "alerts.chat_id" }

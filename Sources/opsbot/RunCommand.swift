@@ -8,7 +8,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Serve the admin chat(s) in Telegram by long polling.",
         discussion: """
-        Needs the bot token in OPSBOT_TOKEN (or telegram.token_file) and the admin chat and user ids (admins.* in the config, or OPSBOT_ADMIN_CHAT_IDS / OPSBOT_ADMIN_USER_IDS).
+        Needs a config file (--config or OPSBOT_CONFIG; start from opsbot.example.yaml), the bot token in OPSBOT_TOKEN (or telegram.token_file) and the admin chat and user ids (admins.* in the config, or OPSBOT_ADMIN_CHAT_IDS / OPSBOT_ADMIN_USER_IDS).
 
         SIGTERM or Ctrl-C stops polling, lets running actions finish (up to 10 s) and exits 0.
         """)
@@ -19,6 +19,14 @@ struct RunCommand: AsyncParsableCommand {
     var apiURL: String?
 
     func run() async throws {
+        // Never the embedded default: a production `run` from a checkout must not watch the demo.
+        guard configuredPath(options) != nil else {
+            fail("""
+            no config file: opsbot run needs --config FILE (or OPSBOT_CONFIG).
+              Start from the documented example:  cp opsbot.example.yaml /etc/opsbot/opsbot.yaml
+              then set admins, and check it with:  opsbot validate --config /etc/opsbot/opsbot.yaml
+            """)
+        }
         let runtime = options.loadRuntime(apiURL: apiURL, allowNoAdmins: true)
         guard let token = runtime.config.token, !token.isEmpty else {
             fail("no bot token: set OPSBOT_TOKEN (from @BotFather) or telegram.token_file in the config")

@@ -20,18 +20,25 @@ public struct Runtime: Sendable {
     public var commandsDirectory: String
     /// Problems found; empty when the setup is usable.
     public var problems: [ConfigError]
+    /// The catalog's share of `problems` (a broken command file; `check` does not need it).
+    public var catalogProblems: [ConfigError] = []
+
+    /// Problems that only matter for talking to a chat (`check` runs without them).
+    public static let chatSetupKeys: Set<String> = ["admins.chats", "admins.users", "alerts.chat_id"]
 
     /// Reads config and catalog. Never throws: problems are returned for the caller to print.
-    public static func load(configPath: String?, overrides: Overrides = Overrides(),
+    /// Without a config file, the embedded default (one console admin, the shipped catalog);
+    /// `demo` adds the demo sandbox's sections — only `opsbot console --demo` (`make demo`).
+    public static func load(configPath: String?, overrides: Overrides = Overrides(), demo: Bool = false,
                             environment: [String: String] = ProcessInfo.processInfo.environment) -> Runtime {
         let path = configPath ?? environment["OPSBOT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-        if path == nil && (environment["DEMO_DIR"] ?? "").isEmpty {
+        if path == nil && demo && (environment["DEMO_DIR"] ?? "").isEmpty {
             // The embedded demo config names its sandbox through ${DEMO_DIR} (`make demo` sets it).
             setenv("DEMO_DIR", FileManager.default.currentDirectoryPath + "/.demo", 0)
         }
         var config: Config
         do {
-            config = try ConfigLoader.load(path: path, environment: environment)
+            config = try ConfigLoader.load(path: path, demo: demo, environment: environment)
         } catch let e as ConfigError {
             return Runtime(config: Config(), catalog: Catalog(), commandsDirectory: "", problems: [e])
         } catch {
@@ -48,7 +55,9 @@ public struct Runtime: Sendable {
         // A feature's own check may throw the section problem the loader already listed.
         var seen = Set<String>()
         problems = problems.filter { seen.insert($0.description).inserted }
-        return Runtime(config: config, catalog: loaded.catalog, commandsDirectory: dir, problems: problems)
+        var runtime = Runtime(config: config, catalog: loaded.catalog, commandsDirectory: dir, problems: problems)
+        runtime.catalogProblems = loaded.errors
+        return runtime
     }
 
     /// The catalog directory: as configured, or — for the embedded default — the shipped one

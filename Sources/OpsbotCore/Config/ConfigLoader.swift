@@ -71,8 +71,9 @@ public enum ConfigLoader {
         return config
     }
 
-    /// Loads `path` (or the embedded default when nil) and applies the environment.
-    public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
+    /// Loads `path` (or the embedded default when nil, plus the demo sections with `demo`)
+    /// and applies the environment.
+    public static func load(path: String?, demo: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
         var config: Config
         if let path {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -84,8 +85,8 @@ public enum ConfigLoader {
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
             config = try read(text, source: path, baseDirectory: dir)
         } else {
-            let (yaml, base) = DefaultConfig.assemble()
-            config = try read(yaml, source: "<embedded default>", baseDirectory: base)
+            let (yaml, base) = demo ? DefaultConfig.assemble() : (DefaultConfig.yaml, FileManager.default.currentDirectoryPath)
+            config = try read(yaml, source: demo ? "<embedded demo>" : "<embedded default>", baseDirectory: base)
         }
         try applyEnvironment(&config, environment)
         return config

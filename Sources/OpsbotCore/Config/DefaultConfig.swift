@@ -1,8 +1,9 @@
 import Foundation
 
 /// The configuration `opsbot console` uses when no --config is given: one admin (the console
-/// user) in one chat, the shipped catalog, and — when the repository's `demo/` folder is
-/// found — the demo sandbox that `make demo` starts (sample app, sample database, alerts).
+/// user) in one chat and the shipped catalog. With `--demo` (`make demo`), the repository's
+/// `demo/config-*.yaml` are added: the sandbox `make demo` starts (sample app, database, alerts).
+/// `opsbot run` never uses it: it needs a config file.
 public enum DefaultConfig {
     /// The chat and user ids the console speaks as.
     public static let consoleChatID: Int64 = 1

@@ -10,6 +10,10 @@ public enum DatabaseFeature: Feature {
     public static func validate(_ config: Config) -> [ConfigError] {
         do {
             let settings = try config.section("database", as: DatabaseConfig.self) ?? DatabaseConfig()
+            if let node = config.root?.mapping?.value("database")?.mapping?.value("schema"),
+               settings.schema.tables.isEmpty && settings.schema.migrations == nil {
+                return [ConfigError(file: config.source, key: "database.schema", message: "has no tables and no migrations: `opsbot check schema` would have nothing to compare (list the tables the code needs, or remove the section)", line: node.mark?.line)]
+            }
             if let dir = settings.schema.migrations?.versionsDir {
                 do { _ = try AlembicHistory.load(directory: config.resolvePath(dir)) } catch {
                     return [ConfigError(file: config.source, key: "database.schema.migrations.versions_dir", message: "\(error)")]

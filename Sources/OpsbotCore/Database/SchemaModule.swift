@@ -31,6 +31,13 @@ struct SchemaCheck: CheckProvider {
         guard db.isConfigured else {
             return [CheckResult(check: "schema", target: "database", status: .unknown, summary: "DATABASE_URL is not set")]
         }
+        // A gate with nothing to compare must not pass: "schema OK (0 columns checked)" let
+        // every deploy through.
+        let expected = (try? app.config.section("database", as: DatabaseConfig.self))??.schema ?? SchemaExpectations()
+        if expected.tables.isEmpty && expected.migrations == nil {
+            return [CheckResult(check: "schema", target: "database", status: .unknown,
+                                summary: "nothing to check: database.schema has no tables and no migrations in \(app.config.source) — the gate would pass vacuously")]
+        }
         let r = await SchemaInspector.inspect(db, resolvePath: app.config.resolvePath)
         if r.failure != nil { return [CheckResult(check: "schema", target: "database", status: .unknown, summary: r.summary)] }
         return [CheckResult(check: "schema", target: "database", status: r.ok ? .ok : .critical, summary: r.summary,

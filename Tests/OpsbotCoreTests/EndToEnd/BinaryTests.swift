@@ -71,7 +71,8 @@ import TestSupport
         defer { fake.stop() }
         let dir = try tempDir()
         let wrong = "222222:AAWrongTokenShouldNotLeakxxxxxxxxxxxx"
-        let r = try await ProcessRunner.run([BinaryTests.binary, "run", "--state-dir", dir],
+        try "state_dir: state\ncommands_dir: \(TestApp.repositoryRoot)/Commands\n".write(toFile: dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
+        let r = try await ProcessRunner.run([BinaryTests.binary, "run", "--config", dir + "/opsbot.yaml"],
                                             timeout: 30, environment: env(["OPSBOT_TOKEN": wrong, "OPSBOT_API_URL": fake.baseURL,
                                                                           "OPSBOT_ADMIN_CHAT_IDS": "1", "OPSBOT_ADMIN_USER_IDS": "1"]),
                                             workingDirectory: TestApp.repositoryRoot)
@@ -84,7 +85,15 @@ import TestSupport
 
     @Test func missingTokenAndBadConfigNameTheirKeys() async throws {
         let dir = try tempDir()
-        let noToken = try await ProcessRunner.run([BinaryTests.binary, "run", "--state-dir", dir], timeout: 30, environment: env([:]),
+        // Without a config, run refuses (it never falls back to the demo) and says how to write one.
+        let noConfig = try await ProcessRunner.run([BinaryTests.binary, "run", "--state-dir", dir], timeout: 30, environment: env([:]),
+                                                   workingDirectory: TestApp.repositoryRoot)
+        #expect(noConfig.exitCode == 2)
+        #expect(noConfig.stderr.contains("opsbot.example.yaml"))
+        #expect(noConfig.stderr.contains("--config"))
+        try "state_dir: state\ncommands_dir: \(TestApp.repositoryRoot)/Commands\n".write(toFile: dir + "/ok.yaml", atomically: true, encoding: .utf8)
+        let noToken = try await ProcessRunner.run([BinaryTests.binary, "run", "--config", dir + "/ok.yaml"], timeout: 30,
+                                                  environment: env(["OPSBOT_ADMIN_CHAT_IDS": "1", "OPSBOT_ADMIN_USER_IDS": "1"]),
                                                   workingDirectory: TestApp.repositoryRoot)
         #expect(noToken.exitCode == 2)
         #expect(noToken.stderr.contains("OPSBOT_TOKEN"))

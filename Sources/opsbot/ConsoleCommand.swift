@@ -29,6 +29,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let app = runtime.makeApp(transport: transport, store: store)
         let router = Router(app: app, callbacks: Features.callbackRegistry())
         await router.start()
+        await Runtime.announceCatalogProblems(app)
         let background = Task { await Runtime.runBackground(app) }
         let interactive = isatty(0) != 0
         ConsoleTransport.stdout("opsbot console — you are admin \(user.id) in chat \(chatID); \(runtime.catalog.visible.count) commands (/help). Ctrl-D quits.\n")

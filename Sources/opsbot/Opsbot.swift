@@ -52,6 +52,15 @@ struct CommonOptions: ParsableArguments {
             problems.removeAll { p in admins.contains(p) }
             for p in admins { Log.warning("\(p.description) — every message is refused and logged with its chat and user id, so you can copy them from this log") }
         }
+        // A broken command file costs its command, not the bot: the rest starts, and the
+        // file is logged here, announced in the admin chat and shown by /status. With no
+        // command at all left, the catalog is unusable and that is fatal like the config.
+        if strict && !runtime.catalog.entries.isEmpty {
+            for p in runtime.catalogProblems {
+                Log.warning("command file skipped: \(p.description)")
+            }
+            problems.removeAll { p in runtime.catalogProblems.contains(p) }
+        }
         if !problems.isEmpty && strict {
             printProblems(problems)
             Foundation.exit(2)

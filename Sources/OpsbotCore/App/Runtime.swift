@@ -74,6 +74,15 @@ public struct Runtime: Sendable {
         return configured
     }
 
+    /// One warning in the alert chat when command files did not load (run and console start).
+    public static func announceCatalogProblems(_ app: AppContext) async {
+        guard let summary = app.catalog.invalidSummary, let chat = (try? AlertsConfig.load(app.config))?.chat(app.config) ?? app.config.admins.chats.first else { return }
+        let text = "⚠️ " + summary + " — the other commands work; fix the file and reload (systemctl reload opsbot)."
+        do { _ = try await app.transport.send(.text(Redactor.shared.redact(text)), to: chat) } catch {
+            Log.warning("cannot post the catalog warning in chat \(chat): \(error)")
+        }
+    }
+
     /// Opens the local store in the configured state directory.
     public func openStore() throws -> Store {
         try Store(directory: config.resolvePath(config.stateDir))

@@ -9,6 +9,16 @@ public struct Catalog: Sendable {
 
     public private(set) var entries: [Entry] = []
     private var byName: [String: Int] = [:]
+    /// Command files that did not load (their commands are unavailable); shown by /status
+    /// and announced once in the admin chat, so a typo in one runbook never stops the bot.
+    public var invalidFiles: [ConfigError] = []
+
+    /// `catalog: 1 file invalid (Commands/x.yaml: …)`, nil when every file loaded.
+    public var invalidSummary: String? {
+        guard !invalidFiles.isEmpty else { return nil }
+        let n = invalidFiles.count
+        return "catalog: \(n) file\(n == 1 ? "" : "s") invalid (" + invalidFiles.map(\.description).joined(separator: "; ") + ")"
+    }
 
     public init(_ entries: [Entry] = []) {
         for e in entries { add(e) }

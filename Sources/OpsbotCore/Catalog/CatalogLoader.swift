@@ -29,6 +29,7 @@ public enum CatalogLoader {
         }
         var result = load(sources: sources, registry: registry, config: config)
         result.errors.insert(contentsOf: errors, at: 0)
+        result.catalog.invalidFiles = result.errors
         return result
     }
 
@@ -60,6 +61,7 @@ public enum CatalogLoader {
         if catalog.visible.count > 100 {
             errors.append(ConfigError(file: "Commands", key: "", message: "\(catalog.visible.count) visible commands; Telegram accepts at most 100"))
         }
+        catalog.invalidFiles = errors
         return Result(catalog: catalog, errors: errors)
     }
 

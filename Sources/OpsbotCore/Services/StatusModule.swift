@@ -12,7 +12,9 @@ struct StatusModule: CommandModule {
         async let database: [CheckResult] = app.config.databaseURL == nil ? [] : (await app.checks.named("database")?.run(app) ?? [])
         var report = await StatusCollector.collect(m, clock: ctx.app.clock)
         report.checks += await database
-        return .reply(Reply(html: StatusModule.render(report)))
+        var html = StatusModule.render(report)
+        if let bad = app.catalog.invalidSummary { html += "\n⚠️ " + HTML.escape(bad) }
+        return .reply(Reply(html: html))
     }
 
     static func render(_ r: StatusReport) -> String {

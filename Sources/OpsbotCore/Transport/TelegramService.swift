@@ -31,6 +31,7 @@ public enum TelegramService {
         }
         let menu = runtime.catalog.visible.map { (command: $0.name, description: $0.description) }
         do { try await api.setMyCommands(menu) } catch { Log.warning("setMyCommands failed (the menu may be stale): \(error)") }
+        await Runtime.announceCatalogProblems(app)
 
         let offset: Int64?
         do { offset = try store.updateOffset() } catch {

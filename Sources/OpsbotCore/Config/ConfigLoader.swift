@@ -20,6 +20,12 @@ public enum ConfigLoader {
     /// and unknown keys at any depth) in `Config.problems`. Throws only when the text is not a
     /// YAML mapping at all. `source` names the file; `baseDirectory` resolves relative paths.
     public static func read(_ yaml: String, source: String, baseDirectory: String) throws -> Config {
+        try decode(yaml, source: source, baseDirectory: baseDirectory).config
+    }
+
+    /// `read`, also returning the decoding session (which keys were asked for, which exist):
+    /// the example-file test uses it to prove the example documents every key.
+    static func decode(_ yaml: String, source: String, baseDirectory: String) throws -> (config: Config, session: ConfigDecodingSession) {
         var config = Config()
         config.source = source
         config.baseDirectory = baseDirectory
@@ -29,13 +35,13 @@ public enum ConfigLoader {
         } catch let e as YamlError {
             throw ConfigError(file: source, key: "", message: "not valid YAML: \(e)")
         }
-        guard let node, node.null == nil else { return config }
+        let session = ConfigDecodingSession(file: source)
+        guard let node, node.null == nil else { return (config, session) }
         guard let mapping = node.mapping else {
             throw ConfigError(file: source, key: "", message: "expected a mapping of keys at the top level", line: node.mark?.line)
         }
         config.root = node
         let sections = allSections
-        let session = ConfigDecodingSession(file: source)
         var problems: [ConfigError] = []
         for (k, v) in mapping {
             guard let name = k.string else { continue }
@@ -59,7 +65,7 @@ public enum ConfigLoader {
         if let v = config.decoded["output"] as? Config.Output { config.output = v }
         if let v = config.decoded["state_dir"] as? String { config.stateDir = v }
         if let v = config.decoded["commands_dir"] as? String { config.commandsDir = v }
-        return config
+        return (config, session)
     }
 
     /// `read`, throwing the first problem of a core section (telegram, admins, …); problems of

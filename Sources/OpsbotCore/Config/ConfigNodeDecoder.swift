@@ -86,33 +86,49 @@ public final class ConfigDecodingSession: @unchecked Sendable {
     }
 
     /// Every key present in the document and asked for, with its line (the typo table's input).
-    public var knownPresentKeys: [(path: String, key: String, line: Int)] {
-        var out: [(String, String, Int)] = []
+    public var knownPresentKeys: [(path: String, key: String, line: Int, column: Int)] {
+        var out: [(String, String, Int, Int)] = []
         for path in order {
-            guard let s = seen[path], s.completed else { continue }
+            guard let s = seen[path], s.completed, !dataKeyed.contains(path) else { continue }
             for (k, _) in s.mapping {
-                guard let name = k.string, s.asked.contains(name), let line = k.mark?.line else { continue }
-                out.append((path, name, line))
+                guard let name = k.string, s.asked.contains(name), let m = k.mark else { continue }
+                out.append((path, name, m.line, m.column))
             }
         }
         return out
     }
 
-    /// A decoding error as a `ConfigError` naming the key and its line. A required key that
-    /// is missing because it was misspelled is reported as the misspelling.
+    /// A decoding error as a `ConfigError` naming the key and its line. When the mapping the
+    /// error arose in has a misspelt key (`pidfle:` and then "needs match or pidfile"), the
+    /// misspelling is the cause and is reported instead.
     public func configError(_ error: Error) -> ConfigError {
-        if case DecodingError.keyNotFound(let key, let ctx) = error, let s = seen[path(ctx.codingPath)] {
-            let parent = path(ctx.codingPath)
-            for (k, _) in s.mapping {
-                guard let name = k.string, !s.asked.contains(name),
-                      ConfigDecodingSession.suggestion(for: name, among: [key.stringValue]) != nil else { continue }
-                return ConfigError(file: file, key: parent.isEmpty ? name : parent + "." + name,
-                                   message: "unknown key \"\(name)\" (did you mean \"\(key.stringValue)\"?)", line: k.mark?.line)
-            }
+        var codingPath: [CodingKey] = []
+        switch error {
+        case DecodingError.keyNotFound(_, let ctx), DecodingError.dataCorrupted(let ctx),
+             DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx):
+            codingPath = ctx.codingPath
+        default: break
+        }
+        while true {
+            if let typo = misspelling(in: path(codingPath)) { return typo }
+            if codingPath.isEmpty { break }
+            codingPath.removeLast()
         }
         var e = ConfigError.from(error, file: file, prefix: prefix)
         if e.line == nil { e.line = line(for: e.key) }
         return e
+    }
+
+    /// An unasked key of the mapping at `path` that is close to a key its type asked for.
+    func misspelling(in path: String) -> ConfigError? {
+        guard let s = seen[path], !dataKeyed.contains(path) else { return nil }
+        for (k, _) in s.mapping {
+            guard let name = k.string, !s.asked.contains(name),
+                  let best = ConfigDecodingSession.suggestion(for: name, among: s.asked) else { continue }
+            return ConfigError(file: file, key: path.isEmpty ? name : path + "." + name,
+                               message: "unknown key \"\(name)\" (did you mean \"\(best)\"?)", line: k.mark?.line)
+        }
+        return nil
     }
 
     /// The line of `path`, or of its nearest ancestor that the decoder visited.

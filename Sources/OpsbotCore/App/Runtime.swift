@@ -51,12 +51,13 @@ public struct Runtime: Sendable {
         for f in Features.all { problems += f.validate(config) }
         let dir = locateCommands(config, explicit: overrides.commandsDir != nil || path != nil)
         let loaded = CatalogLoader.load(directory: dir, registry: Features.moduleRegistry(), config: config)
-        problems += loaded.errors
+        let cross = CrossChecks.run(config, catalog: loaded.catalog)
+        problems += cross.config + loaded.errors + cross.catalog
         // A feature's own check may throw the section problem the loader already listed.
         var seen = Set<String>()
         problems = problems.filter { seen.insert($0.description).inserted }
         var runtime = Runtime(config: config, catalog: loaded.catalog, commandsDirectory: dir, problems: problems)
-        runtime.catalogProblems = loaded.errors
+        runtime.catalogProblems = loaded.errors + cross.catalog
         return runtime
     }
 

@@ -10,7 +10,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
         Needs a config file (--config or OPSBOT_CONFIG; start from opsbot.example.yaml), the bot token in OPSBOT_TOKEN (or telegram.token_file) and the admin chat and user ids (admins.* in the config, or OPSBOT_ADMIN_CHAT_IDS / OPSBOT_ADMIN_USER_IDS).
 
-        SIGTERM or Ctrl-C stops polling, lets running actions finish (up to 10 s) and exits 0.
+        SIGTERM or Ctrl-C stops polling, lets running actions finish (up to 10 s) and exits 0. SIGHUP (systemctl reload opsbot) re-reads the config and the catalog; an invalid new config is refused and the running one kept.
         """)
 
     @OptionGroup var options: CommonOptions
@@ -33,7 +33,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         let store: OpsbotCoreStore
         do { store = try runtime.openStore() } catch { fail("\(error)") }
-        let code = await TelegramService.serve(runtime: runtime, token: token, store: store)
+        let options = options, apiURL = apiURL
+        let code = await TelegramService.serve(runtime: runtime, token: token, store: store, reload: {
+            Runtime.load(configPath: options.config, overrides: .init(stateDir: options.stateDir, commandsDir: options.commandsDir, apiURL: apiURL))
+        })
         Log.flush()
         throw ExitCode(code)
     }

@@ -3,27 +3,36 @@ import LocalStore
 
 /// Everything the router, the modules and the features share while opsbot runs.
 public final class AppContext: @unchecked Sendable {
-    public let config: Config
     public let store: Store
     public let clock: WallClock
     public let transport: ChatTransport
-    public let catalog: Catalog
     /// Shared feature objects (database connection, service manager, alert engine).
     public let resources: ResourceBag
-    /// Health checks installed by features, for `/status`, `opsbot check` and alerts.
-    public let checks: CheckRegistry
     public let startedAt: Date
+    /// Config, catalog and checks: replaced together by a reload (SIGHUP).
+    private let live: Locked<(config: Config, catalog: Catalog, checks: CheckRegistry)>
+
+    public var config: Config { live.current.config }
+    public var catalog: Catalog { live.current.catalog }
+    /// Health checks installed by features, for `/status`, `opsbot check` and alerts.
+    public var checks: CheckRegistry { live.current.checks }
+
+    /// Swaps in a new config and catalog. Feature objects built from the old config (service
+    /// manager, database pool, alert service) are dropped and rebuilt on next use; alert state
+    /// lives in the store and confirmations in the router, so both survive.
+    public func reload(config: Config, catalog: Catalog, checks: CheckRegistry) {
+        live.withLock { $0 = (config, catalog, checks) }
+        resources.removeAll()
+    }
     private let commandHook = Locked<(@Sendable (IncomingMessage) async -> Void)?>(nil)
 
     public init(config: Config, store: Store, clock: WallClock = SystemWallClock(), transport: ChatTransport,
                 catalog: Catalog, resources: ResourceBag = ResourceBag(), checks: CheckRegistry = CheckRegistry()) {
-        self.config = config
+        self.live = Locked((config, catalog, checks))
         self.store = store
         self.clock = clock
         self.transport = transport
-        self.catalog = catalog
         self.resources = resources
-        self.checks = checks
         self.startedAt = clock.now()
     }
 

@@ -18,6 +18,11 @@ public final class ResourceBag: @unchecked Sendable {
         items.withLock { $0[ObjectIdentifier(type)] as? T }
     }
 
+    /// Forgets every resource (a reload rebuilds them from the new config on next use).
+    public func removeAll() {
+        items.withLock { $0.removeAll() }
+    }
+
     /// Returns the resource, creating it on first use.
     public func getOrCreate<T>(_ type: T.Type = T.self, _ make: () throws -> T) rethrows -> T {
         try items.withLock {

@@ -48,3 +48,18 @@ public final class InFlight: @unchecked Sendable {
         return current
     }
 }
+
+/// SIGHUP (`systemctl reload opsbot`, `kill -HUP`): each one asks for a config reload.
+public enum HangUp {
+    nonisolated(unsafe) private static var source: DispatchSourceSignal?
+
+    public static func signals() -> AsyncStream<Void> {
+        let (stream, cont) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        signal(SIGHUP, SIG_IGN)
+        let src = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        src.setEventHandler { cont.yield(()) }
+        src.resume()
+        source = src
+        return stream
+    }
+}

@@ -6,7 +6,8 @@ import LocalStore
 /// the audit log. Both transports (Telegram, console) feed it the same `Incoming` events.
 public final class Router: @unchecked Sendable {
     public let app: AppContext
-    let acl: AccessControl
+    /// Built from the current admins on every use, so a reload's admin list applies at once.
+    var acl: AccessControl { AccessControl(app.config.admins) }
     let book: ConfirmationBook
     let callbacks: CallbackRegistry
     let refusals: RefusalLimiter
@@ -17,7 +18,6 @@ public final class Router: @unchecked Sendable {
     public init(app: AppContext, callbacks: CallbackRegistry = CallbackRegistry(), progressDelay: Double = 1.0,
                 refusalWindow: TimeInterval = 600) {
         self.app = app
-        self.acl = AccessControl(app.config.admins)
         self.book = ConfirmationBook(store: app.store)
         self.callbacks = callbacks
         self.refusals = RefusalLimiter(window: refusalWindow)

@@ -5,7 +5,9 @@ import TelegramBotAPI
 /// `opsbot run`: getMe, the command menu, the poll loop, the background features, and a
 /// graceful stop on SIGTERM/SIGINT. Returns the process exit code.
 public enum TelegramService {
-    public static func serve(runtime: Runtime, token: String, store: Store, stopSignal: (@Sendable () async -> Void)? = nil) async -> Int32 {
+    /// `reload` re-reads config and catalog; it is called on SIGHUP.
+    public static func serve(runtime: Runtime, token: String, store: Store, stopSignal: (@Sendable () async -> Void)? = nil,
+                             reload: (@Sendable () -> Runtime)? = nil) async -> Int32 {
         let config = runtime.config
         let api = BotAPI(baseURL: config.telegram.apiURL, token: token)
         let me: TGUser
@@ -40,7 +42,13 @@ public enum TelegramService {
         }
         let inFlight = InFlight()
         let poller = UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset)
-        let background = Task { await Runtime.runBackground(app) }
+        let background = Locked<Task<Void, Never>?>(Task { await Runtime.runBackground(app) })
+        let hangUp = Task {
+            guard let reload else { return }
+            for await _ in HangUp.signals() {
+                await Reload.apply(reload(), to: app, api: api, background: background)
+            }
+        }
         // The first of: polling ended (fatal error) or a stop was asked for. A long poll in
         // flight is not waited for: its thread is abandoned at exit.
         let (ended, signal) = AsyncStream<Int32?>.makeStream()
@@ -70,7 +78,8 @@ public enum TelegramService {
         }
         polling.cancel()
         stop.cancel()
-        background.cancel()
+        hangUp.cancel()
+        background.current?.cancel()
         let left = await inFlight.drain(timeout: 10)
         if left > 0 { Log.warning("\(left) action(s) still running at exit") }
         Log.info("stopped")

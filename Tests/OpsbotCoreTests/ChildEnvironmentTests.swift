@@ -79,4 +79,29 @@ import SystemOps
         run.cancel()
         _ = try? await run.value
     }
+
+    @Test func commandBackendRunsWithItsRunEnvOnly() async throws {
+        setenv("OPSBOT_TOKEN", "123456789:AAAThirdTokenThatMustNotLeakxxxxxxxxx", 1)
+        defer { unsetenv("OPSBOT_TOKEN") }
+        let secretFile = NSTemporaryDirectory() + "opsbot-runenv-\(UUID().uuidString)"
+        try "runenv-secret-99\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
+        let marker = "2.\(Int.random(in: 100_000...999_999))"
+        let config = try ConfigLoader.parse("""
+        services:
+          api:
+            backend: command
+            status_command: [sh, -c, "sleep \(marker); echo up $API_KEY"]
+            run_env: {REGION: eu, API_KEY: {file: \(secretFile)}}
+        """, source: "c.yaml", baseDirectory: "/")
+        let settings = try ServicesSettings.load(config)
+        let backend = CommandBackend(config: try #require(settings.service("api")))
+        let status = Task { await backend.status() }
+        let env = try #require(await ChildEnvironmentTests.environ(of: ["sleep", marker], within: 10))
+        #expect(env["OPSBOT_TOKEN"] == nil)
+        #expect(env["REGION"] == "eu")
+        #expect(env["API_KEY"] == "runenv-secret-99")
+        let s = await status.value
+        #expect(s.state == .running)
+        #expect(!s.detail.contains("runenv-secret-99"), "\(s.detail)")
+    }
 }

@@ -11,9 +11,9 @@ public struct CommandBackend: ServiceBackend {
     public func status() async -> ServiceStatus {
         guard let argv = config.statusCommand else { return ServiceStatus(state: .unknown, detail: "no status_command") }
         do {
-            let r = try await BackendRun.run(argv, timeout: config.commandTimeout, maxOutput: 64 * 1024)
+            let r = try await BackendRun.run(argv, timeout: config.commandTimeout, maxOutput: 64 * 1024, environment: try config.childEnvironment())
             if r.timedOut { return ServiceStatus(state: .unknown, detail: "status command timed out", error: r.summary) }
-            let out = SecretPatterns.mask(r.stdout + r.stderr)
+            let out = Redactor.shared.redact(r.stdout + r.stderr)
             let first = out.split(separator: "\n").first.map(String.init) ?? r.summary
             let running: Bool
             if let p = config.runningPattern { running = p.matches(out) } else { running = r.succeeded }
@@ -27,7 +27,7 @@ public struct CommandBackend: ServiceBackend {
         guard let argv = config.logsCommand else { return try await fileLogs(lines: lines, filter: filter) }
         let fetch = filter.isEmpty ? lines : min(lines * 20, 20_000)
         let filled = argv.map { $0.replacingOccurrences(of: "{lines}", with: String(fetch)) }
-        let out = try await BackendRun.checked(filled, timeout: config.commandTimeout)
+        let out = try await BackendRun.checked(filled, timeout: config.commandTimeout, environment: try config.childEnvironment())
         var all = out.split(separator: "\n", omittingEmptySubsequences: false).map { LogLine(Sanitize.line(Array($0.utf8))) }
         if all.last?.text == "" { all.removeLast() }
         var kept: [LogLine] = []
@@ -46,6 +46,6 @@ public struct CommandBackend: ServiceBackend {
 
     public func restart() async throws {
         guard let argv = config.restartCommand else { throw BackendError("\(config.name) has no restart_command") }
-        _ = try await BackendRun.checked(argv, timeout: config.commandTimeout)
+        _ = try await BackendRun.checked(argv, timeout: config.commandTimeout, environment: try config.childEnvironment())
     }
 }

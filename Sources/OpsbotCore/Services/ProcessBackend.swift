@@ -54,7 +54,7 @@ public struct ProcessBackend: ServiceBackend {
         for pid in victims { _ = await ProcessStopper.stop(pid, timeout: config.stopTimeout) }
         let pid: Int32
         do {
-            pid = try ProcessRunner.spawnDetached(start, logFile: config.logFile, workingDirectory: config.workingDirectory)
+            pid = try ProcessRunner.spawnDetached(start, logFile: config.logFile, environment: try config.childEnvironment(), workingDirectory: config.workingDirectory)
         } catch {
             throw BackendError("cannot start \(config.name): \(error)")
         }

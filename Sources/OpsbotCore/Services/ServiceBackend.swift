@@ -115,16 +115,17 @@ enum ProcessStopper {
 
 /// Runs argv with a timeout, refusing output beyond a cap; failure becomes a BackendError.
 enum BackendRun {
-    static func run(_ argv: [String], timeout: Double, maxOutput: Int = 4 << 20) async throws -> ProcessResult {
+    /// `environment` nil: the minimal child environment (never opsbot's own).
+    static func run(_ argv: [String], timeout: Double, maxOutput: Int = 4 << 20, environment: [String: String]? = nil) async throws -> ProcessResult {
         do {
-            return try await ProcessRunner.run(argv, timeout: timeout, maxOutput: maxOutput)
+            return try await ProcessRunner.run(argv, timeout: timeout, maxOutput: maxOutput, environment: environment)
         } catch {
             throw BackendError("\(argv.first ?? "?"): \(error)")
         }
     }
 
-    static func checked(_ argv: [String], timeout: Double, maxOutput: Int = 4 << 20) async throws -> String {
-        let r = try await run(argv, timeout: timeout, maxOutput: maxOutput)
+    static func checked(_ argv: [String], timeout: Double, maxOutput: Int = 4 << 20, environment: [String: String]? = nil) async throws -> String {
+        let r = try await run(argv, timeout: timeout, maxOutput: maxOutput, environment: environment)
         guard r.succeeded else {
             let err = (r.stderr.isEmpty ? r.stdout : r.stderr).split(separator: "\n").prefix(3).joined(separator: " ")
             throw BackendError("\(argv.joined(separator: " ")): \(r.summary)\(err.isEmpty ? "" : ": " + err)")

@@ -147,6 +147,14 @@ public struct ServiceConfig: Decodable, Sendable {
     /// MB per hour of steady growth that counts as a leak.
     public var memoryGrowthMBPerHour: Double = 50
     public var env: EnvCheckConfig?
+    /// Variables the commands opsbot runs for this service get (command backend's commands,
+    /// process backend's `start`), besides PATH, LANG, HOME, TZ: a value or `{file: PATH}`.
+    public var runEnv: [String: ChildEnvValue] = [:]
+
+    /// The environment of this service's commands; a secret file that cannot be read is an error.
+    public func childEnvironment() throws -> [String: String] {
+        ProcessRunner.childEnvironment(try ChildEnvValue.resolve(runEnv, source: "services.\(name).run_env"))
+    }
 
     enum CodingKeys: String, CodingKey {
         case backend, unit, container, composeService = "compose_service", composeProject = "compose_project"
@@ -156,6 +164,7 @@ public struct ServiceConfig: Decodable, Sendable {
         case logFile = "log_file", health, startupMarker = "startup_marker", heartbeatMarker = "heartbeat_marker"
         case heartbeatMaxAge = "heartbeat_max_age", logPatterns = "log_patterns", bot, maxInstances = "max_instances"
         case restartWait = "restart_wait", restartSettle = "restart_settle", restartLoop = "restart_loop", memoryGrowthMBPerHour = "memory_growth_mb_per_hour", env
+        case runEnv = "run_env"
     }
 
     public init(from d: Decoder) throws {
@@ -188,6 +197,7 @@ public struct ServiceConfig: Decodable, Sendable {
         restartLoop = try c.decodeIfPresent(Int.self, forKey: .restartLoop) ?? 5
         memoryGrowthMBPerHour = try c.decodeIfPresent(Double.self, forKey: .memoryGrowthMBPerHour) ?? 50
         env = try c.decodeIfPresent(EnvCheckConfig.self, forKey: .env)
+        runEnv = try c.decodeIfPresent([String: ChildEnvValue].self, forKey: .runEnv) ?? [:]
 
         func need(_ ok: Bool, _ key: CodingKeys, _ why: String) throws {
             if !ok { throw DecodingError.keyNotFound(key, .init(codingPath: c.codingPath, debugDescription: why)) }
@@ -363,6 +373,7 @@ public struct ServicesSettings: Sendable {
                 s.workingDirectory = path(s.workingDirectory)
                 s.start = s.start?.map { expand($0, env) }
                 if let f = s.env?.file { s.env?.file = path(f) }
+                s.runEnv = s.runEnv.mapValues { v in if case .file(let f) = v { .file(path(f) ?? f) } else { v } }
                 services.append(s)
             }
         }

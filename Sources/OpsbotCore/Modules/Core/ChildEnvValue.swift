@@ -20,14 +20,18 @@ public enum ChildEnvValue: Decodable, Sendable, Hashable {
 
     /// The variables with file values read (relative paths against the config's directory).
     public static func resolve(_ env: [String: ChildEnvValue], config: Config) throws -> [String: String] {
+        try resolve(env, source: config.source, resolvePath: config.resolvePath)
+    }
+
+    public static func resolve(_ env: [String: ChildEnvValue], source: String, resolvePath: (String) -> String = { $0 }) throws -> [String: String] {
         var out: [String: String] = [:]
         for (name, v) in env {
             switch v {
             case .value(let s): out[name] = s
             case .file(let path):
-                let full = config.resolvePath(path)
+                let full = resolvePath(path)
                 guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
-                    throw ConfigError(file: config.source, key: "env.\(name)", message: "cannot read the secret file \(full)")
+                    throw ConfigError(file: source, key: "env.\(name)", message: "cannot read the secret file \(full)")
                 }
                 let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 Redactor.shared.register(secret)

@@ -70,3 +70,14 @@ import Testing
         #expect(throws: ArgvSplitter.Failure.self) { try ArgvSplitter.split("a \"b") }
     }
 }
+
+@Test func fileErrorsReadInPlainWords() {
+    do {
+        try "x".write(toFile: "/proc/opsbot-no-such-dir/x", atomically: true, encoding: .utf8)
+        Issue.record("expected an error")
+    } catch {
+        let words = plainWords(error)
+        #expect(!words.contains("NSCocoaErrorDomain"))
+        #expect(!words.isEmpty)
+    }
+}

@@ -61,7 +61,7 @@ public struct ProcessBackend: ServiceBackend {
         Reaper.reap(pid)
         if let f = config.pidfile {
             do { try "\(pid)\n".write(toFile: f, atomically: true, encoding: .utf8) } catch {
-                throw BackendError("started pid \(pid) but cannot write \(f): \(error)")
+                throw BackendError("started pid \(pid) but cannot write \(f): \(plainWords(error))")
             }
         }
     }

@@ -118,7 +118,7 @@ public struct Config: @unchecked Sendable {
         guard let node = root?.mapping?.value(key) else { return nil }
         let session = ConfigDecodingSession(file: source)
         let v = try session.decodeSection(key, as: T.self, from: node)
-        if let unknown = session.unknownKeys.first { throw unknown }
+        if let problem = (session.itemErrors + session.unknownKeys).first { throw problem }
         return v
     }
 

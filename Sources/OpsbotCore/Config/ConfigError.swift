@@ -45,8 +45,9 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
         case DecodingError.valueNotFound(let type, let ctx):
             return ConfigError(file: file, key: path(ctx.codingPath), message: "expected \(describe(type)), found nothing")
         case DecodingError.keyNotFound(let key, let ctx):
-            let why = ctx.debugDescription.isEmpty || ctx.debugDescription.hasPrefix("No value associated") ? "is required" : "is required: \(ctx.debugDescription)"
-            return ConfigError(file: file, key: path(ctx.codingPath + [key]), message: why == "is required: is required" ? "is required" : why)
+            let d = ctx.debugDescription
+            let plain = d.isEmpty || d == "is required" || d.hasPrefix("No value associated")
+            return ConfigError(file: file, key: path(ctx.codingPath + [key]), message: plain ? "is required" : "is required (\(d))")
         case DecodingError.dataCorrupted(let ctx):
             var why = ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription
             // Swift's own words for an unknown enum value ("Cannot initialize Backend from

@@ -57,7 +57,7 @@ public enum ConfigLoader {
                 problems.append(session.configError(error))
             }
         }
-        problems += session.unknownKeys
+        problems += session.itemErrors + session.unknownKeys
         config.problems = problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }
         if let v = config.decoded["telegram"] as? Config.Telegram { config.telegram = v }
         if let v = config.decoded["admins"] as? Config.Admins { config.admins = v }

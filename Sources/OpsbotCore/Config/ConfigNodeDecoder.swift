@@ -23,6 +23,9 @@ public final class ConfigDecodingSession: @unchecked Sendable {
     }
 
     private var seen: [String: Seen] = [:]
+    /// Problems of list items and mapping values, collected so that one bad item does not
+    /// hide the others (`opsbot validate` reports every problem in one run).
+    public private(set) var itemErrors: [ConfigError] = []
     private var order: [String] = []
     private var lines: [String: Int] = [:]
     private var keyLines: [String: Int] = [:]
@@ -182,6 +185,14 @@ public final class ConfigDecodingSession: @unchecked Sendable {
         seen[path(codingPath)]?.completed = true
     }
 
+    func recordItemError(_ error: Error) {
+        let e = configError(error)
+        if !itemErrors.contains(e) { itemErrors.append(e) }
+    }
+
+    /// Whether the mapping at `path` was decoded to the end (the typo table uses it).
+    public func isCompleted(_ path: String) -> Bool { seen[path]?.completed ?? false }
+
     /// The closest known key within a small edit distance.
     static func suggestion(for name: String, among known: Set<String>) -> String? {
         let limit = max(2, name.count / 3)
@@ -228,6 +239,11 @@ struct ConfigNodeDecoder: Decoder, SingleValueDecodingContainer {
         if T.self == Node.self { return node as! T }
         if let s = T.self as? ScalarConstructible.Type {
             return try scalar(s) as! T
+        }
+        if let c = T.self as? ItemCollecting.Type {
+            let v = try c.decodeCollecting(self) as! T
+            session.completed(codingPath)
+            return v
         }
         let v = try T(from: self)
         session.completed(codingPath)
@@ -408,4 +424,41 @@ extension Node.Mapping {
         for (k, v) in self where k.string == key { found = v }
         return found
     }
+}
+
+/// Lists and string-keyed mappings decode item by item: a bad item is recorded in the session
+/// and left out, and decoding goes on with the next — the others' problems are found too.
+protocol ItemCollecting {
+    static func decodeCollecting(_ d: ConfigNodeDecoder) throws -> Any
+}
+
+extension Array: ItemCollecting where Element: Decodable {
+    static func decodeCollecting(_ d: ConfigNodeDecoder) throws -> Any {
+        var c = try d.unkeyedContainer()
+        var out: [Element] = []
+        while !c.isAtEnd {
+            let index = c.currentIndex
+            do { out.append(try c.decode(Element.self)) } catch {
+                d.session.recordItemError(error)
+                if c.currentIndex == index { _ = try? c.decode(SkipItem.self) }
+            }
+        }
+        return out
+    }
+}
+
+extension Dictionary: ItemCollecting where Key == String, Value: Decodable {
+    static func decodeCollecting(_ d: ConfigNodeDecoder) throws -> Any {
+        let c = try d.container(keyedBy: AnyKey.self)
+        var out: [String: Value] = [:]
+        for k in c.allKeys {
+            do { out[k.stringValue] = try c.decode(Value.self, forKey: k) } catch { d.session.recordItemError(error) }
+        }
+        return out
+    }
+}
+
+/// Consumes one list item without looking at it.
+private struct SkipItem: Decodable {
+    init(from decoder: Decoder) throws {}
 }

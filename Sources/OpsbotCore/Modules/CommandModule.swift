@@ -151,7 +151,7 @@ public struct ModuleSettings: @unchecked Sendable {
         // Strict like the config: a misspelt setting is an error naming it, not a silent default.
         let session = ConfigDecodingSession(file: source, prefix: "settings")
         let v = try session.decode(T.self, from: node)
-        if let unknown = session.unknownKeys.first { throw unknown }
+        if let problem = (session.itemErrors + session.unknownKeys).first { throw problem }
         return v
     }
 }

@@ -49,6 +49,41 @@ struct ExampleConfigTests {
         #expect(failures.isEmpty, "\(failures.count) typos not reported:\n\(failures.prefix(20).joined(separator: "\n"))")
     }
 
+    /// Every optional key of the example misspelt at once (one per mapping): all reported in
+    /// one run. (A required key's typo stops its own mapping, so those are covered one by one
+    /// above.)
+    @Test func allOptionalKeysMisspeltTogetherAreReportedInOneRun() throws {
+        let text = try ExampleConfigTests.exampleText()
+        let (_, session) = try ConfigLoader.decode(text, source: "opsbot.example.yaml", baseDirectory: TestApp.repositoryRoot)
+        var lines = text.components(separatedBy: "\n")
+        var chosen: [(line: Int, column: Int, key: String, path: String)] = []
+        var usedMappings = Set<String>()
+        for k in session.knownPresentKeys where !usedMappings.contains(k.path) {
+            // Optional: misspelt alone, its mapping still decodes to the end.
+            var alone = lines
+            var scalars = Array(alone[k.line - 1].unicodeScalars)
+            scalars.replaceSubrange((k.column - 1)..<(k.column - 1 + k.key.unicodeScalars.count), with: Array((k.key + "x").unicodeScalars))
+            alone[k.line - 1] = String(String.UnicodeScalarView(scalars))
+            let (_, s) = try ConfigLoader.decode(alone.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
+            guard s.isCompleted(k.path) else { continue }
+            usedMappings.insert(k.path)
+            chosen.append((k.line, k.column, k.key, k.path))
+        }
+        // Apply right to left so columns on a shared line stay valid.
+        for c in chosen.sorted(by: { ($0.line, $0.column) > ($1.line, $1.column) }) {
+            var scalars = Array(lines[c.line - 1].unicodeScalars)
+            scalars.replaceSubrange((c.column - 1)..<(c.column - 1 + c.key.unicodeScalars.count), with: Array((c.key + "x").unicodeScalars))
+            lines[c.line - 1] = String(String.UnicodeScalarView(scalars))
+        }
+        let config = try ConfigLoader.read(lines.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
+        let got = Set(config.problems.map(\.description))
+        let missing = chosen.map { c in
+            "ex.yaml:\(c.line): \(c.path.isEmpty ? "" : c.path + ".")\(c.key)x: unknown key \"\(c.key)x\" (did you mean \"\(c.key)\"?)"
+        }.filter { !got.contains($0) }
+        #expect(chosen.count > 20)
+        #expect(missing.isEmpty, "\(missing.count) of \(chosen.count) not reported:\n\(missing.prefix(10).joined(separator: "\n"))")
+    }
+
     /// The issue's typos, all in one file: every one reported, in one run.
     @Test func typosAcrossSectionsAreAllReportedAtOnce() throws {
         let yaml = """
@@ -70,6 +105,8 @@ struct ExampleConfigTests {
             - {name: x, chek: y}
         services:
           web: {backend: command, status_command: [x], log_fle: /x}
+          api: {backend: command}
+          db: {backend: systemd}
         telegarm: {}
         """
         let config = try ConfigLoader.read(yaml, source: "c.yaml", baseDirectory: "/")
@@ -82,11 +119,14 @@ struct ExampleConfigTests {
                      "c.yaml:14: alerts.repaet: unknown key \"repaet\" (did you mean \"repeat\"?)",
                      "c.yaml:16: alerts.rules[0].chek: unknown key \"chek\" (did you mean \"check\"?)",
                      "c.yaml:18: services.web.log_fle: unknown key \"log_fle\" (did you mean \"log_file\"?)",
-                     "c.yaml:19: telegarm: unknown key \"telegarm\" (did you mean \"telegram\"?)"] {
+                     "c.yaml:21: telegarm: unknown key \"telegarm\" (did you mean \"telegram\"?)",
+                     // one broken service does not hide the next
+                     "c.yaml:19: services.api.status_command: is required (the command backend needs status_command)",
+                     "c.yaml:20: services.db.unit: is required (the systemd backend needs unit)"] {
             #expect(got.contains(want), "missing: \(want)\ngot:\n\(got.joined(separator: "\n"))")
         }
         // A typo never weakens security silently: the user with `role:` is refused by validate,
         // and the two-person rule is not silently off.
-        #expect(got.count == 9)
+        #expect(got.count == 11, "\(got)")
     }
 }

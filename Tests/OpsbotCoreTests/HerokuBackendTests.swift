@@ -150,6 +150,30 @@ import TestSupport
         #expect(!text.contains("0 instance"))
     }
 
+    @Test func aSlowPlatformIsCutByItsTimeout() async throws {
+        let fake = try FakeHeroku()
+        defer { fake.stop() }
+        let yaml = PlatformTest.herokuYAML(fake.url).replacingOccurrences(of: "timeout: 5s", with: "timeout: 1s")
+            .replacingOccurrences(of: "log_window: 1s", with: "log_window: 500ms")
+        let app = try ServicesTest.app(yaml, environment: ["HEROKU_API_KEY": PlatformTest.herokuToken])
+        fake.state.withLock { $0.delay = 3 }
+        let t0 = Date()
+        let st = await try #require(try ServiceManager.shared(app).backend("worker")).status()
+        #expect(Date().timeIntervalSince(t0) < 2.5)
+        #expect(st.state == .unknown)
+        #expect(st.error?.contains("no answer within 1 s") == true, "\(st)")
+    }
+
+    @Test func tokenVariableIsWithheldFromChildProcesses() async throws {
+        let fake = try FakeHeroku()
+        defer { fake.stop() }
+        _ = try Self.setup(fake)
+        let r = try await ProcessRunner.run(["/usr/bin/env"], timeout: 5, environment: ["HEROKU_API_KEY": PlatformTest.herokuToken, "KEEP_ME": "1"])
+        #expect(r.stdout.contains("KEEP_ME=1"))
+        #expect(!r.stdout.contains("HEROKU_API_KEY"))
+        #expect(!r.stdout.contains(PlatformTest.herokuToken))
+    }
+
     @Test func missingTokenIsNamed() async throws {
         let fake = try FakeHeroku()
         defer { fake.stop() }

@@ -19,6 +19,8 @@ final class FakeHeroku: @unchecked Sendable {
         /// Dynos of a restarted type come back in this state.
         var restartState = "up"
         var forbidden: Set<String> = []
+        /// Seconds every API answer takes (a slow platform).
+        var delay: Double = 0
     }
     let state = Locked(State())
     let requests = Locked<[LoopbackHTTPServer.Request]>([])
@@ -61,6 +63,8 @@ final class FakeHeroku: @unchecked Sendable {
     private func answer(_ req: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response {
         requests.withLock { $0.append(req) }
         if req.path.hasPrefix("/stream/") { return logStream() }
+        let delay = state.current.delay
+        if delay > 0 { usleep(useconds_t(delay * 1_000_000)) }
         if let f = state.withLock({ s in s.faults.isEmpty ? nil : s.faults.removeFirst() }) {
             return .init(status: f.status, headers: f.headers, body: Data(f.body.utf8))
         }

@@ -25,7 +25,10 @@ public final class ServiceManager: @unchecked Sendable {
         for name in settings.options.maskEnv { if let v = environment[name] { Redactor.shared.register(v) } }
         // Platform tokens are secrets from the start, before any request could print one.
         for s in settings.services {
-            for t in [s.heroku?.token, s.railway?.token].compactMap({ $0 }) { _ = try? t.read(environment) }
+            for t in [s.heroku?.token, s.railway?.token].compactMap({ $0 }) {
+                _ = try? t.read(environment)
+                if t.file == nil { ProcessRunner.withheldVariables.withLock { _ = $0.insert(t.env) } }
+            }
         }
     }
 

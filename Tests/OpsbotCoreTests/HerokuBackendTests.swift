@@ -104,6 +104,16 @@ import TestSupport
         #expect(r.notes.contains { $0.contains("kept the log stream open") })
     }
 
+    @Test func anUnreachableLogStreamIsNamedWithoutItsSignedURL() async throws {
+        let fake = try FakeHeroku()
+        defer { fake.stop() }
+        let (app, _) = try Self.setup(fake)
+        fake.state.withLock { $0.logURL = "http://127.0.0.1:1/sessions/0123-secret-session?srv=99" }
+        let text = ServicesTest.text(try await ServicesTest.run(app, "/logs worker 20"))
+        #expect(text.contains("Heroku log stream (127.0.0.1): connection refused"), "\(text)")
+        #expect(!text.contains("secret-session"))
+    }
+
     @Test func rateLimitIsWaitedForThenGivenUpClearly() async throws {
         let fake = try FakeHeroku()
         defer { fake.stop() }
@@ -233,6 +243,7 @@ import TestSupport
             ("services:\n  w: {backend: command, status_command: [x], heroku: {app: habitbot}}\n", "only read with backend: heroku"),
             ("services:\n  w: {backend: railway, railway: {project_id: p, environment_id: e}}\n", "service_id"),
             ("services:\n  w: {backend: railway, railway: {project_id: p, environment_id: e, service_id: s, token_kind: team}}\n", "project or account"),
+            ("services:\n  w: {backend: heroku, heroku: {app: habitbot, proces_type: worker}}\n", "services.w.heroku.proces_type"),
         ] {
             let config = try ConfigLoader.parse(yaml, source: "t.yaml", baseDirectory: "/")
             #expect(throws: (any Error).self, "\(yaml)") { try ServicesSettings.load(config) }

@@ -21,6 +21,8 @@ final class FakeHeroku: @unchecked Sendable {
         var forbidden: Set<String> = []
         /// Seconds every API answer takes (a slow platform).
         var delay: Double = 0
+        /// Where log sessions point instead of this server's stream.
+        var logURL: String?
     }
     let state = Locked(State())
     let requests = Locked<[LoopbackHTTPServer.Request]>([])
@@ -107,7 +109,7 @@ final class FakeHeroku: @unchecked Sendable {
                           "description": "Deploy abc123", "created_at": Self.iso(Date().addingTimeInterval(-7200)),
                           "updated_at": Self.iso(Date().addingTimeInterval(-7200))]])
         case ("POST", "log-sessions", 1):
-            return json(["id": UUID().uuidString.lowercased(), "logplex_url": url + "/stream/\(UUID().uuidString)?srv=1",
+            return json(["id": UUID().uuidString.lowercased(), "logplex_url": state.current.logURL ?? url + "/stream/\(UUID().uuidString)?srv=1",
                          "created_at": Self.iso(Date()), "updated_at": Self.iso(Date())], status: 201)
         case ("GET", "config-vars", 1):
             return json(state.current.config)

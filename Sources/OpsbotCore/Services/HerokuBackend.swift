@@ -149,13 +149,19 @@ public struct HerokuBackend: ScalableBackend {
         guard let logURL = (v as? [String: Any])?["logplex_url"] as? String, logURL.hasPrefix("http") else {
             throw BackendError("Heroku: the log session has no logplex_url")
         }
-        Redactor.shared.register(logURL)  // the session URL is a bearer credential of its own
-        // The stream URL is signed: it gets no Authorization header (the API token stays with the API).
+        // The session URL is a credential of its own (signed): it gets no Authorization header
+        // (the API token stays with the API) and never appears in a message.
         var req = HTTPRequest(url: logURL, connectTimeout: min(5, heroku.logWindow), timeout: heroku.logWindow)
         req.keepPartialBodyOnTimeout = true
         let r: HTTPResponse
-        do { r = try await HTTPClient.send(req) } catch {
-            throw BackendError("Heroku log stream: \(error)")
+        do { r = try await HTTPClient.send(req) } catch let e as HTTPError {
+            let why = switch e.kind {
+            case .timeout: "no answer within \(Durations.format(heroku.logWindow))"
+            case .connect: "connection refused"
+            case .dns: "host does not resolve"
+            case .other: "transfer failed"
+            }
+            throw BackendError("Heroku log stream (\(PlatformAPI.host(logURL))): \(why)")
         }
         guard (200..<300).contains(r.status) else { throw BackendError("Heroku log stream: HTTP \(r.status)") }
         var notes: [String] = []

@@ -79,6 +79,8 @@ struct PlatformAPI: Sendable {
         return u.path
     }
 
+    static func host(_ url: String) -> String { URLComponents(string: url)?.host ?? "?" }
+
     /// `message` (Heroku) or `errors[0].message` (Railway) from an error body.
     static func message(_ r: HTTPResponse) -> String? {
         guard let o = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any] else { return nil }

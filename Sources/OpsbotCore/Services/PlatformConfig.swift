@@ -39,7 +39,7 @@ public struct HerokuServiceConfig: Decodable, Sendable, Hashable {
     /// How long a log session is read when the stream does not end by itself.
     public var logWindow: Double = 5
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case app, processType = "process_type", tokenEnv = "token_env", tokenFile = "token_file", apiURL = "api_url", timeout
         case logWindow = "log_window"
     }
@@ -76,7 +76,7 @@ public struct RailwayServiceConfig: Decodable, Sendable, Hashable {
     public var apiURL: String = "https://backboard.railway.com/graphql/v2"
     public var timeout: Double = 15
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case projectID = "project_id", environmentID = "environment_id", serviceID = "service_id"
         case tokenEnv = "token_env", tokenFile = "token_file", tokenKind = "token_kind", apiURL = "api_url", timeout
     }

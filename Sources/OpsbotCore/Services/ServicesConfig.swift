@@ -399,6 +399,14 @@ public struct ServicesSettings: Sendable {
                         throw ConfigError(file: config.source, key: "services.\(k.string ?? "?").\(key)",
                                           message: "unknown key (known: \(ServiceConfig.knownKeys.sorted().joined(separator: ", ")))")
                     }
+                    let platformKeys = ["heroku": HerokuServiceConfig.CodingKeys.allCases.map(\.rawValue),
+                                        "railway": RailwayServiceConfig.CodingKeys.allCases.map(\.rawValue)]
+                    for (section, known) in platformKeys {
+                        for key in v.mapping?[Node(section)]?.mapping?.keys.compactMap(\.string) ?? [] where !known.contains(key) {
+                            throw ConfigError(file: config.source, key: "services.\(k.string ?? "?").\(section).\(key)",
+                                              message: "unknown key (known: \(known.sorted().joined(separator: ", ")))")
+                        }
+                    }
                 }
             }
             let map = try config.section("services", as: [String: ServiceConfig].self) ?? [:]

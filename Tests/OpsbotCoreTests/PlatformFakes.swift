@@ -30,7 +30,8 @@ final class FakeHeroku: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(server.port)" }
 
     init() throws {
-        server = try LoopbackHTTPServer { [unowned self] req in self.answer(req) }
+        // Strong on purpose: a request still in the handler (a slow answer) may outlive the test; stop() ends it.
+        server = try LoopbackHTTPServer { [self] req in self.answer(req) }
     }
     deinit { server.stop() }
     func stop() { server.stop() }
@@ -159,7 +160,8 @@ final class FakeRailway: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(server.port)/graphql/v2" }
 
     init() throws {
-        server = try LoopbackHTTPServer { [unowned self] req in self.answer(req) }
+        // Strong on purpose: a request still in the handler (a slow answer) may outlive the test; stop() ends it.
+        server = try LoopbackHTTPServer { [self] req in self.answer(req) }
     }
     deinit { server.stop() }
     func stop() { server.stop() }

@@ -21,7 +21,7 @@ struct ConflictsModule: CommandModule {
         var html = "<b>Conflicts for \(HTML.escape(svc.name))</b>\n"
         var extras: [ServiceInstance] = []
         let lines = conflictLines?.lines ?? []
-        /// Set for platform services (dynos, replicas): the copies are the platform's, the fix is its count.
+        // Set for platform services (dynos, replicas): the copies are the platform's, the fix is its count.
         var platformCount: Int? = nil
         let platformName = svc.backend == .heroku ? "Heroku" : "Railway"
         let noun = svc.backend == .heroku ? "dyno" : "replica"

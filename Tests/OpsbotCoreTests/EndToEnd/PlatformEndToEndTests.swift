@@ -80,6 +80,37 @@ import TestSupport
         #expect(await h.shutdown() == 0)
     }
 
+    @Test func aSlowPlatformDelaysNoOtherCommand() async throws {
+        let fake = try FakeHeroku()
+        defer { fake.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-e2e-slow-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try PlatformTest.herokuToken.write(toFile: dir + "/heroku.key", atomically: true, encoding: .utf8)
+        fake.setDynos([("worker.1", "up")])
+        fake.state.withLock { $0.delay = 3 }
+        let h = try LoopHarness(dir: dir, extraConfig: """
+        services:
+          worker:
+            backend: heroku
+            heroku:
+              app: habitbot
+              token_file: heroku.key
+              api_url: "\(fake.url)"
+              timeout: 2s
+              log_window: 1s
+        """, shippedCommands: Self.commands)
+        try h.start()
+        h.say("/status")
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let asked = Date()
+        h.say("/ping")
+        #expect(await h.waitForText("pong"))
+        #expect(Date().timeIntervalSince(asked) < 1.5, "the slow platform held /ping")
+        // /status answers too, within the request timeout, with the platform unknown rather than fine.
+        #expect(await h.waitForText("no answer within 2 s", timeout: 6))
+        #expect(await h.shutdown() == 0)
+    }
+
     @Test func railwayConflictsWithOneReplicaPointOutsideThePlatform() async throws {
         let fake = try FakeRailway()
         defer { fake.stop() }

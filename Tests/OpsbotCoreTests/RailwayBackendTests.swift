@@ -129,6 +129,12 @@ import TestSupport
         #expect(scaled.contains("numReplicas 2 → 1"), "\(scaled)")
         #expect(scaled.contains("/redeploy worker"))
         #expect(fake.state.current.numReplicas == 1)
+        // A token that may not change settings: what the setting is and how to change it by hand.
+        fake.state.withLock { $0.errors["opsbotScale"] = ["Not Authorized"] }
+        let refused = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/scale worker 1")))
+        let said = HTML.toPlainText(await refused.run(NoProgress()).html)
+        #expect(said.contains("it needs to update the service settings"), "\(said)")
+        #expect(said.contains("the replica setting is 1; change it in the Dashboard (Service → Settings → Scaling)"), "\(said)")
     }
 
     /// Every document the backend sends validates against Railway's published schema.

@@ -234,9 +234,15 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
 
     public func scale(to n: Int) async throws -> String {
         let old = try? await serviceInstance().0.numReplicas
-        let (data, _) = try await graphql(RailwayQueries.scale, ["environmentId": railway.environmentID, "serviceId": railway.serviceID, "replicas": n],
+        let manual = "the replica setting is \(old.map(String.init) ?? "unknown"); change it in the Dashboard (Service → Settings → Scaling) or with \"numReplicas\": \(n) in railway.json, then redeploy"
+        let data: [String: Any]
+        do {
+            (data, _) = try await graphql(RailwayQueries.scale, ["environmentId": railway.environmentID, "serviceId": railway.serviceID, "replicas": n],
                                           permission: "update the service settings")
-        guard data["serviceInstanceUpdate"] as? Bool == true else { throw BackendError("Railway did not accept numReplicas = \(n)") }
+        } catch {
+            throw BackendError("\(error) — \(manual)")
+        }
+        guard data["serviceInstanceUpdate"] as? Bool == true else { throw BackendError("Railway did not accept numReplicas = \(n) — \(manual)") }
         return "\(config.name): numReplicas \(old.map(String.init) ?? "?") → \(n). Railway applies it with the next deployment: /redeploy \(config.name)"
     }
 }

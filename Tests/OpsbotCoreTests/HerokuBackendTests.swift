@@ -72,11 +72,14 @@ import TestSupport
         let (_, m) = try Self.setup(fake)
         let now = Date()
         fake.state.withLock {
-            $0.logBody = (0..<30).map { i in "\(FakeHeroku.iso(now.addingTimeInterval(Double(i - 30)))) app[worker.1]: \(i % 10 == 0 ? "ERROR - boom \(i)" : "INFO - tick \(i)")\n" }.joined()
+            $0.logBody = (0..<30).map { i in "\(FakeHeroku.logStamp(now.addingTimeInterval(Double(i - 30)))) app[worker.1]: \(i % 10 == 0 ? "ERROR - boom \(i)" : "INFO - tick \(i)")\n" }.joined()
         }
         let b = try #require(m.backend("worker"))
         let r = try await b.logs(lines: 50, filter: LineFilter(level: .error))
         #expect(r.lines.map(\.text).count == 3)
+        // logplex stamps (microseconds) are read, so a window applies: the last 15 s hold one error.
+        let recent = try await b.logs(lines: 50, filter: LineFilter(level: .error, since: now.addingTimeInterval(-15)))
+        #expect(recent.lines.count == 1)
         #expect(r.lines.last?.text.contains("ERROR - boom 20") == true)
         #expect(r.lines.first?.time != nil)
         #expect(r.notes.isEmpty)

@@ -41,6 +41,15 @@ final class FakeHeroku: @unchecked Sendable {
         return f.string(from: d)
     }
 
+    /// How logplex stamps a line: microseconds and a numeric offset.
+    static func logStamp(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'+00:00'"
+        return f.string(from: d)
+    }
+
     func setDynos(_ list: [(String, String)], type: String = "worker", age: Double = 3600) {
         state.withLock { s in
             s.dynos.removeAll { $0.type == type }

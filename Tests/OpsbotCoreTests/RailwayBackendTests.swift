@@ -174,3 +174,16 @@ import TestSupport
         #expect(PlatformSchemas.herokuProblem(method: "POST", path: "/apps/habitbot/restart", body: Data()) != nil)
     }
 }
+
+@Suite struct PlatformDateTests {
+    @Test func timestampsOfBothPlatformsParse() throws {
+        let expected = Date(timeIntervalSince1970: 1_795_514_400.123)
+        for s in ["2026-11-24T10:00:00.123Z", "2026-11-24T10:00:00.123456+00:00", "2026-11-24T10:00:00.123456789Z", "2026-11-24T12:00:00.123+02:00"] {
+            let d = try #require(PlatformDate.parse(s), "\(s)")
+            #expect(abs(d.timeIntervalSince(expected)) < 0.002, "\(s) → \(d)")
+        }
+        #expect(PlatformDate.parse("2026-11-24T10:00:00Z") != nil)
+        #expect(PlatformDate.parse("app[worker.1]:") == nil)
+        #expect(PlatformDate.parse(nil) == nil)
+    }
+}

@@ -90,10 +90,15 @@ struct PlatformAPI: Sendable {
     }
 }
 
-/// ISO 8601 with or without fractional seconds (both platforms send either).
+/// ISO 8601 with or without fractional seconds: Heroku's API sends none, logplex six digits
+/// (`…:00.123456+00:00`), Railway's logs up to nine; the fraction is cut to milliseconds.
 enum PlatformDate {
-    static func parse(_ s: String?) -> Date? {
-        guard let s else { return nil }
+    static func parse(_ raw: String?) -> Date? {
+        guard var s = raw, s.count >= 20 else { return nil }
+        if let dot = s.firstIndex(of: "."), let end = s[dot...].firstIndex(where: { !$0.isNumber && $0 != "." }) {
+            let digits = s[s.index(after: dot)..<end]
+            if digits.count > 3 { s.replaceSubrange(s.index(after: dot)..<end, with: digits.prefix(3)) }
+        }
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let d = f.date(from: s) { return d }

@@ -25,7 +25,7 @@ import TestSupport
         let now = Date()
         fake.setDynos([("worker.1", "up")])
         fake.state.withLock {
-            $0.logBody = (0..<20).map { i in "\(FakeHeroku.iso(now.addingTimeInterval(Double(i - 20)))) app[worker.1]: \(i == 15 ? "ERROR - aiogram.exceptions.TelegramNetworkError: boom" : "INFO - update \(i) handled")\n" }.joined()
+            $0.logBody = (0..<20).map { i in "\(FakeHeroku.logStamp(now.addingTimeInterval(Double(i - 20)))) app[worker.1]: \(i == 15 ? "ERROR - aiogram.exceptions.TelegramNetworkError: boom" : "INFO - update \(i) handled")\n" }.joined()
         }
         let h = try LoopHarness(dir: dir, extraConfig: """
         services:

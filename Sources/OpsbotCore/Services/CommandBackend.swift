@@ -62,7 +62,7 @@ public struct CommandBackend: ServiceBackend {
     public func instances() async throws -> [ServiceInstance] {
         guard let argv = config.instancesCommand else { throw InstancesUnknown("the command backend has no instances_command") }
         let out: String
-        do { out = try await BackendRun.checked(argv, timeout: config.commandTimeout, maxOutput: 256 * 1024) } catch {
+        do { out = try await BackendRun.checked(argv, timeout: config.commandTimeout, maxOutput: 256 * 1024, environment: try config.childEnvironment()) } catch {
             throw InstancesUnknown("\(error)")
         }
         let lines = out.split(separator: "\n").map { SecretPatterns.mask(String($0).trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
@@ -73,7 +73,7 @@ public struct CommandBackend: ServiceBackend {
     /// `env_command`'s NAME=value lines (dotenv syntax); without it, the backend cannot read the environment.
     public func environment() async throws -> [String: String] {
         guard let argv = config.envCommand else { throw BackendError("the command backend cannot read the environment; set env_command or env.file") }
-        let out = try await BackendRun.checked(argv, timeout: config.commandTimeout, maxOutput: 1 << 20)
+        let out = try await BackendRun.checked(argv, timeout: config.commandTimeout, maxOutput: 1 << 20, environment: try config.childEnvironment())
         return EnvFile.parse(out)
     }
 }

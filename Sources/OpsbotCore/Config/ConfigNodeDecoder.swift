@@ -273,7 +273,7 @@ struct ConfigNodeDecoder: Decoder, SingleValueDecodingContainer {
     // MARK: Decoder
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard let m = node.mapping else {
+        guard let m = node.mapping?.mergingKeys() else {
             throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: codingPath, debugDescription: "expected a mapping, found \(ConfigNodeDecoder.describe(node))"))
         }
         // Dictionaries and AnyKey readers treat keys as data (service names, table names).
@@ -418,6 +418,24 @@ struct ConfigNodeDecoder: Decoder, SingleValueDecodingContainer {
 }
 
 extension Node.Mapping {
+    /// YAML merge keys (`<<: *defaults`) applied: the merged mappings' keys that the mapping
+    /// does not set itself, so a shared block of settings reads like written-out keys.
+    func mergingKeys() -> Node.Mapping {
+        guard contains(where: { $0.key.string == "<<" }) else { return self }
+        var pairs: [(Node, Node)] = filter { $0.key.string != "<<" }.map { ($0.key, $0.value) }
+        var present = Set(pairs.compactMap { $0.0.string })
+        for (k, v) in self where k.string == "<<" {
+            let sources = v.sequence.map(Array.init) ?? [v]
+            for src in sources {
+                for (mk, mv) in src.mapping?.mergingKeys() ?? Node.Mapping([]) where !present.contains(mk.string ?? "") {
+                    pairs.append((mk, mv))
+                    if let name = mk.string { present.insert(name) }
+                }
+            }
+        }
+        return Node.Mapping(pairs, tag, style, mark)
+    }
+
     /// The value under a string key (the last one when a key is repeated).
     func value(_ key: String) -> Node? {
         var found: Node?

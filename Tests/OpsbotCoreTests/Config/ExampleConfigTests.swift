@@ -84,6 +84,26 @@ struct ExampleConfigTests {
         #expect(missing.isEmpty, "\(missing.count) of \(chosen.count) not reported:\n\(missing.prefix(10).joined(separator: "\n"))")
     }
 
+    /// YAML merge keys share settings between services without tripping the unknown-key check.
+    @Test func mergeKeysAreReadLikeWrittenOutKeys() throws {
+        let yaml = """
+        services:
+          web: &common {backend: command, status_command: ["true"], restart_wait: 20s}
+          worker:
+            <<: *common
+            restart_wait: 30s
+            log_fle: /x
+        """
+        let config = try ConfigLoader.read(yaml, source: "m.yaml", baseDirectory: "/")
+        #expect(config.problems.map(\.description) == ["m.yaml:6: services.worker.log_fle: unknown key \"log_fle\" (did you mean \"log_file\"?)"])
+        let ok = try ConfigLoader.read(yaml.replacingOccurrences(of: "    log_fle: /x\n", with: "").replacingOccurrences(of: "\n    log_fle: /x", with: ""),
+                                       source: "m.yaml", baseDirectory: "/")
+        #expect(ok.problems.isEmpty, "\(ok.problems)")
+        let worker = try #require(try ServicesSettings.load(ok).service("worker"))
+        #expect(worker.restartWait == 30)
+        #expect(worker.statusCommand == ["true"])
+    }
+
     /// The issue's typos, all in one file: every one reported, in one run.
     @Test func typosAcrossSectionsAreAllReportedAtOnce() throws {
         let yaml = """

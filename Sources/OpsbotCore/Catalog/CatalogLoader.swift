@@ -67,127 +67,116 @@ public enum CatalogLoader {
 
     static let namePattern = try! NSRegularExpression(pattern: "^[a-z0-9_]{1,32}$")
 
+    /// A command file as written; decoded strictly (an unknown key is an error with its line).
+    struct CommandFile: Decodable {
+        var name: String
+        var description: String
+        var usage: String?
+        var module: String
+        var arguments: [ArgumentFile]?
+        var confirm: Bool?
+        var roles: [String]?
+        /// Decoded by the module itself, as strictly.
+        var settings: RawNode?
+        var hidden: Bool?
+        var timeout: ConfigDuration?
+        enum CodingKeys: String, CodingKey { case name, description, usage, module, arguments, confirm, roles, settings, hidden, timeout }
+    }
+
+    /// A YAML subtree kept as it is (a module's settings, decoded later by the module).
+    struct RawNode: Decodable {
+        let node: Node
+        init(from d: Decoder) throws {
+            guard let nd = d as? ConfigNodeDecoder else {
+                throw DecodingError.typeMismatch(Node.self, .init(codingPath: d.codingPath, debugDescription: "expected a YAML node"))
+            }
+            node = nd.node
+        }
+    }
+
+    struct ArgumentFile: Decodable {
+        var name: String
+        var type: String
+        var required: Bool?
+        var defaultValue: String?
+        var pattern: String?
+        var values: [String]?
+        var min: Int?
+        var max: Int?
+        var allowAll: Bool?
+        var description: String?
+        enum CodingKeys: String, CodingKey {
+            case name, type, required, defaultValue = "default", pattern, values, min, max, allowAll = "allow_all", description
+        }
+    }
+
     static func parseCommand(_ text: String, file: String, config: Config) throws -> CatalogCommand {
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch {
             throw ConfigError(file: file, key: "", message: "not valid YAML: \(error)")
         }
-        guard let map = node?.mapping else {
+        guard let node, node.mapping != nil else {
             throw ConfigError(file: file, key: "", message: "expected a mapping with name, description and module")
         }
-        let known: Set<String> = ["name", "description", "usage", "module", "arguments", "confirm", "roles", "settings", "hidden", "timeout"]
-        for k in map.keys { if let s = k.string, !known.contains(s) {
-            let hint = ConfigDecodingSession.suggestion(for: s, among: known).map { "did you mean \"\($0)\"?" }
-                ?? "known: \(known.sorted().joined(separator: ", "))"
-            throw ConfigError(file: file, key: s, message: "unknown key \"\(s)\" (\(hint))", line: k.mark?.line)
-        } }
-        func string(_ key: String, required: Bool) throws -> String? {
-            guard let v = map[Node(key)] else {
-                if required { throw ConfigError(file: file, key: key, message: "is required") }
-                return nil
-            }
-            guard let s = v.string, v.scalar != nil else { throw ConfigError(file: file, key: key, message: "expected a string") }
-            return s
+        let session = ConfigDecodingSession(file: file)
+        let f = try session.decode(CommandFile.self, from: node)
+        if let problem = (session.itemErrors + session.unknownKeys).first { throw problem }
+        func fail(_ key: String, _ message: String) -> ConfigError { ConfigError(file: file, key: key, message: message, line: session.line(for: key)) }
+
+        guard namePattern.firstMatch(in: f.name, range: NSRange(f.name.startIndex..., in: f.name)) != nil else {
+            throw fail("name", "\"\(f.name)\" is not a valid command name (1–32 of a-z, 0-9, _ — Telegram's rule)")
         }
-        func bool(_ key: String) throws -> Bool {
-            guard let v = map[Node(key)] else { return false }
-            guard let b = v.bool else { throw ConfigError(file: file, key: key, message: "expected true or false") }
-            return b
-        }
-        let name = try string("name", required: true)!
-        guard namePattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil else {
-            throw ConfigError(file: file, key: "name", message: "\"\(name)\" is not a valid command name (1–32 of a-z, 0-9, _ — Telegram's rule)")
-        }
-        let description = try string("description", required: true)!
-        guard (1...256).contains(description.count) else {
-            throw ConfigError(file: file, key: "description", message: "must be 1–256 characters (Telegram's rule)")
-        }
-        let module = try string("module", required: true)!
-        var roles: [String] = []
-        if let r = map[Node("roles")] {
-            guard let seq = r.sequence, seq.allSatisfy({ $0.string != nil }) else {
-                throw ConfigError(file: file, key: "roles", message: "expected a list of role names")
-            }
-            roles = seq.compactMap(\.string)
+        guard (1...256).contains(f.description.count) else {
+            throw fail("description", "must be 1–256 characters (Telegram's rule)")
         }
         var args: [ArgumentSpec] = []
-        if let a = map[Node("arguments")] {
-            guard let seq = a.sequence else { throw ConfigError(file: file, key: "arguments", message: "expected a list") }
-            for (i, item) in seq.enumerated() {
-                args.append(try parseArgument(item, key: "arguments[\(i)]", file: file))
-            }
+        for (i, a) in (f.arguments ?? []).enumerated() {
+            args.append(try argument(a, key: "arguments[\(i)]", fail: fail))
         }
         var sawOptional = false
         for (i, a) in args.enumerated() {
             if a.type == .words && i != args.count - 1 {
-                throw ConfigError(file: file, key: "arguments[\(i)].type", message: "words takes the rest of the line, so it must be the last argument")
+                throw fail("arguments[\(i)].type", "words takes the rest of the line, so it must be the last argument")
             }
             if a.required && sawOptional {
-                throw ConfigError(file: file, key: "arguments[\(i)].required", message: "a required argument cannot follow an optional one")
+                throw fail("arguments[\(i)].required", "a required argument cannot follow an optional one")
             }
             if !a.required { sawOptional = true }
         }
-        var command = CatalogCommand(name: name, description: description, usage: try string("usage", required: false), module: module,
-                                     arguments: args, confirm: try bool("confirm"), roles: roles,
-                                     settings: ModuleSettings(node: map[Node("settings")], source: file), source: file,
-                                     hidden: try bool("hidden"))
-        if let t = try string("timeout", required: false) {
-            guard let v = Durations.parse(t), v > 0 else {
-                throw ConfigError(file: file, key: "timeout", message: "expected a duration such as 15s or 2m, got \"\(t)\"")
-            }
-            command.timeout = v
+        var command = CatalogCommand(name: f.name, description: f.description, usage: f.usage, module: f.module,
+                                     arguments: args, confirm: f.confirm ?? false, roles: f.roles ?? [],
+                                     settings: ModuleSettings(node: f.settings?.node, source: file), source: file,
+                                     hidden: f.hidden ?? false)
+        if let t = f.timeout {
+            guard t.seconds > 0 else { throw fail("timeout", "must be more than 0 s") }
+            command.timeout = t.seconds
         }
         return command
     }
 
-    static func parseArgument(_ node: Node, key: String, file: String) throws -> ArgumentSpec {
-        guard let m = node.mapping else { throw ConfigError(file: file, key: key, message: "expected a mapping with name and type") }
-        let known: Set<String> = ["name", "type", "required", "default", "pattern", "values", "min", "max", "allow_all", "description"]
-        for k in m.keys { if let s = k.string, !known.contains(s) {
-            let hint = ConfigDecodingSession.suggestion(for: s, among: known).map { "did you mean \"\($0)\"?" }
-                ?? "known: \(known.sorted().joined(separator: ", "))"
-            throw ConfigError(file: file, key: "\(key).\(s)", message: "unknown key \"\(s)\" (\(hint))", line: k.mark?.line)
-        } }
-        guard let name = m[Node("name")]?.string, !name.isEmpty else { throw ConfigError(file: file, key: "\(key).name", message: "is required") }
-        guard let typeName = m[Node("type")]?.string else { throw ConfigError(file: file, key: "\(key).type", message: "is required (one of \(ArgumentSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))") }
-        guard let type = ArgumentSpec.Kind(rawValue: typeName) else {
-            throw ConfigError(file: file, key: "\(key).type", message: "unknown type \"\(typeName)\" (one of \(ArgumentSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+    static func argument(_ a: ArgumentFile, key: String, fail: (String, String) -> ConfigError) throws -> ArgumentSpec {
+        guard !a.name.isEmpty else { throw fail("\(key).name", "is required") }
+        guard let type = ArgumentSpec.Kind(rawValue: a.type) else {
+            throw fail("\(key).type", "unknown type \"\(a.type)\" (one of \(ArgumentSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        var spec = ArgumentSpec(name: name, type: type)
-        if let d = m[Node("default")] {
-            guard let s = d.string else { throw ConfigError(file: file, key: "\(key).default", message: "expected a scalar") }
-            spec.defaultValue = s
+        var spec = ArgumentSpec(name: a.name, type: type)
+        spec.defaultValue = a.defaultValue
+        spec.required = a.required ?? (spec.defaultValue == nil && type != .words)
+        if let p = a.pattern {
+            guard (try? NSRegularExpression(pattern: p)) != nil else { throw fail("\(key).pattern", "is not a valid regular expression") }
+            spec.pattern = p
         }
-        if let r = m[Node("required")] {
-            guard let b = r.bool else { throw ConfigError(file: file, key: "\(key).required", message: "expected true or false") }
-            spec.required = b
-        } else {
-            spec.required = spec.defaultValue == nil && type != .words
-        }
-        if let p = m[Node("pattern")] {
-            guard let s = p.string, (try? NSRegularExpression(pattern: s)) != nil else {
-                throw ConfigError(file: file, key: "\(key).pattern", message: "is not a valid regular expression")
-            }
-            spec.pattern = s
-        }
-        if let v = m[Node("values")] {
-            guard let seq = v.sequence, seq.allSatisfy({ $0.string != nil }) else { throw ConfigError(file: file, key: "\(key).values", message: "expected a list of strings") }
-            spec.values = seq.compactMap(\.string)
-        }
+        spec.values = a.values ?? []
         if type == .enum && spec.values.isEmpty {
-            throw ConfigError(file: file, key: "\(key).values", message: "an enum argument needs its list of values")
+            throw fail("\(key).values", "an enum argument needs its list of values")
         }
-        for (k, path) in [("min", \ArgumentSpec.min), ("max", \ArgumentSpec.max)] as [(String, WritableKeyPath<ArgumentSpec, Int?>)] {
-            if let v = m[Node(k)] {
-                guard let i = v.int else { throw ConfigError(file: file, key: "\(key).\(k)", message: "expected an integer") }
-                spec[keyPath: path] = i
-            }
-        }
-        if let a = m[Node("allow_all")] { spec.allowAll = a.bool ?? false }
-        spec.description = m[Node("description")]?.string
+        spec.min = a.min
+        spec.max = a.max
+        spec.allowAll = a.allowAll ?? false
+        spec.description = a.description
         if let d = spec.defaultValue {
             do { _ = try ArgumentValidator.validate(d, spec: spec, services: nil) } catch let e as ArgumentError {
-                throw ConfigError(file: file, key: "\(key).default", message: e.message)
+                throw fail("\(key).default", e.message)
             }
         }
         return spec

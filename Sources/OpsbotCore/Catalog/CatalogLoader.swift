@@ -54,6 +54,8 @@ public enum CatalogLoader {
                 catalog.add(.init(command: command, module: module))
             } catch let e as ConfigError {
                 errors.append(e)
+            } catch let e as FileProblems {
+                errors += e.errors
             } catch {
                 errors.append(ConfigError(file: file, key: "", message: "\(error)"))
             }
@@ -66,6 +68,9 @@ public enum CatalogLoader {
     }
 
     static let namePattern = try! NSRegularExpression(pattern: "^[a-z0-9_]{1,32}$")
+
+    /// Every decoding problem of one file (all reported, not just the first).
+    struct FileProblems: Error { var errors: [ConfigError] }
 
     /// A command file as written; decoded strictly (an unknown key is an error with its line).
     struct CommandFile: Decodable {
@@ -119,8 +124,11 @@ public enum CatalogLoader {
             throw ConfigError(file: file, key: "", message: "expected a mapping with name, description and module")
         }
         let session = ConfigDecodingSession(file: file)
-        let f = try session.decode(CommandFile.self, from: node)
-        if let problem = (session.itemErrors + session.unknownKeys).first { throw problem }
+        var decoded: CommandFile?
+        var problems: [ConfigError] = []
+        do { decoded = try session.decode(CommandFile.self, from: node) } catch let e as ConfigError { problems.append(e) }
+        for p in session.itemErrors + session.unknownKeys where !problems.contains(p) { problems.append(p) }
+        guard problems.isEmpty, let f = decoded else { throw FileProblems(errors: problems) }
         func fail(_ key: String, _ message: String) -> ConfigError { ConfigError(file: file, key: key, message: message, line: session.line(for: key)) }
 
         guard namePattern.firstMatch(in: f.name, range: NSRange(f.name.startIndex..., in: f.name)) != nil else {

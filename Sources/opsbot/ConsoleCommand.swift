@@ -30,7 +30,15 @@ struct ConsoleCommand: AsyncParsableCommand {
         let router = Router(app: app, callbacks: Features.callbackRegistry())
         await router.start()
         await Runtime.announceCatalogProblems(app)
-        let background = Task { await Runtime.runBackground(app) }
+        let background = Locked<Task<Void, Never>?>(Task { await Runtime.runBackground(app) })
+        // SIGHUP re-reads config and catalog here too (same rules as `run`).
+        let options = options, demo = demo
+        let hangUp = Task {
+            for await _ in HangUp.signals() {
+                let next = Runtime.load(configPath: options.config, overrides: .init(stateDir: options.stateDir, commandsDir: options.commandsDir), demo: demo)
+                await Reload.apply(next, to: app, api: nil, background: background)
+            }
+        }
         let interactive = isatty(0) != 0
         ConsoleTransport.stdout("opsbot console — you are admin \(user.id) in chat \(chatID); \(runtime.catalog.visible.count) commands (/help). Ctrl-D quits.\n")
         var messageID: Int64 = 0
@@ -55,7 +63,8 @@ struct ConsoleCommand: AsyncParsableCommand {
             messageID += 1
             await router.handle(.message(IncomingMessage(chatID: chatID, userID: user.id, username: user.name, messageID: messageID, text: text)))
         }
-        background.cancel()
+        hangUp.cancel()
+        background.current?.cancel()
         Log.flush()
     }
 }

@@ -4,7 +4,7 @@ import TelegramBotAPI
 /// Applies a re-read config and catalog to a running opsbot (SIGHUP). An invalid new config
 /// changes nothing: opsbot keeps the old one, logs why and says so in the admin chat.
 /// Confirmations in flight (kept by the router) and alert state (kept in the store) survive.
-enum Reload {
+public enum Reload {
     /// Problems that stop a reload: those of the config. Broken command files only cost their
     /// commands (as at start), missing admins only a warning (as at start).
     static func blocking(_ next: Runtime) -> [ConfigError] {
@@ -13,7 +13,8 @@ enum Reload {
         }
     }
 
-    static func apply(_ next: Runtime, to app: AppContext, api: BotAPI, background: Locked<Task<Void, Never>?>) async {
+    /// `api` nil: no Telegram menu to update (the console).
+    public static func apply(_ next: Runtime, to app: AppContext, api: BotAPI?, background: Locked<Task<Void, Never>?>) async {
         let chat = (try? AlertsConfig.load(app.config))?.chat(app.config) ?? app.config.admins.chats.first
         let fatal = blocking(next)
         if !fatal.isEmpty {
@@ -32,8 +33,10 @@ enum Reload {
         background.current?.cancel()
         app.reload(config: next.config, catalog: next.catalog, checks: Features.checkRegistry(next.config))
         background.withLock { $0 = Task { await Runtime.runBackground(app) } }
-        let menu = next.catalog.visible.map { (command: $0.name, description: $0.description) }
-        do { try await api.setMyCommands(menu) } catch { Log.warning("setMyCommands after reload failed: \(error)") }
+        if let api {
+            let menu = next.catalog.visible.map { (command: $0.name, description: $0.description) }
+            do { try await api.setMyCommands(menu) } catch { Log.warning("setMyCommands after reload failed: \(error)") }
+        }
         Log.info("reloaded \(next.config.source): \(next.catalog.entries.count) commands")
         let newChat = (try? AlertsConfig.load(app.config))?.chat(app.config) ?? app.config.admins.chats.first
         if let to = newChat ?? chat {

@@ -10,7 +10,7 @@ struct SQLModule: CommandModule {
         var statement: String
         var parameters: [String]?
         var readOnly: Bool?
-        var timeout: String?
+        var timeout: ConfigDuration?
         var maxRows: Int?
         enum CodingKeys: String, CodingKey {
             case statement, parameters, readOnly = "read_only", timeout, maxRows = "max_rows"
@@ -37,7 +37,7 @@ struct SQLModule: CommandModule {
         if !ro && !command.confirm {
             throw ConfigError(file: raw.source, key: "confirm", message: "this command writes (read_only: false), so it must be confirm: true")
         }
-        timeout = try raw.duration(s.timeout, key: "timeout")
+        timeout = try raw.positive(s.timeout, key: "timeout")
         maxRows = s.maxRows ?? 500
         let names = Set(command.arguments.map(\.name))
         for (i, p) in parameters.enumerated() where !names.contains(p) {

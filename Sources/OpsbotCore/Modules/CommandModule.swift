@@ -133,13 +133,11 @@ public struct ModuleSettings: @unchecked Sendable {
         self.source = source
     }
 
-    /// A duration setting (`30s`, `2m`), nil when absent; a bad one names the file and key.
-    public func duration(_ text: String?, key: String) throws -> Double? {
-        guard let text else { return nil }
-        guard let v = Durations.parse(text), v > 0 else {
-            throw ConfigError(file: source, key: "settings.\(key)", message: "expected a duration such as 30s or 2m, got \"\(text)\"")
-        }
-        return v
+    /// A duration setting in seconds, nil when absent; zero is refused naming the file and key.
+    public func positive(_ d: ConfigDuration?, key: String) throws -> Double? {
+        guard let d else { return nil }
+        guard d.seconds > 0 else { throw ConfigError(file: source, key: "settings.\(key)", message: "must be more than 0 s") }
+        return d.seconds
     }
 
     /// Decodes the settings; an error names the file and the key at fault.

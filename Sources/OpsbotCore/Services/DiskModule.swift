@@ -56,7 +56,7 @@ struct CleanupModule: CommandModule {
         var measure: [String]?
         /// What the argv keeps (journal vacuum size): the estimate is size(measure) − keep.
         var keep: String?
-        var timeout: String?
+        var timeout: ConfigDuration?
     }
 
     let files: [(name: String, path: String)]
@@ -79,10 +79,7 @@ struct CleanupModule: CommandModule {
             guard let v = CleanupModule.parseSize(k) else { throw ConfigError(file: raw.source, key: "settings.keep", message: "expected a size such as 200M or 1G") }
             return v
         } ?? 0
-        timeout = try s.timeout.map { t in
-            guard let v = Durations.parse(t), v > 0 else { throw ConfigError(file: raw.source, key: "settings.timeout", message: "expected a duration") }
-            return v
-        } ?? 120
+        timeout = try raw.positive(s.timeout, key: "timeout") ?? 120
         commandName = command.name
     }
 

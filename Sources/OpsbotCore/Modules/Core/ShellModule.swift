@@ -7,7 +7,7 @@ import SystemOps
 struct ShellModule: CommandModule {
     struct Settings: Decodable {
         var argv: [String]
-        var timeout: String?
+        var timeout: ConfigDuration?
         var maxOutput: Int?
         var workingDirectory: String?
         /// Variables the step runs with, besides PATH, LANG, HOME, TZ: a value, or
@@ -28,7 +28,7 @@ struct ShellModule: CommandModule {
         guard !settings.argv.isEmpty, !settings.argv[0].isEmpty else {
             throw ConfigError(file: raw.source, key: "settings.argv", message: "needs at least the program to run")
         }
-        timeout = try raw.duration(settings.timeout, key: "timeout") ?? 30
+        timeout = try raw.positive(settings.timeout, key: "timeout") ?? 30
         let names = Set(command.arguments.map(\.name))
         for (i, element) in settings.argv.enumerated() {
             for p in ShellModule.placeholders(in: element) where !names.contains(p) {

@@ -31,8 +31,12 @@ import TestSupport
         let dir = try tempDir()
         let r = try await ProcessRunner.run([BinaryTests.binary, "console", "--state-dir", dir],
                                             timeout: 60, environment: env([:]), workingDirectory: TestApp.repositoryRoot,
-                                            stdin: Data("/ping\n/help\n/nosuch\n/audit x\n".utf8))
+                                            stdin: Data("/ping\n/help\n/nosuch\n/audit x\n/status\n".utf8))
         #expect(r.exitCode == 0, "\(r.stderr)")
+        // Without --demo the demo sandbox is not loaded: no demo services, no alert scheduler.
+        let status = r.stdout.components(separatedBy: "── opsbot").last ?? ""
+        #expect(status.contains("All good") && !status.contains("worker") && !status.contains("8089"), "\(status)")
+        #expect(!r.stderr.contains("check provider(s) scheduled (database"), "\(r.stderr)")
         #expect(r.stdout.contains("pong — reply round trip"))
         #expect(r.stdout.contains("/audit [count]"))
         #expect(r.stdout.contains("Unknown command /nosuch"))

@@ -13,35 +13,7 @@ struct DiskModule: CommandModule {
         return .reply(Reply(html: report))
     }
 
-    static func report(_ cfg: DiskConfig) -> String {
-        let mounts = DiskUsage.mounts(ignore: cfg.ignoreMounts)
-        var rows = ["mount                 used   free      inodes"]
-        for u in mounts {
-            let mark = max(u.usedPercent, u.inodesUsedPercent) >= cfg.criticalPercent ? "🔴" : (max(u.usedPercent, u.inodesUsedPercent) >= cfg.warnPercent ? "⚠️" : "  ")
-            rows.append(String(format: "%@ %-19@ %3.0f%%  %-8@  %3.0f%%", mark, String(u.mountPoint.prefix(19)) as NSString, u.usedPercent,
-                               DiskUsage.format(u.freeBytes) as NSString, u.inodesUsedPercent))
-        }
-        var html = "<b>Disk</b>\n<pre>\(HTML.escape(rows.joined(separator: "\n")))</pre>\n"
-        let deadline = Date().addingTimeInterval(cfg.scanTime)
-        let roots = cfg.roots.filter { FileManager.default.fileExists(atPath: $0) }
-        if !roots.isEmpty {
-            let scan = DiskUsage.scan(roots: roots, depth: cfg.depth, top: cfg.top, deadline: deadline)
-            let lines = scan.directories.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }
-            html += "<b>Largest directories</b>" + (scan.partial ? " <i>(partial: the \(Durations.format(cfg.scanTime)) budget ran out; sizes are at least these)</i>" : "")
-            html += scan.unreadable > 0 ? " <i>(\(scan.unreadable) unreadable)</i>" : ""
-            html += "\n<pre>\(HTML.escape(lines.joined(separator: "\n")))</pre>\n"
-        }
-        let logRoots = cfg.logDirs.filter { FileManager.default.fileExists(atPath: $0) }
-        if !logRoots.isEmpty {
-            let scan = DiskUsage.scan(roots: logRoots, depth: 0, top: cfg.top, deadline: Date().addingTimeInterval(max(1, cfg.scanTime / 2)),
-                                      fileFilter: DiskUsage.isLogFile)
-            let lines = scan.files.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }
-            if !lines.isEmpty {
-                html += "<b>Largest log files</b>" + (scan.partial ? " <i>(partial)</i>" : "") + "\n<pre>\(HTML.escape(lines.joined(separator: "\n")))</pre>\n"
-            }
-        }
-        return html.trimmingCharacters(in: .newlines)
-    }
+    static func report(_ cfg: DiskConfig) -> String { DiskSnapshot.measure(cfg).render() }
 }
 
 /// A cleanup declared in the catalog (`module: disk_cleanup`): truncate named log files, or

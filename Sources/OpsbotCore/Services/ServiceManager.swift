@@ -8,6 +8,8 @@ public final class ServiceManager: @unchecked Sendable {
     public let settings: ServicesSettings
     public let environment: [String: String]
     private let backends: [String: ServiceBackend]
+    /// The SSH client for services on other hosts (nil when `hosts:` is empty).
+    public let ssh: SSHClient?
     private let restarting = Locked<Set<String>>([])
     private let history = Locked<[String: [Sample]]>([:])
 
@@ -17,20 +19,24 @@ public final class ServiceManager: @unchecked Sendable {
                 backends: [String: ServiceBackend]? = nil) {
         self.settings = settings
         self.environment = environment
+        let client = settings.hosts.isEmpty ? nil : SSHClient(hosts: settings.hosts, stateDirectory: settings.stateDirectory)
+        ssh = client
         var b: [String: ServiceBackend] = [:]
         for s in settings.services {
-            b[s.name] = backends?[s.name] ?? ServiceManager.makeBackend(s, options: settings.options)
+            b[s.name] = backends?[s.name] ?? ServiceManager.makeBackend(s, options: settings.options, client: client)
         }
         self.backends = b
         for name in settings.options.maskEnv { if let v = environment[name] { Redactor.shared.register(v) } }
     }
 
-    static func makeBackend(_ s: ServiceConfig, options: ServiceOptions) -> ServiceBackend {
-        switch s.backend {
+    static func makeBackend(_ s: ServiceConfig, options: ServiceOptions, client: SSHClient?) -> ServiceBackend {
+        if let host = s.host, let client { return RemoteBackend(config: s, host: host, client: client) }
+        return switch s.backend {
         case .systemd: SystemdBackend(config: s, options: options)
         case .docker: DockerBackend(config: s, options: options)
         case .process: ProcessBackend(config: s)
         case .command: CommandBackend(config: s)
+        case .remote: UnavailableBackend(config: s, reason: "\(s.name) names host \(s.host ?? "?") but no SSH client is configured")
         }
     }
 

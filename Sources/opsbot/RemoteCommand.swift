@@ -20,6 +20,7 @@ struct RemoteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
+        RemoteServer.exitWhenOrphaned()
         let response: RemoteResponse
         var code: Int32 = 1
         do {
@@ -31,6 +32,8 @@ struct RemoteCommand: AsyncParsableCommand {
         }
         let data = (try? JSONEncoder().encode(response)) ?? Data(#"{"ok":false,"error":"cannot encode the answer"}"#.utf8)
         FileHandle.standardOutput.write(data + Data("\n".utf8))
+        // A command still running past the deadline dies with the request.
+        RemoteServer.killChildren()
         Foundation.exit(code)
     }
 }

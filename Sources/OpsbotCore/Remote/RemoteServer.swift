@@ -72,3 +72,39 @@ public enum RemoteServer {
         return r
     }
 }
+
+extension RemoteServer {
+    /// When the SSH session goes away (the caller's deadline passed and it closed the
+    /// connection, or the network dropped), sshd's session process exits and this process is
+    /// reparented: then kill every process group this process started and exit, so a hung
+    /// command does not outlive the request.
+    public static func exitWhenOrphaned() {
+        let parent = getppid()
+        let t = Thread {
+            while true {
+                usleep(200_000)
+                if getppid() != parent {
+                    killChildren()
+                    exit(1)
+                }
+            }
+        }
+        t.name = "opsbot.remote-watchdog"
+        t.start()
+    }
+
+    /// Commands this process runs (each in its own process group, same session) are killed;
+    /// services a restart started (detached into a session of their own) are left running.
+    public static func killChildren() {
+        let me = getpid(), session = getsid(0)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let p = pid_t(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 3, pid_t(fields[1]) == me, pid_t(fields[3]) == session {
+                kill(-p, SIGKILL)
+                kill(p, SIGKILL)
+            }
+        }
+    }
+}

@@ -18,6 +18,9 @@ public final class SSHClient: Sendable {
     public var configFile: String { directory + "/ssh_config" }
     public var knownHostsFile: String { directory + "/known_hosts" }
     private let prepared = Locked<Result<Void, BackendError>?>(nil)
+    /// The request that is opening a host's master connection right now: concurrent first
+    /// requests wait for it instead of each logging in on a connection of its own.
+    private let opening = Locked<[String: Task<Result<RemoteResponse, Failure>, Never>]>([:])
     /// The ssh program (tests and `service_options` keep the default `ssh` from PATH).
     let program: String
 
@@ -160,6 +163,25 @@ public final class SSHClient: Sendable {
     /// Runs `ssh … -- <alias> <command>`; `command` is one argv element.
     func send(_ host: String, command: String, timeout: Double) async -> Result<RemoteResponse, Failure> {
         do { try prepare() } catch { return .failure(.remote(host: host, message: "\(error)")) }
+        if !FileManager.default.fileExists(atPath: controlDirectory + "/" + host) {
+            let (task, mine) = opening.withLock { d -> (Task<Result<RemoteResponse, Failure>, Never>, Bool) in
+                if let t = d[host] { return (t, false) }
+                let t = Task { await self.exchange(host, command: command, timeout: timeout) }
+                d[host] = t
+                return (t, true)
+            }
+            let first = await task.value
+            if mine {
+                opening.withLock { _ = $0.removeValue(forKey: host) }
+                return first
+            }
+            // The host could not be reached a moment ago: do not queue another connect timeout.
+            if case .failure(.unreachable) = first { return first }
+        }
+        return await exchange(host, command: command, timeout: timeout)
+    }
+
+    private func exchange(_ host: String, command: String, timeout: Double) async -> Result<RemoteResponse, Failure> {
         let argv = [program, "-F", configFile, "-T", "--", SSHClient.alias(host), command]
         let r: ProcessResult
         do {
@@ -181,10 +203,16 @@ public final class SSHClient: Sendable {
         return .success(resp)
     }
 
+    /// ssh's own words for why it failed, preferring the lines that name the cause.
     static func reason(_ stderr: String, fallback: String) -> String {
-        let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("@") && !$0.contains("IT IS POSSIBLE") }
-        let text = lines.suffix(2).joined(separator: " ")
+        // ssh ends its lines with \r\n (one Character in Swift), so split on any newline.
+        let lines = stderr.components(separatedBy: .newlines).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("@") }
+        let causes = ["Host key verification failed", "REMOTE HOST IDENTIFICATION HAS CHANGED", "Permission denied", "Connection refused",
+                      "timed out", "Could not resolve", "No route to host", "Connection closed", "Connection reset", "closed by remote host",
+                      "Broken pipe", "not responding"]
+        let named = lines.filter { l in causes.contains { l.localizedCaseInsensitiveContains($0) } }
+        let text = named.isEmpty ? (lines.last ?? "") : named.prefix(2).joined(separator: "; ")
         return Redactor.shared.redact(String((text.isEmpty ? fallback : text).prefix(300)))
     }
 

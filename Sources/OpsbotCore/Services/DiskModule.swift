@@ -9,8 +9,26 @@ struct DiskModule: CommandModule {
         do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         let cfg = m.settings.disk
         await ctx.progress.update("⏳ measuring disks (up to \(Durations.format(cfg.scanTime)))…")
-        let report = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }
-        return .reply(Reply(html: report))
+        // This machine and every SSH host at once; a host that does not answer says so.
+        let hosts = m.settings.hosts.keys.sorted()
+        let parts = await withTaskGroup(of: (Int, String).self) { g in
+            g.addTask { (0, await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }) }
+            for (i, h) in hosts.enumerated() {
+                g.addTask {
+                    guard let ssh = m.ssh else { return (i + 1, "") }
+                    switch await ssh.call(h, RemoteRequest(op: .disk)) {
+                    case .success(let r):
+                        return (i + 1, r.disk?.render(title: "Disk on \(h)") ?? "<b>Disk on \(HTML.escape(h))</b>: no answer")
+                    case .failure(let f):
+                        return (i + 1, "<b>Disk on \(HTML.escape(h))</b>: ❔ \(HTML.escape(f.description))")
+                    }
+                }
+            }
+            var out: [(Int, String)] = []
+            for await p in g { out.append(p) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return .reply(Reply(html: parts.filter { !$0.isEmpty }.joined(separator: "\n\n")))
     }
 
     static func report(_ cfg: DiskConfig) -> String { DiskSnapshot.measure(cfg).render() }

@@ -43,6 +43,7 @@ public struct HostConfig: Decodable, Sendable, Hashable {
         }
         address = try checked(.address, try c.decode(String.self, forKey: .address), #"[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[?[0-9A-Fa-f:.]{2,45}\]?"#,
                               "a host name or IP address")
+        if address.hasPrefix("[") && address.hasSuffix("]") { address = String(address.dropFirst().dropLast()) }
         user = try checked(.user, try c.decode(String.self, forKey: .user), #"[a-z_][a-z0-9_.-]{0,31}"#, "a user name (a-z 0-9 _ . -)")
         port = try c.decodeIfPresent(Int.self, forKey: .port) ?? 22
         guard (1...65535).contains(port) else {

@@ -18,9 +18,11 @@ public final class SSHClient: Sendable {
     public var configFile: String { directory + "/ssh_config" }
     public var knownHostsFile: String { directory + "/known_hosts" }
     private let prepared = Locked<Result<Void, BackendError>?>(nil)
-    /// The request that is opening a host's master connection right now: concurrent first
-    /// requests wait for it instead of each logging in on a connection of its own.
-    private let opening = Locked<[String: Task<Result<RemoteResponse, Failure>, Never>]>([:])
+    /// Hosts whose master connection a request is opening right now: concurrent first
+    /// requests wait for its socket instead of each logging in on a connection of its own.
+    private let opening = Locked<Set<String>>([])
+    /// When a host was last found unreachable by the request that tried to open its master.
+    private let unreachableAt = Locked<[String: (Date, Failure)]>([:])
     /// The ssh program (tests and `service_options` keep the default `ssh` from PATH).
     let program: String
 
@@ -163,20 +165,23 @@ public final class SSHClient: Sendable {
     /// Runs `ssh … -- <alias> <command>`; `command` is one argv element.
     func send(_ host: String, command: String, timeout: Double) async -> Result<RemoteResponse, Failure> {
         do { try prepare() } catch { return .failure(.remote(host: host, message: "\(error)")) }
-        if !FileManager.default.fileExists(atPath: controlDirectory + "/" + host) {
-            let (task, mine) = opening.withLock { d -> (Task<Result<RemoteResponse, Failure>, Never>, Bool) in
-                if let t = d[host] { return (t, false) }
-                let t = Task { await self.exchange(host, command: command, timeout: timeout) }
-                d[host] = t
-                return (t, true)
+        let socket = controlDirectory + "/" + host
+        if !FileManager.default.fileExists(atPath: socket) {
+            if opening.withLock({ $0.insert(host).inserted }) {
+                let r = await exchange(host, command: command, timeout: timeout)
+                if case .failure(let f) = r, case .unreachable = f { unreachableAt.withLock { $0[host] = (Date(), f) } }
+                opening.withLock { _ = $0.remove(host) }
+                return r
             }
-            let first = await task.value
-            if mine {
-                opening.withLock { _ = $0.removeValue(forKey: host) }
-                return first
+            // Another request is logging in: wait until its master listens (or it gave up).
+            let deadline = Date().addingTimeInterval(timeout)
+            while opening.withLock({ $0.contains(host) }) && !FileManager.default.fileExists(atPath: socket) {
+                if Date() > deadline { return .failure(.timedOut(host: host, seconds: timeout)) }
+                try? await Task.sleep(nanoseconds: 25_000_000)
             }
             // The host could not be reached a moment ago: do not queue another connect timeout.
-            if case .failure(.unreachable) = first { return first }
+            if !FileManager.default.fileExists(atPath: socket),
+               let (at, f) = unreachableAt.withLock({ $0[host] }), Date().timeIntervalSince(at) < 2 { return .failure(f) }
         }
         return await exchange(host, command: command, timeout: timeout)
     }

@@ -123,7 +123,7 @@ public struct ServiceConfig: Decodable, Sendable {
             let s = try d.singleValueContainer().decode(String.self)
             guard let v = Backend(rawValue: s) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: d.codingPath, debugDescription:
-                    "unknown backend \"\(s)\" (one of \(Backend.allCases.map(\.rawValue).joined(separator: ", ")))"))
+                    "unknown backend \"\(s)\" (one of \(Backend.allCases.filter { $0 != .remote }.map(\.rawValue).joined(separator: ", ")))"))
             }
             self = v
         }

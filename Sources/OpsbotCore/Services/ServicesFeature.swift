@@ -33,6 +33,10 @@ public enum ServicesFeature: Feature {
             _ = await StatusCollector.collect(m, parts: .services, clock: app.clock)
             try? await Task.sleep(nanoseconds: 60_000_000_000)
         }
+        // Stopping: close the SSH master connections rather than leave them for control_persist.
+        if let ssh = m.ssh {
+            await withTaskGroup(of: Void.self) { g in for h in ssh.hosts.keys { g.addTask { await ssh.closeMaster(h) } } }
+        }
     }
 
     public static func registerChecks(_ registry: CheckRegistry, config: Config) {

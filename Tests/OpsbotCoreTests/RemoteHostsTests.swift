@@ -267,6 +267,20 @@ import TestSupport
         #expect(again.state != .unknown, "\(again)")
     }
 
+    @Test func proxyJumpGoesThroughAPinnedBastion() async throws {
+        let bastion = try TestSSHD.start(opsbot: BinaryTests.binary, jumpTo: sshd.port) { _ in "services: {}\n" }
+        defer { bastion.stop() }
+        let app = try ServicesTest.app(yaml(extraHosts: bastion.hostYAML("bastion") + "\n" + sshd.hostYAML("inner", extra: ["proxy_jump: bastion"])))
+        let ssh = try #require(try ServiceManager.shared(app).ssh)
+        let r = await ssh.call("inner", RemoteRequest(op: .logs, service: "rworker", lines: 5))
+        guard case .success(let resp) = r else { Issue.record("\(r)"); return }
+        #expect(resp.lines?.isEmpty == false)
+        #expect(try String(contentsOfFile: ssh.configFile, encoding: .utf8).contains("ProxyJump opsbot-bastion"))
+        // The bastion saw opsbot's key, and only forwarded (its key cannot run anything).
+        #expect(bastion.log.contains("Accepted publickey"), "\(bastion.log.suffix(1500))")
+        await ssh.closeMaster("inner"); await ssh.closeMaster("bastion")
+    }
+
     @Test func configErrorsNameTheKey() throws {
         func load(_ y: String) -> String {
             do { _ = try ServicesSettings.load(try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\n" + y).0.config); return "ok" } catch { return "\(error)" }

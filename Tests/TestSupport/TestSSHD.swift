@@ -67,14 +67,15 @@ public final class TestSSHD: @unchecked Sendable {
         return try r.get()
     }
 
-    /// Another server of its own (benchmarks use two, as two hosts).
-    public static func start(opsbot: String, remoteConfig: (String) -> String) throws -> TestSSHD {
+    /// Another server of its own (benchmarks use two, as two hosts). With `jumpTo`, it is a
+    /// bastion instead: its key may only open a forwarding to 127.0.0.1:`jumpTo` (`ssh -W`).
+    public static func start(opsbot: String, jumpTo: Int? = nil, remoteConfig: (String) -> String) throws -> TestSSHD {
         lock.lock()
         defer { lock.unlock() }
-        return try startLocked(opsbot: opsbot, remoteConfig: remoteConfig)
+        return try startLocked(opsbot: opsbot, jumpTo: jumpTo, remoteConfig: remoteConfig)
     }
 
-    private static func startLocked(opsbot: String, remoteConfig: (String) -> String) throws -> TestSSHD {
+    private static func startLocked(opsbot: String, jumpTo: Int? = nil, remoteConfig: (String) -> String) throws -> TestSSHD {
         guard FileManager.default.isExecutableFile(atPath: sshdPath) else {
             throw TestAppError(message: "\(sshdPath) not found (apt-get install openssh-server openssh-client; CI=true requires it)")
         }
@@ -92,7 +93,9 @@ public final class TestSSHD: @unchecked Sendable {
         let clientPub = try String(contentsOfFile: dir + "/client_key.pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let remote = dir + "/remote.yaml"
         try remoteConfig(dir).write(toFile: remote, atomically: true, encoding: .utf8)
-        try "restrict,command=\"\(opsbot) remote --config \(remote)\" \(clientPub)\n".write(toFile: dir + "/authorized_keys", atomically: true, encoding: .utf8)
+        let options = jumpTo.map { "restrict,port-forwarding,permitopen=\"127.0.0.1:\($0)\",command=\"/bin/false\"" }
+            ?? "restrict,command=\"\(opsbot) remote --config \(remote)\""
+        try "\(options) \(clientPub)\n".write(toFile: dir + "/authorized_keys", atomically: true, encoding: .utf8)
         let user = geteuid() == 0 ? "root" : (getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "nobody")
         let port = TestPostgres.freePort()
         try """
@@ -108,7 +111,7 @@ public final class TestSSHD: @unchecked Sendable {
         KbdInteractiveAuthentication no
         UsePAM no
         StrictModes no
-        AllowTcpForwarding no
+        AllowTcpForwarding \(jumpTo == nil ? "no" : "local")
         AllowAgentForwarding no
         X11Forwarding no
         PermitTTY no
@@ -144,9 +147,14 @@ public final class TestSSHD: @unchecked Sendable {
         for child in TestSSHD.children(of: pid) { kill(child, SIGKILL) }
     }
 
+    private let stopped = Locked(false)
+
+    /// Stops the server and its connections once (a reaped pid is never signalled again).
     public func stop() {
-        kill(pid, SIGTERM)
+        guard stopped.withLock({ s in defer { s = true }; return !s }) else { return }
+        // Connections first: once the listener is gone its children are no longer findable by parent.
         dropConnections()
+        kill(pid, SIGTERM)
         var status: Int32 = 0
         for _ in 0..<40 { if waitpid(pid, &status, WNOHANG) == pid || kill(pid, 0) != 0 { break }; usleep(50_000) }
         kill(pid, SIGKILL)

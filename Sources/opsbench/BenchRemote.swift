@@ -71,10 +71,20 @@ enum BenchRemote {
                 warm.append(w)
             }
         }
+        // One request at a time over the reused connection: the cost of one remote call.
+        var single: [Double] = []
+        for _ in 0..<10 {
+            let t = Date()
+            guard case .success = await ssh.call("hosta", RemoteRequest(op: .status, service: "web")) else { preconditionFailure("status failed") }
+            single.append(Date().timeIntervalSince(t))
+        }
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
         await ssh.closeMaster("hosta"); await ssh.closeMaster("hostb")
         a.stop(); b.stop()
         print(String(format: "remote: /status, 5 services on 2 SSH hosts: first call (new connections) %.0f ms median of %d (min %.0f, max %.0f); reused connection %.0f ms median of %d (min %.0f, max %.0f)",
                      BenchServices.median(cold) * 1000, cold.count, cold.min()! * 1000, cold.max()! * 1000,
                      BenchServices.median(warm) * 1000, warm.count, warm.min()! * 1000, warm.max()! * 1000))
+        print(String(format: "remote: one status request over the reused connection: %.0f ms median of 10 (min %.0f) — load average %@ on %d cores",
+                     BenchServices.median(single) * 1000, single.min()! * 1000, String(load), ProcessInfo.processInfo.activeProcessorCount))
     }
 }

@@ -30,7 +30,7 @@ struct RemoteBackend: ServiceBackend {
             switch f {
             case .unreachable: detail = "host unreachable"
             case .timedOut: detail = "host did not answer in time"
-            case .remote: detail = "host refused the request"
+            case .remote: detail = "remote request failed"
             }
             return ServiceStatus(state: .unknown, detail: detail, error: f.description)
         }

@@ -108,7 +108,9 @@ public final class SSHClient: Sendable {
 
     static func writePrivate(_ path: String, _ text: String) throws {
         let tmp = path + ".tmp"
-        FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw BackendError("cannot write \(tmp)")
+        }
         guard rename(tmp, path) == 0 else { throw BackendError("cannot write \(path): \(String(cString: strerror(errno)))") }
     }
 

@@ -9,8 +9,9 @@ struct DiskModule: CommandModule {
         do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         let cfg = m.settings.disk
         await ctx.progress.update("⏳ measuring disks (up to \(Durations.format(cfg.scanTime)))…")
-        // This machine and every SSH host at once; a host that does not answer says so.
-        let hosts = m.settings.hosts.keys.sorted()
+        // This machine and every host that runs a service (not bare jump hosts), all at once;
+        // a host that does not answer says so.
+        let hosts = Set(m.settings.services.compactMap(\.host)).sorted()
         let parts = await withTaskGroup(of: (Int, String).self) { g in
             g.addTask { (0, await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }) }
             for (i, h) in hosts.enumerated() {

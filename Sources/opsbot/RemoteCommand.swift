@@ -26,7 +26,7 @@ struct RemoteCommand: AsyncParsableCommand {
         do {
             let cfg = try ConfigLoader.load(path: config ?? env["OPSBOT_CONFIG"], environment: env)
             let settings = try ServicesSettings.load(cfg, environment: env)
-            (response, code) = await RemoteServer.serve(command: env["SSH_ORIGINAL_COMMAND"], settings: settings)
+            (response, code) = await RemoteServer.serve(command: env["SSH_ORIGINAL_COMMAND"], settings: settings, environment: env)
         } catch {
             response = RemoteResponse(ok: false, error: "this host's opsbot config is invalid: \(error)")
         }

@@ -47,7 +47,10 @@ struct RemoteBackend: ServiceBackend {
     }
 
     func instances() async throws -> [ServiceInstance] {
-        try await call(RemoteRequest(op: .instances, service: remoteName)).instances?.map(\.serviceInstance) ?? []
+        let r = try await call(RemoteRequest(op: .instances, service: remoteName))
+        if let why = r.instancesUnknown { throw InstancesUnknown("\(host): \(why)") }
+        guard let list = r.instances else { throw InstancesUnknown("\(host) sent no instance list") }
+        return list.map(\.serviceInstance)
     }
 
     func stop(_ instance: ServiceInstance) async throws -> String {

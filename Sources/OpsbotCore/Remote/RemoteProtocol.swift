@@ -99,6 +99,7 @@ public struct RemoteResponse: Codable, Sendable {
     public struct Status: Codable, Sendable {
         var state: String, detail: String, pids: [Int32], memoryBytes: Int?, startedAt: Double?, restartCounter: Int?
         var instances: Int, health: String?, error: String?
+        var instancesUnknown: String?, configured: Int?, release: String?, releasedAt: Double?
     }
     public struct Line: Codable, Sendable { var text: String; var time: Double? }
     public struct Instance: Codable, Sendable { var kind: String, id: String, description: String, startedAt: Double?, supervised: Bool }
@@ -109,6 +110,8 @@ public struct RemoteResponse: Codable, Sendable {
     public var lines: [Line]?
     public var notes: [String]?
     public var instances: [Instance]?
+    /// The backend cannot count its copies (why): never sent as an empty list.
+    public var instancesUnknown: String?
     public var message: String?
     public var disk: DiskSnapshot?
 
@@ -120,11 +123,15 @@ extension RemoteResponse.Status {
         state = s.state.rawValue; detail = s.detail; pids = s.pids; memoryBytes = s.memoryBytes
         startedAt = s.startedAt?.timeIntervalSince1970; restartCounter = s.restartCounter
         instances = s.instances; health = s.health; error = s.error
+        instancesUnknown = s.instancesUnknown; configured = s.configured; release = s.release; releasedAt = s.releasedAt?.timeIntervalSince1970
     }
     var serviceStatus: ServiceStatus {
-        ServiceStatus(state: ServiceStatus.State(rawValue: state) ?? .unknown, detail: detail, pids: pids, memoryBytes: memoryBytes,
-                      startedAt: startedAt.map { Date(timeIntervalSince1970: $0) }, restartCounter: restartCounter,
-                      instances: instances, health: health, error: error)
+        var s = ServiceStatus(state: ServiceStatus.State(rawValue: state) ?? .unknown, detail: detail, pids: pids, memoryBytes: memoryBytes,
+                              startedAt: startedAt.map { Date(timeIntervalSince1970: $0) }, restartCounter: restartCounter,
+                              instances: instances, health: health, error: error)
+        s.instancesUnknown = instancesUnknown; s.configured = configured; s.release = release
+        s.releasedAt = releasedAt.map { Date(timeIntervalSince1970: $0) }
+        return s
     }
 }
 

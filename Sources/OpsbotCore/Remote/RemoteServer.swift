@@ -9,7 +9,8 @@ import SystemOps
 public enum RemoteServer {
     /// Serves `command` within the request's deadline. The exit code is 0 when served, 1 when
     /// refused — never 255, which the caller reads as "host unreachable".
-    public static func serve(command: String?, settings: ServicesSettings) async -> (RemoteResponse, Int32) {
+    public static func serve(command: String?, settings: ServicesSettings,
+                             environment: [String: String] = ProcessInfo.processInfo.environment) async -> (RemoteResponse, Int32) {
         guard let command, !command.isEmpty else {
             return (RemoteResponse(ok: false, error: "no request: opsbot remote is meant to run as the forced command of a key in authorized_keys (SSH_ORIGINAL_COMMAND is empty)"), 1)
         }
@@ -17,12 +18,12 @@ public enum RemoteServer {
         do { req = try RemoteRequest.decode(command) } catch { return (RemoteResponse(ok: false, error: "\(error)"), 1) }
         let deadline = max(0.5, req.deadline - 0.5)
         let answer = await withDeadline(deadline, fallback: RemoteResponse(ok: false, error: "\(req.op.rawValue) did not finish within \(Durations.format(deadline))")) {
-            await handle(req, settings: settings, deadline: deadline)
+            await handle(req, settings: settings, environment: environment, deadline: deadline)
         }
         return (answer, answer.ok ? 0 : 1)
     }
 
-    static func handle(_ req: RemoteRequest, settings: ServicesSettings, deadline: Double) async -> RemoteResponse {
+    static func handle(_ req: RemoteRequest, settings: ServicesSettings, environment: [String: String], deadline: Double) async -> RemoteResponse {
         if req.op == .disk {
             var r = RemoteResponse(ok: true)
             var cfg = settings.disk
@@ -39,7 +40,7 @@ public enum RemoteServer {
         // Children started for this request die by the deadline too.
         svc.commandTimeout = min(svc.commandTimeout, deadline)
         svc.stopTimeout = min(svc.stopTimeout, max(0.5, deadline / 2))
-        let backend = ServiceManager.makeBackend(svc, options: settings.options, client: nil)
+        let backend = ServiceManager.makeBackend(svc, options: settings.options, environment: environment, client: nil)
         var r = RemoteResponse(ok: true)
         do {
             switch req.op {
@@ -54,7 +55,9 @@ public enum RemoteServer {
                 try await backend.restart()
                 r.message = "restart accepted"
             case .instances:
-                r.instances = try await backend.instances().map(RemoteResponse.Instance.init)
+                do { r.instances = try await backend.instances().map(RemoteResponse.Instance.init) } catch let u as InstancesUnknown {
+                    r.instancesUnknown = u.reason
+                }
             case .stop:
                 // Only a listed, unsupervised copy of this service: the id is checked here again.
                 let list = try await backend.instances()

@@ -267,6 +267,17 @@ import TestSupport
         #expect(again.state != .unknown, "\(again)")
     }
 
+    @Test func instancesTheRemoteCannotCountAreUnknownNeverZero() async throws {
+        let app = try ServicesTest.app(yaml())
+        let m = try ServiceManager.shared(app)
+        do {
+            let list = try await m.backend("slow")!.instances()
+            Issue.record("expected unknown, got \(list)")
+        } catch let e as InstancesUnknown {
+            #expect(e.reason.contains("box") && e.reason.contains("instances_command"), "\(e)")
+        }
+    }
+
     @Test func proxyJumpGoesThroughAPinnedBastion() async throws {
         let bastion = try TestSSHD.start(opsbot: BinaryTests.binary, jumpTo: sshd.port) { _ in "services: {}\n" }
         defer { bastion.stop() }

@@ -57,6 +57,17 @@ import TestSupport
         #expect(SSHClient.controlDirectory(for: long + "/ssh") == dir)
     }
 
+    @Test func pathsThatCouldAddSSHOptionsAreQuotedOrRefused() async {
+        let h = HostConfig(name: "web1", address: "10.0.0.5", user: "opsbot", hostKey: Self.key)
+        let spaced = SSHClient(hosts: ["web1": h], stateDirectory: "/tmp/my state")
+        #expect(spaced.renderConfig().contains("UserKnownHostsFile \"/tmp/my state/ssh/known_hosts\"\n"))
+        let bad = SSHClient(hosts: ["web1": h], stateDirectory: "/tmp/opsbot-%h-\(UUID().uuidString.prefix(6))")
+        let r = await bad.call("web1", RemoteRequest(op: .status, service: "w"))
+        guard case .failure(.remote(_, let msg)) = r else { Issue.record("\(r)"); return }
+        #expect(msg.contains("cannot go into ssh_config"), "\(msg)")
+        #expect(!FileManager.default.fileExists(atPath: bad.configFile))
+    }
+
     @Test func sshFailureReasonsNameTheCause() {
         let stderr = "@@@@@@@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n@@@@@@@@\r\nIT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\r\nOffending key in /x:2\r\nHost key verification failed.\r\n"
         #expect(SSHClient.reason(stderr, fallback: "") == "Host key verification failed.")

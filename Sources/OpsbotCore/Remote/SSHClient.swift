@@ -55,7 +55,7 @@ public final class SSHClient: Sendable {
               Port \(h.port)
               User \(h.user)
               HostKeyAlias \(SSHClient.alias(name))
-              UserKnownHostsFile \(knownHostsFile)
+              UserKnownHostsFile \(SSHClient.quoted(knownHostsFile))
               GlobalKnownHostsFile /dev/null
               StrictHostKeyChecking yes
               UpdateHostKeys no
@@ -73,15 +73,23 @@ public final class SSHClient: Sendable {
               ServerAliveInterval \(Int(max(1, h.connectTimeout.rounded(.up))))
               ServerAliveCountMax 2
               ControlMaster auto
-              ControlPath \(controlDirectory)/\(name)
+              ControlPath \(SSHClient.quoted(controlDirectory + "/" + name))
               ControlPersist \(Int(h.controlPersist.rounded(.up)))
               LogLevel ERROR
 
             """
-            if let id = h.identityFile { out += "  IdentityFile \(id)\n" }
+            if let id = h.identityFile { out += "  IdentityFile \(SSHClient.quoted(id))\n" }
             if let j = h.proxyJump { out += "  ProxyJump \(SSHClient.alias(j))\n" }
         }
         return out
+    }
+
+    /// A path as one ssh_config argument. `prepare` refuses paths with `"`, `%` (ssh expands
+    /// %-tokens in these keys) or control characters, so quoting is all that is left to do.
+    static func quoted(_ path: String) -> String { path.contains(" ") ? "\"\(path)\"" : path }
+
+    static func unsafeForSSHConfig(_ path: String) -> Bool {
+        path.contains { $0 == "\"" || $0 == "%" || $0 == "\\" || $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) }
     }
 
     func renderKnownHosts() -> String {
@@ -93,6 +101,12 @@ public final class SSHClient: Sendable {
         let r: Result<Void, BackendError> = prepared.withLock { p in
             if let p { return p }
             let r: Result<Void, BackendError>
+            let paths = [directory, controlDirectory] + hosts.values.compactMap(\.identityFile)
+            if let bad = paths.first(where: SSHClient.unsafeForSSHConfig) {
+                let e = BackendError("\(bad): paths with quotes, %, backslashes or control characters cannot go into ssh_config; move the state directory or key")
+                p = .failure(e)
+                return .failure(e)
+            }
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 try SSHClient.ensurePrivateDirectory(controlDirectory)

@@ -68,6 +68,15 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: bad.configFile))
     }
 
+    @Test func validateSaysWhenTheSSHClientIsMissing() throws {
+        #expect(!SSHClient.clientInstalled(path: "/nonexistent:/also-not"))
+        let dir = NSTemporaryDirectory() + "opsbot-fakessh-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        FileManager.default.createFile(atPath: dir + "/ssh", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        #expect(SSHClient.clientInstalled(path: "/nonexistent:" + dir))
+    }
+
     @Test func sshFailureReasonsNameTheCause() {
         let stderr = "@@@@@@@@@@@\r\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n@@@@@@@@\r\nIT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\r\nOffending key in /x:2\r\nHost key verification failed.\r\n"
         #expect(SSHClient.reason(stderr, fallback: "") == "Host key verification failed.")

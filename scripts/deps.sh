@@ -19,13 +19,25 @@ if [ "$purpose" != build ]; then
   need_pkg postgresql        sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
   need_pkg python3           command -v python3
 fi
+if [ "$purpose" = test ]; then
+  # A real Alertmanager for the Alertmanager tests, and promtool to check /metrics.
+  # Their postinst scripts would start daemons on the default ports: a policy-rc.d that
+  # answers 101 keeps them stopped (the tests start their own on free loopback ports).
+  need_pkg prometheus-alertmanager sh -c 'command -v prometheus-alertmanager || command -v alertmanager'
+  need_pkg prometheus        command -v promtool
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "deps: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    guard=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
+    fi
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi
   else
     echo "deps: missing Debian packages: ${missing[*]}" >&2
     echo "deps: install them with:  sudo apt-get install -y ${missing[*]}" >&2

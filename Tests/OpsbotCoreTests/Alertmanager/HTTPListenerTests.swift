@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import Alerting
+import MetricsTestKit
+import OpsbotCore
+import SystemOps
+import TestSupport
+
+/// The HTTP listener: the Alertmanager webhook (bearer token, immediate poll), /healthz,
+/// /metrics checked by promtool, and counters through MetricsTestKit.
+@Suite(.serialized, .enabled(if: TestAlertmanager.enabled)) struct HTTPListenerTests {
+    static func tokenFile(_ token: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-hook-\(UUID().uuidString)").path
+        try (token + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The app's background (alert worker + Alertmanager poll loop) and a listener on a free port.
+    static func running(_ h: AlertmanagerHarness) throws -> (Task<Void, Never>, HTTPListener) {
+        let bg = Task { await Runtime.runBackground(h.app) }
+        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
+        return (bg, l)
+    }
+
+    @Test func webhookTriggersAPollAndAMessageWithinOneSecondWrongBearerGets401AndNoPoll() async throws {
+        let token = "s3cret-\(UUID().uuidString)"
+        let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync(),
+                                              extra: "  webhook_token_file: \(try Self.tokenFile(token))")
+        let (bg, l) = try Self.running(h)
+        defer { bg.cancel(); l.stop() }
+        #expect(await until { h.source.lastPoll != nil }, "the first poll at start")
+        let firstPoll = try #require(h.source.lastPoll).at
+        try await h.am.fire(h.labels("WebhookWoke"))
+
+        // Wrong token (and none): 401, and no poll.
+        for auth in ["Bearer wrong", "", "Bearer \(token)x", "Basic \(token)"] {
+            let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager",
+                                                                 headers: auth.isEmpty ? [:] : ["Authorization": auth], body: Data("{}".utf8)) }
+            #expect(r.status == 401, "\(auth)")
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(h.source.lastPoll?.at == firstPoll, "a refused webhook polls nothing")
+        #expect(!h.transport.texts.contains { $0.contains("WebhookWoke") })
+
+        // Right token: answered at once, poll now, message within 1 s (poll: 60s).
+        let started = Date()
+        let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager",
+                                                             headers: ["Authorization": "Bearer \(token)"], body: Data(#"{"version":"4","alerts":[]}"#.utf8)) }
+        #expect(r.status == 202)
+        #expect(await until(5) { h.transport.texts.contains { $0.contains("WebhookWoke") && $0.contains(h.run) } })
+        let took = Date().timeIntervalSince(started)
+        #expect(took < 1.0, "message \(took) s after the webhook")
+        try await h.am.resolve(h.labels("WebhookWoke"))
+    }
+
+    @Test func bodiesAreCappedAndUnknownPathsAre404() async throws {
+        let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync())
+        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
+        defer { l.stop() }
+        let big = Data(repeating: UInt8(ascii: "x"), count: 300 * 1024)
+        let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager", body: big) }
+        #expect(r.status == 413)
+        let nf = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/nope") }
+        #expect(nf.status == 404)
+        let hz = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/healthz") }
+        #expect(hz.status == 200 && String(decoding: hz.body, as: UTF8.self).hasPrefix("ok"))
+    }
+
+    @Test func metricsPassPromtoolAndCarryTheDocumentedSeries() async throws {
+        let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync())
+        await h.round()
+        await h.say("/ping")
+        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
+        defer { l.stop() }
+        let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/metrics") }
+        #expect(r.status == 200)
+        let text = String(decoding: r.body, as: UTF8.self)
+        for series in ["opsbot_build_info", "opsbot_alertmanager_polls_total{result=\"ok\"}", "opsbot_commands_total{", "opsbot_command_duration_seconds_bucket",
+                       "opsbot_alerts_firing{severity=\"critical\"}", "opsbot_outbox_pending", "opsbot_outbox_oldest_age_seconds",
+                       "opsbot_process_resident_memory_bytes", "opsbot_process_cpu_seconds_total", "opsbot_process_open_fds"] {
+            #expect(text.contains(series), "missing \(series)")
+        }
+        let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        if ProcessInfo.processInfo.environment["CI"] == "true" { try #require(promtool != nil, "promtool (package prometheus) is required under CI=true") }
+        guard let promtool else {
+            FileHandle.standardError.write(Data("!! promtool not found (apt-get install prometheus): SKIPPING promtool check metrics\n".utf8))
+            return
+        }
+        let out = try await ProcessRunner.run([promtool, "check", "metrics"], timeout: 30, stdin: r.body)
+        #expect(out.succeeded, "promtool: \(out.stdout) \(out.stderr)")
+    }
+
+    @Test func countersThroughMetricsTestKit() async throws {
+        let test = TestMetrics()
+        let saved = OpsMetrics.current
+        OpsMetrics.install(OpsMetrics(factory: test))
+        defer { OpsMetrics.install(saved) }
+        let am = try await runBlocking { try TestAlertmanager.start() }
+        let token = "tok-\(UUID().uuidString)"
+        let h = try await AlertmanagerHarness(am, extra: "  webhook_token_file: \(try Self.tokenFile(token))")
+        await h.round()
+        await h.say("/ping")
+        await h.say("/nosuchcommand")
+        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
+        defer { l.stop() }
+        _ = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager", headers: ["Authorization": "Bearer no"]) }
+        am.stop()
+        await h.round()
+        #expect(try test.expectCounter("opsbot_alertmanager_polls_total", [("result", "ok")]).totalValue == 1)
+        #expect(try test.expectCounter("opsbot_alertmanager_polls_total", [("result", "error")]).totalValue == 1)
+        #expect(try test.expectCounter("opsbot_alertmanager_webhooks_total", [("result", "unauthorized")]).totalValue == 1)
+        #expect(try test.expectCounter("opsbot_commands_total", [("command", "ping"), ("outcome", "replied")]).totalValue == 1)
+        #expect(try test.expectCounter("opsbot_commands_total", [("command", "unknown"), ("outcome", "unknown")]).totalValue == 1,
+                "an unknown command's name is not a label value")
+        #expect(try test.expectTimer("opsbot_command_duration_seconds", [("command", "ping")]).values.count == 1)
+    }
+
+    @Test func listenIsOffUnlessConfiguredAndBadValuesAreNamed() throws {
+        let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [-100]\n  users: [1]\ncommands_dir: Commands\n")
+        #expect(try HTTPListenerFeature.address(app.config) == nil)
+        let bad = try ConfigLoader.parse("listen: localhost:99999\n", source: "t.yaml", baseDirectory: "/")
+        let errors = HTTPListenerFeature.validate(bad)
+        #expect(errors.count == 1 && errors[0].description.contains("listen"), "\(errors)")
+        let ok = try ConfigLoader.parse("listen: 127.0.0.1:9464\n", source: "t.yaml", baseDirectory: "/")
+        #expect(try HTTPListenerFeature.address(ok) == .init(host: "127.0.0.1", port: 9464))
+    }
+
+    @Test func constantTimeCompare() {
+        #expect(constantTimeEquals("abc", "abc"))
+        #expect(!constantTimeEquals("abd", "abc"))
+        #expect(!constantTimeEquals("ab", "abc"))
+        #expect(!constantTimeEquals("abcd", "abc"))
+        #expect(!constantTimeEquals("", "abc"))
+    }
+}

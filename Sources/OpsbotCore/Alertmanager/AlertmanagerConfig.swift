@@ -31,6 +31,7 @@ public struct AlertmanagerConfig: Decodable, Sendable {
 
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: K.self)
+        try rejectUnknownKeys(d, known: K.allCases.map(\.rawValue))
         url = try c.decode(String.self, forKey: .url)
         guard let u = URL(string: url), ["http", "https"].contains(u.scheme ?? ""), u.host != nil else {
             throw DecodingError.dataCorruptedError(forKey: .url, in: c, debugDescription: "expected an http(s) URL such as http://127.0.0.1:9093, got \"\(url)\"")

@@ -44,7 +44,9 @@ public enum AlertmanagerFeature: Feature {
         while !Task.isCancelled {
             let results = await src.poll(app: app)
             svc.submit(AlertmanagerSource.providerName, results)
-            await src.wakeup.wait(timeout: src.config.poll)
+            // A webhook flood polls at most 5 times a second (they coalesce in the wakeup).
+            try? await Task.sleep(for: .milliseconds(200))
+            await src.wakeup.wait(timeout: max(0, src.config.poll - 0.2))
         }
     }
 }

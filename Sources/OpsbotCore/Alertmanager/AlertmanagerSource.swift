@@ -167,17 +167,19 @@ struct AlertmanagerCheck: CheckProvider {
 }
 
 /// A one-slot wake signal: `wait` returns after `timeout` seconds or as soon as `signal` is
-/// called (a signal while nobody waits is kept for the next wait).
+/// called (a signal while nobody waits is kept for the next wait; many coalesce into one).
 public final class Wakeup: @unchecked Sendable {
-    private struct S { var pending = false; var generation = 0; var cont: CheckedContinuation<Void, Never>? }
+    private struct S { var pending = false; var cont: CheckedContinuation<Void, Never>?; var timer: Task<Void, Never>? }
     private let s = Locked(S())
     public init() {}
 
     public func signal() {
         let c = s.withLock { st -> CheckedContinuation<Void, Never>? in
-            if let c = st.cont { st.cont = nil; return c }
-            st.pending = true
-            return nil
+            guard let c = st.cont else { st.pending = true; return nil }
+            st.cont = nil
+            st.timer?.cancel()
+            st.timer = nil
+            return c
         }
         c?.resume()
     }
@@ -185,22 +187,16 @@ public final class Wakeup: @unchecked Sendable {
     public func wait(timeout: Double) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-                let gen = s.withLock { st -> Int? in
-                    if st.pending || Task.isCancelled { st.pending = false; return nil }
-                    st.generation += 1
+                let now = s.withLock { st -> Bool in
+                    if st.pending || Task.isCancelled { st.pending = false; return true }
                     st.cont = cont
-                    return st.generation
-                }
-                guard let gen else { cont.resume(); return }
-                Task {
-                    try? await Task.sleep(for: .seconds(timeout))
-                    let c = self.s.withLock { st -> CheckedContinuation<Void, Never>? in
-                        guard st.generation == gen, let c = st.cont else { return nil }
-                        st.cont = nil
-                        return c
+                    st.timer = Task { [weak self] in
+                        do { try await Task.sleep(for: .seconds(timeout)) } catch { return }
+                        self?.signal()
                     }
-                    c?.resume()
+                    return false
                 }
+                if now { cont.resume() }
             }
         } onCancel: { self.signal() }
     }

@@ -75,6 +75,7 @@ public final class OpsMetrics: @unchecked Sendable {
     public func render(_ app: AppContext?) -> String {
         gauge("opsbot_build_info", [("version", OpsbotVersion.string)], 1)
         gauge("opsbot_start_time_seconds", [], app?.startedAt.timeIntervalSince1970 ?? 0)
+        if let last = PollingHealth.lastSuccess { gauge("opsbot_telegram_last_poll_success_timestamp_seconds", [], last.timeIntervalSince1970) }
         if let app, let svc = try? AlertService.shared(app) {
             let firing = svc.engine.active.filter(\.isFiring)
             for sev in ["warning", "critical"] {
@@ -113,11 +114,12 @@ public final class OpsMetrics: @unchecked Sendable {
         return String(out.dropLast())
     }
 
-    static let help: [String: String] = [
+    public static let help: [String: String] = [
         "opsbot_build_info": "opsbot build, value 1",
         "opsbot_start_time_seconds": "When the process started (Unix time)",
         "opsbot_telegram_requests_total": "Bot API requests by method and result (ok, 409, 429, 5xx, 401, error, network)",
         "opsbot_telegram_updates_total": "Updates received from getUpdates",
+        "opsbot_telegram_last_poll_success_timestamp_seconds": "When getUpdates last succeeded (Unix time)",
         "opsbot_telegram_last_update_timestamp_seconds": "When the last update was received (Unix time)",
         "opsbot_commands_total": "Chat commands by catalog name and outcome",
         "opsbot_command_duration_seconds": "Time from a command message to its reply, by command",

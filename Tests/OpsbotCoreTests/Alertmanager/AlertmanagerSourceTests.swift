@@ -90,6 +90,25 @@ import TestSupport
         #expect(!h.transport.texts.contains { $0.contains("QuietOne") }, "never notified, so no resolved message either")
     }
 
+    @Test func watchdogAbsentForLongerThanItsTimeoutIsAnAlert() async throws {
+        let am = try await runBlocking { try TestAlertmanager.start() }
+        defer { am.stop() }
+        let h = try await AlertmanagerHarness(am, extra: "  watchdog_alertname: Watchdog\n  watchdog_timeout: 1s")
+        let dog = ["alertname": "Watchdog", "severity": "none"]
+        try await am.fire(dog)
+        await h.round()
+        #expect(!h.transport.texts.contains { $0.contains("Watchdog") }, "the always-firing alert itself is not notified")
+        try await am.resolve(dog)
+        #expect(try await until { try await am.alerts().isEmpty })
+        try await Task.sleep(for: .milliseconds(1200))
+        await h.round()
+        #expect(h.transport.texts.contains { $0.contains("alertmanager_watchdog") && $0.contains("Prometheus → Alertmanager path is broken") },
+                "\(h.transport.texts)")
+        try await am.fire(dog)
+        await h.round()
+        #expect(h.transport.texts.last?.lowercased().contains("resolved") == true)
+    }
+
     @Test func matchEverythingMatchersAreRefusedBeforeTheAPI() {
         #expect(AlertmanagerSilencing.matchers([:]) == nil)
         #expect(AlertmanagerSilencing.matchers(["alertname": "", "job": ""]) == nil)

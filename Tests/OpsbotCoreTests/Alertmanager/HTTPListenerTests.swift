@@ -133,3 +133,24 @@ import TestSupport
         #expect(!constantTimeEquals("", "abc"))
     }
 }
+
+/// The shipped Prometheus rules for opsbot itself: valid, and about series opsbot exports.
+@Suite struct ShippedPrometheusRulesTests {
+    @Test func promtoolAcceptsThemAndTheyUseExportedMetrics() async throws {
+        let path = TestApp.repositoryRoot + "/deploy/prometheus/opsbot-alerts.yml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for name in ["opsbot_outbox_oldest_age_seconds", "opsbot_telegram_last_poll_success_timestamp_seconds", "opsbot_telegram_requests_total",
+                     "opsbot_alertmanager_polls_total"] {
+            #expect(text.contains(name) && OpsMetrics.help[name] != nil, "\(name)")
+        }
+        for alert in ["OpsbotDown", "OpsbotOutboxStuck", "OpsbotNoUpdates"] { #expect(text.contains("alert: \(alert)")) }
+        let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        if ProcessInfo.processInfo.environment["CI"] == "true" { try #require(promtool != nil, "promtool is required under CI=true") }
+        guard let promtool else {
+            FileHandle.standardError.write(Data("!! promtool not found (apt-get install prometheus): SKIPPING promtool check rules\n".utf8))
+            return
+        }
+        let out = try await ProcessRunner.run([promtool, "check", "rules", path], timeout: 30)
+        #expect(out.succeeded && out.stdout.contains("SUCCESS"), "\(out.stdout) \(out.stderr)")
+    }
+}

@@ -52,7 +52,8 @@ public final class TestAlertmanager: @unchecked Sendable {
     }
 
     /// A private instance (stopped at exit unless the test stops it first).
-    public static func start() throws -> TestAlertmanager {
+    /// `receiverYAML`: the `opsbot` receiver's body (e.g. `webhook_configs`), default none.
+    public static func start(receiverYAML: String = "") throws -> TestAlertmanager {
         guard let bin = binary else {
             throw TestAppError(message: "prometheus-alertmanager not found (CI=true requires it: apt-get install prometheus-alertmanager)")
         }
@@ -68,6 +69,7 @@ public final class TestAlertmanager: @unchecked Sendable {
           repeat_interval: 24h
         receivers:
           - name: opsbot
+        \(receiverYAML)
         """.write(toFile: dir + "/am.yml", atomically: true, encoding: .utf8)
         try String(getpid()).write(toFile: dir + "/owner.pid", atomically: true, encoding: .utf8)
         var lastError = ""

@@ -14,6 +14,10 @@ public enum AlertmanagerFeature: Feature {
             return [ConfigError(file: config.source, key: "alertmanager", message: "\(error)")]
         }
         var errors: [ConfigError] = []
+        if let alerts = try? AlertsConfig.load(config), !alerts.catchAll {
+            errors.append(ConfigError(file: config.source, key: "alerts.catch_all",
+                                      message: "is false, so Alertmanager alerts (which no rule names) would be dropped: set it to true or remove alertmanager"))
+        }
         for (key, file) in [("alertmanager.bearer_token_file", cfg.bearerTokenFile), ("alertmanager.webhook_token_file", cfg.webhookTokenFile)] {
             guard let file else { continue }
             do { _ = try readSecretFile(file, key: key, config: config) } catch let e as ConfigError { errors.append(e) } catch {}

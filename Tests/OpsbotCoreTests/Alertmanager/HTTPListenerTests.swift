@@ -53,6 +53,37 @@ import TestSupport
         try await h.am.resolve(h.labels("WebhookWoke"))
     }
 
+    /// The README's receiver config, for real: Alertmanager's own webhook (bearer from a
+    /// credentials file) wakes opsbot's poll, so a new alert reaches the chat long before `poll: 60s`.
+    @Test func realAlertmanagerWebhookWakesThePoll() async throws {
+        let token = "hook-\(UUID().uuidString)"
+        let file = try Self.tokenFile(token)
+        let listenerPort = try await runBlocking { () throws -> Int in
+            let l = HTTPListener(host: "127.0.0.1", port: 0) { _ in .init(status: 404, body: "") }
+            try l.start()
+            defer { l.stop() }
+            return Int(l.port)
+        }
+        let am = try await runBlocking { try TestAlertmanager.start(receiverYAML: """
+                webhook_configs:
+                  - url: http://127.0.0.1:\(listenerPort)/alertmanager
+                    send_resolved: true
+                    http_config:
+                      authorization:
+                        type: Bearer
+                        credentials_file: \(file)
+            """) }
+        defer { am.stop() }
+        let h = try await AlertmanagerHarness(am, extra: "  webhook_token_file: \(file)")
+        let bg = Task { await Runtime.runBackground(h.app) }
+        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: UInt16(listenerPort)))
+        defer { bg.cancel(); l.stop() }
+        #expect(await until { h.source.lastPoll != nil })
+        try await Task.sleep(for: .milliseconds(300))
+        try await am.fire(h.labels("PagedByWebhook"))
+        #expect(await until(10) { h.transport.texts.contains { $0.contains("PagedByWebhook") } }, "\(h.transport.texts)")
+    }
+
     @Test func bodiesAreCappedAndUnknownPathsAre404() async throws {
         let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync())
         let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: 0))

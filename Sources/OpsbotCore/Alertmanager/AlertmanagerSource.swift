@@ -65,8 +65,9 @@ public final class AlertmanagerSource: @unchecked Sendable {
         return (name, target.isEmpty ? "-" : target)
     }
 
-    /// One poll: the results for the engine (and `opsbot check alertmanager`).
-    public func poll(app: AppContext) async -> [CheckResult] {
+    /// One poll: the results for the engine (and `opsbot check alertmanager`, which passes
+    /// `muteSuppressed: false`: a one-off check changes no alert state).
+    public func poll(app: AppContext, muteSuppressed mute: Bool = true) async -> [CheckResult] {
         let now = app.clock.now()
         let reach = URL(string: config.url).map { "\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? config.url
         let fetched: [AlertmanagerAPI.Alert]
@@ -109,7 +110,7 @@ public final class AlertmanagerSource: @unchecked Sendable {
             if watchdogSeen { s.watchdogSeen = now }
             return s.watchdogSeen
         }
-        muteSuppressed(app, suppressed, now: now)
+        if mute { muteSuppressed(app, suppressed, now: now) }
         results.append(CheckResult(check: "alertmanager", target: reach, status: .ok, summary: "\(fetched.count) alert(s)"))
         if let w = config.watchdogAlertname {
             let since = lastWatchdog ?? startedAt
@@ -162,7 +163,7 @@ struct AlertmanagerCheck: CheckProvider {
         guard let src = AlertmanagerSource.shared(app) else {
             return [CheckResult(check: "alertmanager", target: "config", status: .unknown, summary: "alertmanager: not configured or its token file is unreadable")]
         }
-        return await src.poll(app: app)
+        return await src.poll(app: app, muteSuppressed: false)
     }
 }
 

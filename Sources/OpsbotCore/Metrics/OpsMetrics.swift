@@ -171,6 +171,6 @@ public enum OpsbotVersion {
 /// When Telegram polling last succeeded (for `/healthz`).
 public enum PollingHealth {
     private static let last = Locked<Date?>(nil)
-    public static func succeeded(at d: Date) { last.withLock { $0 = d } }
+    public static func succeeded(at d: Date?) { last.withLock { $0 = d } }
     public static var lastSuccess: Date? { last.current }
 }

@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Prometheus
 import SystemOps
+import TelegramBotAPI
 
 /// opsbot's metrics, recorded through swift-metrics and rendered by swift-prometheus for
 /// `GET /metrics`. Labels are low-cardinality only (method, result, command name from the
@@ -35,6 +36,11 @@ public final class OpsMetrics: @unchecked Sendable {
     }
     func gauge(_ label: String, _ dims: [(String, String)], _ v: Double) {
         Gauge(label: label, dimensions: dims, factory: factory).record(v)
+    }
+
+    /// Counts every Bot API request of this process into `current` (called by `opsbot run`).
+    public static func observeBotAPI() {
+        BotAPI.observer.withLock { $0 = { method, result in OpsMetrics.current.telegramRequest(method: method, result: result) } }
     }
 
     public func telegramRequest(method: String, result: String) {

@@ -8,7 +8,7 @@ public enum TelegramService {
     public static func serve(runtime: Runtime, token: String, store: Store, stopSignal: (@Sendable () async -> Void)? = nil) async -> Int32 {
         let config = runtime.config
         let api = BotAPI(baseURL: config.telegram.apiURL, token: token)
-        BotAPI.observer.withLock { $0 = { method, result in OpsMetrics.current.telegramRequest(method: method, result: result) } }
+        OpsMetrics.observeBotAPI()
         let me: TGUser
         do {
             me = try await api.getMe()

@@ -4,6 +4,7 @@ import Alerting
 import MetricsTestKit
 import OpsbotCore
 import SystemOps
+import TelegramBotAPI
 import TestSupport
 
 /// The HTTP listener: the Alertmanager webhook (bearer token, immediate poll), /healthz,
@@ -144,6 +145,32 @@ import TestSupport
         #expect(try test.expectCounter("opsbot_commands_total", [("command", "unknown"), ("outcome", "unknown")]).totalValue == 1,
                 "an unknown command's name is not a label value")
         #expect(try test.expectTimer("opsbot_command_duration_seconds", [("command", "ping")]).values.count == 1)
+    }
+
+    @Test func telegramRequestsCountedByMethodAndResultClass() async throws {
+        let test = TestMetrics()
+        let saved = OpsMetrics.current
+        OpsMetrics.install(OpsMetrics(factory: test))
+        defer { OpsMetrics.install(saved) }
+        OpsMetrics.observeBotAPI()
+        let token = "123456789:AAMetricsTestTokenxxxxxxxxxxxxxxxxxx"
+        let fake = try FakeBotAPI(token: token)
+        defer { fake.stop() }
+        let api = BotAPI(baseURL: fake.baseURL, token: token)
+        _ = try await api.getMe()
+        fake.failNext(method: "sendMessage", status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1)
+        fake.failNext(method: "getMe", status: 409, description: "Conflict: terminated by other getUpdates request")
+        fake.failNext(method: "getMe", status: 502, description: "Bad Gateway")
+        _ = try? await api.sendMessage(chatID: 1, text: "x")
+        _ = try? await api.getMe()
+        _ = try? await api.getMe()
+        let down = BotAPI(baseURL: "http://127.0.0.1:1", token: token)
+        _ = try? await down.getMe()
+        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "ok")]).totalValue == 1)
+        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "sendMessage"), ("result", "429")]).totalValue == 1)
+        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "409")]).totalValue == 1)
+        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "5xx")]).totalValue == 1)
+        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "network")]).totalValue == 1)
     }
 
     @Test func listenIsOffUnlessConfiguredAndBadValuesAreNamed() throws {

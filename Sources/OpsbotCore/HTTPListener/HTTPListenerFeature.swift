@@ -56,11 +56,13 @@ public enum HTTPListenerFeature: Feature {
         var token: String?
         if let f = source?.config.webhookTokenFile { token = try readSecretFile(f, key: "alertmanager.webhook_token_file", config: app.config) }
         let webhookToken = token
+        if source != nil, token == nil, addr.host != "127.0.0.1" {
+            Log.warning("listen: POST /alertmanager on \(addr.host) has no bearer token (alertmanager.webhook_token_file): anyone who reaches it can make opsbot poll")
+        }
         let listener = HTTPListener(host: addr.host, port: addr.port, gate: { method, path, headers in
             guard path == "/alertmanager" else { return nil }
             guard method == "POST" else { return .init(status: 405, body: "POST only\n") }
-            guard let source else { return .init(status: 404, body: "alertmanager is not configured\n") }
-            _ = source
+            guard source != nil else { return .init(status: 404, body: "alertmanager is not configured\n") }
             if let webhookToken {
                 let given = headers["authorization"].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
                 guard constantTimeEquals(given, webhookToken) else {

@@ -183,6 +183,38 @@ import TestSupport
         #expect(try HTTPListenerFeature.address(ok) == .init(host: "127.0.0.1", port: 9464))
     }
 
+    /// Idle connections hold one thread each until the read deadline; they never stall the
+    /// accept loop, and beyond the cap the answer is a quick 503, not a hang.
+    @Test func idleConnectionsNeitherStallNorPileUp() async throws {
+        let l = HTTPListener(host: "127.0.0.1", port: 0) { _ in .init(status: 200, body: "ok\n") }
+        l.readTimeout = 2
+        try l.start()
+        defer { l.stop() }
+        func idle() -> Int32 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var a = sockaddr_in()
+            a.sin_family = sa_family_t(AF_INET)
+            a.sin_port = l.port.bigEndian
+            inet_pton(AF_INET, "127.0.0.1", &a.sin_addr)
+            _ = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            return fd
+        }
+        let held = (0..<15).map { _ in idle() }
+        defer { held.forEach { close($0) } }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = Date()
+        let ok = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/healthz") }
+        #expect(ok.status == 200 && Date().timeIntervalSince(started) < 1)
+        let more = idle()
+        defer { close(more) }
+        try await Task.sleep(for: .milliseconds(200))
+        let busy = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/healthz") }
+        #expect(busy.status == 503, "the 17th connection at once is refused")
+        try await Task.sleep(for: .milliseconds(2500))   // the read deadline frees them
+        let again = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/healthz") }
+        #expect(again.status == 200)
+    }
+
     @Test func healthzFollowsTelegramPolling() async throws {
         let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [-100]\n  users: [1]\ncommands_dir: Commands\ntelegram:\n  poll_timeout: 30\n")
         let l = try HTTPListenerFeature.start(app, .init(host: "127.0.0.1", port: 0))

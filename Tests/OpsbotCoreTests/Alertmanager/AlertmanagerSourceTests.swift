@@ -73,6 +73,30 @@ import TestSupport
         #expect(h.svc.engine.active.filter { $0.rule.hasPrefix("Down") }.count == 5, "its alerts are unknown, not resolved")
     }
 
+    /// A hung Alertmanager (SIGSTOP) is unreachable after the timeout; when it answers again
+    /// only the reachability alert resolves — its alerts neither resolve nor fire twice.
+    @Test func hungThenBackResolvesOnlyTheReachabilityAlert() async throws {
+        let am = try await runBlocking { try TestAlertmanager.start() }
+        defer { kill(am.pid, SIGCONT); am.stop() }
+        let h = try await AlertmanagerHarness(am)
+        for i in 0..<3 { try await am.fire(h.labels("Hung\(i)")) }
+        await h.round()
+        let firstFiring = h.sent.count
+        #expect(firstFiring == 1, "one grouped message: \(h.transport.texts)")
+        kill(am.pid, SIGSTOP)
+        let started = Date()
+        await h.round()
+        #expect(Date().timeIntervalSince(started) < 6, "the poll gives up at its timeout (3 s)")
+        #expect(h.sent.count == firstFiring + 1 && h.sent.last?.1.html.contains("unreachable") == true, "\(h.transport.texts)")
+        kill(am.pid, SIGCONT)
+        await h.round()
+        let after = h.sent.dropFirst(firstFiring + 1).map(\.1.html)
+        #expect(after.count == 1, "\(after)")
+        #expect(after.first?.lowercased().contains("resolved") == true && after.first?.contains("alertmanager") == true)
+        #expect(after.first?.contains("Hung") == false, "its alerts did not resolve")
+        #expect(h.svc.engine.active.filter { $0.rule.hasPrefix("Hung") && $0.isFiring }.count == 3)
+    }
+
     @Test func silencedInAlertmanagerIsNotNotifiedNorResolved() async throws {
         let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync())
         let labels = h.labels("QuietOne")

@@ -32,24 +32,28 @@ public final class AlertmanagerSource: @unchecked Sendable {
 
     /// The app's source; nil when `alertmanager:` is not configured (or its token file is unreadable, logged).
     public static func shared(_ app: AppContext) -> AlertmanagerSource? {
-        if let s = app.resources.get(AlertmanagerSource.self) { return s }
-        let cfg: AlertmanagerConfig
-        do {
-            guard let c = try AlertmanagerConfig.load(app.config) else { return nil }
-            cfg = c
-        } catch {
-            Log.error("alertmanager: \(error)")
-            return nil
-        }
-        var token: String?
-        if let f = cfg.bearerTokenFile {
-            do { token = try readSecretFile(f, key: "alertmanager.bearer_token_file", config: app.config) } catch {
-                Log.error("alertmanager: \(error)")
-                return nil
+        app.resources.getOrCreate(Slot.self) {
+            let cfg: AlertmanagerConfig
+            do {
+                guard let c = try AlertmanagerConfig.load(app.config) else { return Slot(source: nil) }
+                cfg = c
+            } catch {
+                Log.error("alertmanager: not started: \(error)")
+                return Slot(source: nil)
             }
-        }
-        return app.resources.getOrCreate(AlertmanagerSource.self) { AlertmanagerSource(config: cfg, bearerToken: token, now: app.clock.now()) }
+            var token: String?
+            if let f = cfg.bearerTokenFile {
+                do { token = try readSecretFile(f, key: "alertmanager.bearer_token_file", config: app.config) } catch {
+                    Log.error("alertmanager: not started: \(error)")
+                    return Slot(source: nil)
+                }
+            }
+            return Slot(source: AlertmanagerSource(config: cfg, bearerToken: token, now: app.clock.now()))
+        }.source
     }
+
+    /// The outcome of the first `shared` call, kept so that a bad config is logged once.
+    private struct Slot { var source: AlertmanagerSource? }
 
     /// Labels of the Alertmanager alert behind an engine fingerprint, from the last good poll.
     public func labels(forFingerprint fp: String) -> [String: String]? { state.withLock { $0.labels[fp] } }

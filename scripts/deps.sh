@@ -25,6 +25,9 @@ if [ "$purpose" = test ]; then
   # answers 101 keeps them stopped (the tests start their own on free loopback ports).
   need_pkg prometheus-alertmanager sh -c 'command -v prometheus-alertmanager || command -v alertmanager'
   need_pkg prometheus        command -v promtool
+  # A real sshd (and the client) for the remote-host tests; its service is not started.
+  need_pkg openssh-server    test -x /usr/sbin/sshd
+  need_pkg openssh-client    command -v ssh
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -32,12 +35,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    guard=""
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1
-    fi
-    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    if [ -n "$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi
+    # No daemon may start while installing (openssh-server would otherwise listen on port 22).
+    policy=/usr/sbin/policy-rc.d; guard=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; guard=1; fi
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ $guard = 1 ] && rm -f "$policy"; exit 1; }
+    if [ $guard = 1 ]; then rm -f "$policy"; fi
   else
     echo "deps: missing Debian packages: ${missing[*]}" >&2
     echo "deps: install them with:  sudo apt-get install -y ${missing[*]}" >&2

@@ -4,6 +4,12 @@ import Foundation
 public protocol CheckProvider: Sendable {
     var name: String { get }
     func run(_ app: AppContext) async -> [CheckResult]
+    /// False for a provider that runs its own loop (Alertmanager's, which the webhook wakes).
+    var scheduledByAlerts: Bool { get }
+}
+
+extension CheckProvider {
+    public var scheduledByAlerts: Bool { true }
 }
 
 /// The check providers features install; `opsbot check` and the alert scheduler run them.

@@ -10,6 +10,7 @@ public enum TelegramService {
                              reload: (@Sendable () -> Runtime)? = nil) async -> Int32 {
         let config = runtime.config
         let api = BotAPI(baseURL: config.telegram.apiURL, token: token)
+        OpsMetrics.observeBotAPI()
         let me: TGUser
         do {
             me = try await api.getMe()
@@ -55,6 +56,7 @@ public enum TelegramService {
         let polling = Task {
             do {
                 try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
+                    OpsMetrics.current.updateReceived(at: Date())
                     guard let incoming = Incoming(update) else { return }
                     inFlight.run { await router.handle(incoming) }
                 })

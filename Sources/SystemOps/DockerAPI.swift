@@ -11,6 +11,8 @@ public enum DockerAPI {
         public var Status: String
         public var Labels: [String: String]?
         public var Created: Int?
+        /// The command line as `docker ps --no-trunc` shows it (`python -m bot`).
+        public var Command: String?
 
         public var name: String { (Names.first ?? Id).trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
         public var composeService: String? { Labels?["com.docker.compose.service"] }

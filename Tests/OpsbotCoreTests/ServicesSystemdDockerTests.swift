@@ -73,10 +73,14 @@ import TestSupport
         let dir = ServicesTest.dir()
         let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
         defer { server.stop() }
+        // web, worker and scheduler run from one image (as compose projects commonly do); debug-copy is a
+        // `docker run` of the worker's poller outside compose, found only through `match:`.
         server.route("/containers/json", .json("""
-        [{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","State":"running","Status":"Up 2 hours (healthy)","Labels":{"com.docker.compose.service":"worker","com.docker.compose.project":"app"},"Created":1795420000},
-         {"Id":"bbb222","Names":["/debug-copy"],"Image":"app-bot:latest","State":"running","Status":"Up 5 minutes","Labels":{},"Created":1795427700},
-         {"Id":"ccc333","Names":["/app-db-1"],"Image":"postgres:16","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"db"},"Created":1795420000}]
+        [{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 2 hours (healthy)","Labels":{"com.docker.compose.service":"worker","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"ddd444","Names":["/app-web-1"],"Image":"app-bot:latest","Command":"gunicorn app:web","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"web","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"eee555","Names":["/app-scheduler-1"],"Image":"app-bot:latest","Command":"python -m bot.scheduler","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"scheduler","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"bbb222","Names":["/debug-copy"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 5 minutes","Labels":{},"Created":1795427700},
+         {"Id":"ccc333","Names":["/app-db-1"],"Image":"postgres:16","Command":"docker-entrypoint.sh postgres","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"db"},"Created":1795420000}]
         """))
         server.route("/containers/aaa111/json", .json("""
         {"Id":"aaa111","Name":"/app-worker-1","RestartCount":2,"State":{"Status":"running","Running":true,"Pid":999,"StartedAt":"2026-11-23T08:00:00.123456789Z","Health":{"Status":"healthy"}},"Config":{"Image":"app-bot:latest","Env":["TELEGRAM_BOT_TOKEN=123456789:\("AA")Hxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","PORT=8080"],"Tty":false}}
@@ -94,6 +98,7 @@ import TestSupport
           worker:
             backend: docker
             compose_service: worker
+            match: 'bot\\.worker$'
             bot: true
             env:
               rules: [{name: TELEGRAM_BOT_TOKEN, format: regex, pattern: '\\d{6,12}:[A-Za-z0-9_-]{30,}'}, PORT]
@@ -117,8 +122,43 @@ import TestSupport
         let plan = try #require(ServicesTest.plan(conflicts))
         let preview = HTML.toPlainText(plan.preview)
         #expect(preview.contains("keep: container app-worker-1") && preview.contains("extra: container debug-copy"))
+        #expect(!preview.contains("app-web-1") && !preview.contains("app-scheduler-1") && preview.contains("2 instances running"))
         _ = await plan.run(NoProgress())
         #expect(server.seen.contains("POST /containers/bbb222/stop?t=10"))
-        #expect(!server.seen.contains { $0.contains("aaa111/stop") })
+        #expect(server.seen.filter { $0.contains("/stop") } == ["POST /containers/bbb222/stop?t=10"])
+    }
+
+    /// The destructive bug of issue 13: web, worker and scheduler from one image were counted as
+    /// three worker instances, and confirming /conflicts stopped web and scheduler.
+    @Test func dockerSameImageIsNotSameService() async throws {
+        let dir = ServicesTest.dir()
+        let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
+        defer { server.stop() }
+        server.route("/containers/json", .json("""
+        [{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"worker","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"ddd444","Names":["/app-web-1"],"Image":"app-bot:latest","Command":"gunicorn app:web","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"web","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"eee555","Names":["/app-scheduler-1"],"Image":"app-bot:latest","Command":"python -m bot.scheduler","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"scheduler","com.docker.compose.project":"app"},"Created":1795420000}]
+        """))
+        server.route("/containers/aaa111/json", .json("""
+        {"Id":"aaa111","Name":"/app-worker-1","RestartCount":0,"State":{"Status":"running","Running":true,"Pid":999,"StartedAt":"2026-11-23T08:00:00Z"},"Config":{"Image":"app-bot:latest","Tty":false}}
+        """))
+        server.route("/containers/ddd444/stop", .status(204))
+        server.route("/containers/eee555/stop", .status(204))
+        let app = try ServicesTest.app("""
+        services:
+          worker: {backend: docker, compose_service: worker, bot: true}
+          web: {backend: docker, container: app-web-1}
+        service_options:
+          docker_socket: \(dir)/docker.sock
+        """)
+        let m = try ServiceManager.shared(app)
+        #expect(await m.backend("worker")!.status().instances == 1)
+        #expect(try await m.backend("worker")!.instances().map(\.id) == ["aaa111"])
+        let status = ServicesTest.text(try await ServicesTest.run(app, "/status"))
+        #expect(!status.contains("3 instances") && !status.contains("instances running"), "\(status)")
+        let conflicts = try await ServicesTest.run(app, "/conflicts")
+        #expect(ServicesTest.plan(conflicts) == nil, "nothing to stop: \(ServicesTest.text(conflicts))")
+        #expect(ServicesTest.text(conflicts).contains("1 instance running"))
+        #expect(!server.seen.contains { $0.contains("/stop") })
     }
 }

@@ -3,8 +3,12 @@ import HTTPClient
 import SystemOps
 
 /// A container or compose service, through the Docker Engine API on its unix socket.
-/// The compose container (label `com.docker.compose.service`) is the supervised one; other
-/// running containers of the same image are extra copies (409 risk for a polling bot).
+/// The service's own containers are found by the configured container name or by the compose
+/// service label `com.docker.compose.service` (and project); the first running one is the
+/// supervised copy. Other copies are containers of the same service, or matching the service's
+/// `match:` regex on their name or command. Never by image: compose projects commonly run web
+/// and worker from one image, and taking "same image" for "same service" once made /conflicts
+/// stop web as an "extra worker".
 public struct DockerBackend: ServiceBackend {
     public let config: ServiceConfig
     let socket: String
@@ -44,6 +48,14 @@ public struct DockerBackend: ServiceBackend {
         }
     }
 
+    /// A copy of this service: one of its own containers, or one its `match:` regex recognises
+    /// by name or command (a `docker run` of the same poller outside compose).
+    func isCopy(_ c: DockerAPI.ContainerSummary, own: Set<String>) -> Bool {
+        if own.contains(c.Id) { return true }
+        guard let re = config.match else { return false }
+        return re.matches(c.name) || (c.Command.map(re.matches) ?? false)
+    }
+
     func detail(_ id: String) async throws -> DockerAPI.ContainerDetail {
         let r = try await call("GET", "/containers/\(id)/json")
         do { return try DockerAPI.detail(r.body) } catch { throw BackendError("docker API: unexpected container JSON: \(error)") }
@@ -66,7 +78,8 @@ public struct DockerBackend: ServiceBackend {
             if d.state.running, let s = try? await call("GET", "/containers/\(main.Id)/stats?stream=false&one-shot=true", timeout: 5) {
                 mem = (try? DockerAPI.stats(s.body))?.memoryBytes
             }
-            let copies = all.filter { $0.State == "running" && $0.Image == main.Image }.count
+            let own = Set(ownContainers(all).map(\.Id))
+            let copies = all.filter { $0.State == "running" && isCopy($0, own: own) }.count
             let state: ServiceStatus.State
             if d.state.restarting == true { state = .starting } else if d.state.running {
                 state = d.state.health?.status == "unhealthy" ? .failed : (d.state.health?.status == "starting" ? .starting : .running)
@@ -115,7 +128,7 @@ public struct DockerBackend: ServiceBackend {
     public func instances() async throws -> [ServiceInstance] {
         let (main, all) = try await mainContainer()
         let own = Set(ownContainers(all).map(\.Id))
-        return all.filter { $0.State == "running" && ($0.Image == main.Image || own.contains($0.Id)) }.map { c in
+        return all.filter { $0.State == "running" && isCopy($0, own: own) }.map { c in
             let sup = c.Id == main.Id
             let origin = c.composeService.map { "compose service \($0)" } ?? "not from compose"
             return ServiceInstance(kind: .container, id: c.Id, description: "container \(c.name) (\(String(c.Id.prefix(12))), \(c.Image), \(origin)): \(c.Status)",

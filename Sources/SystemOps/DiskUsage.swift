@@ -48,6 +48,12 @@ public enum DiskUsage {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A container engine's root filesystem (docker overlay2 `…/<id>/merged`, containerd
+    /// `…/rootfs`): one per running container, all of them the disk underneath, listed once.
+    public static func isContainerRootfs(_ fsType: String, _ mountPoint: String) -> Bool {
+        fsType == "overlay" && (mountPoint.hasSuffix("/merged") || mountPoint.hasSuffix("/rootfs"))
+    }
+
     public static func usage(of path: String) -> MountUsage? {
         var s = statvfs()
         guard statvfs(path, &s) == 0 else { return nil }
@@ -64,6 +70,7 @@ public enum DiskUsage {
         var out: [MountUsage] = []
         for m in parseMounts(text) {
             if pseudoTypes.contains(m.fsType) { continue }
+            if isContainerRootfs(m.fsType, m.mountPoint) { continue }
             if ignore.contains(where: { m.mountPoint == $0 || m.mountPoint.hasPrefix($0 + "/") }) { continue }
             if m.mountPoint.hasPrefix("/proc") || m.mountPoint.hasPrefix("/sys") || m.mountPoint.hasPrefix("/dev/") { continue }
             var st = stat()

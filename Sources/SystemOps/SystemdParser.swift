@@ -88,6 +88,13 @@ public enum SystemdParser {
         public var priority: Int?
         public var pid: String?
         public var message: String
+        /// `_SYSTEMD_UNIT`: the unit whose process wrote the entry (trusted, set by journald).
+        public var systemdUnit: String?
+        /// `UNIT=`: the unit a line of systemd's own is about (`Started …`, `Deactivated successfully.`).
+        public var aboutUnit: String?
+
+        /// A line systemd (PID 1) wrote about a unit, not the unit's own output.
+        public var fromSystemd: Bool { pid == "1" || (aboutUnit != nil && systemdUnit != aboutUnit) }
 
         /// `2026-11-23T10:00:00 [3] message`
         public var line: String {
@@ -106,7 +113,8 @@ public enum SystemdParser {
         }
         let time = (obj["__REALTIME_TIMESTAMP"] as? String).flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1_000_000) }
         let priority = (obj["PRIORITY"] as? String).flatMap(Int.init)
-        return JournalEntry(time: time, priority: priority, pid: obj["_PID"] as? String, message: Sanitize.line(Array(message.utf8)))
+        return JournalEntry(time: time, priority: priority, pid: obj["_PID"] as? String, message: Sanitize.line(Array(message.utf8)),
+                            systemdUnit: obj["_SYSTEMD_UNIT"] as? String, aboutUnit: obj["UNIT"] as? String)
     }
 }
 

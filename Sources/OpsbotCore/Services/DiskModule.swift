@@ -9,8 +9,32 @@ struct DiskModule: CommandModule {
         do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         let cfg = m.settings.disk
         await ctx.progress.update("⏳ measuring disks (up to \(Durations.format(cfg.scanTime)))…")
+        let engine = DockerEngine(socket: m.settings.options.dockerSocket)
+        async let docker: String? = DiskModule.dockerSection(engine)
         let report = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }
-        return .reply(Reply(html: report))
+        return .reply(Reply(html: report + ((await docker).map { "\n" + $0 } ?? "")))
+    }
+
+    /// `docker system df` figures from the engine on `docker_socket`, when that socket exists.
+    static func dockerSection(_ engine: DockerEngine) async -> String? {
+        guard engine.present else { return nil }
+        do {
+            let df = try await engine.diskUsage()
+            let reclaim = df.rows.filter { $0.kind != "Local Volumes" }.reduce(0) { $0 + $1.reclaimable }
+            return "<b>Docker</b> <i>(docker system df on \(HTML.escape(engine.socket)))</i>\n<pre>\(HTML.escape(dockerRows(df)))</pre>"
+                + (reclaim > 0 ? "\n\(DiskUsage.format(reclaim)) reclaimable → /docker_prune" : "")
+        } catch {
+            return "<b>Docker</b>: \(HTML.escape("\(error)"))"
+        }
+    }
+
+    static func dockerRows(_ df: DockerAPI.DiskUsage) -> String {
+        var rows = ["TYPE           TOTAL ACTIVE  SIZE      RECLAIMABLE"]
+        for r in df.rows {
+            rows.append(String(format: "%-14@ %5d %6d  %-9@ %@", r.kind as NSString, r.total, r.active, DiskUsage.format(r.bytes) as NSString,
+                               DiskUsage.format(r.reclaimable) as NSString))
+        }
+        return rows.joined(separator: "\n")
     }
 
     static func report(_ cfg: DiskConfig) -> String {

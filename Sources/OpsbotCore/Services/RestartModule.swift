@@ -51,7 +51,8 @@ struct RestartModule: CommandModule {
         let e = HTML.escape(name)
         await progress.update(prefix + "⏳ restarting \(e)…")
         let started = Date()
-        do { try await b.restart() } catch {
+        var notes: [String] = []
+        do { notes = try await b.restartReporting() } catch {
             return "🔴 \(e): restart failed: \(HTML.escape(Redactor.shared.redact("\(error)")))" + (await lastErrors(m, b, since: nil))
         }
         var last = ""
@@ -77,7 +78,7 @@ struct RestartModule: CommandModule {
                 // A process that dies a moment after start must not pass: it has to stay up `restart_settle`.
                 let settled = Date().timeIntervalSince(upSince!) >= b.config.restartSettle
                 if failing.isEmpty && markerOK && settled {
-                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s"
+                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s" + notes.map { "\n" + HTML.escape($0) }.joined()
                 }
                 last = failing.map { "\($0.endpoint.label): \($0.summary)" }.joined(separator: "; ")
                 if !markerOK { last += (last.isEmpty ? "" : "; ") + "no startup line yet" }
@@ -88,7 +89,7 @@ struct RestartModule: CommandModule {
             }
             try? await Task.sleep(nanoseconds: UInt64(min(pollInterval, b.config.restartSettle > 0 ? b.config.restartSettle / 2 : pollInterval) * 1e9))
         }
-        return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
+        return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + notes.map { "\n" + HTML.escape($0) }.joined() + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
     }
 
     static func lastErrors(_ m: ServiceManager, _ b: ServiceBackend, since: Date?) async -> String {

@@ -67,6 +67,9 @@ public protocol ServiceBackend: Sendable {
     var restartDescription: String { get }
     /// Restarts and returns once the backend accepted it (health is verified by the caller).
     func restart() async throws
+    /// Restarts like `restart()` and returns what the reply should add (the docker engine had to
+    /// SIGKILL PID 1; systemd's main PID changed from 811 to 940).
+    func restartReporting() async throws -> [String]
     /// Every running copy, supervised or not.
     func instances() async throws -> [ServiceInstance]
     func stop(_ instance: ServiceInstance) async throws -> String
@@ -75,6 +78,7 @@ public protocol ServiceBackend: Sendable {
 }
 
 extension ServiceBackend {
+    public func restartReporting() async throws -> [String] { try await restart(); return [] }
     public func instances() async throws -> [ServiceInstance] { [] }
     public func stop(_ instance: ServiceInstance) async throws -> String { throw BackendError("stopping single instances is not supported by the \(config.backend.rawValue) backend") }
     public func environment() async throws -> [String: String] { throw BackendError("the \(config.backend.rawValue) backend cannot read the environment; set env.file") }

@@ -21,6 +21,7 @@ public enum ServicesFeature: Feature {
         r.register("restart") { _, _ in RestartModule() }
         r.register("disk") { _, _ in DiskModule() }
         r.register("disk_cleanup") { settings, command in try CleanupModule(settings: settings, command: command, config: nil) }
+        r.register("docker_prune") { _, _ in DockerPruneModule() }
         r.register("conflicts") { _, _ in ConflictsModule() }
         r.register("env") { _, _ in EnvModule() }
     }

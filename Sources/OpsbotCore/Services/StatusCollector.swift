@@ -159,7 +159,7 @@ public enum StatusCollector {
                                    summary: "\(n): \(k) restart(s) in the last hour", value: Double(k), remediation: bad ? "/logs \(n) 50 critical" : nil))
         } else if let c = st.restartCounter, c >= r.config.restartLoop, st.state != .running {
             out.append(CheckResult(check: "restart_loop", target: n, status: .critical,
-                                   summary: "\(n): \(c) automatic restarts and not running", value: Double(c), remediation: "/logs \(n) 50 critical"))
+                                   summary: "\(n): in a restart loop — \(c) automatic restarts and not running (\(st.detail))", value: Double(c), remediation: "/logs \(n) 50 critical"))
         }
         if let t = r.memoryTrend {
             let bad = t > r.config.memoryGrowthMBPerHour

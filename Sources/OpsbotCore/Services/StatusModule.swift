@@ -33,6 +33,7 @@ struct StatusModule: CommandModule {
                 let st = s.status
                 cols.append((s.restarting ? "restarting" : st.state.rawValue).padding(toLength: 8, withPad: " ", startingAt: 0))
                 if let since = st.startedAt { cols.append("up " + Durations.format(Date().timeIntervalSince(since))) }
+                if st.pids.count == 1, st.state == .running || st.state == .starting { cols.append("pid \(st.pids[0])") }
                 if let mem = st.memoryBytes {
                     var m = DiskUsage.format(mem)
                     if let t = s.memoryTrend { m += String(format: " %@%.0fMB/h", t >= 0 ? "↑+" : "↓", t) }

@@ -66,7 +66,8 @@ public struct SystemdBackend: ServiceBackend {
                 var f = filter; f.level = nil; f.since = nil
                 ok = f.matchesContent(e.message)
             }
-            if ok { kept.append(LogLine(e.line, time: e.time)) }
+            // systemd's own lines about the unit (`_PID` 1: Started…, Deactivated successfully.) are marked.
+            if ok { kept.append(LogLine(e.fromSystemd ? e.line.replacingOccurrences(of: " ", with: " [systemd] ", options: [], range: e.line.range(of: " ")) : e.line, time: e.time)) }
             if kept.count >= lines { break }
         }
         return LogsResult(lines: kept.reversed())
@@ -78,6 +79,18 @@ public struct SystemdBackend: ServiceBackend {
         _ = try await BackendRun.checked(options.systemctl + ["restart", unit], timeout: max(config.restartWait, 30))
     }
 
+    /// Restarts and compares the main PID before and after: the same PID means nothing restarted.
+    public func restartReporting() async throws -> [String] {
+        let before = (try? await show())?.mainPID ?? 0
+        try await restart()
+        guard let after = try? await show() else { return [] }
+        if after.mainPID > 0 && before > 0 && after.mainPID == before {
+            return ["⚠️ main PID is still \(before): systemd did not start a new process"]
+        }
+        if after.mainPID > 0 { return ["main PID \(after.mainPID)" + (before > 0 ? " (was \(before))" : "")] }
+        return []
+    }
+
     public func instances() async throws -> [ServiceInstance] {
         let u = try await show()
         guard let re = config.match?.regex else {
@@ -86,7 +99,9 @@ public struct SystemdBackend: ServiceBackend {
         return await runBlocking {
             let procs = ProcInfo.find(matching: re)
             let byPID = Dictionary(procs.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
+            // In the unit's cgroup (…/system.slice/UNIT), or below its main PID.
             func underMain(_ p: ProcessSnapshot) -> Bool {
+                if ProcInfo.cgroups(p.pid).contains(where: { $0.hasSuffix("/" + unit) || $0.contains("/" + unit + "/") }) { return true }
                 var cur: Int32 = p.pid
                 var hops = 0
                 while cur > 1 && hops < 64 {

@@ -87,7 +87,7 @@ public final class TestDocker: @unchecked Sendable {
     /// `METHOD path` with an optional JSON body; returns the HTTP status and body.
     @discardableResult
     public func api(_ method: String, _ path: String, json: String? = nil, timeout: Int = 60) throws -> (status: Int, body: String) {
-        var args = ["-sS", "--max-time", String(timeout), "--unix-socket", socket, "-X", method, "-o", "/dev/stdout", "-w", "\n%{http_code}"]
+        var args = ["-sS", "--max-time", String(timeout), "--unix-socket", socket, "-X", method, "-w", "\n%{http_code}"]
         if let json { args += ["-H", "Content-Type: application/json", "--data-binary", "@-"] }
         let r = try TestPostgres.run("/usr/bin/curl", args + ["http://d/v1.41" + path], input: json)
         guard r.status == 0 else { throw TestAppError(message: "curl \(method) \(path): \(r.stderr)") }

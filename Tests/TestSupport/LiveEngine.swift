@@ -48,8 +48,12 @@ public enum LiveEngine {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where name.hasPrefix(prefix) {
             let dir = "/tmp/" + name
             if let text = try? String(contentsOfFile: dir + "/owner.pid", encoding: .utf8),
-               let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(owner, 0) == 0 || errno != ESRCH {
-                continue
+               let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                if kill(owner, 0) == 0 || errno != ESRCH { continue }
+            } else {
+                // No owner recorded: being created right now, or not ours; only an old one is reaped.
+                let mtime = (try? FileManager.default.attributesOfItem(atPath: dir))?[.modificationDate] as? Date
+                if mtime.map({ Date().timeIntervalSince($0) < 600 }) ?? true { continue }
             }
             teardown(dir)
         }

@@ -19,13 +19,24 @@ if [ "$purpose" != build ]; then
   need_pkg postgresql        sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
   need_pkg python3           command -v python3
 fi
+if [ "$purpose" = test ]; then
+  # The live-engine tests (run as root): a throwaway dockerd and an image built from busybox-static.
+  # The systemd ones use the host's own systemd, unshare and nsenter (util-linux).
+  need_pkg docker.io         test -x /usr/sbin/dockerd
+  need_pkg busybox-static    sh -c 'dpkg -s busybox-static 2>/dev/null | grep -q "^Status: install ok installed"'
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "deps: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # docker.io's postinst would start the host's dockerd with default flags: policy-rc.d 101 forbids
+    # starting services during the install (an existing policy-rc.d is left as it is).
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "deps: missing Debian packages: ${missing[*]}" >&2
     echo "deps: install them with:  sudo apt-get install -y ${missing[*]}" >&2

@@ -10,12 +10,7 @@ import TestSupport
     static let show = RecordedOutput.systemctlShow(
         environment: "PYTHONUNBUFFERED=1 API_GATEWAY_URL=not-a-url ENCRYPTION_SECRET=0123456789abcdef0123456789abcdef")
 
-    static let journal = [
-        #"{"__REALTIME_TIMESTAMP":"1795427990000000","PRIORITY":"6","_PID":"811","MESSAGE":"2026-11-23 09:59:50 - INFO - Bot is starting polling..."}"#,
-        #"{"__REALTIME_TIMESTAMP":"1795427995000000","PRIORITY":"6","_PID":"811","MESSAGE":"2026-11-23 09:59:55 - ERROR - Ошибка Telegram API: Conflict: terminated by other getUpdates request"}"#,
-        #"{"__REALTIME_TIMESTAMP":"1795427998000000","PRIORITY":"2","_PID":"811","MESSAGE":"CRITICAL - ⚠️ ОБНАРУЖЕН КОНФЛИКТ: Запущено несколько экземпляров бота!"}"#,
-        #"{"__REALTIME_TIMESTAMP":"1795427999000000","PRIORITY":"6","_PID":"1","MESSAGE":"marketingbot-bot.service: Scheduled restart job, restart counter is at 7."}"#,
-    ].joined(separator: "\n")
+    static let journal = RecordedOutput.journalCrashLoop
 
     @Test func systemdCrashLoopLogsEnvAndRestart() async throws {
         let dir = ServicesTest.dir()
@@ -51,6 +46,10 @@ import TestSupport
 
         let logs = ServicesTest.text(try await ServicesTest.run(app, "/logs bot 50 critical"))
         #expect(logs.contains("ОБНАРУЖЕН КОНФЛИКТ") && !logs.contains("Bot is starting"))
+        // systemd's own lines about the unit (_PID 1) are marked, the unit's own are not.
+        let all = ServicesTest.text(try await ServicesTest.run(app, "/logs bot 50"))
+        #expect(all.contains("Z [systemd] marketingbot-bot.service: Scheduled restart job") && all.contains("Z 2026-11-23 09:59:50 - INFO - Bot is starting"), "\(all)")
+        #expect(!all.contains("[systemd] 2026-11-23"))
         let errs = ServicesTest.text(try await ServicesTest.run(app, "/logs bot 50 error 1h"))
         #expect(errs.contains("Conflict: terminated") && errs.contains("ОБНАРУЖЕН"))
         let calls = try String(contentsOfFile: "\(dir)/calls", encoding: .utf8)

@@ -160,4 +160,47 @@ import TestSupport
         #expect(ServicesTest.text(conflicts).contains("1 instance running"))
         #expect(!server.seen.contains { $0.contains("/stop") })
     }
+
+    /// Engine answers recorded live: the restart whose PID 1 had to be SIGKILLed, `docker system df`
+    /// and the prune calls, through the configured socket.
+    @Test func dockerRecordedRestartKillDiskAndPrune() async throws {
+        let dir = ServicesTest.dir()
+        let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
+        defer { server.stop() }
+        let worker = "c8e4a23331ba2a832430b0b560dc6ac4a500730daa3432ebf62e8cf4011edbe1"
+        server.route("/containers/json", .json(RecordedDocker.containers))
+        server.route("/containers/\(worker)/json", .json(RecordedDocker.workerDetail))
+        server.route("/containers/\(worker)/restart", .status(204))
+        server.route("/events", .json(RecordedDocker.restartEventsKilled))
+        server.route("/system/df", .json(RecordedDocker.systemDF))
+        server.route("/containers/prune", .json(RecordedDocker.pruneContainers))
+        server.route("/networks/prune", .json(RecordedDocker.pruneNetworks))
+        server.route("/images/prune", .json(RecordedDocker.pruneImages))
+        server.route("/build/prune", .json(RecordedDocker.pruneBuild))
+        let app = try ServicesTest.app("""
+        services:
+          worker: {backend: docker, compose_service: worker, match: 'python -m bot\\.worker', stop_timeout: 1s, restart_wait: 3s, restart_settle: 0s}
+        service_options:
+          docker_socket: \(dir)/docker.sock
+        disk:
+          roots: [\(dir)]
+          log_dirs: [\(dir)]
+        """)
+        let m = try ServiceManager.shared(app)
+        let st = await m.backend("worker")!.status()
+        #expect(st.instances == 2 && st.health == "healthy" && st.state == .running, "worker and debug-copy, not web: \(st)")
+
+        let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
+        let r = HTML.toPlainText(await plan.run(NoProgress()).html)
+        #expect(r.contains("✅ worker healthy") && r.contains("did not stop on SIGTERM within 1 s") && r.contains("SIGKILL, exit code 137"), "\(r)")
+        #expect(server.seen.contains("POST /containers/\(worker)/restart?t=1"))
+
+        let disk = ServicesTest.text(try await ServicesTest.run(app, "/disk"))
+        #expect(disk.contains("docker system df on \(dir)/docker.sock") && disk.contains("Containers") && disk.contains("reclaimable → /docker_prune"), "\(disk)")
+        let prune = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/docker_prune")))
+        #expect(server.seen.filter { $0.hasPrefix("POST") && $0.contains("prune") }.isEmpty, "nothing pruned before Confirm")
+        let pr = HTML.toPlainText(await prune.run(NoProgress()).html)
+        #expect(pr.contains("containers: 1 removed, \(DiskUsage.format(524288)) freed") && pr.contains("images: 0 removed"), "\(pr)")
+        #expect(server.seen.filter { $0.hasPrefix("POST") && $0.contains("prune") }.count == 4)
+    }
 }

@@ -7,6 +7,7 @@ let sections: [String: @Sendable () async throws -> Void] = [
     "core": { try await BenchCore.run() },
     "services": { try await BenchServices.run() },
     "database": { try await BenchDatabase.run() },
+    "live": { try await BenchLiveEngines.run() },
 ]
 
 let args = CommandLine.arguments.dropFirst()

@@ -29,10 +29,12 @@ struct DiskModule: CommandModule {
     }
 
     static func dockerRows(_ df: DockerAPI.DiskUsage) -> String {
+        func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
+        func left(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
         var rows = ["TYPE           TOTAL ACTIVE  SIZE      RECLAIMABLE"]
         for r in df.rows {
-            rows.append(String(format: "%-14@ %5d %6d  %-9@ %@", r.kind as NSString, r.total, r.active, DiskUsage.format(r.bytes) as NSString,
-                               DiskUsage.format(r.reclaimable) as NSString))
+            rows.append(pad(r.kind, 14) + " " + left(String(r.total), 5) + " " + left(String(r.active), 6) + "  "
+                        + pad(DiskUsage.format(r.bytes), 9) + " " + DiskUsage.format(r.reclaimable))
         }
         return rows.joined(separator: "\n")
     }

@@ -8,6 +8,8 @@ public struct SystemdUnitState: Sendable, Hashable {
     public var memoryBytes: Int?
     public var restarts: Int?
     public var activeSince: Date?
+    /// When the unit last changed state (`StateChangeTimestamp`): "failed since …".
+    public var stateSince: Date?
     public var loadState: String
     public var result: String?
     /// The unit's `Environment=` assignments (names and values; values never shown).
@@ -20,7 +22,7 @@ public struct SystemdUnitState: Sendable, Hashable {
 public enum SystemdParser {
     /// The properties opsbot asks for.
     public static let properties = ["Id", "LoadState", "ActiveState", "SubState", "MainPID", "MemoryCurrent", "NRestarts",
-                                    "ActiveEnterTimestamp", "ExecMainStartTimestamp", "Result", "Environment"]
+                                    "ActiveEnterTimestamp", "ExecMainStartTimestamp", "StateChangeTimestamp", "Result", "Environment"]
 
     /// `Key=Value` lines into a dictionary (values may contain `=`).
     public static func parseShow(_ text: String) -> [String: String] {
@@ -44,6 +46,7 @@ public enum SystemdParser {
                                 mainPID: Int32(p["MainPID"] ?? "0") ?? 0, memoryBytes: int("MemoryCurrent"),
                                 restarts: int("NRestarts"),
                                 activeSince: parseTimestamp(p["ActiveEnterTimestamp"] ?? p["ExecMainStartTimestamp"] ?? ""),
+                                stateSince: parseTimestamp(p["StateChangeTimestamp"] ?? ""),
                                 loadState: p["LoadState"] ?? "unknown", result: p["Result"],
                                 environment: parseEnvironment(p["Environment"] ?? ""))
     }

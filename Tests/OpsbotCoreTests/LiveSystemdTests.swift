@@ -58,6 +58,8 @@ struct LiveSystemdTests {
         #expect((w.memoryBytes ?? 0) > 0 && w.startedAt != nil && w.restartCounter == 0, "MemoryCurrent is real in recipe A: \(w)")
         let failed = await pollUntil(10) { await m.backend("broken")!.status().state == .failed }
         #expect(failed)
+        let broken = await m.backend("broken")!.status()
+        #expect(broken.detail.hasPrefix("failed (failed) since 20"), "failed since when: \(broken.detail)")
         #expect(await m.backend("slow")!.status().state == .starting)
         let looping = await pollUntil(20) { (await m.backend("loop")!.status().restartCounter ?? 0) >= 3 }
         #expect(looping)

@@ -18,6 +18,7 @@ public enum RecordedOutput {
         ActiveState=activating
         SubState=auto-restart
         ActiveEnterTimestamp=Mon 2026-11-23 09:58:01 UTC
+        StateChangeTimestamp=Mon 2026-11-23 10:00:04 UTC
         """
     }
 

@@ -39,7 +39,9 @@ public struct SystemdBackend: ServiceBackend {
             instances = all.count
             pids = all.compactMap { Int32($0.id) }
         }
-        return ServiceStatus(state: state, detail: "\(u.activeState) (\(u.subState))", pids: pids, memoryBytes: u.memoryBytes,
+        var detail = "\(u.activeState) (\(u.subState))"
+        if !u.isActive, let t = u.stateSince { detail += " since \(ISO8601.format(t))" }
+        return ServiceStatus(state: state, detail: detail, pids: pids, memoryBytes: u.memoryBytes,
                              startedAt: u.isActive ? u.activeSince : nil, restartCounter: u.restarts, instances: instances)
     }
 
@@ -101,7 +103,8 @@ public struct SystemdBackend: ServiceBackend {
             let byPID = Dictionary(procs.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
             // In the unit's cgroup (…/system.slice/UNIT), or below its main PID.
             func underMain(_ p: ProcessSnapshot) -> Bool {
-                if ProcInfo.cgroups(p.pid).contains(where: { $0.hasSuffix("/" + unit) || $0.contains("/" + unit + "/") }) { return true }
+                let cg = unit.contains(".") ? unit : unit + ".service"   // systemd's cgroup is named after the full unit name
+                if ProcInfo.cgroups(p.pid).contains(where: { $0.hasSuffix("/" + cg) || $0.contains("/" + cg + "/") }) { return true }
                 var cur: Int32 = p.pid
                 var hops = 0
                 while cur > 1 && hops < 64 {

@@ -203,4 +203,26 @@ import TestSupport
         #expect(pr.contains("containers: 1 removed, \(DiskUsage.format(524288)) freed") && pr.contains("images: 0 removed"), "\(pr)")
         #expect(server.seen.filter { $0.hasPrefix("POST") && $0.contains("prune") }.count == 4)
     }
+
+    /// A copy listed in the preview that is gone (or became the service's own) by Confirm is left alone.
+    @Test func dockerConflictsStaleCopyLeftAlone() async throws {
+        let dir = ServicesTest.dir()
+        let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
+        defer { server.stop() }
+        let worker = #"{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"worker"},"Created":1795420000}"#
+        let copy = #"{"Id":"bbb222","Names":["/debug-copy"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 5 minutes","Labels":{},"Created":1795427700}"#
+        server.route("/containers/json", .json("[\(worker),\(copy)]"))
+        server.route("/containers/bbb222/stop", .status(204))
+        let app = try ServicesTest.app("""
+        services:
+          worker: {backend: docker, compose_service: worker, match: 'bot[.]worker', bot: true}
+        service_options:
+          docker_socket: \(dir)/docker.sock
+        """)
+        let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/conflicts")))
+        server.route("/containers/json", .json("[\(worker)]"))   // stopped by someone else meanwhile
+        let r = HTML.toPlainText(await plan.run(NoProgress()).html)
+        #expect(r.contains("bbb222 is gone or is now the service's own; left alone"), "\(r)")
+        #expect(!server.seen.contains { $0.contains("/stop") })
+    }
 }

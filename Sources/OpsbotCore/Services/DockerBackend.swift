@@ -151,6 +151,9 @@ public struct DockerBackend: ServiceBackend {
 
     public func stop(_ instance: ServiceInstance) async throws -> String {
         guard !instance.supervised else { throw BackendError("refusing to stop the supervised container") }
+        // The list shown at preview time may be stale by Confirm: stop only what is still an extra copy.
+        let still = try await instances().contains { $0.id == instance.id && !$0.supervised }
+        guard still else { return "container \(String(instance.id.prefix(12))) is gone or is now the service's own; left alone" }
         _ = try await call("POST", "/containers/\(instance.id)/stop?t=\(stopSeconds)", timeout: Double(stopSeconds) + 30)
         return "container \(String(instance.id.prefix(12))) stopped"
     }

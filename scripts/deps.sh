@@ -24,6 +24,8 @@ if [ "$purpose" = test ]; then
   # The systemd ones use the host's own systemd, unshare and nsenter (util-linux).
   need_pkg docker.io         test -x /usr/sbin/dockerd
   need_pkg busybox-static    sh -c 'dpkg -s busybox-static 2>/dev/null | grep -q "^Status: install ok installed"'
+  need_pkg curl              command -v curl     # the test support drives the Engine API with curl
+  need_pkg procps            command -v pgrep
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -16,9 +16,9 @@ public final class TestDocker: @unchecked Sendable {
     public let startMilliseconds: Int
     public let imageMilliseconds: Int
 
-    /// Nil when the engine may run (root, dockerd and busybox present, or CI=true); else the banner is printed once.
+    /// True when the engine may run (root, dockerd, busybox and curl present, or CI=true); else the banner is printed once.
     public static var enabled: Bool {
-        guard let why = LiveEngine.unavailable("dockerd", needs: [dockerd, busybox]) else { return true }
+        guard let why = LiveEngine.unavailable("dockerd", needs: [dockerd, busybox, "/usr/bin/curl"]) else { return true }
         LiveEngine.banner("dockerd", why)
         return false
     }

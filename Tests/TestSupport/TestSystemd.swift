@@ -24,7 +24,7 @@ public final class TestSystemd: @unchecked Sendable {
     public let startMilliseconds: Int
 
     public static var enabled: Bool {
-        guard let why = LiveEngine.unavailable("systemd", needs: [systemd, "/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv"]) else { return true }
+        guard let why = LiveEngine.unavailable("systemd", needs: [systemd, "/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv", "/usr/bin/pgrep"]) else { return true }
         LiveEngine.banner("systemd", why)
         return false
     }

@@ -31,6 +31,7 @@ struct LiveSystemdTests {
         let w = try s.exec(["/bin/sh", "-c", "cat /proc/sys/fs/protected_fifos > /proc/sys/fs/protected_fifos"])
         #expect(w.status != 0 && w.stderr.contains("Read-only"), "\(w)")
         #expect(try s.property("systemd-sysctl.service", "LoadState") == "masked")
+        #expect(TestSystemd.readSysctls() == s.sysctlsBefore, "host sysctls changed by the boot")
         // systemd's cgroups are below the namespace's own, never in the host's root cgroups.
         #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/pids/init.scope"))
         #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/systemd/system.slice"))

@@ -22,6 +22,22 @@ public final class TestSystemd: @unchecked Sendable {
     /// (except /tmp, /run, /proc, /sys and /dev, which are the namespace's own).
     public var root: String { directory + "/root" }
     public let startMilliseconds: Int
+    /// Host sysctls read just before the boot: a test compares them with their values now.
+    public let sysctlsBefore: [String: String]
+
+    /// Host kernel settings a booting systemd would change if `/proc/sys` were writable inside
+    /// (sysctl.d: protected links, pid_max, sysrq, forwarding…).
+    public static let watchedSysctls = [
+        "fs/protected_fifos", "fs/protected_hardlinks", "fs/protected_regular", "fs/protected_symlinks",
+        "kernel/pid_max", "kernel/sysrq", "kernel/kptr_restrict", "kernel/core_pattern", "kernel/printk",
+        "net/ipv4/ip_forward", "net/core/default_qdisc", "vm/max_map_count",
+    ]
+
+    public static func readSysctls() -> [String: String] {
+        var out: [String: String] = [:]
+        for k in watchedSysctls { out[k] = (try? String(contentsOfFile: "/proc/sys/" + k, encoding: .utf8)) ?? "?" }
+        return out
+    }
 
     public static var enabled: Bool {
         guard let why = LiveEngine.unavailable("systemd", needs: [systemd, "/usr/bin/unshare", "/usr/bin/nsenter", "/usr/bin/setpriv", "/usr/bin/pgrep"]) else { return true }
@@ -48,10 +64,11 @@ public final class TestSystemd: @unchecked Sendable {
         }
     }
 
-    private init(directory: String, leaderPID: Int32, startMilliseconds: Int) {
+    private init(directory: String, leaderPID: Int32, startMilliseconds: Int, sysctlsBefore: [String: String]) {
         self.directory = directory
         self.leaderPID = leaderPID
         self.startMilliseconds = startMilliseconds
+        self.sysctlsBefore = sysctlsBefore
     }
 
     private static func start() throws -> TestSystemd {
@@ -71,6 +88,7 @@ public final class TestSystemd: @unchecked Sendable {
             guard let dir = TestSystemd.stopDirectory else { return }
             _ = try? LiveEngine.sh(TestSystemd.downScript, [dir])
         }
+        let sysctls = readSysctls()
         let t = Date()
         let out: String
         do {
@@ -83,7 +101,7 @@ public final class TestSystemd: @unchecked Sendable {
         guard let pid = Int32(out.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw TestAppError(message: "booting systemd: no init PID in \"\(out)\"")
         }
-        return TestSystemd(directory: dir, leaderPID: pid, startMilliseconds: LiveEngine.ms(since: t))
+        return TestSystemd(directory: dir, leaderPID: pid, startMilliseconds: LiveEngine.ms(since: t), sysctlsBefore: sysctls)
     }
 
     /// Stops this instance now (for the start/stop figures); returns the milliseconds it took.

@@ -59,7 +59,9 @@ public final class TestDocker: @unchecked Sendable {
         stopDirectory = dir
         atexit {
             guard let dir = TestDocker.stopDirectory else { return }
+            let t = Date()
             _ = try? LiveEngine.sh(TestDocker.downScript, [dir])
+            FileHandle.standardError.write(Data("live dockerd: stopped and cleaned up in \(LiveEngine.ms(since: t)) ms\n".utf8))
         }
         var t = Date()
         do {
@@ -79,6 +81,7 @@ public final class TestDocker: @unchecked Sendable {
     public func stopNow() -> Int {
         let t = Date()
         _ = try? LiveEngine.sh(TestDocker.downScript, [directory])
+        TestDocker.lock.lock(); TestDocker.stopDirectory = nil; TestDocker.lock.unlock()
         return LiveEngine.ms(since: t)
     }
 

@@ -86,7 +86,9 @@ public final class TestSystemd: @unchecked Sendable {
         stopDirectory = dir
         atexit {
             guard let dir = TestSystemd.stopDirectory else { return }
+            let t = Date()
             _ = try? LiveEngine.sh(TestSystemd.downScript, [dir])
+            FileHandle.standardError.write(Data("live systemd: stopped and cleaned up in \(LiveEngine.ms(since: t)) ms\n".utf8))
         }
         let sysctls = readSysctls()
         let t = Date()
@@ -108,6 +110,7 @@ public final class TestSystemd: @unchecked Sendable {
     public func stopNow() -> Int {
         let t = Date()
         _ = try? LiveEngine.sh(TestSystemd.downScript, [directory])
+        TestSystemd.lock.lock(); TestSystemd.stopDirectory = nil; TestSystemd.lock.unlock()
         return LiveEngine.ms(since: t)
     }
 

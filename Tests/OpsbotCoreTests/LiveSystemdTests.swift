@@ -94,13 +94,18 @@ struct LiveSystemdTests {
         let s = try await TestSystemd.shared()
         try s.install("rs-worker.service", Self.unit("restart worker", "ExecStart=/opt/opsbot-test/poller.sh rs-worker"))
         try s.systemctl("start", "rs-worker.service")
-        let app = try Self.app(s, "  worker: {backend: systemd, unit: rs-worker.service, restart_wait: 20s, restart_settle: 1s, startup_marker: 'Bot is starting polling'}")
+        let health = try RoutedHTTPServer()
+        defer { health.stop() }
+        health.route("/healthz", .ok())
+        let app = try Self.app(s, "  worker: {backend: systemd, unit: rs-worker.service, restart_wait: 20s, restart_settle: 1s, startup_marker: 'Bot is starting polling', health: ['\(health.url("/healthz"))']}")
         let before = try s.property("rs-worker.service", "MainPID")
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
         #expect(HTML.toPlainText(plan.preview).contains("\(s.systemctl) restart rs-worker.service"))
+        #expect(HTML.toPlainText(plan.preview).contains("running, /healthz 200, “Bot is starting polling” in the log"))
         let r = HTML.toPlainText(await plan.run(NoProgress()).html)
         let after = try s.property("rs-worker.service", "MainPID")
         #expect(before != after && r.contains("✅ worker healthy") && r.contains("main PID \(after) (was \(before))"), "\(r)")
+        #expect(health.seen.contains("GET /healthz"))
         _ = try? s.systemctl("stop", "rs-worker.service")
     }
 

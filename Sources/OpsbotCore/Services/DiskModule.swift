@@ -10,16 +10,16 @@ struct DiskModule: CommandModule {
         let cfg = m.settings.disk
         await ctx.progress.update("⏳ measuring disks (up to \(Durations.format(cfg.scanTime)))…")
         let engine = DockerEngine(socket: m.settings.options.dockerSocket)
-        async let docker: String? = DiskModule.dockerSection(engine)
+        async let docker: String? = DiskModule.dockerSection(engine, timeout: max(5, cfg.scanTime))
         let report = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }
         return .reply(Reply(html: report + ((await docker).map { "\n" + $0 } ?? "")))
     }
 
     /// `docker system df` figures from the engine on `docker_socket`, when that socket exists.
-    static func dockerSection(_ engine: DockerEngine) async -> String? {
+    static func dockerSection(_ engine: DockerEngine, timeout: Double) async -> String? {
         guard engine.present else { return nil }
         do {
-            let df = try await engine.diskUsage()
+            let df = try await engine.diskUsage(timeout: timeout)
             let reclaim = df.rows.filter { $0.kind != "Local Volumes" }.reduce(0) { $0 + $1.reclaimable }
             return "<b>Docker</b> <i>(docker system df on \(HTML.escape(engine.socket)))</i>\n<pre>\(HTML.escape(dockerRows(df)))</pre>"
                 + (reclaim > 0 ? "\n\(DiskUsage.format(reclaim)) reclaimable → /docker_prune" : "")

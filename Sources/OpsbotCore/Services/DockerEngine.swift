@@ -32,9 +32,10 @@ public struct DockerEngine: Sendable {
         return r
     }
 
-    /// `GET /system/df` (what `docker system df` shows).
-    public func diskUsage() async throws -> DockerAPI.DiskUsage {
-        let r = try await call("GET", "/system/df", timeout: 30)
+    /// `GET /system/df` (what `docker system df` shows): the engine walks every layer, which
+    /// takes seconds on a big host, hence its own timeout.
+    public func diskUsage(timeout: Double = 30) async throws -> DockerAPI.DiskUsage {
+        let r = try await call("GET", "/system/df", timeout: timeout)
         do { return try DockerAPI.diskUsage(r.body) } catch { throw BackendError("docker API: unexpected /system/df: \(error)") }
     }
 

@@ -26,19 +26,22 @@ if [ "$purpose" = test ]; then
   need_pkg busybox-static    sh -c 'dpkg -s busybox-static 2>/dev/null | grep -q "^Status: install ok installed"'
   need_pkg curl              command -v curl     # the test support drives the Engine API with curl
   need_pkg procps            command -v pgrep
+  # A real sshd (and the client) for the remote-host tests; its service is not started.
+  need_pkg openssh-server    test -x /usr/sbin/sshd
+  need_pkg openssh-client    command -v ssh
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "deps: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
-    # docker.io's postinst would start the host's dockerd with default flags: policy-rc.d 101 forbids
-    # starting services during the install (an existing policy-rc.d is left as it is).
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-    fi
+    # No daemon may start while installing (docker.io's postinst would start the host's dockerd with
+    # default flags, openssh-server would listen on port 22): policy-rc.d 101 while apt runs.
     apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
-    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    policy=/usr/sbin/policy-rc.d; guard=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; guard=1; fi
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ $guard = 1 ] && rm -f "$policy"; exit 1; }
+    if [ $guard = 1 ]; then rm -f "$policy"; fi
   else
     echo "deps: missing Debian packages: ${missing[*]}" >&2
     echo "deps: install them with:  sudo apt-get install -y ${missing[*]}" >&2

@@ -9,11 +9,36 @@ struct DiskModule: CommandModule {
         do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         let cfg = m.settings.disk
         await ctx.progress.update("⏳ measuring disks (up to \(Durations.format(cfg.scanTime)))…")
-        let engine = DockerEngine(socket: m.settings.options.dockerSocket)
-        async let docker: String? = DiskModule.dockerSection(engine, timeout: max(5, cfg.scanTime))
-        let report = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }
-        return .reply(Reply(html: report + ((await docker).map { "\n" + $0 } ?? "")))
+        // This machine and every host that runs a service (not bare jump hosts), all at once;
+        // a host that does not answer says so.
+        let hosts = Set(m.settings.services.compactMap(\.host)).sorted()
+        let parts = await withTaskGroup(of: (Int, String).self) { g in
+            // This machine's mounts, then the `docker system df` figures of the engine on docker_socket.
+            let engine = DockerEngine(socket: m.settings.options.dockerSocket)
+            g.addTask {
+                async let docker: String? = DiskModule.dockerSection(engine, timeout: max(5, cfg.scanTime))
+                let local = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }
+                return (0, local + ((await docker).map { "\n" + $0 } ?? ""))
+            }
+            for (i, h) in hosts.enumerated() {
+                g.addTask {
+                    guard let ssh = m.ssh else { return (i + 1, "") }
+                    switch await ssh.call(h, RemoteRequest(op: .disk)) {
+                    case .success(let r):
+                        return (i + 1, r.disk?.render(title: "Disk on \(h)") ?? "<b>Disk on \(HTML.escape(h))</b>: no answer")
+                    case .failure(let f):
+                        return (i + 1, "<b>Disk on \(HTML.escape(h))</b>: ❔ \(HTML.escape(f.description))")
+                    }
+                }
+            }
+            var out: [(Int, String)] = []
+            for await p in g { out.append(p) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return .reply(Reply(html: parts.filter { !$0.isEmpty }.joined(separator: "\n\n")))
     }
+
+    static func report(_ cfg: DiskConfig) -> String { DiskSnapshot.measure(cfg).render() }
 
     /// `docker system df` figures from the engine on `docker_socket`, when that socket exists.
     static func dockerSection(_ engine: DockerEngine, timeout: Double) async -> String? {
@@ -37,36 +62,6 @@ struct DiskModule: CommandModule {
                         + pad(DiskUsage.format(r.bytes), 9) + " " + DiskUsage.format(r.reclaimable))
         }
         return rows.joined(separator: "\n")
-    }
-
-    static func report(_ cfg: DiskConfig) -> String {
-        let mounts = DiskUsage.mounts(ignore: cfg.ignoreMounts)
-        var rows = ["mount                 used   free      inodes"]
-        for u in mounts {
-            let mark = max(u.usedPercent, u.inodesUsedPercent) >= cfg.criticalPercent ? "🔴" : (max(u.usedPercent, u.inodesUsedPercent) >= cfg.warnPercent ? "⚠️" : "  ")
-            rows.append(String(format: "%@ %-19@ %3.0f%%  %-8@  %3.0f%%", mark, String(u.mountPoint.prefix(19)) as NSString, u.usedPercent,
-                               DiskUsage.format(u.freeBytes) as NSString, u.inodesUsedPercent))
-        }
-        var html = "<b>Disk</b>\n<pre>\(HTML.escape(rows.joined(separator: "\n")))</pre>\n"
-        let deadline = Date().addingTimeInterval(cfg.scanTime)
-        let roots = cfg.roots.filter { FileManager.default.fileExists(atPath: $0) }
-        if !roots.isEmpty {
-            let scan = DiskUsage.scan(roots: roots, depth: cfg.depth, top: cfg.top, deadline: deadline)
-            let lines = scan.directories.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }
-            html += "<b>Largest directories</b>" + (scan.partial ? " <i>(partial: the \(Durations.format(cfg.scanTime)) budget ran out; sizes are at least these)</i>" : "")
-            html += scan.unreadable > 0 ? " <i>(\(scan.unreadable) unreadable)</i>" : ""
-            html += "\n<pre>\(HTML.escape(lines.joined(separator: "\n")))</pre>\n"
-        }
-        let logRoots = cfg.logDirs.filter { FileManager.default.fileExists(atPath: $0) }
-        if !logRoots.isEmpty {
-            let scan = DiskUsage.scan(roots: logRoots, depth: 0, top: cfg.top, deadline: Date().addingTimeInterval(max(1, cfg.scanTime / 2)),
-                                      fileFilter: DiskUsage.isLogFile)
-            let lines = scan.files.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }
-            if !lines.isEmpty {
-                html += "<b>Largest log files</b>" + (scan.partial ? " <i>(partial)</i>" : "") + "\n<pre>\(HTML.escape(lines.joined(separator: "\n")))</pre>\n"
-            }
-        }
-        return html.trimmingCharacters(in: .newlines)
     }
 }
 

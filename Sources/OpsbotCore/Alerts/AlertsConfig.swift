@@ -197,6 +197,11 @@ public struct AlertsConfig: Decodable, Sendable {
     /// The alert chat: `alerts.chat_id`, else the first admin chat.
     public func chat(_ config: Config) -> Int64? { chatID ?? config.admins.chats.first }
 
+    /// `instance:` (top level): the name alert messages carry; default the host name.
+    public static func instance(_ config: Config) throws -> String? {
+        try config.section("instance", as: String.self).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     public static func load(_ config: Config) throws -> AlertsConfig {
         try config.section("alerts", as: AlertsConfig.self) ?? AlertsConfig()
     }

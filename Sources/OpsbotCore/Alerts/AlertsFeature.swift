@@ -5,7 +5,7 @@ import Foundation
 /// results into notifications, the outbox delivers them. Commands /alerts, /mute, /unmute;
 /// buttons with prefix `a`; check provider `alert_delivery`.
 public enum AlertsFeature: Feature {
-    public static var configSections: [String] { ["alerts"] }
+    public static var configSections: [String] { ["alerts", "instance"] }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         let cfg: AlertsConfig
@@ -59,8 +59,9 @@ public enum AlertsFeature: Feature {
                             svc.submit(provider.name, results)
                         } else {
                             Log.warning("alerts: check \(provider.name) timed out after \(Durations.format(scheduler.timeout))")
-                            svc.submit("scheduler:\(provider.name)", [CheckResult(check: "check_timeout", target: provider.name, status: .warning,
-                                                                                  summary: "check \(provider.name) did not finish within \(Durations.format(scheduler.timeout))")])
+                            let why = "check \(provider.name) did not finish within \(Durations.format(scheduler.timeout))"
+                            svc.submit("scheduler:\(provider.name)", [CheckResult(check: "check_timeout", target: provider.name, status: .warning, summary: why)])
+                            svc.submit(provider.name, [], unreachable: why)
                         }
                     }
                 }

@@ -144,6 +144,8 @@ public final class AlertEngine: @unchecked Sendable {
                     a.firingSent = true
                     a.lastSent = now
                     group.append(a)
+                } else if knownAgain.contains(fp) {
+                    a.lastSent = now   // the "known again" line is this round's reminder
                 } else if failingNow.contains(fp), a.ackedBy == nil,
                           now.timeIntervalSince(a.lastSent ?? a.firstSeen) >= repeatInterval(a) {
                     a.lastSent = now

@@ -110,8 +110,6 @@ public enum DefaultRules {
         AlertRule(name: "disk", remediation: "/disk", remediationLabel: "Show disk",
                   description: "disk or inodes above disk.warn_percent (critical above disk.critical_percent)"),
         AlertRule(name: "log", check: "log_pattern", description: "a configured log pattern matched within its window"),
-        AlertRule(name: "log_growth", remediation: "/disk", remediationLabel: "Show disk",
-                  description: "a log file grows faster than its configured rate (the disk fills with logs)"),
         AlertRule(name: "heartbeat", severity: .critical, remediation: "/restart {service}", remediationLabel: "Restart {service}",
                   description: "the service's heartbeat line is missing from its log"),
         AlertRule(name: "payments", remediation: "/payments {target}", remediationLabel: "Payments {target}",
@@ -120,7 +118,7 @@ public enum DefaultRules {
                   description: "target bot webhook errors; a webhook set while the bot polls blocks getUpdates"),
         AlertRule(name: "target_bot", severity: .critical, description: "target bot getMe fails: token invalid or Telegram unreachable"),
         AlertRule(name: "dependency", severity: .critical, description: "a dependency the app needs does not answer"),
-        AlertRule(name: "env", remediation: "/env", remediationLabel: "Show env",
+        AlertRule(name: "env", remediation: "/env {service}", remediationLabel: "Env of {service}",
                   description: "environment rules failing (/env)"),
         AlertRule(name: "check_timeout", description: "a check did not finish within its timeout; its alerts are unknown"),
     ]

@@ -16,9 +16,11 @@ struct AlertsModule: CommandModule {
         let mutedAlerts = active.filter { $0.isFiring && $0.ackedBy == nil && svc.engine.isMuted($0) }
         let pending = active.filter { $0.phase == .pending }
         func line(_ a: AlertState) -> String {
-            var s = "\(a.severity.symbol) <b>\(HTML.escape(a.rule))</b> <code>\(HTML.escape(a.target))</code> #\(HTML.escape(a.id)) — "
+            // The fingerprint is exactly what /mute takes.
+            var s = "\(a.severity.symbol) <code>\(HTML.escape(a.fingerprint))</code> — "
             s += "since \(age(a.firingSince ?? a.firstSeen)), last sent \(age(a.lastSent)), \(a.failedChecks) failed"
             if a.flapping { s += ", flapping" }
+            if let u = a.unknownSince { s += ", ❔ unknown since \(AlertRenderer.clock(u)): \(HTML.escape(a.unknownReason ?? "?"))" }
             if !a.firingSent { s += ", not sent" }
             if let by = a.ackedBy { s += ", ack by \(HTML.escape(by))" }
             return s

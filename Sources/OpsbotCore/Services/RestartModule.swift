@@ -50,6 +50,7 @@ struct RestartModule: CommandModule {
         let prefix = done.isEmpty ? "" : done.joined(separator: "\n") + "\n"
         let e = HTML.escape(name)
         await progress.update(prefix + "⏳ restarting \(e)…")
+        let oldPIDs = await withDeadline(5, fallback: [Int32]()) { await b.status().pids }
         let started = Date()
         do { try await b.restart() } catch {
             return "🔴 \(e): restart failed: \(HTML.escape(Redactor.shared.redact("\(error)")))" + (await lastErrors(m, b, since: nil))
@@ -77,7 +78,11 @@ struct RestartModule: CommandModule {
                 // A process that dies a moment after start must not pass: it has to stay up `restart_settle`.
                 let settled = Date().timeIntervalSince(upSince!) >= b.config.restartSettle
                 if failing.isEmpty && markerOK && settled {
-                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s"
+                    m.startFreshLogWindow(name, at: started)
+                    let newPIDs = st.pids
+                    let pids = oldPIDs.isEmpty && newPIDs.isEmpty ? ""
+                        : " (pid \(oldPIDs.isEmpty ? "—" : oldPIDs.map(String.init).joined(separator: ",")) → \(newPIDs.isEmpty ? "—" : newPIDs.map(String.init).joined(separator: ",")))"
+                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s\(pids)"
                 }
                 last = failing.map { "\($0.endpoint.label): \($0.summary)" }.joined(separator: "; ")
                 if !markerOK { last += (last.isEmpty ? "" : "; ") + "no startup line yet" }

@@ -52,6 +52,12 @@ public final class ServiceManager: @unchecked Sendable {
     public func endRestart(_ name: String) { restarting.withLock { _ = $0.remove(name) } }
     public func isRestarting(_ name: String) -> Bool { restarting.current.contains(name) }
 
+    /// After a fix (`/restart`, `/conflicts`) a service's windowed log alerts count only lines
+    /// from then on, so they resolve once the fresh window stays clean.
+    private let logWindowStarts = Locked<[String: Date]>([:])
+    public func startFreshLogWindow(_ name: String, at date: Date = Date()) { logWindowStarts.withLock { $0[name] = date } }
+    public func logWindowStart(_ name: String) -> Date? { logWindowStarts.current[name] }
+
     /// Masks secret-shaped strings and the values of the env vars in `mask_env`.
     public func mask(_ text: String) -> String {
         var out = text

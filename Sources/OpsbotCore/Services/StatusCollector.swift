@@ -232,6 +232,7 @@ public enum StatusCollector {
                 guard !patterns.isEmpty || s.heartbeatMarker != nil, let b = m.backend(s.name) else { continue }
                 g.addTask {
                     let window = max(patterns.map(\.window).max() ?? 0, s.heartbeatMarker != nil ? s.heartbeatMaxAge : 0)
+                    let fresh = m.logWindowStart(s.name)
                     let fetched = await withDeadline(10, fallback: nil) { try? await b.logs(lines: 20_000, filter: LineFilter(since: now.addingTimeInterval(-window))) }
                     guard let logs = fetched else {
                         return [CheckResult(check: "log_pattern", target: s.name, status: .unknown, summary: "\(s.name): logs could not be read")]
@@ -239,7 +240,7 @@ public enum StatusCollector {
                     // A service that just (re)started has had no time to log its heartbeat yet.
                     let started: Date? = s.heartbeatMarker == nil ? nil
                         : await withDeadline(5, fallback: nil) { await b.status().startedAt }
-                    return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started)
+                    return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started, freshSince: fresh)
                 }
             }
             var out: [CheckResult] = []
@@ -248,10 +249,14 @@ public enum StatusCollector {
         }
     }
 
-    static func evaluate(_ s: ServiceConfig, patterns: [LogPattern], lines: [LogLine], now: Date, startedAt: Date? = nil) -> [CheckResult] {
+    /// `freshSince`: a fix started a new window then; earlier lines no longer count.
+    static func evaluate(_ s: ServiceConfig, patterns: [LogPattern], lines: [LogLine], now: Date, startedAt: Date? = nil,
+                         freshSince: Date? = nil) -> [CheckResult] {
         var out: [CheckResult] = []
         for p in patterns {
-            let hits = lines.filter { l in (l.time.map { now.timeIntervalSince($0) <= p.window } ?? true) && p.regex.matches(l.text) }
+            let hits = lines.filter { l in
+                (l.time.map { t in now.timeIntervalSince(t) <= p.window && (freshSince.map { t >= $0 } ?? true) } ?? true) && p.regex.matches(l.text)
+            }
             let status: CheckResult.Status = p.critical.map { hits.count >= $0 } == true ? .critical : (hits.count >= p.warn ? .warning : .ok)
             out.append(CheckResult(check: "log_pattern", target: "\(s.name):\(p.name)", status: status,
                                    summary: "\(s.name): \(hits.count) × \(p.name) in the last \(Durations.format(p.window))",

@@ -62,8 +62,11 @@ import TestSupport
         let problemIndex = lines.firstIndex { $0.contains("web:nginx") }!
         let tableIndex = lines.firstIndex { $0.hasPrefix("web ") && $0.contains("running") }!
         #expect(problemIndex < tableIndex)
-        #expect(text.contains("health: web direct 200"))
-        #expect(text.contains("deps: local-api ok"))
+        #expect(text.contains("ok: web direct 200"))
+        #expect(text.contains("ok: local-api ok"))
+        // One line per area, problems first, within one phone screen.
+        #expect(lines[1].hasPrefix("🔴 health:") && lines.contains { $0.hasPrefix("✅ bot: @shop_bot") })
+        #expect(lines.count <= 25)
     }
 
     @Test func checkProvidersUseTheAlertEngineNames() async throws {

@@ -46,9 +46,25 @@ import TestSupport
         #expect(long.html.contains("capped at 500 lines"))
         #expect(file.split(separator: "\n").count == 301)
         #expect(!file.contains(secret))
+        // Issue 8 item 12: the caption keeps the newest lines, monospace, under Telegram's limit.
+        let lastLine = try #require(file.split(separator: "\n").last.map(String.init))
+        #expect(long.html.contains(HTML.escape(lastLine)), "newest line in the caption: \(long.html)")
+        #expect(long.html.components(separatedBy: "<pre>").count == 2 && long.html.components(separatedBy: "</pre>").count == 2)
+        #expect(HTML.toPlainText(long.html).utf16.count <= 1024)
         let missing = ServicesTest.text(try await ServicesTest.run(app, "/logs web"))
         #expect(missing.contains("Cannot read the logs of web: log file \(dir)/missing.log does not exist"))
         #expect(throws: ArgumentError.self) { try ArgumentValidator.bind(["db"], to: app.catalog.entry("logs")!.command, services: app.config.serviceNames) }
+    }
+
+    @Test func diskColumnsLineUpWhateverTheMountNameLengths() {
+        let rows = DiskModule.mountTable([("/", 41, "12.3 GB", 3, ""), ("/var/lib/docker/overlay2", 93.4, "1.1 GB", 12, "🔴"),
+                                          ("/boot/efi", 7, "500.0 MB", 0.5, "⚠️")])
+        #expect(rows.count == 4)
+        let col = rows[0].range(of: "used")!.lowerBound.utf16Offset(in: rows[0])
+        for r in rows.dropFirst() {
+            let pct = r.range(of: "%")!.lowerBound.utf16Offset(in: r)
+            #expect(pct == col + 3, "the percent column lines up: \(rows.joined(separator: "\n"))")
+        }
     }
 
     @Test func diskReportAndTruncateCleanup() async throws {
@@ -65,7 +81,7 @@ import TestSupport
         let disk = ServicesTest.text(try await ServicesTest.run(app, "/disk"))
         #expect(disk.contains("Largest directories") && disk.contains("\(dir)/nginx"))
         #expect(disk.contains("Largest log files") && disk.contains("\(dir)/nginx/access.log"))
-        #expect(disk.contains(" / ") || disk.contains("  /  "))
+        #expect(disk.split(separator: "\n").contains { $0.hasPrefix("/ ") }, "the root mount has its row: \(disk)")
 
         let cmd = """
         name: truncate_test

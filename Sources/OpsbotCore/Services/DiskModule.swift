@@ -13,14 +13,28 @@ struct DiskModule: CommandModule {
         return .reply(Reply(html: report))
     }
 
+    /// Columns padded to the longest mount name (`%-19@` does not pad `%@`); the marker goes
+    /// last, where an emoji's width cannot shift the columns.
+    static func mountTable(_ mounts: [(mount: String, used: Double, free: String, inodes: Double, mark: String)]) -> [String] {
+        let width = min(40, max(5, mounts.map { $0.mount.count }.max() ?? 5))
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        var rows = [pad("mount", width) + "  used  " + pad("free", 8) + "  inodes"]
+        for m in mounts {
+            let name = m.mount.count > width ? String(m.mount.prefix(width - 1)) + "…" : m.mount
+            let row = pad(name, width) + "  " + lpad(String(format: "%.0f%%", m.used), 4) + "  " + pad(m.free, 8) + "  " + lpad(String(format: "%.0f%%", m.inodes), 6)
+            rows.append(m.mark.isEmpty ? row : row + " " + m.mark)
+        }
+        return rows
+    }
+
     static func report(_ cfg: DiskConfig) -> String {
         let mounts = DiskUsage.mounts(ignore: cfg.ignoreMounts)
-        var rows = ["mount                 used   free      inodes"]
-        for u in mounts {
-            let mark = max(u.usedPercent, u.inodesUsedPercent) >= cfg.criticalPercent ? "🔴" : (max(u.usedPercent, u.inodesUsedPercent) >= cfg.warnPercent ? "⚠️" : "  ")
-            rows.append(String(format: "%@ %-19@ %3.0f%%  %-8@  %3.0f%%", mark, String(u.mountPoint.prefix(19)) as NSString, u.usedPercent,
-                               DiskUsage.format(u.freeBytes) as NSString, u.inodesUsedPercent))
-        }
+        let rows = mountTable(mounts.map { u in
+            let p = max(u.usedPercent, u.inodesUsedPercent)
+            return (u.mountPoint, u.usedPercent, DiskUsage.format(u.freeBytes), u.inodesUsedPercent,
+                    p >= cfg.criticalPercent ? "🔴" : (p >= cfg.warnPercent ? "⚠️" : ""))
+        })
         var html = "<b>Disk</b>\n<pre>\(HTML.escape(rows.joined(separator: "\n")))</pre>\n"
         let deadline = Date().addingTimeInterval(cfg.scanTime)
         let roots = cfg.roots.filter { FileManager.default.fileExists(atPath: $0) }

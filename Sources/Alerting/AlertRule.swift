@@ -110,6 +110,8 @@ public enum DefaultRules {
         AlertRule(name: "disk", remediation: "/disk", remediationLabel: "Show disk",
                   description: "disk or inodes above disk.warn_percent (critical above disk.critical_percent)"),
         AlertRule(name: "log", check: "log_pattern", description: "a configured log pattern matched within its window"),
+        AlertRule(name: "log_growth", remediation: "/disk", remediationLabel: "Show disk",
+                  description: "a log file grows faster than disk.log_growth.max_mb_per_hour (the disk fills with logs)"),
         AlertRule(name: "heartbeat", severity: .critical, remediation: "/restart {service}", remediationLabel: "Restart {service}",
                   description: "the service's heartbeat line is missing from its log"),
         AlertRule(name: "payments", remediation: "/payments {target}", remediationLabel: "Payments {target}",

@@ -67,6 +67,35 @@ import TestSupport
         }
     }
 
+    /// Issue 8 item 10: seed 003's log that fills the disk alerts before the disk is full.
+    @Test func logGrowingFasterThanTheConfiguredRateAlerts() async throws {
+        let dir = ServicesTest.dir()
+        let log = "\(dir)/worker.log"
+        try Data(repeating: 65, count: 1_000).write(to: URL(fileURLWithPath: log))
+        let clock = ManualClock()
+        let app = try ServicesTest.app("""
+            services:
+              worker:
+                backend: process
+                match: 'no-such-process-\(UUID().uuidString)'
+                log_file: \(log)
+            disk:
+              log_growth:
+                max_mb_per_hour: 100
+            """, clock: clock)
+        func growth() async -> CheckResult? { await app.checks.named("disk")!.run(app).first { $0.check == "log_growth" } }
+        let first = try #require(await growth())
+        #expect(first.status == .ok && first.summary.contains("measuring"))
+        clock.advance(by: 60)
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        h.seekToEndOfFile(); h.write(Data(repeating: 66, count: 3_000_000)); try h.close()   // 3 MB/min = 180 MB/h
+        let fast = try #require(await growth())
+        #expect(fast.status == .warning && fast.target == log && fast.summary.contains("grows 180 MB/h (limit 100 MB/h)"), "\(fast)")
+        #expect(fast.remediation == "/disk")
+        clock.advance(by: 60)
+        #expect(await growth()?.status == .ok, "no growth in the next minute")
+    }
+
     @Test func diskReportAndTruncateCleanup() async throws {
         let dir = ServicesTest.dir()
         try FileManager.default.createDirectory(atPath: "\(dir)/nginx", withIntermediateDirectories: true)

@@ -58,6 +58,17 @@ public final class ServiceManager: @unchecked Sendable {
     public func startFreshLogWindow(_ name: String, at date: Date = Date()) { logWindowStarts.withLock { $0[name] = date } }
     public func logWindowStart(_ name: String) -> Date? { logWindowStarts.current[name] }
 
+    /// Log file sizes seen by the previous disk check, for the growth rate.
+    private let logSizes = Locked<[String: (bytes: Int64, at: Date)]>([:])
+    /// Bytes per hour since the previous sample (nil on the first, or after a truncation).
+    public func logGrowth(_ path: String, bytes: Int64, at now: Date) -> Double? {
+        logSizes.withLock { d -> Double? in
+            defer { d[path] = (bytes, now) }
+            guard let prev = d[path], bytes >= prev.bytes, now.timeIntervalSince(prev.at) >= 1 else { return nil }
+            return Double(bytes - prev.bytes) / now.timeIntervalSince(prev.at) * 3600
+        }
+    }
+
     /// Masks secret-shaped strings and the values of the env vars in `mask_env`.
     public func mask(_ text: String) -> String {
         var out = text

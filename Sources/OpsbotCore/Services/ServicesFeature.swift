@@ -55,7 +55,7 @@ public struct ServicesCheckProvider: CheckProvider {
         var out: [String] = []
         if parts.contains(.services) { out += ["service_down", "instances", "restart_loop", "memory_growth"] }
         if parts.contains(.health) { out += ["health", "health_slow"] }
-        if parts.contains(.disk) { out += ["disk"] }
+        if parts.contains(.disk) { out += ["disk", "log_growth"] }
         if parts.contains(.dependencies) { out += ["dependency"] }
         if parts.contains(.targetBot) { out += ["target_bot", "webhook"] }
         if parts.contains(.logs) { out += ["log_pattern", "heartbeat"] }

@@ -113,7 +113,7 @@ public enum StatusCollector {
             if parts.contains(.services) { checks += serviceChecks(rep, m: m, now: now) }
             if parts.contains(.health) { checks += healthChecks(rep) }
         }
-        if let d = report.disk { checks += diskChecks(d, m.settings.disk) }
+        if let d = report.disk { checks += diskChecks(d, m.settings.disk) + logGrowthChecks(m, mounts: d, now: now) }
         else if parts.contains(.disk) { checks.append(CheckResult(check: "disk", target: "/", status: .unknown, summary: "statvfs did not answer within 3 s")) }
         for d in report.dependencies {
             checks.append(CheckResult(check: "dependency", target: d.name, status: d.ok ? .ok : .critical,
@@ -192,6 +192,28 @@ public enum StatusCollector {
             return CheckResult(check: "disk", target: u.mountPoint, status: status,
                                summary: String(format: "%@ %.0f%% used, %@ free%@", u.mountPoint, u.usedPercent, DiskUsage.format(u.freeBytes), inodes),
                                value: p, remediation: status == .ok ? nil : "/disk")
+        }
+    }
+
+    /// `log_growth` per watched log file: MB/h since the previous run; critical when the
+    /// file's mount would fill within the hour at that rate.
+    static func logGrowthChecks(_ m: ServiceManager, mounts: [MountUsage], now: Date) -> [CheckResult] {
+        let cfg = m.settings.disk.logGrowth
+        guard cfg.maxMBPerHour > 0 else { return [] }
+        let files = Array(Set(m.settings.services.compactMap(\.logFile) + cfg.files)).sorted()
+        return files.compactMap { path -> CheckResult? in
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else { return nil }
+            guard let rate = m.logGrowth(path, bytes: size.int64Value, at: now) else {
+                return CheckResult(check: "log_growth", target: path, status: .ok, summary: "\(path): \(DiskUsage.format(size.intValue)), measuring its growth")
+            }
+            let mbh = rate / 1_000_000
+            let mount = mounts.filter { path.hasPrefix($0.mountPoint) }.max { $0.mountPoint.count < $1.mountPoint.count }
+            let fillsInHour = mount.map { Double($0.freeBytes) <= rate } ?? false
+            let status: CheckResult.Status = mbh <= cfg.maxMBPerHour ? .ok : (fillsInHour ? .critical : .warning)
+            var summary = String(format: "%@ grows %.0f MB/h (limit %.0f MB/h), now %@", path, mbh, cfg.maxMBPerHour, DiskUsage.format(size.intValue))
+            if let mount, status != .ok { summary += ", \(DiskUsage.format(Int(mount.freeBytes))) free on \(mount.mountPoint)" }
+            return CheckResult(check: "log_growth", target: path, status: status, summary: summary, value: mbh,
+                               remediation: status == .ok ? nil : "/disk")
         }
     }
 

@@ -64,7 +64,7 @@ struct StatusModule: CommandModule {
         case "log_pattern" where c.target.hasSuffix(":conflict"): ("conflicts", "/conflicts")
         case "log_pattern": ("logs", c.remediation)
         case "target_bot": ("bot", nil)
-        case "disk": ("disk", "/disk")
+        case "disk", "log_growth": ("disk", "/disk")
         case "dependency": ("deps", nil)
         case "alert_delivery": ("alert delivery", "/alerts")
         default: (c.check, c.remediation)

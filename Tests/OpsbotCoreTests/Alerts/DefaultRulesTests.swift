@@ -38,7 +38,7 @@ import TestSupport
         "health": ["worker:/healthz"], "health_slow": ["worker:/healthz"], "database": ["database"], "schema": ["database"],
         "disk": ["/", "/var/lib/docker"], "log_pattern": ["worker:conflict", "worker:errors"], "heartbeat": ["worker"],
         "payments": ["pending", "duplicates"], "webhook": ["target_bot"], "target_bot": ["getMe"], "dependency": ["redis"],
-        "env": ["worker"], "check_timeout": ["health"],
+        "env": ["worker"], "check_timeout": ["health"], "log_growth": ["/var/log/app.log"],
     ]
 
     /// The remediations checks attach themselves (used when the rule has none).

@@ -336,6 +336,20 @@ public final class AlertEngine: @unchecked Sendable {
 
     public func isMuted(_ a: AlertState) -> Bool { muted(a, state.current.mutes, clock.now()) }
 
+    /// The firing alert that silences `a` (the database down for the payments alerts), if any.
+    public func inhibitor(of a: AlertState) -> AlertState? {
+        let all = state.current.alerts
+        let firing = all.values.filter(\.isFiring)
+        for inh in settings.inhibitions where inh.targets.contains(where: { Glob.match($0, a.rule) }) {
+            let candidates = firing.filter { f in
+                f.fingerprint != a.fingerprint && inh.source.contains { Glob.match($0, f.rule) }
+                    && (!inh.sameService || AlertRule.service(of: f.target) == AlertRule.service(of: a.target))
+            }
+            if let f = candidates.min(by: { $0.fingerprint < $1.fingerprint }) { return f }
+        }
+        return nil
+    }
+
     /// No more reminders until it resolves. Nil when there is no such firing alert.
     @discardableResult
     public func acknowledge(id: String, by who: String) -> AlertState? {

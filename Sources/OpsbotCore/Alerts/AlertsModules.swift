@@ -11,7 +11,11 @@ struct AlertsModule: CommandModule {
         func age(_ d: Date?) -> String { d.map { Durations.format(now.timeIntervalSince($0)) + " ago" } ?? "never" }
         var html = ""
         let active = svc.engine.active
-        let firing = active.filter { $0.isFiring && $0.ackedBy == nil && !svc.engine.isMuted($0) }
+        // Alerts silenced by another (the database down explains the payments alerts) are listed
+        // under it rather than on their own.
+        let inhibitedBy = Dictionary(active.compactMap { a in svc.engine.inhibitor(of: a).map { (a.fingerprint, $0.fingerprint) } },
+                                     uniquingKeysWith: { a, _ in a })
+        let firing = active.filter { $0.isFiring && $0.ackedBy == nil && !svc.engine.isMuted($0) && inhibitedBy[$0.fingerprint] == nil }
         let acked = active.filter { $0.isFiring && $0.ackedBy != nil }
         let mutedAlerts = active.filter { $0.isFiring && $0.ackedBy == nil && svc.engine.isMuted($0) }
         let pending = active.filter { $0.phase == .pending }
@@ -25,9 +29,16 @@ struct AlertsModule: CommandModule {
             if let by = a.ackedBy { s += ", ack by \(HTML.escape(by))" }
             return s
         }
+        func lineWithInhibited(_ a: AlertState) -> String {
+            let under = active.filter { inhibitedBy[$0.fingerprint] == a.fingerprint }
+            guard !under.isEmpty else { return line(a) }
+            return line(a) + "\n" + under.prefix(10).map { "   ↳ silenced by it: <code>\(HTML.escape($0.fingerprint))</code>"
+                + ($0.unknownSince.map { " (unknown since \(AlertRenderer.clock($0)))" } ?? "") }.joined(separator: "\n")
+                + (under.count > 10 ? "\n   ↳ … and \(under.count - 10) more" : "")
+        }
         func section(_ title: String, _ items: [AlertState]) {
             guard !items.isEmpty else { return }
-            html += "<b>\(title) (\(items.count))</b>\n" + items.prefix(30).map(line).joined(separator: "\n")
+            html += "<b>\(title) (\(items.count))</b>\n" + items.prefix(30).map(lineWithInhibited).joined(separator: "\n")
             if items.count > 30 { html += "\n… and \(items.count - 30) more" }
             html += "\n\n"
         }

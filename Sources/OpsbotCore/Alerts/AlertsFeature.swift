@@ -21,17 +21,6 @@ public enum AlertsFeature: Feature {
         for name in cfg.checks.keys.sorted() where registry.named(name) == nil {
             errors.append(ConfigError(file: config.source, key: "alerts.checks.\(name)", message: "no such check provider (known: \(known.joined(separator: ", ")))"))
         }
-        // A probe that may outlast the check interval makes a dead endpoint show only as
-        // check_timeout; it must answer (or give up) well within one round.
-        if cfg.enabled, let services = try? ServicesSettings.load(config, environment: [:]) {
-            let interval = cfg.checks["health"] ?? cfg.defaultInterval
-            for s in services.services {
-                for (i, e) in s.health.enumerated() where e.timeout >= interval {
-                    errors.append(ConfigError(file: config.source, key: "services.\(s.name).health[\(i)].timeout",
-                                              message: "probe timeout \(Durations.format(e.timeout)) is not shorter than the health check interval \(Durations.format(interval)) (alerts.checks.health or alerts.default_interval)"))
-                }
-            }
-        }
         return errors
     }
 

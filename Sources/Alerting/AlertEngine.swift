@@ -34,7 +34,13 @@ public final class AlertEngine: @unchecked Sendable {
         for r in rules { if r.check == "*" { wild.append(r) } else { byCheck[r.check, default: []].append(r) } }
         rulesByCheck = byCheck
         wildcardRules = wild
-        let alerts = try persistence.loadAlerts()
+        // A pending alert starts its `for` count afresh: at start nothing fires before its check
+        // has had `for` rounds in this process.
+        let alerts = try persistence.loadAlerts().map { a -> AlertState in
+            var a = a
+            if a.phase == .pending { a.consecutiveFailures = 0 }
+            return a
+        }
         let mutes = try persistence.loadMutes()
         state = Locked((Dictionary(alerts.map { ($0.fingerprint, $0) }, uniquingKeysWith: { a, _ in a }),
                         Dictionary(mutes.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })))

@@ -34,6 +34,18 @@ func tempDB() throws -> SQLiteDatabase {
         #expect(reminders(e4.round("svc", obs("service_down", "web", .critical))) == 1)
     }
 
+    /// Issue 8 item 9: one failure before a restart and one after do not make `for: 2`.
+    @Test func atStartNothingFiresBeforeItsForRounds() throws {
+        let clock = ManualClock()
+        let db = try tempDB()
+        let rules = [AlertRule(name: "health", forCount: 2)]
+        let e1 = try makeEngine(rules, clock: clock, persistence: try SQLiteAlertStore(db: db))
+        #expect(e1.round("svc", obs("health", "web:/healthz", .critical)).isEmpty)
+        let e2 = try makeEngine(rules, clock: clock, persistence: try SQLiteAlertStore(db: db))
+        #expect(e2.round("svc", obs("health", "web:/healthz", .critical)).isEmpty, "first round of this process")
+        #expect(firingCount(e2.round("svc", obs("health", "web:/healthz", .critical))) == 1)
+    }
+
     @Test func tokenBucketNeverExceedsLimitInAnyMinute() {
         let start = Date(timeIntervalSince1970: 0)
         var b = TokenBucket(perMinute: 20, burst: 3, now: start)

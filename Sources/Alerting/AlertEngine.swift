@@ -196,11 +196,6 @@ public final class AlertEngine: @unchecked Sendable {
         return out
     }
 
-    /// True when the rule (or a rule made up by the catch-all) selects this check.
-    public func hasRule(forCheck check: String) -> Bool {
-        settings.catchAll || rulesByCheck[check] != nil || !wildcardRules.isEmpty
-    }
-
     private func isFailing(_ rule: AlertRule, _ o: Observation, current: AlertState?) -> Bool? {
         if o.status == .unknown { return nil }
         if let fire = rule.fire, let v = o.value {

@@ -167,9 +167,11 @@ public struct AlertRenderer: Sendable {
             return data.utf8.count <= 64 ? AlertButton("🔕 \(r.key) \(Self.shortDuration(Double(d)))", data: data) : nil
         }
         let parts = chunk(header: header, lines: lines)
+        // Few enough to acknowledge one by one: an Ack each; a real storm: mute it by rule.
+        let rows = alerts.count <= maxDigestButtons ? digestButtons(alerts) : (muteRow.isEmpty ? [] : [muteRow])
         return parts.enumerated().map { i, html in
             OutgoingMessage(chatID: chatID, kind: .firing, html: parts.count > 1 ? html + "\n<i>part \(i + 1)/\(parts.count)</i>" : html,
-                            buttons: i == 0 && !muteRow.isEmpty ? [muteRow] : [], silent: silent, alertIDs: alerts.map(\.id))
+                            buttons: i == 0 ? rows : [], silent: silent, alertIDs: alerts.map(\.id))
         }
     }
 

@@ -67,4 +67,40 @@ import TestSupport
             }
         }
     }
+
+    /// Pressing each default remediation (as the button does: the command text through the
+    /// catalog and the module) gives a preview or a result — never a usage error. Nothing is
+    /// confirmed, so nothing runs.
+    @Test func pressingEveryDefaultRemediationGivesAPreviewOrAResult() async throws {
+        let dir = ServicesTest.dir()
+        try "2026-01-01 12:00:00 ERROR boom\n".write(toFile: dir + "/worker.log", atomically: true, encoding: .utf8)
+        let app = try ServicesTest.app("""
+            services:
+              worker:
+                backend: process
+                match: 'no-such-process-\(UUID().uuidString)'
+                start: [sh, -c, "sleep 1"]
+                log_file: \(dir)/worker.log
+                bot: true
+                env: {source: file, file: \(dir)/app.env, rules: [PORT]}
+            disk:
+              roots: [\(dir)]
+              log_dirs: [\(dir)]
+              scan_time: 1s
+            """)
+        var commands = Self.checkRemediations
+        for r in DefaultRules.rules {
+            guard let cmd = r.remediation else { continue }
+            for t in Self.sampleTargets[r.check] ?? [] {
+                commands.append(cmd.replacingOccurrences(of: "{target}", with: t)
+                    .replacingOccurrences(of: "{service}", with: AlertRule.service(of: t)).replacingOccurrences(of: "{check}", with: r.check))
+            }
+        }
+        for text in Set(commands).sorted() {
+            let outcome = try await ServicesTest.run(app, text)
+            let said = ServicesTest.text(outcome)
+            #expect(!said.contains("Usage:") && !said.lowercased().contains("missing "), "\(text) → \(said)")
+            #expect(!said.isEmpty, "\(text) said nothing")
+        }
+    }
 }

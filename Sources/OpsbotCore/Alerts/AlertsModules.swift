@@ -27,6 +27,7 @@ struct AlertsModule: CommandModule {
             if let u = a.unknownSince { s += ", ❔ unknown since \(AlertRenderer.clock(u)): \(HTML.escape(a.unknownReason ?? "?"))" }
             if !a.firingSent { s += ", not sent" }
             if let by = a.ackedBy { s += ", ack by \(HTML.escape(by))" }
+            if let fix = a.remediation { s += " → \(HTML.escape(fix))" }
             return s
         }
         func lineWithInhibited(_ a: AlertState) -> String {
@@ -54,6 +55,7 @@ struct AlertsModule: CommandModule {
             }.joined(separator: "\n") + "\n\n"
         }
         if active.isEmpty && mutes.isEmpty { html += "✅ No alerts firing.\n\n" }
+        if !firing.isEmpty { html += "<i>Mute one: /mute &lt;name&gt; 1h (the name as shown, e.g. \(HTML.escape(firing[0].fingerprint)))</i>\n\n" }
         let queued = (try? svc.store.pending()) ?? []
         let failures = (try? svc.store.failures(limit: 5)) ?? []
         html += "<b>Delivery</b> to chat \(svc.chatID.map(String.init) ?? "— none configured (alerts.chat_id)"): "

@@ -56,6 +56,22 @@ import TestSupport
         #expect(throws: ArgumentError.self) { try ArgumentValidator.bind(["db"], to: app.catalog.entry("logs")!.command, services: app.config.serviceNames) }
     }
 
+    /// Disk levels come from disk.warn_percent / critical_percent, with hysteresis.
+    @Test func diskLevelsFollowTheConfigWithHysteresis() {
+        var cfg = DiskConfig()
+        cfg.warnPercent = 70
+        cfg.criticalPercent = 80
+        func mount(_ pct: Double) -> MountUsage {
+            MountUsage(mountPoint: "/var", device: "d", fsType: "ext4", totalBytes: 1000, freeBytes: Int(1000 - pct * 10), totalInodes: 0, freeInodes: 0)
+        }
+        #expect(StatusCollector.diskChecks([mount(72)], cfg).first?.status == .warning, "70 % from the config, not a fixed 90 %")
+        #expect(StatusCollector.diskChecks([mount(81)], cfg).first?.status == .critical)
+        #expect(StatusCollector.diskChecks([mount(77)], cfg, previous: ["/var": .critical]).first?.status == .critical, "holds within the margin")
+        #expect(StatusCollector.diskChecks([mount(74)], cfg, previous: ["/var": .critical]).first?.status == .warning)
+        #expect(StatusCollector.diskChecks([mount(66)], cfg, previous: ["/var": .warning]).first?.status == .warning)
+        #expect(StatusCollector.diskChecks([mount(64)], cfg, previous: ["/var": .warning]).first?.status == .ok)
+    }
+
     @Test func diskColumnsLineUpWhateverTheMountNameLengths() {
         let rows = DiskModule.mountTable([("/", 41, "12.3 GB", 3, ""), ("/var/lib/docker/overlay2", 93.4, "1.1 GB", 12, "🔴"),
                                           ("/boot/efi", 7, "500.0 MB", 0.5, "⚠️")])

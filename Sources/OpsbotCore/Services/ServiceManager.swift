@@ -58,6 +58,11 @@ public final class ServiceManager: @unchecked Sendable {
     public func startFreshLogWindow(_ name: String, at date: Date = Date()) { logWindowStarts.withLock { $0[name] = date } }
     public func logWindowStart(_ name: String) -> Date? { logWindowStarts.current[name] }
 
+    /// Each mount's disk level from the previous check, for hysteresis.
+    private let diskLevelState = Locked<[String: CheckResult.Status]>([:])
+    public func diskLevels(_ mounts: [String]) -> [String: CheckResult.Status] { diskLevelState.current.filter { mounts.contains($0.key) } }
+    public func recordDiskLevels(_ levels: [String: CheckResult.Status]) { diskLevelState.withLock { $0.merge(levels) { $1 } } }
+
     /// Log file sizes seen by the previous disk check, for the growth rate.
     private let logSizes = Locked<[String: (bytes: Int64, at: Date)]>([:])
     /// Bytes per hour since the previous sample (nil on the first, or after a truncation).

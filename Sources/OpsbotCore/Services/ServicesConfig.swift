@@ -268,6 +268,8 @@ public struct DiskConfig: Decodable, Sendable {
     public var scanTime: Double = 5
     public var top: Int = 8
     public var ignoreMounts: [String] = []
+    /// Hysteresis: a disk alert clears only this many points below its threshold.
+    public var clearMargin: Double = 5
     public var logGrowth = LogGrowth()
 
     /// Seed 003's incident: a log that fills the disk. Each run of the disk check measures the
@@ -288,7 +290,7 @@ public struct DiskConfig: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case warnPercent = "warn_percent", criticalPercent = "critical_percent", roots, logDirs = "log_dirs", depth
-        case scanTime = "scan_time", top, ignoreMounts = "ignore_mounts", logGrowth = "log_growth"
+        case scanTime = "scan_time", top, ignoreMounts = "ignore_mounts", logGrowth = "log_growth", clearMargin = "clear_margin"
     }
     public init() {}
     public init(from d: Decoder) throws {
@@ -302,6 +304,7 @@ public struct DiskConfig: Decodable, Sendable {
         top = try c.decodeIfPresent(Int.self, forKey: .top) ?? 8
         ignoreMounts = try c.decodeIfPresent([String].self, forKey: .ignoreMounts) ?? []
         logGrowth = try c.decodeIfPresent(LogGrowth.self, forKey: .logGrowth) ?? LogGrowth()
+        clearMargin = try c.decodeIfPresent(Double.self, forKey: .clearMargin) ?? clearMargin
     }
 }
 

@@ -113,7 +113,11 @@ public enum StatusCollector {
             if parts.contains(.services) { checks += serviceChecks(rep, m: m, now: now) }
             if parts.contains(.health) { checks += healthChecks(rep) }
         }
-        if let d = report.disk { checks += diskChecks(d, m.settings.disk) + logGrowthChecks(m, mounts: d, now: now) }
+        if let d = report.disk {
+            let disk = diskChecks(d, m.settings.disk, previous: m.diskLevels(d.map(\.mountPoint)))
+            m.recordDiskLevels(Dictionary(disk.map { ($0.target, $0.status) }, uniquingKeysWith: { a, _ in a }))
+            checks += disk + logGrowthChecks(m, mounts: d, now: now)
+        }
         else if parts.contains(.disk) { checks.append(CheckResult(check: "disk", target: "/", status: .unknown, summary: "statvfs did not answer within 3 s")) }
         for d in report.dependencies {
             checks.append(CheckResult(check: "dependency", target: d.name, status: d.ok ? .ok : .critical,
@@ -184,10 +188,17 @@ public enum StatusCollector {
         }
     }
 
-    static func diskChecks(_ mounts: [MountUsage], _ cfg: DiskConfig) -> [CheckResult] {
+    /// `previous`: each mount's level last time; a level holds until usage drops
+    /// `disk.clear_margin` points below its threshold (hysteresis: 85 % fires, under 80 % clears).
+    static func diskChecks(_ mounts: [MountUsage], _ cfg: DiskConfig, previous: [String: CheckResult.Status] = [:]) -> [CheckResult] {
         mounts.map { u in
             let p = max(u.usedPercent, u.inodesUsedPercent)
-            let status: CheckResult.Status = p >= cfg.criticalPercent ? .critical : (p >= cfg.warnPercent ? .warning : .ok)
+            var status: CheckResult.Status = p >= cfg.criticalPercent ? .critical : (p >= cfg.warnPercent ? .warning : .ok)
+            switch previous[u.mountPoint] {
+            case .critical? where status != .critical && p >= cfg.criticalPercent - cfg.clearMargin: status = .critical
+            case .warning? where status == .ok && p >= cfg.warnPercent - cfg.clearMargin: status = .warning
+            default: break
+            }
             let inodes = u.inodesUsedPercent >= cfg.warnPercent ? String(format: ", inodes %.0f%%", u.inodesUsedPercent) : ""
             return CheckResult(check: "disk", target: u.mountPoint, status: status,
                                summary: String(format: "%@ %.0f%% used, %@ free%@", u.mountPoint, u.usedPercent, DiskUsage.format(u.freeBytes), inodes),

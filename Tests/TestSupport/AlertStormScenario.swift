@@ -20,9 +20,10 @@ public enum AlertStormScenario {
         public var transcript: [String]
     }
 
-    public static func run(services: Int = 30, outage: Double = 240, repeat: String = "2m") async throws -> Outcome {
+    /// `through`: a real transport (the loopback Bot API) the messages also go through.
+    public static func run(services: Int = 30, outage: Double = 240, repeat: String = "2m", through inner: ChatTransport? = nil) async throws -> Outcome {
         let clock = ManualClock()
-        let (app, transport) = try TestApp.make(configYAML: """
+        let (base, transport) = try TestApp.make(configYAML: """
             admins:
               chats: [-100]
               users: [1]
@@ -33,6 +34,8 @@ public enum AlertStormScenario {
                 per_minute: 20
                 burst: 3
             """, commands: [], clock: clock)
+        let app = inner.map { AppContext(config: base.config, store: base.store, clock: clock, transport: Tee(inner: $0, recorder: transport),
+                                         catalog: base.catalog, checks: base.checks) } ?? base
         let svc = try AlertService.shared(app)
         let start = clock.now()
         var recoveredAt: Double?
@@ -70,4 +73,24 @@ public enum AlertStormScenario {
                        resolvedIsReply: sentAt.first { $0.1.html.contains("resolved") }?.1.replyTo != nil,
                        transcript: sentAt.map { String(format: "t=%3.0fs ", $0.0) + HTML.toPlainText($0.1.html).prefix(80) })
     }
+}
+
+/// Sends through a real transport and records what was said (with the real message ids).
+final class Tee: ChatTransport, @unchecked Sendable {
+    let inner: ChatTransport
+    let recorder: RecordingTransport
+    init(inner: ChatTransport, recorder: RecordingTransport) {
+        self.inner = inner
+        self.recorder = recorder
+    }
+    func send(_ reply: Reply, to chatID: Int64) async throws -> MessageRef {
+        let ref = try await inner.send(reply, to: chatID)
+        _ = try await recorder.send(reply, to: chatID)
+        return ref
+    }
+    func edit(_ ref: MessageRef, _ reply: Reply) async throws {
+        try await inner.edit(ref, reply)
+        try await recorder.edit(ref, reply)
+    }
+    func answerCallback(_ id: String, text: String?) async { await inner.answerCallback(id, text: text) }
 }

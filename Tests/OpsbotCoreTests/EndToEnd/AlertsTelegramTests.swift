@@ -74,4 +74,18 @@ import TestSupport
         let late = try #require(fake.sentMessages(chatID: -100).last { $0.status == 200 })
         #expect(late.text?.contains("(delayed 1 min: Telegram unreachable)") == true, "\(late.text ?? "")")
     }
+
+    /// Item 7 through the loopback Bot API: the 30-service storm and recovery.
+    @Test func thirtyServiceStormThroughTheBotAPI() async throws {
+        let fake = try FakeBotAPI(token: Self.token)
+        defer { fake.stop() }
+        let transport = TelegramTransport(api: BotAPI(baseURL: fake.baseURL, token: Self.token, requestTimeout: 10), documentThreshold: 12_000)
+        let o = try await AlertStormScenario.run(through: transport)
+        let sent = fake.calls("sendMessage").filter { $0.status == 200 }
+        #expect(sent.count == o.messagesIn5Min && sent.count <= 5, "\(o.transcript)")
+        #expect(o.recoveryDelay <= 10 && o.remindersAfterRecovery == 0)
+        let resolved = try #require(sent.last)
+        #expect(resolved.text?.contains("resolved") == true && resolved.fields["reply_parameters"] != nil)
+        #expect(fake.calls("editMessageText").contains { $0.status == 200 && ($0.text ?? "").contains("resolved") })
+    }
 }

@@ -33,6 +33,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# graphql-core validates the Railway backend's GraphQL documents against Railway's schema (a test).
+if [ "$purpose" = test ] && command -v python3 >/dev/null && ! python3 -c 'import graphql' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "deps: installing graphql-core (pip)" >&2
+    python3 -m pip --version >/dev/null 2>&1 || apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends python3-pip >/dev/null
+    python3 -m pip install --quiet graphql-core 2>/dev/null || python3 -m pip install --quiet --break-system-packages graphql-core
+  else
+    echo "deps: missing graphql-core; install it with:  python3 -m pip install graphql-core" >&2
+    exit 1
+  fi
+fi
+
 if ! command -v swift >/dev/null; then
   if [ -x /opt/swift/usr/bin/swift ]; then
     echo "deps: swift is in /opt/swift/usr/bin but not on PATH; the Makefile adds it" >&2

@@ -122,6 +122,13 @@ public enum HTTPClient {
                 }
 
                 let rc = curl_easy_perform(h)
+                if rc == CURLE_OPERATION_TIMEDOUT, request.keepPartialBodyOnTimeout, !sink.wasCancelled {
+                    var status: Int = 0
+                    check(ccurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status))
+                    if status > 0 {
+                        return HTTPResponse(status: status, headers: sink.headers, body: sink.body, totalTime: request.timeout, cutAtTimeout: true)
+                    }
+                }
                 if rc != CURLE_OK {
                     if sink.wasCancelled { throw CancellationError() }
                     if sink.overflow { throw fail(.other, "response body larger than \(maxBodyBytes) bytes") }

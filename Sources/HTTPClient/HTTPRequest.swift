@@ -29,6 +29,10 @@ public struct HTTPRequest: Sendable {
     public var timeout: Double
     /// Talk HTTP over this Unix socket instead of TCP (the Docker Engine API); the URL host is ignored.
     public var unixSocketPath: String?
+    /// A stream read for a bounded window (a platform's log stream that never ends): when the
+    /// total timeout cuts a transfer that already had its response, return what arrived
+    /// (`HTTPResponse.cutAtTimeout`) instead of throwing.
+    public var keepPartialBodyOnTimeout = false
 
     public init(method: String = "GET", url: String, headers: [String: String] = [:], body: Data? = nil,
                 multipart: [MultipartPart]? = nil, connectTimeout: Double = 5, timeout: Double = 30,
@@ -50,12 +54,15 @@ public struct HTTPResponse: Sendable {
     public var headers: [String: String]
     public var body: Data
     public var totalTime: Double
+    /// The body is what arrived before the total timeout cut the transfer (see `keepPartialBodyOnTimeout`).
+    public var cutAtTimeout = false
 
-    public init(status: Int, headers: [String: String], body: Data, totalTime: Double) {
+    public init(status: Int, headers: [String: String], body: Data, totalTime: Double, cutAtTimeout: Bool = false) {
         self.status = status
         self.headers = headers
         self.body = body
         self.totalTime = totalTime
+        self.cutAtTimeout = cutAtTimeout
     }
 }
 

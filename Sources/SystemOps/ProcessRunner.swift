@@ -71,10 +71,15 @@ public enum ProcessRunner {
         return try spawn(argv, actions: &actions, attr: &attr, environment: environment)
     }
 
+    /// Variables that hold opsbot's own credentials (platform API tokens): never passed to a
+    /// child process, whatever environment it is given.
+    public static let withheldVariables = Locked<Set<String>>([])
+
     static func spawn(_ argv: [String], actions: inout posix_spawn_file_actions_t, attr: inout posix_spawnattr_t,
                       environment: [String: String]?) throws -> pid_t {
         guard let program = argv.first, !program.isEmpty else { throw ProcessError("empty argv") }
-        let env = environment ?? ProcessInfo.processInfo.environment
+        var env = environment ?? ProcessInfo.processInfo.environment
+        for name in ProcessRunner.withheldVariables.current { env[name] = nil }
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

@@ -186,6 +186,6 @@ import TestSupport
         let backend = try ConfigLoader.parse("services:\n  web: {backend: sytemd, unit: web.service}\n", source: "c.yaml", baseDirectory: "/")
         let e = ServicesFeature.validate(backend).first
         #expect(e?.key == "services.web.backend")
-        #expect(e?.message == "unknown backend \"sytemd\" (one of systemd, docker, process, command)", "\(String(describing: e))")
+        #expect(e?.message == "unknown backend \"sytemd\" (one of systemd, docker, process, command, heroku, railway)", "\(String(describing: e))")
     }
 }

@@ -19,10 +19,15 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var status: Int
         public var headers: [String: String]
         public var body: Data
-        public init(status: Int, headers: [String: String] = [:], body: Data) {
+        /// A body without a length, written as it comes (a log stream): `stream` gets a writer
+        /// (false once the client is gone) and the connection closes when it returns.
+        public var stream: (@Sendable (_ write: (Data) -> Bool) -> Void)?
+        public init(status: Int, headers: [String: String] = [:], body: Data,
+                    stream: (@Sendable (_ write: (Data) -> Bool) -> Void)? = nil) {
             self.status = status
             self.headers = headers
             self.body = body
+            self.stream = stream
         }
     }
 
@@ -175,6 +180,13 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             buffer.removeFirst(length)
             let request = Request(method: String(parts[0]), path: String(parts[1]), headers: headers, body: body)
             let response = handler(request)
+            if let stream = response.stream {
+                var out = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\nConnection: close\r\n"
+                for (k, v) in response.headers.sorted(by: { $0.key < $1.key }) { out += "\(k): \(v)\r\n" }
+                guard write(fd, Data((out + "\r\n").utf8) + response.body) else { return }
+                stream { [self] chunk in !state.current.stopped && write(fd, chunk) }
+                return
+            }
             let closeAfter = headers["connection"]?.lowercased() == "close" || state.current.stopped
             var out = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
             var h = response.headers

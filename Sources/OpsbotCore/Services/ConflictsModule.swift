@@ -20,9 +20,28 @@ struct ConflictsModule: CommandModule {
 
         var html = "<b>Conflicts for \(HTML.escape(svc.name))</b>\n"
         var extras: [ServiceInstance] = []
+        let lines = conflictLines?.lines ?? []
+        // Set for platform services (dynos, replicas): the copies are the platform's, the fix is its count.
+        var platformCount: Int? = nil
+        let platformName = svc.backend == .heroku ? "Heroku" : "Railway"
+        let noun = svc.backend == .heroku ? "dyno" : "replica"
         switch instances {
         case .failure(let e):
-            html += "🔴 cannot list instances: \(HTML.escape("\(e)"))\n"
+            let why = (e as? InstancesUnknown)?.reason ?? "\(e)"
+            html += "❔ instances: unknown (\(HTML.escape(why))) — a second copy polling the token cannot be ruled out\n"
+        case .success(let list) where b is ScalableBackend:
+            platformCount = list.count
+            let plural = list.count == 1 ? noun : noun + "s"
+            if list.count > 1 {
+                html += "🔴 \(list.count) \(plural) of \(HTML.escape(svc.name)) are running on \(platformName) — Telegram lets only one poll a token (409 Conflict)\n"
+            } else {
+                html += "\(list.count == 1 ? "✅" : "⚠️") \(list.count) \(plural) of \(HTML.escape(svc.name)) running on \(platformName)\n"
+            }
+            for i in list {
+                html += "• " + HTML.escape(i.description)
+                if let s = i.startedAt { html += " — since \(HTML.escape(Durations.format(max(0, now.timeIntervalSince(s))))) ago" }
+                html += "\n"
+            }
         case .success(let list):
             let supervised = list.filter(\.supervised)
             extras = list.filter { !$0.supervised }
@@ -41,11 +60,14 @@ struct ConflictsModule: CommandModule {
                 extras = []
             }
         }
-        let lines = conflictLines?.lines ?? []
         if lines.isEmpty {
             html += "✅ no “Conflict: terminated by other getUpdates request” in the log in the last \(Durations.format(window))\n"
         } else {
             html += "🔴 conflict lines in the last \(Durations.format(window)):\n<pre>\(HTML.escape(m.mask(lines.map { String($0.text.prefix(250)) }.joined(separator: "\n"))))</pre>\n"
+            if let n = platformCount, n <= 1 {
+                // Seed 004: one replica on the platform, yet Telegram sees two pollers.
+                html += "🔴 only \(n) \(noun) runs on \(platformName), so the other poller is outside the platform (a laptop, another host, a second app with the same token): stop it there, or revoke the token with @BotFather and set the new one only here.\n"
+            }
         }
         var webhookToDelete: String? = nil
         if let r = botReport {
@@ -59,7 +81,15 @@ struct ConflictsModule: CommandModule {
             }
         }
         let toStop = extras
-        let stopPlan: ConfirmationPlan? = toStop.isEmpty ? nil : ConfirmationPlan(
+        let limit = svc.maxInstances
+        let scalePlan: ConfirmationPlan? = platformCount.flatMap { n -> ConfirmationPlan? in
+            guard n > limit, let sb = b as? ScalableBackend else { return nil }
+            return ConfirmationPlan(preview: html + "\nScale \(HTML.escape(svc.name)) to \(limit):\n<code>\(HTML.escape(sb.scaleDescription(to: limit)))</code>",
+                                    confirmLabel: "Scale to \(limit)", auditAction: "conflicts: scale \(svc.name) to \(limit)") { _ in
+                do { return .text("✅ " + (try await sb.scale(to: limit))) } catch { return .text("🔴 scaling failed: \(error)") }
+            }
+        }
+        let stopPlan: ConfirmationPlan? = toStop.isEmpty ? scalePlan : ConfirmationPlan(
             preview: html + "\nStop these extra instances (SIGTERM, then SIGKILL / docker stop)?\n" + extras.map { "• " + HTML.escape($0.description) }.joined(separator: "\n"),
             confirmLabel: "Stop \(extras.count) extra", auditAction: "conflicts: stop \(extras.map(\.id).joined(separator: ",")) of \(svc.name)") { _ in
                 var out: [String] = []
@@ -84,7 +114,7 @@ struct ConflictsModule: CommandModule {
         switch (stopPlan, hookPlan) {
         case (let s?, let h?):
             return .choose(prompt: html + "\nWhat should be fixed?", choices: [
-                Choice("Stop \(extras.count) extra instance\(extras.count == 1 ? "" : "s")") { .confirm(s) },
+                Choice(scalePlan != nil ? "Scale \(svc.name) to \(limit)" : "Stop \(extras.count) extra instance\(extras.count == 1 ? "" : "s")") { .confirm(s) },
                 Choice("Delete the webhook") { .confirm(h) },
             ])
         case (let s?, nil): return .confirm(s)

@@ -38,7 +38,7 @@ struct EnvModule: CommandModule {
             guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { throw BackendError("cannot read \(f)") }
             env = EnvFile.parse(text)
         } else {
-            source = "\(s.backend.rawValue) environment"
+            source = s.backend == .heroku ? "Heroku config vars" : s.backend == .railway ? "Railway variables" : "\(s.backend.rawValue) environment"
             guard let b = m.backend(s.name) else { throw BackendError("no backend") }
             env = try await b.environment()
         }

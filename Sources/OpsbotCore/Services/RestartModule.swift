@@ -43,17 +43,18 @@ struct RestartModule: CommandModule {
 
     /// Restarts one service and waits for it to come back. Returns one line of HTML.
     static func restartOne(_ m: ServiceManager, _ name: String, progress: ProgressReporter, done: [String],
-                           pollInterval: Double = 1) async -> String {
+                           pollInterval: Double = 1, verb: String = "restart",
+                           action: (@Sendable () async throws -> Void)? = nil) async -> String {
         guard let b = m.backend(name) else { return "🔴 unknown service \(HTML.escape(name))" }
         guard m.beginRestart(name) else { return "⚠️ \(HTML.escape(name)) is already being restarted; skipped" }
         defer { m.endRestart(name) }
         let prefix = done.isEmpty ? "" : done.joined(separator: "\n") + "\n"
         let e = HTML.escape(name)
-        await progress.update(prefix + "⏳ restarting \(e)…")
+        await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
         let oldPIDs = await withDeadline(5, fallback: [Int32]()) { await b.status().pids }
         let started = Date()
-        do { try await b.restart() } catch {
-            return "🔴 \(e): restart failed: \(HTML.escape(Redactor.shared.redact("\(error)")))" + (await lastErrors(m, b, since: nil))
+        do { if let action { try await action() } else { try await b.restart() } } catch {
+            return "🔴 \(e): \(verb) failed: \(HTML.escape(Redactor.shared.redact("\(error)")))" + (await lastErrors(m, b, since: nil))
         }
         var last = ""
         var announced = false

@@ -18,6 +18,14 @@ public struct ServiceStatus: Sendable, Hashable {
     public var health: String?
     /// Why the state could not be read (command failed, socket missing).
     public var error: String?
+    /// Set when the backend cannot count its copies: `instances` is then meaningless and is
+    /// shown as "instances: unknown (why)", never as 0 or OK.
+    public var instancesUnknown: String?
+    /// Copies the platform is told to run (Heroku formation quantity, Railway numReplicas).
+    public var configured: Int?
+    /// The current release or deployment (`v42`, a deployment id) and when it went out: a deploy marker.
+    public var release: String?
+    public var releasedAt: Date?
 
     public init(state: State, detail: String, pids: [Int32] = [], memoryBytes: Int? = nil, startedAt: Date? = nil,
                 restartCounter: Int? = nil, instances: Int = 0, health: String? = nil, error: String? = nil) {
@@ -42,7 +50,7 @@ public struct LogsResult: Sendable {
 
 /// One running copy of a service, for `/conflicts`.
 public struct ServiceInstance: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case process, container }
+    public enum Kind: String, Sendable, Hashable { case process, container, dyno, replica }
     public var kind: Kind
     /// PID or container id.
     public var id: String
@@ -50,6 +58,13 @@ public struct ServiceInstance: Sendable, Hashable {
     public var startedAt: Date?
     /// The copy the supervisor owns (systemd main PID, the compose container, the pidfile's PID): never stopped.
     public var supervised: Bool
+}
+
+/// The backend cannot say how many copies run (no instances_command, a token without that permission).
+public struct InstancesUnknown: Error, CustomStringConvertible, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = Redactor.shared.redact(reason) }
+    public var description: String { "instances: unknown (\(reason))" }
 }
 
 public struct BackendError: Error, CustomStringConvertible, Sendable {
@@ -75,7 +90,8 @@ public protocol ServiceBackend: Sendable {
 }
 
 extension ServiceBackend {
-    public func instances() async throws -> [ServiceInstance] { [] }
+    /// A backend that cannot list its copies says so: an empty list would read as "0 running, OK".
+    public func instances() async throws -> [ServiceInstance] { throw InstancesUnknown("the \(config.backend.rawValue) backend cannot list instances") }
     public func stop(_ instance: ServiceInstance) async throws -> String { throw BackendError("stopping single instances is not supported by the \(config.backend.rawValue) backend") }
     public func environment() async throws -> [String: String] { throw BackendError("the \(config.backend.rawValue) backend cannot read the environment; set env.file") }
 

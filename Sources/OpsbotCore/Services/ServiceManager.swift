@@ -19,18 +19,27 @@ public final class ServiceManager: @unchecked Sendable {
         self.environment = environment
         var b: [String: ServiceBackend] = [:]
         for s in settings.services {
-            b[s.name] = backends?[s.name] ?? ServiceManager.makeBackend(s, options: settings.options)
+            b[s.name] = backends?[s.name] ?? ServiceManager.makeBackend(s, options: settings.options, environment: environment)
         }
         self.backends = b
         for name in settings.options.maskEnv { if let v = environment[name] { Redactor.shared.register(v) } }
+        // Platform tokens are secrets from the start, before any request could print one.
+        for s in settings.services {
+            for t in [s.heroku?.token, s.railway?.token].compactMap({ $0 }) {
+                _ = try? t.read(environment)
+                if t.file == nil { ProcessRunner.withheldVariables.withLock { _ = $0.insert(t.env) } }
+            }
+        }
     }
 
-    static func makeBackend(_ s: ServiceConfig, options: ServiceOptions) -> ServiceBackend {
+    static func makeBackend(_ s: ServiceConfig, options: ServiceOptions, environment: [String: String]) -> ServiceBackend {
         switch s.backend {
         case .systemd: SystemdBackend(config: s, options: options)
         case .docker: DockerBackend(config: s, options: options)
         case .process: ProcessBackend(config: s)
         case .command: CommandBackend(config: s)
+        case .heroku: HerokuBackend(config: s, environment: environment)
+        case .railway: RailwayBackend(config: s, environment: environment)
         }
     }
 

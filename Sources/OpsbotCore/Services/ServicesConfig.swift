@@ -115,7 +115,7 @@ public struct EnvCheckConfig: Decodable, Sendable, Hashable {
 /// One monitored service (a value of the `services:` mapping; its key is the name).
 public struct ServiceConfig: Decodable, Sendable {
     public enum Backend: String, Decodable, Sendable, CaseIterable {
-        case systemd, docker, process, command
+        case systemd, docker, process, command, heroku, railway
 
         public init(from d: Decoder) throws {
             let s = try d.singleValueContainer().decode(String.self)
@@ -145,7 +145,15 @@ public struct ServiceConfig: Decodable, Sendable {
     public var runningPattern: ConfigRegex?
     public var logsCommand: [String]?
     public var restartCommand: [String]?
+    /// Prints one line per running copy (`fly machines list`, `render ps`): without it the
+    /// command backend says "instances: unknown", never 0.
+    public var instancesCommand: [String]?
+    /// Prints the app's environment as NAME=value lines, for `/env` (values are never shown).
+    public var envCommand: [String]?
     public var commandTimeout: Double = 30
+    // heroku / railway
+    public var heroku: HerokuServiceConfig?
+    public var railway: RailwayServiceConfig?
     // common
     public var logFile: String?
     public var health: [HealthEndpoint] = []
@@ -169,6 +177,7 @@ public struct ServiceConfig: Decodable, Sendable {
         case match, pidfile, start, workingDirectory = "working_directory", stopTimeout = "stop_timeout"
         case statusCommand = "status_command", runningPattern = "running_pattern", logsCommand = "logs_command"
         case restartCommand = "restart_command", commandTimeout = "command_timeout"
+        case instancesCommand = "instances_command", envCommand = "env_command", heroku, railway
         case logFile = "log_file", health, startupMarker = "startup_marker", heartbeatMarker = "heartbeat_marker"
         case heartbeatMaxAge = "heartbeat_max_age", logPatterns = "log_patterns", bot, maxInstances = "max_instances"
         case restartWait = "restart_wait", restartSettle = "restart_settle", restartLoop = "restart_loop", memoryGrowthMBPerHour = "memory_growth_mb_per_hour", env
@@ -180,6 +189,7 @@ public struct ServiceConfig: Decodable, Sendable {
         "stop_timeout", "status_command", "running_pattern", "logs_command", "restart_command", "command_timeout", "log_file",
         "health", "startup_marker", "heartbeat_marker", "heartbeat_max_age", "log_patterns", "bot", "max_instances",
         "restart_wait", "restart_settle", "restart_loop", "memory_growth_mb_per_hour", "env",
+        "instances_command", "env_command", "heroku", "railway",
     ]
 
     public init(from d: Decoder) throws {
@@ -198,7 +208,11 @@ public struct ServiceConfig: Decodable, Sendable {
         runningPattern = try c.decodeIfPresent(ConfigRegex.self, forKey: .runningPattern)
         logsCommand = try c.decodeIfPresent([String].self, forKey: .logsCommand)
         restartCommand = try c.decodeIfPresent([String].self, forKey: .restartCommand)
+        instancesCommand = try c.decodeIfPresent([String].self, forKey: .instancesCommand)
+        envCommand = try c.decodeIfPresent([String].self, forKey: .envCommand)
         commandTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .commandTimeout)?.seconds ?? 30
+        heroku = try c.decodeIfPresent(HerokuServiceConfig.self, forKey: .heroku)
+        railway = try c.decodeIfPresent(RailwayServiceConfig.self, forKey: .railway)
         logFile = try c.decodeIfPresent(String.self, forKey: .logFile)
         health = try c.decodeIfPresent([HealthEndpoint].self, forKey: .health) ?? []
         startupMarker = try c.decodeIfPresent(ConfigRegex.self, forKey: .startupMarker)
@@ -221,6 +235,14 @@ public struct ServiceConfig: Decodable, Sendable {
         case .docker: try need(container != nil || composeService != nil, .container, "the docker backend needs container or compose_service")
         case .process: try need(match != nil || pidfile != nil, .match, "the process backend needs match or pidfile")
         case .command: try need(statusCommand != nil, .statusCommand, "the command backend needs status_command")
+        case .heroku: try need(heroku != nil, .heroku, "the heroku backend needs heroku: {app: NAME}")
+        case .railway: try need(railway != nil, .railway, "the railway backend needs railway: {project_id, environment_id, service_id}")
+        }
+        if heroku != nil && backend != .heroku {
+            throw DecodingError.dataCorruptedError(forKey: .heroku, in: c, debugDescription: "heroku: is only read with backend: heroku")
+        }
+        if railway != nil && backend != .railway {
+            throw DecodingError.dataCorruptedError(forKey: .railway, in: c, debugDescription: "railway: is only read with backend: railway")
         }
     }
 }
@@ -399,6 +421,14 @@ public struct ServicesSettings: Sendable {
                         throw ConfigError(file: config.source, key: "services.\(k.string ?? "?").\(key)",
                                           message: "unknown key (known: \(ServiceConfig.knownKeys.sorted().joined(separator: ", ")))")
                     }
+                    let platformKeys = ["heroku": HerokuServiceConfig.CodingKeys.allCases.map(\.rawValue),
+                                        "railway": RailwayServiceConfig.CodingKeys.allCases.map(\.rawValue)]
+                    for (section, known) in platformKeys {
+                        for key in v.mapping?[Node(section)]?.mapping?.keys.compactMap(\.string) ?? [] where !known.contains(key) {
+                            throw ConfigError(file: config.source, key: "services.\(k.string ?? "?").\(section).\(key)",
+                                              message: "unknown key (known: \(known.sorted().joined(separator: ", ")))")
+                        }
+                    }
                 }
             }
             let map = try config.section("services", as: [String: ServiceConfig].self) ?? [:]
@@ -411,6 +441,8 @@ public struct ServicesSettings: Sendable {
                 s.workingDirectory = path(s.workingDirectory)
                 s.start = s.start?.map { expand($0, env) }
                 if let f = s.env?.file { s.env?.file = path(f) }
+                if let f = s.heroku?.token.file { s.heroku?.token.file = path(f) }
+                if let f = s.railway?.token.file { s.railway?.token.file = path(f) }
                 services.append(s)
             }
         }

@@ -23,6 +23,8 @@ public enum ServicesFeature: Feature {
         r.register("disk_cleanup") { settings, command in try CleanupModule(settings: settings, command: command, config: nil) }
         r.register("conflicts") { _, _ in ConflictsModule() }
         r.register("env") { _, _ in EnvModule() }
+        r.register("scale") { _, _ in ScaleModule() }
+        r.register("redeploy") { _, _ in RedeployModule() }
     }
 
     /// Samples every service once a minute while opsbot runs, so that /status can show the

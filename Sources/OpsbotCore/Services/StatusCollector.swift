@@ -146,7 +146,18 @@ public enum StatusCollector {
         case .unknown:
             out.append(CheckResult(check: "service_down", target: n, status: .unknown, summary: "\(n): state unknown (\(st.error ?? st.detail))", evidence: st.error.map { [$0] } ?? []))
         }
-        if st.state == .running || st.instances > 0 {
+        if let why = st.instancesUnknown {
+            // Never 0 and never OK. It matters for the bot (a second poller is a 409); for other
+            // services an uncountable copy count is left out rather than reported as fine.
+            if r.config.bot && st.state != .stopped {
+                out.append(CheckResult(check: "instances", target: n, status: .unknown, summary: "\(n): instances: unknown (\(why))", remediation: "/conflicts"))
+            }
+        } else if let q = st.configured, q > r.config.maxInstances {
+            let why = r.config.bot ? " — more than one poller of one token gets 409 Conflict" : ""
+            out.append(CheckResult(check: "instances", target: n, status: r.config.bot ? .critical : .warning,
+                                   summary: "\(n): the platform is set to run \(q) copies, \(st.instances) running (expected \(r.config.maxInstances))\(why)",
+                                   value: Double(max(q, st.instances)), remediation: "/scale \(n) \(r.config.maxInstances)"))
+        } else if st.state == .running || st.instances > 0 {
             let limit = r.config.maxInstances
             if st.instances > limit {
                 let why = r.config.bot ? " — two copies polling one token get 409 Conflict" : ""

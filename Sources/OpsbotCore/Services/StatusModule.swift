@@ -123,11 +123,18 @@ struct StatusModule: CommandModule {
                     cols.append(m)
                 }
                 if let k = s.restartsLastHour { cols.append("\(k) restarts/h") } else if let c = st.restartCounter { cols.append("\(c) restarts") }
-                if st.instances > 1 { cols.append("×\(st.instances)\(s.config.bot ? " ⚠409" : "")") }
+                if st.instancesUnknown != nil { cols.append("instances ?") }
+                else if let q = st.configured { cols.append("\(st.instances)/\(q)\(st.instances > 1 && s.config.bot ? " ⚠409" : "")") }
+                else if st.instances > 1 { cols.append("×\(st.instances)\(s.config.bot ? " ⚠409" : "")") }
+                if let rel = st.release { cols.append(rel + (st.releasedAt.map { " " + Durations.format(max(0, Date().timeIntervalSince($0))) + " ago" } ?? "")) }
                 if let h = st.health { cols.append(h) }
                 rows.append(cols.joined(separator: "  "))
             }
             html += "<pre>" + HTML.escape(rows.joined(separator: "\n")) + "</pre>\n"
+        }
+        // Platform services: what the platform says per process type / service (dyno states, deployment).
+        for s in r.services where [.heroku, .railway].contains(s.config.backend) && s.status.state == .running {
+            html += "\(HTML.escape(s.config.name)): \(HTML.escape(s.status.detail))\n"
         }
         return html.trimmingCharacters(in: .newlines)
     }

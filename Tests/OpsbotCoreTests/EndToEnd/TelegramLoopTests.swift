@@ -20,13 +20,15 @@ final class LoopHarness: @unchecked Sendable {
     let logs = Locked<[String]>([])
     private var observer: UUID?
 
-    init(expiry: String = "60s", approver: String = "initiator", fake: FakeBotAPI? = nil, dir: String? = nil) throws {
+    /// `extraConfig` is appended to opsbot.yaml; `shippedCommands` are copied from Commands/.
+    init(expiry: String = "60s", approver: String = "initiator", fake: FakeBotAPI? = nil, dir: String? = nil,
+         extraConfig: String = "", shippedCommands: [String] = []) throws {
         self.fake = try fake ?? FakeBotAPI(token: LoopHarness.token)
         self.dir = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-e2e-\(UUID().uuidString)").path
         marker = self.dir + "/ran.txt"
         let commands = self.dir + "/Commands"
         try FileManager.default.createDirectory(atPath: commands, withIntermediateDirectories: true)
-        for name in ["help.yaml", "ping.yaml", "audit.yaml"] {
+        for name in ["help.yaml", "ping.yaml", "audit.yaml"] + shippedCommands {
             let src = TestApp.repositoryRoot + "/Commands/" + name
             if !FileManager.default.fileExists(atPath: commands + "/" + name) {
                 try FileManager.default.copyItem(atPath: src, toPath: commands + "/" + name)
@@ -57,6 +59,7 @@ final class LoopHarness: @unchecked Sendable {
           approver: \(approver)
         state_dir: state
         commands_dir: Commands
+        \(extraConfig)
         """.write(toFile: self.dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
         let token = LoopHarness.token
         observer = Log.observe { [logs] line in if line.contains(token) || !line.isEmpty { logs.withLock { $0.append(line) } } }

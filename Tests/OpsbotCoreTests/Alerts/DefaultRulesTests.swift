@@ -43,7 +43,7 @@ import TestSupport
 
     /// The remediations checks attach themselves (used when the rule has none).
     static let checkRemediations = ["/restart worker", "/conflicts", "/logs worker 50 critical", "/disk", "/logs worker 100 error",
-                                    "/payments pending", "/payments duplicates", "/env worker"]
+                                    "/payments pending", "/payments duplicates", "/env worker", "/scale worker 1"]
 
     @Test func everyDefaultRemediationIsACompleteCommandOfTheCatalog() throws {
         let (app, _) = try TestApp.make(configYAML: DefaultConfig.yaml)

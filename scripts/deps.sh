@@ -19,13 +19,22 @@ if [ "$purpose" != build ]; then
   need_pkg postgresql        sh -c 'ls /usr/lib/postgresql/*/bin/initdb'
   need_pkg python3           command -v python3
 fi
+if [ "$purpose" = test ]; then
+  # A real sshd (and the client) for the remote-host tests; its service is not started.
+  need_pkg openssh-server    test -x /usr/sbin/sshd
+  need_pkg openssh-client    command -v ssh
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "deps: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # No daemon may start while installing (openssh-server would otherwise listen on port 22).
+    policy=/usr/sbin/policy-rc.d; guard=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; guard=1; fi
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ $guard = 1 ] && rm -f "$policy"; exit 1; }
+    if [ $guard = 1 ]; then rm -f "$policy"; fi
   else
     echo "deps: missing Debian packages: ${missing[*]}" >&2
     echo "deps: install them with:  sudo apt-get install -y ${missing[*]}" >&2

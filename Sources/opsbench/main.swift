@@ -6,6 +6,7 @@ let sections: [String: @Sendable () async throws -> Void] = [
     "alerts": { try await BenchAlerts.run() },
     "core": { try await BenchCore.run() },
     "services": { try await BenchServices.run() },
+    "remote": { try await BenchRemote.run() },
     "database": { try await BenchDatabase.run() },
 ]
 

@@ -15,7 +15,7 @@ struct Opsbot: AsyncParsableCommand {
 
         Environment: OPSBOT_TOKEN, OPSBOT_CONFIG, OPSBOT_ADMIN_CHAT_IDS, OPSBOT_ADMIN_USER_IDS, OPSBOT_API_URL, OPSBOT_STATE_DIR, DATABASE_URL. Secrets are never printed.
         """,
-        subcommands: [RunCommand.self, ConsoleCommand.self, CheckCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, ConsoleCommand.self, CheckCommand.self, ValidateCommand.self, RemoteCommand.self]
     )
 }
 

@@ -18,7 +18,7 @@ struct ConflictsModule: CommandModule {
         async let bot: TargetBotProbe.Report? = { if let tb = m.settings.targetBot { return await TargetBotProbe(config: tb, environment: m.environment).check() } else { return nil } }()
         let (instances, conflictLines, botReport) = await (inst, logs, bot)
 
-        var html = "<b>Conflicts for \(HTML.escape(svc.name))</b>\n"
+        var html = "<b>Conflicts for \(HTML.escape(svc.displayName))</b>\n"
         var extras: [ServiceInstance] = []
         let lines = conflictLines?.lines ?? []
         // Set for platform services (dynos, replicas): the copies are the platform's, the fix is its count.

@@ -9,8 +9,27 @@ struct DiskModule: CommandModule {
         do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         let cfg = m.settings.disk
         await ctx.progress.update("⏳ measuring disks (up to \(Durations.format(cfg.scanTime)))…")
-        let report = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }
-        return .reply(Reply(html: report))
+        // This machine and every host that runs a service (not bare jump hosts), all at once;
+        // a host that does not answer says so.
+        let hosts = Set(m.settings.services.compactMap(\.host)).sorted()
+        let parts = await withTaskGroup(of: (Int, String).self) { g in
+            g.addTask { (0, await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }) }
+            for (i, h) in hosts.enumerated() {
+                g.addTask {
+                    guard let ssh = m.ssh else { return (i + 1, "") }
+                    switch await ssh.call(h, RemoteRequest(op: .disk)) {
+                    case .success(let r):
+                        return (i + 1, r.disk?.render(title: "Disk on \(h)") ?? "<b>Disk on \(HTML.escape(h))</b>: no answer")
+                    case .failure(let f):
+                        return (i + 1, "<b>Disk on \(HTML.escape(h))</b>: ❔ \(HTML.escape(f.description))")
+                    }
+                }
+            }
+            var out: [(Int, String)] = []
+            for await p in g { out.append(p) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return .reply(Reply(html: parts.filter { !$0.isEmpty }.joined(separator: "\n\n")))
     }
 
     /// Columns padded to the longest mount name (`%-19@` does not pad `%@`); the marker goes
@@ -28,34 +47,7 @@ struct DiskModule: CommandModule {
         return rows
     }
 
-    static func report(_ cfg: DiskConfig) -> String {
-        let mounts = DiskUsage.mounts(ignore: cfg.ignoreMounts)
-        let rows = mountTable(mounts.map { u in
-            let p = max(u.usedPercent, u.inodesUsedPercent)
-            return (u.mountPoint, u.usedPercent, DiskUsage.format(u.freeBytes), u.inodesUsedPercent,
-                    p >= cfg.criticalPercent ? "🔴" : (p >= cfg.warnPercent ? "⚠️" : ""))
-        })
-        var html = "<b>Disk</b>\n<pre>\(HTML.escape(rows.joined(separator: "\n")))</pre>\n"
-        let deadline = Date().addingTimeInterval(cfg.scanTime)
-        let roots = cfg.roots.filter { FileManager.default.fileExists(atPath: $0) }
-        if !roots.isEmpty {
-            let scan = DiskUsage.scan(roots: roots, depth: cfg.depth, top: cfg.top, deadline: deadline)
-            let lines = scan.directories.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }
-            html += "<b>Largest directories</b>" + (scan.partial ? " <i>(partial: the \(Durations.format(cfg.scanTime)) budget ran out; sizes are at least these)</i>" : "")
-            html += scan.unreadable > 0 ? " <i>(\(scan.unreadable) unreadable)</i>" : ""
-            html += "\n<pre>\(HTML.escape(lines.joined(separator: "\n")))</pre>\n"
-        }
-        let logRoots = cfg.logDirs.filter { FileManager.default.fileExists(atPath: $0) }
-        if !logRoots.isEmpty {
-            let scan = DiskUsage.scan(roots: logRoots, depth: 0, top: cfg.top, deadline: Date().addingTimeInterval(max(1, cfg.scanTime / 2)),
-                                      fileFilter: DiskUsage.isLogFile)
-            let lines = scan.files.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }
-            if !lines.isEmpty {
-                html += "<b>Largest log files</b>" + (scan.partial ? " <i>(partial)</i>" : "") + "\n<pre>\(HTML.escape(lines.joined(separator: "\n")))</pre>\n"
-            }
-        }
-        return html.trimmingCharacters(in: .newlines)
-    }
+    static func report(_ cfg: DiskConfig) -> String { DiskSnapshot.measure(cfg).render() }
 }
 
 /// A cleanup declared in the catalog (`module: disk_cleanup`): truncate named log files, or

@@ -95,7 +95,7 @@ struct LogsModule: CommandModule {
         }
         notes += result.notes
         let text = m.mask(result.lines.map(\.text).joined(separator: "\n"))
-        var header = "\(name): last \(result.lines.count) line\(result.lines.count == 1 ? "" : "s")"
+        var header = "\(backend.config.displayName): last \(result.lines.count) line\(result.lines.count == 1 ? "" : "s")"
         if !filter.isEmpty { header += " (" + filter.summary + ")" }
         if result.lines.isEmpty { header += " — nothing matched" }
         let noteHTML = notes.map { "\n<i>\(HTML.escape($0))</i>" }.joined()

@@ -19,7 +19,7 @@ struct RestartModule: CommandModule {
         var preview = "Restart \(names.count == 1 ? "<b>\(HTML.escape(names[0]))</b>" : "in this order: <b>\(HTML.escape(names.joined(separator: " → ")))</b>"):\n"
         for n in names {
             let b = m.backend(n)!
-            preview += "• \(HTML.escape(n)): <code>\(HTML.escape(b.restartDescription))</code>"
+            preview += "• \(HTML.escape(b.config.displayName)): <code>\(HTML.escape(b.restartDescription))</code>"
             let checks = RestartModule.verification(b.config)
             preview += checks.isEmpty ? "\n" : ", then wait up to \(Durations.format(b.config.restartWait)) for \(HTML.escape(checks))\n"
         }
@@ -49,7 +49,7 @@ struct RestartModule: CommandModule {
         guard m.beginRestart(name) else { return "⚠️ \(HTML.escape(name)) is already being restarted; skipped" }
         defer { m.endRestart(name) }
         let prefix = done.isEmpty ? "" : done.joined(separator: "\n") + "\n"
-        let e = HTML.escape(name)
+        let e = HTML.escape(b.config.displayName)
         await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
         let oldPIDs = await withDeadline(5, fallback: [Int32]()) { await b.status().pids }
         let started = Date()

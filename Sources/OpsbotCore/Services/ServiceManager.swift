@@ -8,6 +8,8 @@ public final class ServiceManager: @unchecked Sendable {
     public let settings: ServicesSettings
     public let environment: [String: String]
     private let backends: [String: ServiceBackend]
+    /// The SSH client for services on other hosts (nil when `hosts:` is empty).
+    public let ssh: SSHClient?
     private let restarting = Locked<Set<String>>([])
     private let history = Locked<[String: [Sample]]>([:])
 
@@ -17,9 +19,11 @@ public final class ServiceManager: @unchecked Sendable {
                 backends: [String: ServiceBackend]? = nil) {
         self.settings = settings
         self.environment = environment
+        let client = settings.hosts.isEmpty ? nil : SSHClient(hosts: settings.hosts, stateDirectory: settings.stateDirectory)
+        ssh = client
         var b: [String: ServiceBackend] = [:]
         for s in settings.services {
-            b[s.name] = backends?[s.name] ?? ServiceManager.makeBackend(s, options: settings.options, environment: environment)
+            b[s.name] = backends?[s.name] ?? ServiceManager.makeBackend(s, options: settings.options, environment: environment, client: client)
         }
         self.backends = b
         for name in settings.options.maskEnv { if let v = environment[name] { Redactor.shared.register(v) } }
@@ -32,14 +36,16 @@ public final class ServiceManager: @unchecked Sendable {
         }
     }
 
-    static func makeBackend(_ s: ServiceConfig, options: ServiceOptions, environment: [String: String]) -> ServiceBackend {
-        switch s.backend {
+    static func makeBackend(_ s: ServiceConfig, options: ServiceOptions, environment: [String: String], client: SSHClient?) -> ServiceBackend {
+        if let host = s.host, let client { return RemoteBackend(config: s, host: host, client: client) }
+        return switch s.backend {
         case .systemd: SystemdBackend(config: s, options: options)
         case .docker: DockerBackend(config: s, options: options)
         case .process: ProcessBackend(config: s)
         case .command: CommandBackend(config: s)
         case .heroku: HerokuBackend(config: s, environment: environment)
         case .railway: RailwayBackend(config: s, environment: environment)
+        case .remote: UnavailableBackend(config: s, reason: "\(s.name) names host \(s.host ?? "?") but no SSH client is configured")
         }
     }
 

@@ -116,12 +116,14 @@ public struct EnvCheckConfig: Decodable, Sendable, Hashable {
 public struct ServiceConfig: Decodable, Sendable {
     public enum Backend: String, Decodable, Sendable, CaseIterable {
         case systemd, docker, process, command, heroku, railway
+        /// Set by `host:`: the service is served by `opsbot remote` on that host.
+        case remote
 
         public init(from d: Decoder) throws {
             let s = try d.singleValueContainer().decode(String.self)
             guard let v = Backend(rawValue: s) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: d.codingPath, debugDescription:
-                    "unknown backend \"\(s)\" (one of \(Backend.allCases.map(\.rawValue).joined(separator: ", ")))"))
+                    "unknown backend \"\(s)\" (one of \(Backend.allCases.filter { $0 != .remote }.map(\.rawValue).joined(separator: ", ")))"))
             }
             self = v
         }
@@ -151,6 +153,9 @@ public struct ServiceConfig: Decodable, Sendable {
     /// Prints the app's environment as NAME=value lines, for `/env` (values are never shown).
     public var envCommand: [String]?
     public var commandTimeout: Double = 30
+    // remote (`host:`): the entry of `hosts:` it runs on, and its name in that host's config
+    public var host: String?
+    public var remoteService: String?
     // heroku / railway
     public var heroku: HerokuServiceConfig?
     public var railway: RailwayServiceConfig?
@@ -181,7 +186,11 @@ public struct ServiceConfig: Decodable, Sendable {
         case logFile = "log_file", health, startupMarker = "startup_marker", heartbeatMarker = "heartbeat_marker"
         case heartbeatMaxAge = "heartbeat_max_age", logPatterns = "log_patterns", bot, maxInstances = "max_instances"
         case restartWait = "restart_wait", restartSettle = "restart_settle", restartLoop = "restart_loop", memoryGrowthMBPerHour = "memory_growth_mb_per_hour", env
+        case host, remoteService = "remote_service"
     }
+
+    /// The name shown in replies: `worker@web1` for a service on another host.
+    public var displayName: String { host.map { "\(name)@\($0)" } ?? name }
 
     /// Every key a service may have (a typo is reported, not ignored).
     static let knownKeys: Set<String> = [
@@ -189,12 +198,29 @@ public struct ServiceConfig: Decodable, Sendable {
         "stop_timeout", "status_command", "running_pattern", "logs_command", "restart_command", "command_timeout", "log_file",
         "health", "startup_marker", "heartbeat_marker", "heartbeat_max_age", "log_patterns", "bot", "max_instances",
         "restart_wait", "restart_settle", "restart_loop", "memory_growth_mb_per_hour", "env",
-        "instances_command", "env_command", "heroku", "railway",
+        "instances_command", "env_command", "heroku", "railway", "host", "remote_service",
     ]
 
     public init(from d: Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
-        backend = try c.decode(Backend.self, forKey: .backend)
+        host = try c.decodeIfPresent(String.self, forKey: .host)
+        remoteService = try c.decodeIfPresent(String.self, forKey: .remoteService)
+        if let rs = remoteService, rs.range(of: #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"#, options: .regularExpression) == nil {
+            throw DecodingError.dataCorruptedError(forKey: .remoteService, in: c, debugDescription: "expected a service name (letters, digits, _ . -)")
+        }
+        if host != nil {
+            // The remote host's own config says how the service runs there.
+            if let b = try c.decodeIfPresent(Backend.self, forKey: .backend), b != .remote {
+                throw DecodingError.dataCorruptedError(forKey: .backend, in: c, debugDescription:
+                    "a service with host: is run by that host's own config (opsbot remote); remove backend: here or set it to remote")
+            }
+            backend = .remote
+        } else {
+            if remoteService != nil {
+                throw DecodingError.dataCorruptedError(forKey: .remoteService, in: c, debugDescription: "remote_service needs host:")
+            }
+            backend = try c.decode(Backend.self, forKey: .backend)
+        }
         unit = try c.decodeIfPresent(String.self, forKey: .unit)
         container = try c.decodeIfPresent(String.self, forKey: .container)
         composeService = try c.decodeIfPresent(String.self, forKey: .composeService)
@@ -235,6 +261,7 @@ public struct ServiceConfig: Decodable, Sendable {
         case .docker: try need(container != nil || composeService != nil, .container, "the docker backend needs container or compose_service")
         case .process: try need(match != nil || pidfile != nil, .match, "the process backend needs match or pidfile")
         case .command: try need(statusCommand != nil, .statusCommand, "the command backend needs status_command")
+        case .remote: try need(host != nil, .host, "the remote backend needs host: (an entry of hosts:)")
         case .heroku: try need(heroku != nil, .heroku, "the heroku backend needs heroku: {app: NAME}")
         case .railway: try need(railway != nil, .railway, "the railway backend needs railway: {project_id, environment_id, service_id}")
         }
@@ -397,8 +424,12 @@ public struct ServicesSettings: Sendable {
     public var disk: DiskConfig
     public var dependencies: [DependencyConfig]
     public var targetBot: TargetBotConfig?
+    /// `hosts:` — machines reached over SSH (name → host).
+    public var hosts: [String: HostConfig] = [:]
+    /// opsbot's state directory: the SSH client's generated files live under it.
+    public var stateDirectory: String = ".state"
 
-    public static let sections = ["services", "service_options", "disk", "dependencies", "target_bot"]
+    public static let sections = ["services", "service_options", "disk", "dependencies", "target_bot", "hosts"]
 
     /// `${VAR}` in paths and argv, from the environment opsbot runs in (e.g. `${DEMO_DIR}/worker.log`).
     public static func expand(_ s: String, _ env: [String: String]) -> String {
@@ -454,10 +485,31 @@ public struct ServicesSettings: Sendable {
         if let s = target?.service, !names.contains(s) {
             throw ConfigError(file: config.source, key: "target_bot.service", message: "\"\(s)\" is not a service (known: \(names.joined(separator: ", ")))")
         }
-        return ServicesSettings(services: services, options: options,
-                                disk: try config.section("disk", as: DiskConfig.self) ?? DiskConfig(),
-                                dependencies: try config.section("dependencies", as: [DependencyConfig].self) ?? [],
-                                targetBot: target)
+        var hosts = try config.section("hosts", as: [String: HostConfig].self) ?? [:]
+        for (name, var h) in hosts {
+            guard name.range(of: HostConfig.namePattern, options: .regularExpression) != nil else {
+                throw ConfigError(file: config.source, key: "hosts.\(name)", message: "host names are 1–32 of a-z 0-9 _ - (they name files and ssh_config entries)")
+            }
+            h.name = name
+            h.identityFile = h.identityFile.map { config.resolvePath(expand($0, env)) }
+            if let j = h.proxyJump, hosts[j] == nil || j == name {
+                throw ConfigError(file: config.source, key: "hosts.\(name).proxy_jump", message: "\"\(j)\" is not another entry of hosts: (known: \(hosts.keys.sorted().joined(separator: ", ")))")
+            }
+            hosts[name] = h
+        }
+        for s in services {
+            if let h = s.host, hosts[h] == nil {
+                throw ConfigError(file: config.source, key: "services.\(s.name).host",
+                                  message: "\"\(h)\" is not an entry of hosts: (known: \(hosts.keys.sorted().joined(separator: ", ")))")
+            }
+        }
+        var settings = ServicesSettings(services: services, options: options,
+                                        disk: try config.section("disk", as: DiskConfig.self) ?? DiskConfig(),
+                                        dependencies: try config.section("dependencies", as: [DependencyConfig].self) ?? [],
+                                        targetBot: target)
+        settings.hosts = hosts
+        settings.stateDirectory = config.resolvePath(config.stateDir)
+        return settings
     }
 
     public func service(_ name: String) -> ServiceConfig? { services.first { $0.name == name } }

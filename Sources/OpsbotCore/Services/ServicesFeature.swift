@@ -4,13 +4,18 @@ import Foundation
 /// checks behind them (for `opsbot check` and the alert engine).
 ///
 /// Config sections: `services` (name → settings), `service_options`, `disk`, `dependencies`,
-/// `target_bot` — documented in demo/config-services.yaml.
+/// `target_bot` — documented in demo/config-services.yaml; `hosts` (remote hosts over SSH) in
+/// opsbot.example.yaml.
 public enum ServicesFeature: Feature {
     public static var configSections: [String] { ServicesSettings.sections }
 
     public static func validate(_ config: Config) -> [ConfigError] {
-        do { _ = try ServicesSettings.load(config) } catch let e as ConfigError { return [e] } catch {
+        let settings: ServicesSettings
+        do { settings = try ServicesSettings.load(config) } catch let e as ConfigError { return [e] } catch {
             return [ConfigError(file: config.source, key: "services", message: "\(error)")]
+        }
+        if !settings.hosts.isEmpty && !SSHClient.clientInstalled() {
+            return [ConfigError(file: config.source, key: "hosts", message: "the OpenSSH client (ssh) is not on PATH; install openssh-client")]
         }
         return []
     }
@@ -34,6 +39,10 @@ public enum ServicesFeature: Feature {
         while !Task.isCancelled {
             _ = await StatusCollector.collect(m, parts: .services, clock: app.clock)
             try? await Task.sleep(nanoseconds: 60_000_000_000)
+        }
+        // Stopping: close the SSH master connections rather than leave them for control_persist.
+        if let ssh = m.ssh {
+            await withTaskGroup(of: Void.self) { g in for h in ssh.hosts.keys { g.addTask { await ssh.closeMaster(h) } } }
         }
     }
 

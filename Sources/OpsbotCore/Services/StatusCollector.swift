@@ -132,54 +132,55 @@ public enum StatusCollector {
     // MARK: - Checks
 
     static func serviceChecks(_ r: ServiceReport, m: ServiceManager, now: Date) -> [CheckResult] {
-        let n = r.config.name
+        // Targets (alert fingerprints) keep the name; summaries say which host.
+        let n = r.config.displayName
         var out: [CheckResult] = []
         let st = r.status
         switch st.state {
         case .running:
-            out.append(CheckResult(check: "service_down", target: n, status: .ok, summary: "\(n) \(st.detail)", value: 1))
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .ok, summary: "\(n) \(st.detail)", value: 1))
         case .starting:
-            out.append(CheckResult(check: "service_down", target: n, status: .warning, summary: "\(n) is starting: \(st.detail)", value: 0))
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .warning, summary: "\(n) is starting: \(st.detail)", value: 0))
         case .stopped, .failed:
-            out.append(CheckResult(check: "service_down", target: n, status: .critical, summary: "\(n) is \(st.state.rawValue): \(st.detail)",
-                                   value: 0, evidence: st.error.map { [$0] } ?? [], remediation: "/restart \(n)"))
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .critical, summary: "\(n) is \(st.state.rawValue): \(st.detail)",
+                                   value: 0, evidence: st.error.map { [$0] } ?? [], remediation: "/restart \(r.config.name)"))
         case .unknown:
-            out.append(CheckResult(check: "service_down", target: n, status: .unknown, summary: "\(n): state unknown (\(st.error ?? st.detail))", evidence: st.error.map { [$0] } ?? []))
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .unknown, summary: "\(n): state unknown (\(st.error ?? st.detail))", evidence: st.error.map { [$0] } ?? []))
         }
         if let why = st.instancesUnknown {
             // Never 0 and never OK. It matters for the bot (a second poller is a 409); for other
             // services an uncountable copy count is left out rather than reported as fine.
             if r.config.bot && st.state != .stopped {
-                out.append(CheckResult(check: "instances", target: n, status: .unknown, summary: "\(n): instances: unknown (\(why))", remediation: "/conflicts"))
+                out.append(CheckResult(check: "instances", target: r.config.name, status: .unknown, summary: "\(n): instances: unknown (\(why))", remediation: "/conflicts"))
             }
         } else if let q = st.configured, q > r.config.maxInstances {
             let why = r.config.bot ? " — more than one poller of one token gets 409 Conflict" : ""
-            out.append(CheckResult(check: "instances", target: n, status: r.config.bot ? .critical : .warning,
+            out.append(CheckResult(check: "instances", target: r.config.name, status: r.config.bot ? .critical : .warning,
                                    summary: "\(n): the platform is set to run \(q) copies, \(st.instances) running (expected \(r.config.maxInstances))\(why)",
-                                   value: Double(max(q, st.instances)), remediation: "/scale \(n) \(r.config.maxInstances)"))
+                                   value: Double(max(q, st.instances)), remediation: "/scale \(r.config.name) \(r.config.maxInstances)"))
         } else if st.state == .running || st.instances > 0 {
             let limit = r.config.maxInstances
             if st.instances > limit {
                 let why = r.config.bot ? " — two copies polling one token get 409 Conflict" : ""
-                out.append(CheckResult(check: "instances", target: n, status: r.config.bot ? .critical : .warning,
+                out.append(CheckResult(check: "instances", target: r.config.name, status: r.config.bot ? .critical : .warning,
                                        summary: "\(n): \(st.instances) instances running (expected \(limit))\(why)", value: Double(st.instances),
                                        evidence: st.pids.map { "pid \($0)" }, remediation: "/conflicts"))
             } else {
-                out.append(CheckResult(check: "instances", target: n, status: .ok, summary: "\(n): \(st.instances) instance(s)", value: Double(st.instances)))
+                out.append(CheckResult(check: "instances", target: r.config.name, status: .ok, summary: "\(n): \(st.instances) instance(s)", value: Double(st.instances)))
             }
         }
         if let k = r.restartsLastHour {
             let bad = k >= r.config.restartLoop
-            out.append(CheckResult(check: "restart_loop", target: n, status: bad ? .critical : .ok,
-                                   summary: "\(n): \(k) restart(s) in the last hour", value: Double(k), remediation: bad ? "/logs \(n) 50 critical" : nil))
+            out.append(CheckResult(check: "restart_loop", target: r.config.name, status: bad ? .critical : .ok,
+                                   summary: "\(n): \(k) restart(s) in the last hour", value: Double(k), remediation: bad ? "/logs \(r.config.name) 50 critical" : nil))
         } else if let c = st.restartCounter, c >= r.config.restartLoop, st.state != .running {
-            out.append(CheckResult(check: "restart_loop", target: n, status: .critical,
-                                   summary: "\(n): \(c) automatic restarts and not running", value: Double(c), remediation: "/logs \(n) 50 critical"))
+            out.append(CheckResult(check: "restart_loop", target: r.config.name, status: .critical,
+                                   summary: "\(n): \(c) automatic restarts and not running", value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
         }
         if let t = r.memoryTrend {
             let bad = t > r.config.memoryGrowthMBPerHour
-            out.append(CheckResult(check: "memory_growth", target: n, status: bad ? .warning : .ok,
-                                   summary: String(format: "%@: memory %@%.0f MB/h", n, t >= 0 ? "+" : "", t), value: t, remediation: bad ? "/restart \(n)" : nil))
+            out.append(CheckResult(check: "memory_growth", target: r.config.name, status: bad ? .warning : .ok,
+                                   summary: String(format: "%@: memory %@%.0f MB/h", n, t >= 0 ? "+" : "", t), value: t, remediation: bad ? "/restart \(r.config.name)" : nil))
         }
         return out
     }

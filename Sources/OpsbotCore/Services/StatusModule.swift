@@ -111,9 +111,9 @@ struct StatusModule: CommandModule {
         }
         if !r.services.isEmpty {
             var rows: [String] = []
-            let width = max(8, r.services.map(\.config.name.count).max() ?? 8)
+            let width = max(8, r.services.map(\.config.displayName.count).max() ?? 8)
             for s in r.services {
-                var cols = [s.config.name.padding(toLength: width, withPad: " ", startingAt: 0)]
+                var cols = [s.config.displayName.padding(toLength: width, withPad: " ", startingAt: 0)]
                 let st = s.status
                 cols.append((s.restarting ? "restarting" : st.state.rawValue).padding(toLength: 8, withPad: " ", startingAt: 0))
                 if let since = st.startedAt { cols.append("up " + Durations.format(Date().timeIntervalSince(since))) }

@@ -102,10 +102,11 @@ public final class AlertService: @unchecked Sendable {
     /// The check providers to schedule, with their intervals.
     public func scheduledChecks(_ registry: CheckRegistry) -> [(provider: CheckProvider, interval: Double)] {
         if config.checks.isEmpty {
-            return registry.all.filter { $0.name != AlertDeliveryCheck.providerName }.map { ($0, config.defaultInterval) }
+            return registry.all.filter { $0.name != AlertDeliveryCheck.providerName && $0.scheduledByAlerts }.map { ($0, config.defaultInterval) }
         }
         return config.checks.sorted { $0.key < $1.key }.compactMap { name, interval in
-            guard let p = registry.named(name) else {
+            guard let p = registry.named(name), p.scheduledByAlerts else {
+                if registry.named(name) != nil { return nil }   // polled by its own loop
                 Log.warning("alerts: alerts.checks names \"\(name)\", which is not a check provider (known: \(registry.all.map(\.name).joined(separator: ", ")))")
                 return nil
             }

@@ -240,7 +240,7 @@ private func decodeDuration<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key:
 }
 
 /// A typo in a key (`repaet:`) is an error that names it, not a silently ignored setting.
-private func rejectUnknownKeys(_ d: Decoder, known: [String]) throws {
+func rejectUnknownKeys(_ d: Decoder, known: [String]) throws {
     let c = try d.container(keyedBy: AnyKey.self)
     for k in c.allKeys where !known.contains(k.stringValue) {
         throw DecodingError.dataCorruptedError(forKey: k, in: c, debugDescription: "unknown key (known: \(known.sorted().joined(separator: ", ")))")

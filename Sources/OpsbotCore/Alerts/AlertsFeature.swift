@@ -54,7 +54,13 @@ public enum AlertsFeature: Feature {
                 let scheduler = CheckScheduler(interval: job.interval, timeout: svc.config.timeout, jitter: svc.config.jitter)
                 let provider = job.provider
                 group.addTask {
-                    await scheduler.loop(initialDelay: Double.random(in: 0...0.5), run: { await provider.run(app) }) { results in
+                    await scheduler.loop(initialDelay: Double.random(in: 0...0.5), run: {
+                        let started = ContinuousClock.now
+                        let r = await provider.run(app)
+                        OpsMetrics.current.check(provider: provider.name, seconds: (ContinuousClock.now - started).seconds)
+                        return r
+                    }) { results in
+                        if results == nil { OpsMetrics.current.check(provider: provider.name, seconds: nil) }
                         if let results {
                             svc.submit(provider.name, results)
                         } else {

@@ -86,8 +86,11 @@ struct MuteModule: CommandModule {
         let reason = ctx.request.words("reason").joined(separator: " ")
         let who = ctx.request.username.map { "@\($0)" } ?? "user \(ctx.request.userID)"
         let m = svc.engine.mute(key, for: secs, reason: reason.isEmpty ? nil : reason, by: who)
+        let silence = await AlertmanagerSilencing.muted(ctx.app, fingerprint: key, seconds: secs,
+                                                        createdBy: AlertmanagerSilencing.creator(username: ctx.request.username, userID: ctx.request.userID),
+                                                        chatID: ctx.request.chatID)
         return .reply(Reply(html: "🔕 <code>\(HTML.escape(key))</code> muted for \(Durations.format(secs)) (until \(AlertRenderer.time(m.until)))"
-                            + (reason.isEmpty ? "" : " — \(HTML.escape(reason))")))
+                            + (reason.isEmpty ? "" : " — \(HTML.escape(reason))") + (silence.map { "\n" + $0 } ?? "")))
     }
 }
 
@@ -97,7 +100,11 @@ struct UnmuteModule: CommandModule {
         let svc: AlertService
         do { svc = try AlertService.shared(ctx.app) } catch { return .reply(.text("Alerts are not available: \(error)")) }
         guard let key = ctx.request.string("target") else { return .reply(.text("Usage: /unmute <rule|fingerprint>")) }
-        if svc.engine.unmute(key) { return .reply(Reply(html: "🔔 <code>\(HTML.escape(key))</code> unmuted.")) }
+        let unmuted = svc.engine.unmute(key)
+        let silence = await AlertmanagerSilencing.unmuted(ctx.app, fingerprint: key)
+        if unmuted || silence != nil {
+            return .reply(Reply(html: "🔔 <code>\(HTML.escape(key))</code> unmuted." + (silence.map { "\n" + $0 } ?? "")))
+        }
         let live = svc.engine.mutes.map(\.key)
         return .reply(.text("\(key) is not muted." + (live.isEmpty ? "" : " Muted now: \(live.joined(separator: ", "))")))
     }

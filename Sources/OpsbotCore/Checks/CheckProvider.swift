@@ -7,6 +7,12 @@ public protocol CheckProvider: Sendable {
     /// a test holds the default rules against these, both ways.
     var emits: [String] { get }
     func run(_ app: AppContext) async -> [CheckResult]
+    /// False for a provider that runs its own loop (Alertmanager's, which the webhook wakes).
+    var scheduledByAlerts: Bool { get }
+}
+
+extension CheckProvider {
+    public var scheduledByAlerts: Bool { true }
 }
 
 extension CheckProvider {

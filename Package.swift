@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C layer
@@ -33,6 +35,8 @@ let package = Package(
         .target(name: "OpsbotCore", dependencies: [
             "OpsbotSupport", "HTTPClient", "TelegramBotAPI", "Postgres", "SystemOps",
             "Alerting", "LocalStore", .product(name: "Yams", package: "Yams"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "opsbot", dependencies: [
             "OpsbotCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -48,7 +52,9 @@ let package = Package(
         .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestSupport"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
-        .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "Postgres", "TestSupport"]),
+        .testTarget(name: "OpsbotCoreTests", dependencies: [
+            "OpsbotCore", "Postgres", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,6 +26,11 @@ if [ "$purpose" = test ]; then
   need_pkg busybox-static    sh -c 'dpkg -s busybox-static 2>/dev/null | grep -q "^Status: install ok installed"'
   need_pkg curl              command -v curl     # the test support drives the Engine API with curl
   need_pkg procps            command -v pgrep
+  # A real Alertmanager for the Alertmanager tests, and promtool to check /metrics.
+  # Their postinst scripts would start daemons on the default ports: a policy-rc.d that
+  # answers 101 keeps them stopped (the tests start their own on free loopback ports).
+  need_pkg prometheus-alertmanager sh -c 'command -v prometheus-alertmanager || command -v alertmanager'
+  need_pkg prometheus        command -v promtool
   # A real sshd (and the client) for the remote-host tests; its service is not started.
   need_pkg openssh-server    test -x /usr/sbin/sshd
   need_pkg openssh-client    command -v ssh

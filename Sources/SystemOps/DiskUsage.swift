@@ -13,6 +13,11 @@ public struct MountUsage: Sendable, Hashable {
     public var totalInodes: Int
     public var freeInodes: Int
 
+    public init(mountPoint: String, device: String, fsType: String, totalBytes: Int, freeBytes: Int, totalInodes: Int, freeInodes: Int) {
+        self.mountPoint = mountPoint; self.device = device; self.fsType = fsType
+        self.totalBytes = totalBytes; self.freeBytes = freeBytes; self.totalInodes = totalInodes; self.freeInodes = freeInodes
+    }
+
     public var usedPercent: Double { totalBytes == 0 ? 0 : Double(totalBytes - freeBytes) / Double(totalBytes) * 100 }
     public var inodesUsedPercent: Double { totalInodes == 0 ? 0 : Double(totalInodes - freeInodes) / Double(totalInodes) * 100 }
 }

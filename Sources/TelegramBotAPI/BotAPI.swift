@@ -44,9 +44,12 @@ public final class BotAPI: Sendable {
     /// `parseMode` "HTML" by default; nil sends plain text.
     @discardableResult
     public func sendMessage(chatID: Int64, text: String, parseMode: String? = "HTML", keyboard: TGInlineKeyboard? = nil,
-                            disableNotification: Bool = false) async throws -> TGMessage {
+                            disableNotification: Bool = false, replyTo: Int64? = nil) async throws -> TGMessage {
         var p: [String: JSONValue] = ["chat_id": .int(chatID), "text": .string(text),
                                       "link_preview_options": .object(["is_disabled": .bool(true)])]
+        if let replyTo {
+            p["reply_parameters"] = .object(["message_id": .int(replyTo), "allow_sending_without_reply": .bool(true)])
+        }
         if let parseMode { p["parse_mode"] = .string(parseMode) }
         if let keyboard, !keyboard.rows.isEmpty { p["reply_markup"] = keyboard.json }
         if disableNotification { p["disable_notification"] = .bool(true) }
@@ -127,10 +130,23 @@ public final class BotAPI: Sendable {
         do {
             response = try await HTTPClient.send(request)
         } catch let e as HTTPError {
+            Self.observer.current?(method, "network")
             throw BotAPIError(kind: .network(e.kind), method: method, errorCode: nil, apiDescription: redact(e.message))
         }
-        return try Self.decode(response, method: method, as: type, redact: redact)
+        do {
+            let v = try Self.decode(response, method: method, as: type, redact: redact)
+            Self.observer.current?(method, "ok")
+            return v
+        } catch let e as BotAPIError {
+            let code = e.errorCode ?? response.status
+            Self.observer.current?(method, code == 409 ? "409" : code == 429 ? "429" : code >= 500 ? "5xx" : code == 401 ? "401" : "error")
+            throw e
+        }
     }
+
+    /// Told every request's method and result class (`ok`, `409`, `429`, `5xx`, `401`,
+    /// `error`, `network`) — the `/metrics` counters.
+    public static let observer = Locked<(@Sendable (_ method: String, _ result: String) -> Void)?>(nil)
 
     /// Reads the envelope whatever the status: Telegram explains its errors in the body.
     static func decode<T: Decodable>(_ response: HTTPResponse, method: String, as type: T.Type,

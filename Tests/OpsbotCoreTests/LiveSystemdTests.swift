@@ -104,7 +104,7 @@ struct LiveSystemdTests {
         #expect(HTML.toPlainText(plan.preview).contains("running, /healthz 200, “Bot is starting polling” in the log"))
         let r = HTML.toPlainText(await plan.run(NoProgress()).html)
         let after = try s.property("rs-worker.service", "MainPID")
-        #expect(before != after && r.contains("✅ worker healthy") && r.contains("main PID \(after) (was \(before))"), "\(r)")
+        #expect(before != after && r.contains("✅ worker healthy") && r.contains("(pid \(before) → \(after))"), "\(r)")
         #expect(health.seen.contains("GET /healthz"))
         _ = try? s.systemctl("stop", "rs-worker.service")
     }

@@ -17,7 +17,7 @@ public struct AlertCallbackHandler: CallbackHandler {
         let action = parts[1], arg = parts[2]
         switch action {
         case "k":
-            guard let a = svc.engine.acknowledge(id: arg, by: who) else { return "Alert #\(arg) is no longer firing." }
+            guard let a = svc.acknowledge(id: arg, by: who) else { return "Alert #\(arg) is no longer firing." }
             annotate(app, svc, cb, id: arg, line: "✅ <b>Acknowledged</b> by \(HTML.escape(a.ackedBy ?? who)) — \(HTML.escape(a.rule)) · <code>\(HTML.escape(a.target))</code>", removeKinds: ["k"])
             return "Acknowledged: no reminders for \(a.fingerprint) until it resolves."
         case "m", "M":
@@ -32,6 +32,14 @@ public struct AlertCallbackHandler: CallbackHandler {
             }
             svc.engine.mute(key, for: secs, reason: "button", by: who)
             let d = Durations.format(secs)
+            if action == "m" {   // an Alertmanager alert: also a silence there
+                let creator = AlertmanagerSilencing.creator(username: cb.username, userID: cb.userID)
+                Task {
+                    if let line = await AlertmanagerSilencing.muted(app, fingerprint: key, seconds: secs, createdBy: creator, chatID: cb.chatID) {
+                        await AlertmanagerSilencing.post(app, line, to: cb.chatID)
+                    }
+                }
+            }
             annotate(app, svc, cb, id: arg,
                      line: "🔕 <code>\(HTML.escape(key))</code> muted for \(d) by \(HTML.escape(who))", removeKinds: action == "m" ? ["m"] : ["M"])
             return "Muted \(key) for \(d)."

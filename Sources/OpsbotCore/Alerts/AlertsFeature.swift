@@ -5,7 +5,7 @@ import Foundation
 /// results into notifications, the outbox delivers them. Commands /alerts, /mute, /unmute;
 /// buttons with prefix `a`; check provider `alert_delivery`.
 public enum AlertsFeature: Feature {
-    public static var configSections: [String] { ["alerts"] }
+    public static var configSections: [String] { ["alerts", "instance"] }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         let cfg: AlertsConfig
@@ -54,13 +54,20 @@ public enum AlertsFeature: Feature {
                 let scheduler = CheckScheduler(interval: job.interval, timeout: svc.config.timeout, jitter: svc.config.jitter)
                 let provider = job.provider
                 group.addTask {
-                    await scheduler.loop(initialDelay: Double.random(in: 0...0.5), run: { await provider.run(app) }) { results in
+                    await scheduler.loop(initialDelay: Double.random(in: 0...0.5), run: {
+                        let started = ContinuousClock.now
+                        let r = await provider.run(app)
+                        OpsMetrics.current.check(provider: provider.name, seconds: (ContinuousClock.now - started).seconds)
+                        return r
+                    }) { results in
+                        if results == nil { OpsMetrics.current.check(provider: provider.name, seconds: nil) }
                         if let results {
                             svc.submit(provider.name, results)
                         } else {
                             Log.warning("alerts: check \(provider.name) timed out after \(Durations.format(scheduler.timeout))")
-                            svc.submit("scheduler:\(provider.name)", [CheckResult(check: "check_timeout", target: provider.name, status: .warning,
-                                                                                  summary: "check \(provider.name) did not finish within \(Durations.format(scheduler.timeout))")])
+                            let why = "check \(provider.name) did not finish within \(Durations.format(scheduler.timeout))"
+                            svc.submit("scheduler:\(provider.name)", [CheckResult(check: "check_timeout", target: provider.name, status: .warning, summary: why)])
+                            svc.submit(provider.name, [], unreachable: why)
                         }
                     }
                 }

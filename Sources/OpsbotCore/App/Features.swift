@@ -5,6 +5,8 @@ public enum Features {
         AlertsFeature.self,
         ServicesFeature.self,
         DatabaseFeature.self,
+        AlertmanagerFeature.self,
+        HTTPListenerFeature.self,
     ]
 
     public static func moduleRegistry() -> ModuleRegistry {

@@ -70,6 +70,8 @@ public final class Router: @unchecked Sendable {
         if name == "start" && app.catalog.entry("start") == nil { name = "help" }
 
         func audit(_ outcome: String) {
+            let known = app.catalog.entry(name) != nil
+            OpsMetrics.current.command(known ? name : "unknown", outcome: Router.outcomeClass(outcome), seconds: Date().timeIntervalSince(started))
             app.store.audit(.init(at: app.clock.now(), chatID: m.chatID, userID: m.userID, username: m.username, command: "/" + name,
                                   arguments: words.joined(separator: " "), outcome: outcome,
                                   durationMS: Int(Date().timeIntervalSince(started) * 1000)))
@@ -213,6 +215,11 @@ public final class Router: @unchecked Sendable {
             let took = Date().timeIntervalSince(started)
             var final = result
             final.html += "\n\n<i>confirmed by \(HTML.escape(who)) · \(String(format: "%.1f", took)) s</i>"
+            // What ran (the SQL with its values, the services, the files) stays above the result;
+            // when both do not fit one message, the preview stays and the result follows below.
+            if final.attachment == nil && preview.count + final.html.count + 2 <= MessageProgress.editLimit {
+                final.html = "\(preview)\n\n" + final.html
+            }
             await progress.finish(final, note: "✅ done (confirmed by \(HTML.escape(who))) — output below")
             audit(c, action: entry.command, outcome: "confirmed, ran: \(Router.firstLine(result.html))", started: started)
         case .cancel:
@@ -297,6 +304,7 @@ public final class Router: @unchecked Sendable {
     }
 
     private func audit(_ c: IncomingCallback, action: String, outcome: String, started: Date? = nil) {
+        OpsMetrics.current.confirmation(outcome: Router.outcomeClass(outcome))
         app.store.audit(.init(at: app.clock.now(), chatID: c.chatID, userID: c.userID, username: c.username, command: "button",
                               arguments: action, outcome: outcome,
                               durationMS: started.map { Int(Date().timeIntervalSince($0) * 1000) } ?? 0))
@@ -312,6 +320,14 @@ public final class Router: @unchecked Sendable {
         var parts = ["/" + r.command.name]
         for a in r.command.arguments { if let v = r.arguments[a.name]?.string { parts.append(v) } }
         return parts.joined(separator: " ")
+    }
+
+    /// The audit outcome reduced to a metric label (no free text).
+    static func outcomeClass(_ outcome: String) -> String {
+        for (prefix, label) in [("awaiting confirmation", "awaiting_confirmation"), ("confirmed", "confirmed"), ("cancelled", "cancelled"),
+                                ("rejected: expired", "expired"), ("rejected", "rejected"), ("refused", "refused"), ("invalid", "invalid"),
+                                ("unknown", "unknown"), ("chose", "chose")] where outcome.hasPrefix(prefix) { return label }
+        return "replied"
     }
 
     static func firstLine(_ html: String) -> String {

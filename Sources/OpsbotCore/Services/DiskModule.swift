@@ -38,6 +38,21 @@ struct DiskModule: CommandModule {
         return .reply(Reply(html: parts.filter { !$0.isEmpty }.joined(separator: "\n\n")))
     }
 
+    /// Columns padded to the longest mount name (`%-19@` does not pad `%@`); the marker goes
+    /// last, where an emoji's width cannot shift the columns.
+    static func mountTable(_ mounts: [(mount: String, used: Double, free: String, inodes: Double, mark: String)]) -> [String] {
+        let width = min(40, max(5, mounts.map { $0.mount.count }.max() ?? 5))
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        var rows = [pad("mount", width) + "  used  " + pad("free", 8) + "  inodes"]
+        for m in mounts {
+            let name = m.mount.count > width ? String(m.mount.prefix(width - 1)) + "…" : m.mount
+            let row = pad(name, width) + "  " + lpad(String(format: "%.0f%%", m.used), 4) + "  " + pad(m.free, 8) + "  " + lpad(String(format: "%.0f%%", m.inodes), 6)
+            rows.append(m.mark.isEmpty ? row : row + " " + m.mark)
+        }
+        return rows
+    }
+
     static func report(_ cfg: DiskConfig) -> String { DiskSnapshot.measure(cfg).render() }
 
     /// `docker system df` figures from the engine on `docker_socket`, when that socket exists.

@@ -51,6 +51,7 @@ struct RestartModule: CommandModule {
         let prefix = done.isEmpty ? "" : done.joined(separator: "\n") + "\n"
         let e = HTML.escape(b.config.displayName)
         await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
+        let oldPIDs = await withDeadline(5, fallback: [Int32]()) { await b.status().pids }
         let started = Date()
         var notes: [String] = []
         do { if let action { try await action() } else { notes = try await b.restartReporting() } } catch {
@@ -79,7 +80,11 @@ struct RestartModule: CommandModule {
                 // A process that dies a moment after start must not pass: it has to stay up `restart_settle`.
                 let settled = Date().timeIntervalSince(upSince!) >= b.config.restartSettle
                 if failing.isEmpty && markerOK && settled {
-                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s" + notes.map { "\n" + HTML.escape($0) }.joined()
+                    m.startFreshLogWindow(name, at: started)
+                    let newPIDs = st.pids
+                    let pids = oldPIDs.isEmpty && newPIDs.isEmpty ? ""
+                        : " (pid \(oldPIDs.isEmpty ? "—" : oldPIDs.map(String.init).joined(separator: ",")) → \(newPIDs.isEmpty ? "—" : newPIDs.map(String.init).joined(separator: ",")))"
+                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s\(pids)" + notes.map { "\n" + HTML.escape($0) }.joined()
                 }
                 last = failing.map { "\($0.endpoint.label): \($0.summary)" }.joined(separator: "; ")
                 if !markerOK { last += (last.isEmpty ? "" : "; ") + "no startup line yet" }

@@ -81,7 +81,8 @@ public struct SystemdBackend: ServiceBackend {
         _ = try await BackendRun.checked(options.systemctl + ["restart", unit], timeout: max(config.restartWait, 30))
     }
 
-    /// Restarts and compares the main PID before and after: the same PID means nothing restarted.
+    /// Restarts and compares the main PID before and after: the same PID means nothing restarted
+    /// (the reply shows old → new PIDs either way).
     public func restartReporting() async throws -> [String] {
         let before = (try? await show())?.mainPID ?? 0
         try await restart()
@@ -89,7 +90,6 @@ public struct SystemdBackend: ServiceBackend {
         if after.mainPID > 0 && before > 0 && after.mainPID == before {
             return ["⚠️ main PID is still \(before): systemd did not start a new process"]
         }
-        if after.mainPID > 0 { return ["main PID \(after.mainPID)" + (before > 0 ? " (was \(before))" : "")] }
         return []
     }
 

@@ -8,6 +8,7 @@ public enum TelegramService {
     public static func serve(runtime: Runtime, token: String, store: Store, stopSignal: (@Sendable () async -> Void)? = nil) async -> Int32 {
         let config = runtime.config
         let api = BotAPI(baseURL: config.telegram.apiURL, token: token)
+        OpsMetrics.observeBotAPI()
         let me: TGUser
         do {
             me = try await api.getMe()
@@ -46,6 +47,7 @@ public enum TelegramService {
         let polling = Task {
             do {
                 try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
+                    OpsMetrics.current.updateReceived(at: Date())
                     guard let incoming = Incoming(update) else { return }
                     inFlight.run { await router.handle(incoming) }
                 })

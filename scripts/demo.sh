@@ -21,6 +21,8 @@ fi
 if [ -x scripts/demo-app.sh ]; then
   echo "demo: starting the sample app (web + worker)…" >&2
   scripts/demo-app.sh start "$DEMO_DIR" >&2
+  echo "demo: waiting for the sample app's health before opsbot starts…" >&2
+  scripts/demo-app.sh wait "$DEMO_DIR" 20 >&2 || echo "demo: starting anyway; /status will show what is wrong" >&2
 fi
 export OPSBOT_STATE_DIR="$DEMO_DIR/state"
 .build/debug/opsbot console --demo "$@"

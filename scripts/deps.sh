@@ -20,6 +20,12 @@ if [ "$purpose" != build ]; then
   need_pkg python3           command -v python3
 fi
 if [ "$purpose" = test ]; then
+  # The live-engine tests (run as root): a throwaway dockerd and an image built from busybox-static.
+  # The systemd ones use the host's own systemd, unshare and nsenter (util-linux).
+  need_pkg docker.io         test -x /usr/sbin/dockerd
+  need_pkg busybox-static    sh -c 'dpkg -s busybox-static 2>/dev/null | grep -q "^Status: install ok installed"'
+  need_pkg curl              command -v curl     # the test support drives the Engine API with curl
+  need_pkg procps            command -v pgrep
   # A real Alertmanager for the Alertmanager tests, and promtool to check /metrics.
   # Their postinst scripts would start daemons on the default ports: a policy-rc.d that
   # answers 101 keeps them stopped (the tests start their own on free loopback ports).
@@ -34,8 +40,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "deps: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    # No daemon may start while installing (openssh-server would otherwise listen on port 22).
+    # No daemon may start while installing (docker.io's postinst would start the host's dockerd with
+    # default flags, openssh-server would listen on port 22): policy-rc.d 101 while apt runs.
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
     policy=/usr/sbin/policy-rc.d; guard=0
     if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; guard=1; fi
     apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ $guard = 1 ] && rm -f "$policy"; exit 1; }

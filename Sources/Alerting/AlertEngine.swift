@@ -34,7 +34,13 @@ public final class AlertEngine: @unchecked Sendable {
         for r in rules { if r.check == "*" { wild.append(r) } else { byCheck[r.check, default: []].append(r) } }
         rulesByCheck = byCheck
         wildcardRules = wild
-        let alerts = try persistence.loadAlerts()
+        // A pending alert starts its `for` count afresh: at start nothing fires before its check
+        // has had `for` rounds in this process.
+        let alerts = try persistence.loadAlerts().map { a -> AlertState in
+            var a = a
+            if a.phase == .pending { a.consecutiveFailures = 0 }
+            return a
+        }
         let mutes = try persistence.loadMutes()
         state = Locked((Dictionary(alerts.map { ($0.fingerprint, $0) }, uniquingKeysWith: { a, _ in a }),
                         Dictionary(mutes.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })))
@@ -45,6 +51,8 @@ public final class AlertEngine: @unchecked Sendable {
     // MARK: evaluation
 
     /// Evaluates one round (the results of every provider that finished since the last one).
+    /// Only a positive observation changes an alert: an `unknown` result, or a fingerprint
+    /// missing from an incomplete run, marks it unknown — never resolved, never reminded of.
     public func evaluate(_ batch: [SourceResults]) -> [AlertNotification] {
         let now = clock.now()
         return state.withLock { st -> [AlertNotification] in
@@ -52,26 +60,48 @@ public final class AlertEngine: @unchecked Sendable {
             var changed = Set<String>()       // to persist
             var started: [String] = []        // became firing this round
             var resolved: [AlertState] = []   // firing → ok this round
-            var failingNow = Set<String>()
+            var failingNow = Set<String>()    // observed failing this round (reminders only for these)
+            var becameUnknown: [String] = []
+            var knownAgain: [String] = []
+
+            func markUnknown(_ fp: String, _ reason: String) {
+                guard var a = st.alerts[fp], a.phase != .ok, a.unknownSince == nil else { return }
+                a.unknownSince = now
+                a.unknownReason = reason
+                st.alerts[fp] = a
+                changed.insert(fp)
+                if a.isFiring && a.firingSent { becameUnknown.append(fp) }
+            }
 
             for src in batch {
                 var seen = Set<String>()
+                let incomplete = src.incompleteReason
                 for o in src.observations {
                     for rule in matchingRules(o) {
                         let fp = "\(rule.name):\(o.target)"
                         seen.insert(fp)
+                        if o.status == .unknown {
+                            markUnknown(fp, o.summary.isEmpty ? "\(o.check) unknown" : o.summary)
+                            continue
+                        }
                         touched.insert(fp)
+                        let wasUnknown = st.alerts[fp]?.isUnknown == true && st.alerts[fp]?.isFiring == true && st.alerts[fp]?.firingSent == true
                         switch update(&st.alerts, rule: rule, o: o, source: src.source, now: now) {
                         case .none: break
                         case .changed: changed.insert(fp)
                         case .started: changed.insert(fp); started.append(fp)
                         case .resolved(let old): changed.insert(fp); resolved.append(old)
                         }
-                        if st.alerts[fp]?.phase == .firing { failingNow.insert(fp) }
+                        if let a = st.alerts[fp], a.phase == .firing, isFailing(rule, o, current: a) == true {
+                            failingNow.insert(fp)
+                            if wasUnknown { knownAgain.append(fp) }
+                        }
                     }
                 }
-                // Reported before by this source, not now: it recovered.
+                // Reported before by this source, not now: recovered when the run was complete,
+                // unknown when it was not (a failed query must not read as "no more problems").
                 for (fp, a) in st.alerts where a.source == src.source && !seen.contains(fp) && a.phase != .ok {
+                    if let why = incomplete { markUnknown(fp, why); continue }
                     touched.insert(fp)
                     changed.insert(fp)
                     if let old = recover(&st.alerts, fp, now: now) { resolved.append(old) }
@@ -82,6 +112,7 @@ public final class AlertEngine: @unchecked Sendable {
             let firingIndex = st.alerts.values.filter(\.isFiring)
             var out: [AlertNotification] = []
             var group: [AlertState] = []
+            var reminderGroup: [AlertState] = []
             var resolvedOut: [AlertState] = []
 
             // Flapping bookkeeping for everything that changed phase.
@@ -119,21 +150,26 @@ public final class AlertEngine: @unchecked Sendable {
                     a.firingSent = true
                     a.lastSent = now
                     group.append(a)
+                } else if knownAgain.contains(fp) {
+                    a.lastSent = now   // the "known again" line is this round's reminder
                 } else if failingNow.contains(fp), a.ackedBy == nil,
                           now.timeIntervalSince(a.lastSent ?? a.firstSeen) >= repeatInterval(a) {
                     a.lastSent = now
                     a.remindersSent += 1
-                    out.append(.reminder(a))
+                    reminderGroup.append(a)
                 } else { continue }
                 st.alerts[fp] = a
                 changed.insert(fp)
             }
 
-            if !group.isEmpty {
-                group.sort { ($0.severity, $1.fingerprint) > ($1.severity, $0.fingerprint) }
-                out.insert(.firing(group), at: 0)
-            }
+            func bySeverity(_ x: AlertState, _ y: AlertState) -> Bool { (x.severity, y.fingerprint) > (y.severity, x.fingerprint) }
+            if !group.isEmpty { out.insert(.firing(group.sorted(by: bySeverity)), at: 0) }
             if !resolvedOut.isEmpty { out.append(.resolved(resolvedOut.sorted { $0.fingerprint < $1.fingerprint }, at: now)) }
+            let unknownOut = becameUnknown.compactMap { st.alerts[$0] }.filter { !$0.flapping && !muted($0, st.mutes, now) }
+            if !unknownOut.isEmpty { out.append(.unknown(unknownOut.sorted(by: bySeverity))) }
+            let knownOut = knownAgain.compactMap { st.alerts[$0] }.filter { !$0.flapping && !muted($0, st.mutes, now) }
+            if !knownOut.isEmpty { out.append(.known(knownOut.sorted(by: bySeverity))) }
+            if !reminderGroup.isEmpty { out.append(.reminders(reminderGroup.sorted(by: bySeverity))) }
 
             // Forget recovered alerts once their history no longer matters.
             var deleted: [String] = []
@@ -161,6 +197,7 @@ public final class AlertEngine: @unchecked Sendable {
     }
 
     private func isFailing(_ rule: AlertRule, _ o: Observation, current: AlertState?) -> Bool? {
+        if o.status == .unknown { return nil }
         if let fire = rule.fire, let v = o.value {
             if current?.phase == .firing { return v >= (rule.clear ?? fire) }
             return v >= fire
@@ -174,8 +211,13 @@ public final class AlertEngine: @unchecked Sendable {
 
     private func update(_ alerts: inout [String: AlertState], rule: AlertRule, o: Observation, source: String, now: Date) -> Change {
         let fp = "\(rule.name):\(o.target)"
-        let current = alerts[fp]
+        var current = alerts[fp]
         guard let failing = isFailing(rule, o, current: current) else { return .none }
+        if current?.unknownSince != nil {
+            current?.unknownSince = nil
+            current?.unknownReason = nil
+            alerts[fp] = current
+        }
         if !failing {
             guard let c = current, c.phase != .ok else { return .none }
             if let old = recover(&alerts, fp, now: now) { return .resolved(old) }
@@ -190,7 +232,8 @@ public final class AlertEngine: @unchecked Sendable {
             a.failedChecks = 0
         }
         a.source = source
-        a.severity = rule.severity ?? (o.status == .critical ? .critical : .warning)
+        a.severity = rule.severity(forCheck: o.status == .critical ? .critical : .warning)
+        a.ruleDescription = rule.description
         a.consecutiveFailures += 1
         a.failedChecks += 1
         a.lastSeen = now
@@ -220,6 +263,8 @@ public final class AlertEngine: @unchecked Sendable {
         guard var a = alerts[fp] else { return nil }
         let old = a
         a.phase = .ok
+        a.unknownSince = nil
+        a.unknownReason = nil
         a.consecutiveFailures = 0
         a.lastSeen = now
         alerts[fp] = a
@@ -291,6 +336,20 @@ public final class AlertEngine: @unchecked Sendable {
     }
 
     public func isMuted(_ a: AlertState) -> Bool { muted(a, state.current.mutes, clock.now()) }
+
+    /// The firing alert that silences `a` (the database down for the payments alerts), if any.
+    public func inhibitor(of a: AlertState) -> AlertState? {
+        let all = state.current.alerts
+        let firing = all.values.filter(\.isFiring)
+        for inh in settings.inhibitions where inh.targets.contains(where: { Glob.match($0, a.rule) }) {
+            let candidates = firing.filter { f in
+                f.fingerprint != a.fingerprint && inh.source.contains { Glob.match($0, f.rule) }
+                    && (!inh.sameService || AlertRule.service(of: f.target) == AlertRule.service(of: a.target))
+            }
+            if let f = candidates.min(by: { $0.fingerprint < $1.fingerprint }) { return f }
+        }
+        return nil
+    }
 
     /// No more reminders until it resolves. Nil when there is no such firing alert.
     @discardableResult

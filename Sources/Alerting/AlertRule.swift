@@ -10,8 +10,12 @@ public struct AlertRule: Sendable, Hashable {
     /// Glob on CheckResult.target (`web:*`); nil matches all. A rule with a target shadows
     /// the rules of the same check without one.
     public var target: String?
-    /// nil: taken from the result's status (warning / critical).
+    /// The least severity: raises a check's warning to critical, never lowers a critical.
+    /// nil: the check's own severity.
     public var severity: Severity?
+    /// Explicit mapping of the check's severity (`critical: warning`): the only way a rule may
+    /// lower what a check reports. Applied before `severity`.
+    public var severityMap: [Severity: Severity]
     /// Consecutive failing results before it fires (ignores blips).
     public var forCount: Int
     /// Seconds between reminders while it keeps firing; nil: the engine default (1 h).
@@ -26,13 +30,15 @@ public struct AlertRule: Sendable, Hashable {
     public var remediationLabel: String?
     public var description: String?
 
-    public init(name: String, check: String? = nil, target: String? = nil, severity: Severity? = nil, forCount: Int = 1,
+    public init(name: String, check: String? = nil, target: String? = nil, severity: Severity? = nil,
+                severityMap: [Severity: Severity] = [:], forCount: Int = 1,
                 repeatInterval: Double? = nil, fire: Double? = nil, clear: Double? = nil, remediation: String? = nil,
                 remediationLabel: String? = nil, description: String? = nil) {
         self.name = name
         self.check = check ?? name
         self.target = target
         self.severity = severity
+        self.severityMap = severityMap
         self.forCount = max(1, forCount)
         self.repeatInterval = repeatInterval
         self.fire = fire
@@ -40,6 +46,13 @@ public struct AlertRule: Sendable, Hashable {
         self.remediation = remediation
         self.remediationLabel = remediationLabel
         self.description = description
+    }
+
+    /// What an alert of this rule is: the check's severity, mapped when the rule says so
+    /// explicitly, else raised to the rule's floor — never lowered.
+    public func severity(forCheck s: Severity) -> Severity {
+        if let mapped = severityMap[s] { return mapped }
+        return max(s, severity ?? s)
     }
 
     public func matches(_ o: Observation) -> Bool {
@@ -80,31 +93,40 @@ public enum DefaultRules {
     public static let rules: [AlertRule] = [
         AlertRule(name: "service_down", severity: .critical, forCount: 2, remediation: "/restart {service}",
                   remediationLabel: "Restart {service}", description: "a configured service is not running"),
-        AlertRule(name: "instances", severity: .critical, forCount: 2, remediation: "/status",
-                  remediationLabel: "Status", description: "not exactly one instance (409 Conflict risk)"),
+        AlertRule(name: "instances", forCount: 2, remediation: "/conflicts",
+                  remediationLabel: "Conflicts", description: "more instances than configured (a bot: 409 Conflict)"),
         AlertRule(name: "restart_loop", severity: .critical, remediation: "/logs {service} 50 critical",
                   remediationLabel: "Last errors", description: "too many restarts in the last hour"),
-        AlertRule(name: "memory_growth", severity: .warning, forCount: 2, remediation: "/restart {service}",
+        AlertRule(name: "memory_growth", forCount: 2, remediation: "/restart {service}",
                   remediationLabel: "Restart {service}", description: "memory keeps growing"),
         AlertRule(name: "health", severity: .critical, forCount: 2, remediation: "/restart {service}",
-                  remediationLabel: "Restart {service}", description: "health endpoint not 200"),
-        AlertRule(name: "health_slow", severity: .warning, forCount: 2, fire: 10, clear: 5,
-                  description: "health endpoint slower than 10 s (value: seconds)"),
-        AlertRule(name: "database", severity: .critical, forCount: 2, description: "database unreachable"),
+                  remediationLabel: "Restart {service}", description: "health endpoint does not answer 200"),
+        AlertRule(name: "health_slow", forCount: 2,
+                  description: "health endpoint slower than its `slow` threshold"),
+        AlertRule(name: "database", severity: .critical, forCount: 2, remediation: "/status",
+                  remediationLabel: "Status", description: "the application database does not answer"),
         AlertRule(name: "schema", severity: .critical, remediation: "/schema", remediationLabel: "Show schema",
                   description: "schema drift: missing tables/columns, alembic not at head"),
-        AlertRule(name: "disk", severity: .warning, fire: 90, clear: 85, remediation: "/disk",
-                  remediationLabel: "Show disk", description: "disk usage ≥ 90 % (clears under 85 %)"),
-        AlertRule(name: "log", check: "log_pattern", description: "log pattern matched in the window (severity from the check)"),
-        AlertRule(name: "heartbeat", severity: .warning, description: "heartbeat/startup marker absent"),
-        AlertRule(name: "payments_pending", severity: .warning, remediation: "/payments pending",
-                  remediationLabel: "Pending payments", description: "payments pending longer than N minutes"),
-        AlertRule(name: "webhook", severity: .warning, description: "target bot webhook errors"),
-        AlertRule(name: "target_bot", severity: .critical, description: "target bot getMe unreachable / token invalid"),
+        AlertRule(name: "disk", remediation: "/disk", remediationLabel: "Show disk",
+                  description: "disk or inodes above disk.warn_percent (critical above disk.critical_percent)"),
+        AlertRule(name: "log", check: "log_pattern", description: "a configured log pattern matched within its window"),
+        AlertRule(name: "log_growth", remediation: "/disk", remediationLabel: "Show disk",
+                  description: "a log file grows faster than disk.log_growth.max_mb_per_hour (the disk fills with logs)"),
+        AlertRule(name: "heartbeat", severity: .critical, remediation: "/restart {service}", remediationLabel: "Restart {service}",
+                  description: "the service's heartbeat line is missing from its log"),
+        AlertRule(name: "payments", remediation: "/payments {target}", remediationLabel: "Payments {target}",
+                  description: "payments stuck in pending, or credited twice"),
+        AlertRule(name: "webhook", remediation: "/status", remediationLabel: "Status",
+                  description: "target bot webhook errors; a webhook set while the bot polls blocks getUpdates"),
+        AlertRule(name: "target_bot", severity: .critical, description: "target bot getMe fails: token invalid or Telegram unreachable"),
+        AlertRule(name: "dependency", severity: .critical, description: "a dependency the app needs does not answer"),
+        AlertRule(name: "env", remediation: "/env {service}", remediationLabel: "Env of {service}",
+                  description: "environment rules failing (/env)"),
+        AlertRule(name: "check_timeout", description: "a check did not finish within its timeout; its alerts are unknown"),
     ]
 
     public static let inhibitions: [InhibitRule] = [
-        InhibitRule(source: ["database"], targets: ["schema", "payments_pending", "sql", "sql_*"]),
+        InhibitRule(source: ["database"], targets: ["schema", "payments", "sql", "sql_*"]),
         InhibitRule(source: ["service_down"], targets: ["health", "health_slow", "log", "heartbeat", "instances", "memory_growth"],
                     sameService: true),
     ]

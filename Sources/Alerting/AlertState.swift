@@ -42,8 +42,15 @@ public struct AlertState: Sendable, Hashable, Codable {
     /// Times it started firing or resolved, within the flapping window.
     public var transitions: [Date] = []
     public var remindersSent: Int = 0
+    /// Set while its check cannot say (failed, timed out, source unreachable): neither
+    /// resolved nor reminded of; cleared by the next positive observation.
+    public var unknownSince: Date?
+    public var unknownReason: String?
+    /// The rule's description, for the message.
+    public var ruleDescription: String?
 
     public var isFiring: Bool { phase == .firing }
+    public var isUnknown: Bool { unknownSince != nil }
 }
 
 /// Silences a rule (`disk`) or one fingerprint (`disk:/var`) until a time.
@@ -66,19 +73,23 @@ public struct Mute: Sendable, Hashable, Codable {
 public enum AlertNotification: Sendable, Hashable {
     /// Alerts that started in one evaluation round, most severe first.
     case firing([AlertState])
-    /// Still firing after the repeat interval.
-    case reminder(AlertState)
+    /// Still firing after their repeat interval: one digest per round, most severe first.
+    case reminders([AlertState])
     /// Recovered alerts whose firing had been sent, with `firingSince` for the duration.
     case resolved([AlertState], at: Date)
     /// Changes state too often: said once; reminders stop until it settles.
     case flapping(AlertState)
     /// Quiet for a whole window again; `phase` tells whether it settled firing or ok.
     case settled(AlertState)
+    /// Firing alerts whose check can no longer say (`unknownSince`, `unknownReason`).
+    case unknown([AlertState])
+    /// Unknown alerts observed again, still failing.
+    case known([AlertState])
 
     public var maxSeverity: Severity {
         switch self {
-        case .firing(let a), .resolved(let a, _): a.map(\.severity).max() ?? .warning
-        case .reminder(let a), .flapping(let a), .settled(let a): a.severity
+        case .firing(let a), .resolved(let a, _), .reminders(let a), .unknown(let a), .known(let a): a.map(\.severity).max() ?? .warning
+        case .flapping(let a), .settled(let a): a.severity
         }
     }
 }

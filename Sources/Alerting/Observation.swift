@@ -6,12 +6,22 @@ import OpsbotSupport
 public typealias Observation = CheckResult
 
 /// Everything one provider (`services`, `database`) returned in one run. A fingerprint that
-/// this source reported before and no longer reports counts as recovered.
+/// this source reported before and no longer reports counts as recovered — but only when the
+/// run was complete: when `unreachable` is set or any result is `unknown`, the missing ones
+/// are unknown, never recovered.
 public struct SourceResults: Sendable, Hashable {
     public var source: String
     public var observations: [Observation]
-    public init(source: String, observations: [Observation]) {
+    /// Why the provider could not run at all (timed out, source down); nil: it ran.
+    public var unreachable: String?
+    public init(source: String, observations: [Observation], unreachable: String? = nil) {
         self.source = source
         self.observations = observations
+        self.unreachable = unreachable
+    }
+
+    /// Why results missing from this run cannot count as recovered, if they cannot.
+    var incompleteReason: String? {
+        unreachable ?? observations.first { $0.status == .unknown }.map { $0.summary.isEmpty ? "\($0.check) unknown" : $0.summary }
     }
 }

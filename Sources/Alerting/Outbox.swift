@@ -18,7 +18,7 @@ public final class Outbox: @unchecked Sendable {
     public let store: SQLiteAlertStore
     private let clock: WallClock
     private let settings: Settings
-    private struct ChatState { var bucket: TokenBucket; var notBefore: Date?; var failures: Int = 0 }
+    private struct ChatState { var bucket: TokenBucket; var notBefore: Date?; var failures: Int = 0; var lastFailure: Date? }
     private let chats = Locked<[Int64: ChatState]>([:])
     /// True once a read found the queue empty and nothing was queued since: the idle worker
     /// then skips the database entirely (false at start: a restart may find messages queued).
@@ -39,9 +39,16 @@ public final class Outbox: @unchecked Sendable {
 
     public var pendingCount: Int { (try? store.pending().count) ?? 0 }
 
+    /// A message that waited longer than this says so when it finally goes out.
+    public static let delayNote: Double = 30
+
     /// Sends what is due now. Returns when something will be due next (nil: queue empty).
+    /// `edit` changes an earlier message (annotations: resolved, unknown); `isStale` drops a
+    /// reminder whose alerts all resolved or were acknowledged while it waited.
     @discardableResult
-    public func deliverDue(_ send: (OutgoingMessage) async -> DeliveryResult) async -> Date? {
+    public func deliverDue(_ send: (OutgoingMessage) async -> DeliveryResult,
+                           edit: ((_ chatID: Int64, _ messageID: Int64, OutgoingMessage) async -> Bool)? = nil,
+                           isStale: (OutgoingMessage) -> Bool = { _ in false }) async -> Date? {
         // Set before reading, so a message queued during the read clears it again.
         if quiet.withLock({ q -> Bool in defer { q = true }; return q }) { return nil }
         let items: [OutboxItem]
@@ -57,6 +64,15 @@ public final class Outbox: @unchecked Sendable {
         for item in items {
             let chat = item.message.chatID
             if blocked.contains(chat) { continue }
+            if item.message.kind == .reminder && isStale(item.message) {
+                try? store.drop(item.id)
+                continue
+            }
+            // Edits only: done without a message when every firing message is known.
+            if item.message.kind == .annotate, let edit, await annotate(item.message, edit: edit, requireAll: true) {
+                try? store.markSent(item.id, messageID: 0, now: clock.now())
+                continue
+            }
             let now = clock.now()
             var cs = chats.withLock { $0[chat] } ?? ChatState(bucket: TokenBucket(perMinute: settings.perMinute, burst: settings.burst, now: now))
             if let nb = cs.notBefore, nb > now {
@@ -65,7 +81,15 @@ public final class Outbox: @unchecked Sendable {
             guard cs.bucket.take(now: now) else {
                 blocked.insert(chat); later(cs.bucket.nextToken(now: now)); chats.withLock { $0[chat] = cs }; continue
             }
-            let result = await send(item.message)
+            var message = item.message
+            let waited = now.timeIntervalSince(item.createdAt)
+            if waited > Self.delayNote {
+                let failed = item.lastError != nil || (cs.lastFailure.map { $0 >= item.createdAt } ?? false)
+                let why = failed ? "Telegram unreachable" : "chat rate limit"
+                message.html += "\n<i>(delayed \(Durations.format(waited)): \(why))</i>"
+            }
+            if let alert = message.replyToAlert { message.replyToMessageID = try? store.ref(alertID: alert, chatID: chat) }
+            let result = await send(message)
             let after = clock.now()
             switch result {
             case .delivered(let messageID):
@@ -73,10 +97,15 @@ public final class Outbox: @unchecked Sendable {
                 cs.notBefore = nil
                 do {
                     try store.markSent(item.id, messageID: messageID, now: after)
-                    if !item.message.buttons.isEmpty { try store.saveMessage(chatID: chat, messageID: messageID, item.message, now: after) }
+                    if !message.buttons.isEmpty { try store.saveMessage(chatID: chat, messageID: messageID, message, now: after) }
+                    if message.kind == .firing || message.kind == .settled {
+                        for id in message.alertIDs ?? [] { try store.saveRef(alertID: id, chatID: chat, messageID: messageID, now: after) }
+                    }
                 } catch { Log.error("alerts: delivered message \(item.id) but cannot record it: \(error)") }
+                if let edit, message.annotations?.isEmpty == false { _ = await annotate(message, edit: edit, requireAll: false) }
             case .retry(let retryAfter, let error):
                 cs.failures += 1
+                cs.lastFailure = after
                 let backoff = retryAfter ?? min(settings.retryMax, settings.retryInitial * pow(2, Double(cs.failures - 1))) * Double.random(in: 0.8...1.0)
                 cs.notBefore = after.addingTimeInterval(backoff)
                 try? store.markAttempt(item.id, error: error)
@@ -92,5 +121,38 @@ public final class Outbox: @unchecked Sendable {
             chats.withLock { $0[chat] = cs }
         }
         return next
+    }
+
+    /// Appends each annotation to its alert's firing message and removes that alert's buttons,
+    /// one edit per message. With `requireAll`, does nothing (false) unless every alert's
+    /// firing message is known.
+    func annotate(_ m: OutgoingMessage, edit: (Int64, Int64, OutgoingMessage) async -> Bool, requireAll: Bool) async -> Bool {
+        var byMessage: [Int64: [(String, String)]] = [:]
+        for (id, line) in (m.annotations ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let mid = try? store.ref(alertID: id, chatID: m.chatID),
+                  (try? store.message(chatID: m.chatID, messageID: mid)) != nil else {
+                if requireAll { return false }
+                continue
+            }
+            byMessage[mid, default: []].append((id, line))
+        }
+        if byMessage.isEmpty { return !requireAll || (m.annotations ?? [:]).isEmpty }
+        let now = clock.now()
+        for (mid, notes) in byMessage.sorted(by: { $0.key < $1.key }) {
+            guard var old = try? store.message(chatID: m.chatID, messageID: mid) else { continue }
+            let ids = Set(notes.map(\.0))
+            // A storm message gets one line for all of its alerts, not one each.
+            let lines = notes.count > 3 ? [notes[0].1 + " — and \(notes.count - 1) more"] : notes.map(\.1)
+            for line in lines where !old.html.contains(line) { old.html += "\n" + line }
+            old.buttons = old.buttons.map { row in
+                row.filter { b in
+                    let p = b.data.split(separator: ":").map(String.init)
+                    return !(p.count >= 3 && p[0] == "a" && ids.contains(p[2]))
+                }
+            }.filter { !$0.isEmpty }
+            try? store.saveMessage(chatID: m.chatID, messageID: mid, old, now: now)
+            if !(await edit(m.chatID, mid, old)) { Log.warning("alerts: cannot edit alert message \(mid)") }
+        }
+        return true
     }
 }

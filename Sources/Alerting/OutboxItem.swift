@@ -12,7 +12,12 @@ public struct AlertButton: Sendable, Hashable, Codable {
 
 /// A rendered alert message waiting for delivery.
 public struct OutgoingMessage: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable { case firing, reminder, resolved, flapping, settled, info }
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case firing, reminder, resolved, flapping, settled, info
+        /// Only edits the firing messages of `annotations`; sent as a message only when one of
+        /// them cannot be found.
+        case annotate
+    }
     public var chatID: Int64
     public var kind: Kind
     /// Reminders with the same fingerprint replace each other while undelivered.
@@ -21,15 +26,30 @@ public struct OutgoingMessage: Sendable, Hashable, Codable {
     public var buttons: [[AlertButton]]
     /// Telegram's disable_notification: warnings are silent, criticals loud.
     public var silent: Bool
+    /// The alerts this message is about (their firing message is remembered for later edits).
+    public var alertIDs: [String]?
+    /// Sent as a reply to the firing message of this alert.
+    public var replyToAlert: String?
+    /// Alert id → a line appended to that alert's firing message, whose buttons for the alert go.
+    public var annotations: [String: String]?
+    /// Filled in at delivery from `replyToAlert`.
+    public var replyToMessageID: Int64?
 
-    public init(chatID: Int64, kind: Kind, fingerprint: String? = nil, html: String, buttons: [[AlertButton]] = [], silent: Bool) {
+    public init(chatID: Int64, kind: Kind, fingerprint: String? = nil, html: String, buttons: [[AlertButton]] = [], silent: Bool,
+                alertIDs: [String]? = nil, replyToAlert: String? = nil, annotations: [String: String]? = nil) {
         self.chatID = chatID
         self.kind = kind
         self.fingerprint = fingerprint
         self.html = html
         self.buttons = buttons
         self.silent = silent
+        self.alertIDs = alertIDs
+        self.replyToAlert = replyToAlert
+        self.annotations = annotations
     }
+
+    /// Reminders and other repeats wait; firing, resolved and edits go first.
+    public var isLowPriority: Bool { kind == .reminder }
 }
 
 /// One outbox row.

@@ -23,6 +23,9 @@ public final class SQLiteAlertStore: AlertPersistence, @unchecked Sendable {
             CREATE TABLE IF NOT EXISTS alert_messages (
                 chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, json TEXT NOT NULL, sent_at REAL NOT NULL,
                 PRIMARY KEY (chat_id, message_id));
+            CREATE TABLE IF NOT EXISTS alert_refs (
+                alert_id TEXT NOT NULL, chat_id INTEGER NOT NULL, message_id INTEGER NOT NULL, sent_at REAL NOT NULL,
+                PRIMARY KEY (alert_id, chat_id));
             """)
     }
 
@@ -68,25 +71,44 @@ public final class SQLiteAlertStore: AlertPersistence, @unchecked Sendable {
 
     // MARK: outbox
 
-    /// Appends a message. A reminder replaces an undelivered reminder for the same fingerprint
-    /// (in place, keeping its turn); a resolved message drops undelivered reminders it makes stale.
+    /// Appends a message. A reminder digest replaces undelivered digests it covers; a resolved
+    /// message drops the undelivered reminders of the alerts it resolves.
     @discardableResult
     public func enqueue(_ m: OutgoingMessage, now: Date) throws -> Int64 {
         try db.transaction {
-            if let fp = m.fingerprint, m.kind == .reminder,
-               let id = try db.query("SELECT id FROM alert_outbox WHERE state = 'pending' AND kind = 'reminder' AND fingerprint = ? AND chat_id = ? ORDER BY id LIMIT 1",
-                                     [.text(fp), .int(m.chatID)]).first?.first?.int {
-                try db.execute("UPDATE alert_outbox SET json = ? WHERE id = ?", [.text(try json(m)), .int(id)])
-                return id
-            }
-            if m.kind == .resolved, let fp = m.fingerprint {
-                try db.execute("DELETE FROM alert_outbox WHERE state = 'pending' AND kind = 'reminder' AND fingerprint = ? AND chat_id = ?",
-                               [.text(fp), .int(m.chatID)])
+            if m.kind == .reminder || m.kind == .resolved, let ids = m.alertIDs, !ids.isEmpty {
+                try dropReminders(Set(ids), chatID: m.chatID)
             }
             try db.execute("INSERT INTO alert_outbox(chat_id, kind, fingerprint, json, state, created_at) VALUES(?,?,?,?, 'pending', ?)",
                            [.int(m.chatID), .text(m.kind.rawValue), SQLValue(m.fingerprint), .text(try json(m)), .real(now.timeIntervalSince1970)])
             return try db.query("SELECT last_insert_rowid()").first?.first?.int ?? 0
         }
+    }
+
+    /// Deletes undelivered reminders about nothing but `alertIDs` (resolved, acknowledged or
+    /// covered by a newer digest).
+    public func dropReminders(_ alertIDs: Set<String>, chatID: Int64? = nil) throws {
+        let rows = try db.query("SELECT id, json, chat_id FROM alert_outbox WHERE state = 'pending' AND kind = 'reminder'")
+        for r in rows {
+            guard chatID == nil || r[2].int == chatID, let m = decode(OutgoingMessage.self, r[1].text) else { continue }
+            let ids = Set(m.alertIDs ?? [])
+            if !ids.isEmpty && ids.isSubset(of: alertIDs) {
+                try db.execute("DELETE FROM alert_outbox WHERE id = ?", [.int(r[0].int ?? 0)])
+            }
+        }
+    }
+
+    /// Deletes an undelivered message (a reminder that went stale before its turn).
+    public func drop(_ id: Int64) throws { try db.execute("DELETE FROM alert_outbox WHERE id = ? AND state = 'pending'", [.int(id)]) }
+
+    /// Where an alert's firing message is, once delivered.
+    public func saveRef(alertID: String, chatID: Int64, messageID: Int64, now: Date) throws {
+        try db.execute("INSERT INTO alert_refs(alert_id, chat_id, message_id, sent_at) VALUES(?,?,?,?) ON CONFLICT(alert_id, chat_id) DO UPDATE SET message_id = excluded.message_id, sent_at = excluded.sent_at",
+                       [.text(alertID), .int(chatID), .int(messageID), .real(now.timeIntervalSince1970)])
+    }
+
+    public func ref(alertID: String, chatID: Int64) throws -> Int64? {
+        try db.query("SELECT message_id FROM alert_refs WHERE alert_id = ? AND chat_id = ?", [.text(alertID), .int(chatID)]).first?.first?.int
     }
 
     private func item(_ r: [SQLValue]) -> OutboxItem? {
@@ -100,7 +122,9 @@ public final class SQLiteAlertStore: AlertPersistence, @unchecked Sendable {
 
     /// Undelivered messages in delivery order.
     public func pending(limit: Int = 1000) throws -> [OutboxItem] {
-        try db.query("SELECT \(Self.columns) FROM alert_outbox WHERE state = 'pending' ORDER BY id LIMIT ?", [.int(Int64(limit))]).compactMap(item)
+        // Reminders never hold up a firing or resolved message.
+        try db.query("SELECT \(Self.columns) FROM alert_outbox WHERE state = 'pending' ORDER BY CASE kind WHEN 'reminder' THEN 1 ELSE 0 END, id LIMIT ?",
+                     [.int(Int64(limit))]).compactMap(item)
     }
 
     public func failures(limit: Int = 10) throws -> [OutboxItem] {
@@ -131,6 +155,7 @@ public final class SQLiteAlertStore: AlertPersistence, @unchecked Sendable {
         try db.execute("DELETE FROM alert_outbox WHERE state = 'sent' AND done_at < ?", [.real(cut)])
         try db.execute("DELETE FROM alert_outbox WHERE state = 'failed' AND id NOT IN (SELECT id FROM alert_outbox WHERE state = 'failed' ORDER BY id DESC LIMIT 100)")
         try db.execute("DELETE FROM alert_messages WHERE sent_at < ?", [.real(cut)])
+        try db.execute("DELETE FROM alert_refs WHERE sent_at < ?", [.real(cut)])
     }
 
     // MARK: sent messages (for Acknowledge edits)

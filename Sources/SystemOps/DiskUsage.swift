@@ -13,6 +13,11 @@ public struct MountUsage: Sendable, Hashable {
     public var totalInodes: Int
     public var freeInodes: Int
 
+    public init(mountPoint: String, device: String, fsType: String, totalBytes: Int, freeBytes: Int, totalInodes: Int, freeInodes: Int) {
+        self.mountPoint = mountPoint; self.device = device; self.fsType = fsType
+        self.totalBytes = totalBytes; self.freeBytes = freeBytes; self.totalInodes = totalInodes; self.freeInodes = freeInodes
+    }
+
     public var usedPercent: Double { totalBytes == 0 ? 0 : Double(totalBytes - freeBytes) / Double(totalBytes) * 100 }
     public var inodesUsedPercent: Double { totalInodes == 0 ? 0 : Double(totalInodes - freeInodes) / Double(totalInodes) * 100 }
 }
@@ -48,6 +53,12 @@ public enum DiskUsage {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A container engine's root filesystem (docker overlay2 `…/<id>/merged`, containerd
+    /// `…/rootfs`): one per running container, all of them the disk underneath, listed once.
+    public static func isContainerRootfs(_ fsType: String, _ mountPoint: String) -> Bool {
+        fsType == "overlay" && (mountPoint.hasSuffix("/merged") || mountPoint.hasSuffix("/rootfs"))
+    }
+
     public static func usage(of path: String) -> MountUsage? {
         var s = statvfs()
         guard statvfs(path, &s) == 0 else { return nil }
@@ -64,6 +75,7 @@ public enum DiskUsage {
         var out: [MountUsage] = []
         for m in parseMounts(text) {
             if pseudoTypes.contains(m.fsType) { continue }
+            if isContainerRootfs(m.fsType, m.mountPoint) { continue }
             if ignore.contains(where: { m.mountPoint == $0 || m.mountPoint.hasPrefix($0 + "/") }) { continue }
             if m.mountPoint.hasPrefix("/proc") || m.mountPoint.hasPrefix("/sys") || m.mountPoint.hasPrefix("/dev/") { continue }
             var st = stat()

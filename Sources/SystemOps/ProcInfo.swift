@@ -87,6 +87,14 @@ public enum ProcInfo {
         return out
     }
 
+    /// The cgroup paths of a process (`/proc/PID/cgroup`, one per hierarchy), as this process sees them.
+    public static func cgroups(_ pid: Int32) -> [String] {
+        guard let raw = readFile("\(root)/\(pid)/cgroup", max: 64 * 1024) else { return [] }
+        return String(decoding: raw, as: UTF8.self).split(separator: "\n").compactMap { line in
+            line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).last.map(String.init)
+        }
+    }
+
     public static func isAlive(_ pid: Int32) -> Bool {
         guard pid > 0 else { return false }
         if kill(pid, 0) != 0 && errno == ESRCH { return false }

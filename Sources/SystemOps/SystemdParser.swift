@@ -8,6 +8,8 @@ public struct SystemdUnitState: Sendable, Hashable {
     public var memoryBytes: Int?
     public var restarts: Int?
     public var activeSince: Date?
+    /// When the unit last changed state (`StateChangeTimestamp`): "failed since …".
+    public var stateSince: Date?
     public var loadState: String
     public var result: String?
     /// The unit's `Environment=` assignments (names and values; values never shown).
@@ -20,7 +22,7 @@ public struct SystemdUnitState: Sendable, Hashable {
 public enum SystemdParser {
     /// The properties opsbot asks for.
     public static let properties = ["Id", "LoadState", "ActiveState", "SubState", "MainPID", "MemoryCurrent", "NRestarts",
-                                    "ActiveEnterTimestamp", "ExecMainStartTimestamp", "Result", "Environment"]
+                                    "ActiveEnterTimestamp", "ExecMainStartTimestamp", "StateChangeTimestamp", "Result", "Environment"]
 
     /// `Key=Value` lines into a dictionary (values may contain `=`).
     public static func parseShow(_ text: String) -> [String: String] {
@@ -44,6 +46,7 @@ public enum SystemdParser {
                                 mainPID: Int32(p["MainPID"] ?? "0") ?? 0, memoryBytes: int("MemoryCurrent"),
                                 restarts: int("NRestarts"),
                                 activeSince: parseTimestamp(p["ActiveEnterTimestamp"] ?? p["ExecMainStartTimestamp"] ?? ""),
+                                stateSince: parseTimestamp(p["StateChangeTimestamp"] ?? ""),
                                 loadState: p["LoadState"] ?? "unknown", result: p["Result"],
                                 environment: parseEnvironment(p["Environment"] ?? ""))
     }
@@ -88,6 +91,13 @@ public enum SystemdParser {
         public var priority: Int?
         public var pid: String?
         public var message: String
+        /// `_SYSTEMD_UNIT`: the unit whose process wrote the entry (trusted, set by journald).
+        public var systemdUnit: String?
+        /// `UNIT=`: the unit a line of systemd's own is about (`Started …`, `Deactivated successfully.`).
+        public var aboutUnit: String?
+
+        /// A line systemd (PID 1) wrote about a unit, not the unit's own output.
+        public var fromSystemd: Bool { pid == "1" || (aboutUnit != nil && systemdUnit != aboutUnit) }
 
         /// `2026-11-23T10:00:00 [3] message`
         public var line: String {
@@ -106,7 +116,8 @@ public enum SystemdParser {
         }
         let time = (obj["__REALTIME_TIMESTAMP"] as? String).flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1_000_000) }
         let priority = (obj["PRIORITY"] as? String).flatMap(Int.init)
-        return JournalEntry(time: time, priority: priority, pid: obj["_PID"] as? String, message: Sanitize.line(Array(message.utf8)))
+        return JournalEntry(time: time, priority: priority, pid: obj["_PID"] as? String, message: Sanitize.line(Array(message.utf8)),
+                            systemdUnit: obj["_SYSTEMD_UNIT"] as? String, aboutUnit: obj["UNIT"] as? String)
     }
 }
 

@@ -44,9 +44,12 @@ public final class BotAPI: Sendable {
     /// `parseMode` "HTML" by default; nil sends plain text.
     @discardableResult
     public func sendMessage(chatID: Int64, text: String, parseMode: String? = "HTML", keyboard: TGInlineKeyboard? = nil,
-                            disableNotification: Bool = false) async throws -> TGMessage {
+                            disableNotification: Bool = false, replyTo: Int64? = nil) async throws -> TGMessage {
         var p: [String: JSONValue] = ["chat_id": .int(chatID), "text": .string(text),
                                       "link_preview_options": .object(["is_disabled": .bool(true)])]
+        if let replyTo {
+            p["reply_parameters"] = .object(["message_id": .int(replyTo), "allow_sending_without_reply": .bool(true)])
+        }
         if let parseMode { p["parse_mode"] = .string(parseMode) }
         if let keyboard, !keyboard.rows.isEmpty { p["reply_markup"] = keyboard.json }
         if disableNotification { p["disable_notification"] = .bool(true) }

@@ -69,5 +69,10 @@ enum BenchAlerts {
         print(String(format: "alerts: storm of 500 simultaneous alerts → %d messages, all delivered after %.0f s simulated (limit 20/min, burst 3); wall %.0f ms",
                      sent, sclock.now().timeIntervalSince(start), Double(wall.components.seconds) * 1000 + Double(wall.components.attoseconds) / 1e15))
         try? FileManager.default.removeItem(atPath: dir)
+
+        // 3. Issue 8: 30 services down for 4 minutes, then back; reminders every 2 min, 20/min.
+        let o = try await AlertStormScenario.run(services: 30, outage: 240, repeat: "2m")
+        print(String(format: "alerts: 30-service outage (4 min) and recovery, limit 20/min → %d messages in 5 min, recovery in the chat %.0f s after the round that saw it, %d reminders after recovery, %d edits",
+                     o.messagesIn5Min, o.recoveryDelay, o.remindersAfterRecovery, o.edits))
     }
 }

@@ -49,10 +49,10 @@ struct ConsoleCommand: AsyncParsableCommand {
             if text.isEmpty { continue }
             if text == "quit" || text == "exit" { break }
             if let n = Int(text) {
-                if let press = transport.press(n, userID: user.id, username: user.name) {
-                    await router.handle(.callback(press))
-                } else {
-                    ConsoleTransport.stdout("  (no button \(n) on the latest message)\n")
+                switch transport.press(n, userID: user.id, username: user.name) {
+                case .press(let press): await router.handle(.callback(press))
+                case .noSuchButton: ConsoleTransport.stdout("  (no button [\(n)] was shown in this session)\n")
+                case .gone(let why): ConsoleTransport.stdout("  (\(why))\n")
                 }
                 continue
             }

@@ -19,7 +19,7 @@ extension AlertEngine {
 }
 
 func firingCount(_ n: [AlertNotification]) -> Int { n.reduce(0) { if case .firing(let a) = $1 { $0 + a.count } else { $0 } } }
-func reminders(_ n: [AlertNotification]) -> Int { n.filter { if case .reminder = $0 { true } else { false } }.count }
+func reminders(_ n: [AlertNotification]) -> Int { n.reduce(0) { if case .reminders(let a) = $1 { $0 + a.count } else { $0 } } }
 func resolvedCount(_ n: [AlertNotification]) -> Int { n.reduce(0) { if case .resolved(let a, _) = $1 { $0 + a.count } else { $0 } } }
 
 @Suite struct AlertEngineTests {
@@ -35,7 +35,7 @@ func resolvedCount(_ n: [AlertNotification]) -> Int { n.reduce(0) { if case .res
         clock.advance(by: 61)
         let r = e.round("db", obs("schema", "users", .critical))
         #expect(reminders(r) == 1)
-        if case .reminder(let a) = r.first { #expect(a.failedChecks == 61) }
+        if case .reminders(let a) = r.first { #expect(a[0].failedChecks == 61) }
         clock.advance(by: 60)
         #expect(e.round("db", obs("schema", "users", .critical)).isEmpty)
         clock.advance(by: 60)

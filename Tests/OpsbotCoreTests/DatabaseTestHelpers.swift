@@ -18,12 +18,13 @@ struct DBFixture {
     }
 
     /// `database` replaces the demo's database section when given; `url` overrides DATABASE_URL.
-    static func make(sql: String? = demoSQL, database: String? = nil, url: String? = nil, commands: [(String, String)]? = nil) async throws -> DBFixture {
+    static func make(sql: String? = demoSQL, database: String? = nil, url: String? = nil, commands: [(String, String)]? = nil,
+                     clock: WallClock = SystemWallClock()) async throws -> DBFixture {
         let pg = try await TestPostgres.sharedAsync()
         let dbURL: String
         if let url { dbURL = url } else { dbURL = try await pg.createDatabaseAsync(sql: sql) }
         let yaml = DefaultConfig.yaml + "\n" + (database ?? demoConfig)
-        let (app, transport) = try TestApp.make(configYAML: yaml, commands: commands, environment: ["DATABASE_URL": dbURL])
+        let (app, transport) = try TestApp.make(configYAML: yaml, commands: commands, clock: clock, environment: ["DATABASE_URL": dbURL])
         return DBFixture(app: app, transport: transport, url: dbURL, pg: pg)
     }
 

@@ -80,7 +80,11 @@ struct PaymentsTests {
         #expect(try await f.run("/payments 424242").text.contains("No payment with id or provider payment id \"424242\""))
         #expect(try await f.run("/payments abc").text.contains("No payment"))
         let dups = try await f.run("/payments duplicates").text
-        #expect(dups.contains("payment 3: credited 2× (balance_transactions, balance_transactions)"))
+        // Issue 8 item 15: who, how much, which rows, the balance effect and the fix.
+        #expect(dups.contains("payment 3 · user 3 · 500.00 RUB balance_topup"), "\(dups)")
+        #expect(dups.contains("rows: balance_transactions #2 500.00, balance_transactions #3 500.00"), "\(dups)")
+        #expect(dups.contains("effect: user 3 balance 500 too high") && dups.contains("fix: /reverse_duplicate 3"), "\(dups)")
+        #expect(!dups.contains("runbook"))
         _ = try await f.sql("INSERT INTO payments (user_id, amount, payment_type, provider, provider_payment_id, status) VALUES (1, 100, 'balance_topup', 'yookassa', '2d8f1c3a-000f-5000-9000-1a2b3c4d5e01', 'succeeded')")
         #expect(try await f.run("/payments duplicates").text.contains("2 succeeded payments share provider payment id 2d8f1c3a-000f-5000-9000-1a2b3c4d5e01"))
     }
@@ -100,5 +104,36 @@ struct PaymentsTests {
         #expect(try await f.sql("SELECT sum(balance)::text FROM users") == "1160.00")
         // The catalog refuses them before any module sees them.
         await #expect(throws: ArgumentError.self) { try await f.run("/complete 1'--") }
+    }
+
+    /// Issue 8 item 15: the double credit is reversed once, however many presses race.
+    @Test func reverseDuplicateRemovesTheExtraCreditExactlyOnce() async throws {
+        let f = try await DBFixture.make()
+        let before = try await f.sql("SELECT balance::text FROM users WHERE id = 3")
+        let plan = try #require(try await f.run("/reverse_duplicate 3").plan)
+        let preview = HTML.toPlainText(plan.preview)
+        #expect(preview.contains("keep: balance_transactions #2 (500.00)") && preview.contains("delete: balance_transactions #3 (500.00)"), "\(preview)")
+        #expect(preview.contains("UPDATE \"users\" SET \"balance\" = \"balance\" - $1::numeric"), "the SQL with its values: \(preview)")
+        #expect(preview.contains("DELETE FROM \"balance_transactions\" WHERE \"id\"::text = '3'") || preview.contains("DELETE FROM"), "\(preview)")
+        #expect(preview.contains("balance: user 3 −500"))
+        #expect(try await f.run("/reverse_duplicate 1").text.contains("Nothing to reverse"))
+        // Other opsbot instances (own pools) and parallel presses within each.
+        var plans = [plan]
+        for _ in 0..<2 {
+            let other = DBFixture(app: try await DBFixture.make(url: f.url).app, transport: f.transport, url: f.url, pg: f.pg)
+            plans.append(try #require(try await other.run("/reverse_duplicate 3").plan))
+        }
+        let results = await withTaskGroup(of: String.self) { group in
+            for p in plans { for _ in 0..<4 { group.addTask { HTML.toPlainText(await p.run(NoProgress()).html) } } }
+            var out: [String] = []
+            for await r in group { out.append(r) }
+            return out
+        }
+        #expect(results.filter { $0.hasPrefix("✅") }.count == 1, "\(results)")
+        #expect(results.filter { $0.contains("Not reversed") }.count == 11, "\(results)")
+        #expect(try await f.sql("SELECT string_agg(id::text, ',') FROM balance_transactions WHERE payment_id = 3") == "2")
+        let after = try await f.sql("SELECT (balance + 500)::text FROM users WHERE id = 3")
+        #expect(after == before, "balance corrected once: \(before) → \(after) + 500")
+        #expect(try await f.run("/payments duplicates").text.contains("no payment credited more than once"))
     }
 }

@@ -158,6 +158,7 @@ final class RouterHarness: @unchecked Sendable {
         await h.press(0)
         #expect(h.runs.current == 1)
         #expect(h.lastText.contains("worker healthy after 1 s"))
+        #expect(h.lastText.contains("Will restart worker"), "what ran stays above the result: \(h.lastText)")
         #expect(h.transport.texts.contains { $0.contains("restarting worker…") })
         // The same button again, as a replayed callback.
         await h.router.handle(.callback(IncomingCallback(id: "again", chatID: RouterHarness.adminChat, userID: 1, messageID: 101, data: data)))

@@ -30,6 +30,9 @@ import TestSupport
         }
         let status = ServicesTest.text(try await ServicesTest.run(app, "/status"))
         #expect(status.contains("web healthz 200"), "\(status)")
+        // Issue 8 item 11: the one screen — env rules are part of it, and it fits a phone.
+        #expect(status.contains("env: "), "\(status)")
+        #expect(status.split(separator: "\n").count <= 25, "\(status)")
         #expect(status.split(separator: "\n").contains { $0.hasPrefix("worker") && $0.contains("running") })
         let logs = ServicesTest.text(try await ServicesTest.run(app, "/logs worker 20"))
         #expect(logs.contains("Bot is starting polling"))

@@ -60,6 +60,7 @@ import TestSupport
         let progress = RecordingProgress()
         let result = await plan.run(progress)
         #expect(HTML.toPlainText(result.html).contains("worker healthy after"), "\(result.html)")
+        #expect(HTML.toPlainText(result.html).contains("(pid — → "), "the new pid: \(result.html)")
         #expect(progress.updates.current.first == "⏳ restarting worker…")
         #expect(progress.updates.current.contains("⏳ worker active, waiting for health…"))
 

@@ -62,8 +62,11 @@ import TestSupport
         let problemIndex = lines.firstIndex { $0.contains("web:nginx") }!
         let tableIndex = lines.firstIndex { $0.hasPrefix("web ") && $0.contains("running") }!
         #expect(problemIndex < tableIndex)
-        #expect(text.contains("health: web direct 200"))
-        #expect(text.contains("deps: local-api ok"))
+        #expect(text.contains("ok: web direct 200"))
+        #expect(text.contains("ok: local-api ok"))
+        // One line per area, problems first, within one phone screen.
+        #expect(lines[1].hasPrefix("🔴 health:") && lines.contains { $0.hasPrefix("✅ bot: @shop_bot") })
+        #expect(lines.count <= 25)
     }
 
     @Test func checkProvidersUseTheAlertEngineNames() async throws {
@@ -130,6 +133,7 @@ import TestSupport
         let app = try ServicesTest.app(yaml)
         let checks = await app.checks.named("logs")!.run(app)
         let conflict = try #require(checks.first { $0.target == "worker:conflict" })
+        let m0 = try ServiceManager.shared(app)
         #expect(conflict.check == "log_pattern" && conflict.status == .critical && conflict.value == 9 && conflict.remediation == "/conflicts")
         #expect(conflict.evidence.count == 3)
         #expect(checks.first { $0.target == "worker:payment_failed" }?.status == .ok)
@@ -143,6 +147,12 @@ import TestSupport
         #expect(justStarted.first { $0.check == "heartbeat" }?.status == .ok)
         let longAgo = StatusCollector.evaluate(sched, patterns: [], lines: [], now: now, startedAt: now.addingTimeInterval(-3600))
         #expect(longAgo.first { $0.check == "heartbeat" }?.status == .critical)
+
+        // Issue 8 item 5: after a fix (a successful /conflicts or /restart) the window starts
+        // afresh — the conflict lines from before no longer count, so the alert can resolve.
+        m0.startFreshLogWindow("worker", at: now.addingTimeInterval(-1))
+        let fresh = await app.checks.named("logs")!.run(app)
+        #expect(fresh.first { $0.target == "worker:conflict" }?.status == .ok)
 
         // Memory trend: 100 → 150 → 200 MB over an hour is a leak.
         let m = try ServiceManager.shared(app)

@@ -10,12 +10,7 @@ import TestSupport
     static let show = RecordedOutput.systemctlShow(
         environment: "PYTHONUNBUFFERED=1 API_GATEWAY_URL=not-a-url ENCRYPTION_SECRET=0123456789abcdef0123456789abcdef")
 
-    static let journal = [
-        #"{"__REALTIME_TIMESTAMP":"1795427990000000","PRIORITY":"6","_PID":"811","MESSAGE":"2026-11-23 09:59:50 - INFO - Bot is starting polling..."}"#,
-        #"{"__REALTIME_TIMESTAMP":"1795427995000000","PRIORITY":"6","_PID":"811","MESSAGE":"2026-11-23 09:59:55 - ERROR - Ошибка Telegram API: Conflict: terminated by other getUpdates request"}"#,
-        #"{"__REALTIME_TIMESTAMP":"1795427998000000","PRIORITY":"2","_PID":"811","MESSAGE":"CRITICAL - ⚠️ ОБНАРУЖЕН КОНФЛИКТ: Запущено несколько экземпляров бота!"}"#,
-        #"{"__REALTIME_TIMESTAMP":"1795427999000000","PRIORITY":"6","_PID":"1","MESSAGE":"marketingbot-bot.service: Scheduled restart job, restart counter is at 7."}"#,
-    ].joined(separator: "\n")
+    static let journal = RecordedOutput.journalCrashLoop
 
     @Test func systemdCrashLoopLogsEnvAndRestart() async throws {
         let dir = ServicesTest.dir()
@@ -51,6 +46,10 @@ import TestSupport
 
         let logs = ServicesTest.text(try await ServicesTest.run(app, "/logs bot 50 critical"))
         #expect(logs.contains("ОБНАРУЖЕН КОНФЛИКТ") && !logs.contains("Bot is starting"))
+        // systemd's own lines about the unit (_PID 1) are marked, the unit's own are not.
+        let all = ServicesTest.text(try await ServicesTest.run(app, "/logs bot 50"))
+        #expect(all.contains("Z [systemd] marketingbot-bot.service: Scheduled restart job") && all.contains("Z 2026-11-23 09:59:50 - INFO - Bot is starting"), "\(all)")
+        #expect(!all.contains("[systemd] 2026-11-23"))
         let errs = ServicesTest.text(try await ServicesTest.run(app, "/logs bot 50 error 1h"))
         #expect(errs.contains("Conflict: terminated") && errs.contains("ОБНАРУЖЕН"))
         let calls = try String(contentsOfFile: "\(dir)/calls", encoding: .utf8)
@@ -65,7 +64,7 @@ import TestSupport
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart bot")))
         #expect(plan.preview.contains("\(dir)/systemctl restart marketingbot-bot.service"))
         let r = HTML.toPlainText(await plan.run(NoProgress()).html)
-        #expect(r.contains("bot still failing after 1 s (starting: activating (auto-restart))"), "\(r)")
+        #expect(r.contains("bot still failing after 1 s (starting: activating (auto-restart) since 2026-11-23T10:00:04Z)"), "\(r)")
         #expect(try String(contentsOfFile: "\(dir)/calls", encoding: .utf8).contains("restart marketingbot-bot.service"))
     }
 
@@ -73,10 +72,14 @@ import TestSupport
         let dir = ServicesTest.dir()
         let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
         defer { server.stop() }
+        // web, worker and scheduler run from one image (as compose projects commonly do); debug-copy is a
+        // `docker run` of the worker's poller outside compose, found only through `match:`.
         server.route("/containers/json", .json("""
-        [{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","State":"running","Status":"Up 2 hours (healthy)","Labels":{"com.docker.compose.service":"worker","com.docker.compose.project":"app"},"Created":1795420000},
-         {"Id":"bbb222","Names":["/debug-copy"],"Image":"app-bot:latest","State":"running","Status":"Up 5 minutes","Labels":{},"Created":1795427700},
-         {"Id":"ccc333","Names":["/app-db-1"],"Image":"postgres:16","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"db"},"Created":1795420000}]
+        [{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 2 hours (healthy)","Labels":{"com.docker.compose.service":"worker","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"ddd444","Names":["/app-web-1"],"Image":"app-bot:latest","Command":"gunicorn app:web","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"web","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"eee555","Names":["/app-scheduler-1"],"Image":"app-bot:latest","Command":"python -m bot.scheduler","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"scheduler","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"bbb222","Names":["/debug-copy"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 5 minutes","Labels":{},"Created":1795427700},
+         {"Id":"ccc333","Names":["/app-db-1"],"Image":"postgres:16","Command":"docker-entrypoint.sh postgres","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"db"},"Created":1795420000}]
         """))
         server.route("/containers/aaa111/json", .json("""
         {"Id":"aaa111","Name":"/app-worker-1","RestartCount":2,"State":{"Status":"running","Running":true,"Pid":999,"StartedAt":"2026-11-23T08:00:00.123456789Z","Health":{"Status":"healthy"}},"Config":{"Image":"app-bot:latest","Env":["TELEGRAM_BOT_TOKEN=123456789:\("AA")Hxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","PORT=8080"],"Tty":false}}
@@ -94,6 +97,7 @@ import TestSupport
           worker:
             backend: docker
             compose_service: worker
+            match: 'bot\\.worker$'
             bot: true
             env:
               rules: [{name: TELEGRAM_BOT_TOKEN, format: regex, pattern: '\\d{6,12}:[A-Za-z0-9_-]{30,}'}, PORT]
@@ -117,8 +121,108 @@ import TestSupport
         let plan = try #require(ServicesTest.plan(conflicts))
         let preview = HTML.toPlainText(plan.preview)
         #expect(preview.contains("keep: container app-worker-1") && preview.contains("extra: container debug-copy"))
+        #expect(!preview.contains("app-web-1") && !preview.contains("app-scheduler-1") && preview.contains("2 instances running"))
         _ = await plan.run(NoProgress())
         #expect(server.seen.contains("POST /containers/bbb222/stop?t=10"))
-        #expect(!server.seen.contains { $0.contains("aaa111/stop") })
+        #expect(server.seen.filter { $0.contains("/stop") } == ["POST /containers/bbb222/stop?t=10"])
+    }
+
+    /// The destructive bug of issue 13: web, worker and scheduler from one image were counted as
+    /// three worker instances, and confirming /conflicts stopped web and scheduler.
+    @Test func dockerSameImageIsNotSameService() async throws {
+        let dir = ServicesTest.dir()
+        let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
+        defer { server.stop() }
+        server.route("/containers/json", .json("""
+        [{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"worker","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"ddd444","Names":["/app-web-1"],"Image":"app-bot:latest","Command":"gunicorn app:web","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"web","com.docker.compose.project":"app"},"Created":1795420000},
+         {"Id":"eee555","Names":["/app-scheduler-1"],"Image":"app-bot:latest","Command":"python -m bot.scheduler","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"scheduler","com.docker.compose.project":"app"},"Created":1795420000}]
+        """))
+        server.route("/containers/aaa111/json", .json("""
+        {"Id":"aaa111","Name":"/app-worker-1","RestartCount":0,"State":{"Status":"running","Running":true,"Pid":999,"StartedAt":"2026-11-23T08:00:00Z"},"Config":{"Image":"app-bot:latest","Tty":false}}
+        """))
+        server.route("/containers/ddd444/stop", .status(204))
+        server.route("/containers/eee555/stop", .status(204))
+        let app = try ServicesTest.app("""
+        services:
+          worker: {backend: docker, compose_service: worker, bot: true}
+          web: {backend: docker, container: app-web-1}
+        service_options:
+          docker_socket: \(dir)/docker.sock
+        """)
+        let m = try ServiceManager.shared(app)
+        #expect(await m.backend("worker")!.status().instances == 1)
+        #expect(try await m.backend("worker")!.instances().map(\.id) == ["aaa111"])
+        let status = ServicesTest.text(try await ServicesTest.run(app, "/status"))
+        #expect(!status.contains("3 instances") && !status.contains("instances running"), "\(status)")
+        let conflicts = try await ServicesTest.run(app, "/conflicts")
+        #expect(ServicesTest.plan(conflicts) == nil, "nothing to stop: \(ServicesTest.text(conflicts))")
+        #expect(ServicesTest.text(conflicts).contains("1 instance running"))
+        #expect(!server.seen.contains { $0.contains("/stop") })
+    }
+
+    /// Engine answers recorded live: the restart whose PID 1 had to be SIGKILLed, `docker system df`
+    /// and the prune calls, through the configured socket.
+    @Test func dockerRecordedRestartKillDiskAndPrune() async throws {
+        let dir = ServicesTest.dir()
+        let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
+        defer { server.stop() }
+        let worker = "c8e4a23331ba2a832430b0b560dc6ac4a500730daa3432ebf62e8cf4011edbe1"
+        server.route("/containers/json", .json(RecordedDocker.containers))
+        server.route("/containers/\(worker)/json", .json(RecordedDocker.workerDetail))
+        server.route("/containers/\(worker)/restart", .status(204))
+        server.route("/events", .json(RecordedDocker.restartEventsKilled))
+        server.route("/system/df", .json(RecordedDocker.systemDF))
+        server.route("/containers/prune", .json(RecordedDocker.pruneContainers))
+        server.route("/networks/prune", .json(RecordedDocker.pruneNetworks))
+        server.route("/images/prune", .json(RecordedDocker.pruneImages))
+        server.route("/build/prune", .json(RecordedDocker.pruneBuild))
+        let app = try ServicesTest.app("""
+        services:
+          worker: {backend: docker, compose_service: worker, match: 'python -m bot\\.worker', stop_timeout: 1s, restart_wait: 3s, restart_settle: 0s}
+        service_options:
+          docker_socket: \(dir)/docker.sock
+        disk:
+          roots: [\(dir)]
+          log_dirs: [\(dir)]
+        """)
+        let m = try ServiceManager.shared(app)
+        let st = await m.backend("worker")!.status()
+        #expect(st.instances == 2 && st.health == "healthy" && st.state == .running, "worker and debug-copy, not web: \(st)")
+
+        let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
+        let r = HTML.toPlainText(await plan.run(NoProgress()).html)
+        #expect(r.contains("✅ worker healthy") && r.contains("did not stop on SIGTERM within 1 s") && r.contains("SIGKILL, exit code 137"), "\(r)")
+        #expect(server.seen.contains("POST /containers/\(worker)/restart?t=1"))
+
+        let disk = ServicesTest.text(try await ServicesTest.run(app, "/disk"))
+        #expect(disk.contains("docker system df on \(dir)/docker.sock") && disk.contains("Containers") && disk.contains("reclaimable → /docker_prune"), "\(disk)")
+        let prune = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/docker_prune")))
+        #expect(server.seen.filter { $0.hasPrefix("POST") && $0.contains("prune") }.isEmpty, "nothing pruned before Confirm")
+        let pr = HTML.toPlainText(await prune.run(NoProgress()).html)
+        #expect(pr.contains("containers: 1 removed, \(DiskUsage.format(524288)) freed") && pr.contains("images: 0 removed"), "\(pr)")
+        #expect(server.seen.filter { $0.hasPrefix("POST") && $0.contains("prune") }.count == 4)
+    }
+
+    /// A copy listed in the preview that is gone (or became the service's own) by Confirm is left alone.
+    @Test func dockerConflictsStaleCopyLeftAlone() async throws {
+        let dir = ServicesTest.dir()
+        let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
+        defer { server.stop() }
+        let worker = #"{"Id":"aaa111","Names":["/app-worker-1"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 2 hours","Labels":{"com.docker.compose.service":"worker"},"Created":1795420000}"#
+        let copy = #"{"Id":"bbb222","Names":["/debug-copy"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 5 minutes","Labels":{},"Created":1795427700}"#
+        server.route("/containers/json", .json("[\(worker),\(copy)]"))
+        server.route("/containers/bbb222/stop", .status(204))
+        let app = try ServicesTest.app("""
+        services:
+          worker: {backend: docker, compose_service: worker, match: 'bot[.]worker', bot: true}
+        service_options:
+          docker_socket: \(dir)/docker.sock
+        """)
+        let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/conflicts")))
+        server.route("/containers/json", .json("[\(worker)]"))   // stopped by someone else meanwhile
+        let r = HTML.toPlainText(await plan.run(NoProgress()).html)
+        #expect(r.contains("bbb222 is gone or is now the service's own; left alone"), "\(r)")
+        #expect(!server.seen.contains { $0.contains("/stop") })
     }
 }

@@ -17,7 +17,7 @@ public struct AlertCallbackHandler: CallbackHandler {
         let action = parts[1], arg = parts[2]
         switch action {
         case "k":
-            guard let a = svc.engine.acknowledge(id: arg, by: who) else { return "Alert #\(arg) is no longer firing." }
+            guard let a = svc.acknowledge(id: arg, by: who) else { return "Alert #\(arg) is no longer firing." }
             annotate(app, svc, cb, id: arg, line: "✅ <b>Acknowledged</b> by \(HTML.escape(a.ackedBy ?? who)) — \(HTML.escape(a.rule)) · <code>\(HTML.escape(a.target))</code>", removeKinds: ["k"])
             return "Acknowledged: no reminders for \(a.fingerprint) until it resolves."
         case "m", "M":

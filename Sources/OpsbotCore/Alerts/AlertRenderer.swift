@@ -6,14 +6,26 @@ import Foundation
 public struct AlertRenderer: Sendable {
     public var chatID: Int64
     public var muteDurations: [Double]
+    /// Which opsbot speaks (`instance:` in the config, default the host name): two opsbots in
+    /// one chat stay apart.
+    public var instance: String
+    /// How long a flapping alert stays quiet (the flapping window).
+    public var flapWindow: Double
     /// Alerts in a firing group beyond this are listed one line each (a storm).
     public var detailedGroupLimit = 5
+    /// A digest carries at most this many buttons (one Ack per alert); Mute and the fix are
+    /// on each alert's own message and in /alerts.
+    public var maxDigestButtons = 8
     public var maxMessageLength = 3800
 
-    public init(chatID: Int64, muteDurations: [Double] = [3600, 14400, 86400]) {
+    public init(chatID: Int64, muteDurations: [Double] = [3600, 14400, 86400], instance: String = AlertRenderer.hostName, flapWindow: Double = 600) {
         self.chatID = chatID
         self.muteDurations = muteDurations
+        self.instance = instance
+        self.flapWindow = flapWindow
     }
+
+    public static var hostName: String { ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "opsbot" }
 
     static func time(_ d: Date) -> String {
         let f = DateFormatter()
@@ -21,6 +33,15 @@ public struct AlertRenderer: Sendable {
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyy-MM-dd HH:mm:ss"
         return f.string(from: d) + " UTC"
+    }
+
+    /// `14:05` (UTC), for "unknown since".
+    static func clock(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "HH:mm"
+        return f.string(from: d)
     }
 
     static func shortDuration(_ s: Double) -> String { Durations.format(s).replacingOccurrences(of: " ", with: "") }
@@ -33,29 +54,36 @@ public struct AlertRenderer: Sendable {
         "<b>\(HTML.escape(a.rule))</b> · <code>\(HTML.escape(a.target))</code>"
     }
 
-    /// The full description of one alert.
-    static func block(_ a: AlertState, evidenceLines: Int = 10) -> String {
-        var s = "\(a.severity.symbol) <b>\(a.severity.label.uppercased())</b> \(title(a))\n"
+    var tag: String { "<i>\(HTML.escape(instance))</i>" }
+
+    /// The full description of one alert: severity, name, target, what the rule is about, the
+    /// evidence, first seen, and the key /mute takes.
+    func block(_ a: AlertState, evidenceLines: Int = 10) -> String {
+        var s = "\(a.severity.symbol) <b>\(a.severity.label.uppercased())</b> \(Self.title(a))\n"
+        if let d = a.ruleDescription, !d.isEmpty { s += "<i>\(HTML.escape(d))</i>\n" }
         if !a.summary.isEmpty { s += HTML.escape(String(a.summary.prefix(500))) + "\n" }
-        if let v = a.value { s += "Value: <b>\(value(v))</b>\n" }
-        s += "First seen: \(time(a.firstSeen)) · id <code>\(HTML.escape(a.id))</code>\n"
         let ev = a.evidence.prefix(evidenceLines).map { String($0.prefix(300)) }
         if !ev.isEmpty { s += "<pre>" + HTML.escape(ev.joined(separator: "\n")) + "</pre>\n" }
+        s += "First seen \(Self.time(a.firstSeen)) · mute <code>\(HTML.escape(a.fingerprint))</code>\n"
+        if let since = a.unknownSince { s += "❔ unknown since \(Self.clock(since)): \(HTML.escape(a.unknownReason ?? "?"))\n" }
         return s
     }
 
-    func buttons(_ a: AlertState, compact: Bool) -> [[AlertButton]] {
-        let mutes = muteDurations.prefix(3).map { d in
-            AlertButton(compact ? "🔕 \(Self.shortDuration(d)) #\(a.id)" : "🔕 Mute \(Self.shortDuration(d))", data: "a:m:\(a.id):\(Int(d))")
-        }
-        let ack = AlertButton(compact ? "✅ Ack #\(a.id)" : "✅ Acknowledge", data: "a:k:\(a.id)")
-        var fix: AlertButton?
+    func buttons(_ a: AlertState) -> [[AlertButton]] {
+        let mutes = muteDurations.prefix(3).map { d in AlertButton("🔕 Mute \(Self.shortDuration(d))", data: "a:m:\(a.id):\(Int(d))") }
+        var rows: [[AlertButton]] = [[AlertButton("✅ Acknowledge", data: "a:k:\(a.id)")], Array(mutes)]
         if let cmd = a.remediation {
-            let label = a.remediationLabel ?? cmd
-            fix = AlertButton("🛠 " + String(label.prefix(40)) + (compact ? " #\(a.id)" : ""), data: "a:r:\(a.id)")
+            rows.append([AlertButton("🛠 " + String((a.remediationLabel ?? cmd).prefix(40)), data: "a:r:\(a.id)")])
         }
-        if compact { return [[ack, mutes.first].compactMap { $0 } + (fix.map { [$0] } ?? [])] }
-        return [[ack], Array(mutes)] + (fix.map { [[$0]] } ?? [])
+        return rows
+    }
+
+    /// One Ack per alert, at most `maxDigestButtons`, two per row.
+    func digestButtons(_ alerts: [AlertState]) -> [[AlertButton]] {
+        let acks = alerts.prefix(maxDigestButtons).map { a in
+            AlertButton("✅ Ack \(String(a.rule.prefix(14))) \(String(a.target.prefix(14)))", data: "a:k:\(a.id)")
+        }
+        return stride(from: 0, to: acks.count, by: 2).map { Array(acks[$0..<min($0 + 2, acks.count)]) }
     }
 
     public func render(_ n: AlertNotification) -> [OutgoingMessage] {
@@ -64,37 +92,62 @@ public struct AlertRenderer: Sendable {
         case .firing(let alerts) where alerts.count == 1:
             let a = alerts[0]
             return [OutgoingMessage(chatID: chatID, kind: .firing, fingerprint: a.fingerprint,
-                                    html: "🚨 <b>Alert firing</b>\n" + Self.block(a), buttons: buttons(a, compact: false), silent: silent)]
+                                    html: "🚨 <b>Alert firing</b> · \(tag)\n" + block(a), buttons: buttons(a), silent: silent, alertIDs: [a.id])]
         case .firing(let alerts) where alerts.count <= detailedGroupLimit:
-            let html = "🚨 <b>\(alerts.count) alerts firing</b>\n\n" + alerts.map { Self.block($0, evidenceLines: 3) }.joined(separator: "\n")
-            return [OutgoingMessage(chatID: chatID, kind: .firing, html: clip(html), buttons: alerts.flatMap { buttons($0, compact: true) }, silent: silent)]
+            var html = "🚨 <b>\(alerts.count) alerts firing</b> · \(tag)\n\n" + alerts.map { block($0, evidenceLines: 3) }.joined(separator: "\n")
+            if alerts.contains(where: { $0.remediation != nil }) { html += "\n<i>Mute and fixes: /alerts</i>" }
+            return [OutgoingMessage(chatID: chatID, kind: .firing, html: clip(html), buttons: digestButtons(alerts), silent: silent,
+                                    alertIDs: alerts.map(\.id))]
         case .firing(let alerts):
             return storm(alerts, silent: silent)
-        case .reminder(let a):
-            let since = a.firingSince ?? a.firstSeen
-            var html = "🔁 <b>Still firing</b> for \(Durations.format(a.lastSent.map { $0.timeIntervalSince(since) } ?? 0)), "
-            html += "\(a.failedChecks) failed check\(a.failedChecks == 1 ? "" : "s")\n" + Self.block(a, evidenceLines: 5)
-            return [OutgoingMessage(chatID: chatID, kind: .reminder, fingerprint: a.fingerprint, html: clip(html),
-                                    buttons: buttons(a, compact: false), silent: silent)]
-        case .resolved(let alerts, let at):
+        case .reminders(let alerts):
             let lines = alerts.map { a -> String in
-                let d = at.timeIntervalSince(a.firingSince ?? a.firstSeen)
-                return "✅ \(Self.title(a)) resolved after \(Durations.format(d))"
+                let since = a.firingSince ?? a.firstSeen
+                return "\(a.severity.symbol) \(Self.title(a)) for \(Durations.format((a.lastSent ?? since).timeIntervalSince(since)))"
+                    + (a.summary.isEmpty ? "" : " — " + HTML.escape(String(a.summary.prefix(120))))
             }
-            return chunk(header: alerts.count == 1 ? "" : "<b>\(alerts.count) alerts resolved</b>\n", lines: lines).map {
-                OutgoingMessage(chatID: chatID, kind: .resolved, fingerprint: alerts.count == 1 ? alerts[0].fingerprint : nil, html: $0, silent: true)
+            let parts = chunk(header: "🔁 <b>Still firing</b> (\(alerts.count)) · \(tag)\n", lines: lines)
+            return parts.enumerated().map { i, html in
+                OutgoingMessage(chatID: chatID, kind: .reminder, fingerprint: alerts.count == 1 ? alerts[0].fingerprint : nil, html: html,
+                                buttons: i == 0 ? digestButtons(alerts) : [], silent: silent, alertIDs: alerts.map(\.id))
+            }
+        case .resolved(let alerts, let at):
+            func after(_ a: AlertState) -> String { Durations.format(at.timeIntervalSince(a.firingSince ?? a.firstSeen)) }
+            let lines = alerts.map { "✅ \(Self.title($0)) resolved after \(after($0))" }
+            let notes = Dictionary(alerts.map { ($0.id, "✅ <b>resolved</b> after \(after($0))") }, uniquingKeysWith: { a, _ in a })
+            return chunk(header: alerts.count == 1 ? "" : "<b>\(alerts.count) alerts resolved</b> · \(tag)\n", lines: lines).enumerated().map { i, html in
+                OutgoingMessage(chatID: chatID, kind: .resolved, fingerprint: alerts.count == 1 ? alerts[0].fingerprint : nil,
+                                html: alerts.count == 1 ? html.trimmingCharacters(in: .newlines) + " · \(tag)" : html, silent: true,
+                                alertIDs: alerts.map(\.id), replyToAlert: i == 0 ? alerts.first?.id : nil, annotations: i == 0 ? notes : nil)
+            }
+        case .unknown(let alerts):
+            let notes = Dictionary(alerts.map { a in
+                (a.id, "❔ <b>unknown</b> since \(Self.clock(a.unknownSince ?? Date())): \(HTML.escape(String((a.unknownReason ?? "?").prefix(200))))")
+            }, uniquingKeysWith: { a, _ in a })
+            let lines = alerts.map { "❔ \(Self.title($0)) unknown since \(Self.clock($0.unknownSince ?? Date())): \(HTML.escape(String(($0.unknownReason ?? "?").prefix(200))))" }
+            return chunk(header: "", lines: lines).map {
+                OutgoingMessage(chatID: chatID, kind: .annotate, html: $0 + tag, silent: true, alertIDs: alerts.map(\.id), annotations: notes)
+            }
+        case .known(let alerts):
+            let notes = Dictionary(alerts.map { a in
+                (a.id, "🔎 known again: still failing — \(HTML.escape(String(a.summary.prefix(200))))")
+            }, uniquingKeysWith: { a, _ in a })
+            let lines = alerts.map { "🔎 \(Self.title($0)) known again: still failing — \(HTML.escape(String($0.summary.prefix(200))))" }
+            return chunk(header: "", lines: lines).map {
+                OutgoingMessage(chatID: chatID, kind: .annotate, html: $0 + tag, silent: true, alertIDs: alerts.map(\.id), annotations: notes)
             }
         case .flapping(let a):
-            let html = "〰️ <b>Flapping</b> \(Self.title(a)): \(a.transitions.count) state changes within the window. "
-                + "No more messages for it until it has been stable for a whole window.\n" + Self.block(a, evidenceLines: 3)
+            let html = "〰️ <b>Flapping</b> \(Self.title(a)) · \(tag): \(a.transitions.count) state changes within \(Durations.format(flapWindow)). "
+                + "Quiet until it has been stable for \(Durations.format(flapWindow)) (at the earliest \(Self.clock((a.transitions.last ?? Date()).addingTimeInterval(flapWindow))) UTC).\n"
+                + block(a, evidenceLines: 3)
             return [OutgoingMessage(chatID: chatID, kind: .flapping, fingerprint: a.fingerprint, html: clip(html),
-                                    buttons: a.isFiring ? buttons(a, compact: false) : [], silent: silent)]
+                                    buttons: a.isFiring ? buttons(a) : [], silent: silent, alertIDs: [a.id])]
         case .settled(let a):
             let html = a.isFiring
-                ? "〰️ \(Self.title(a)) stopped flapping and is <b>still firing</b>\n" + Self.block(a, evidenceLines: 5)
-                : "✅ \(Self.title(a)) stopped flapping and is <b>ok</b>"
+                ? "〰️ \(Self.title(a)) stopped flapping and is <b>still firing</b> · \(tag)\n" + block(a, evidenceLines: 5)
+                : "✅ \(Self.title(a)) stopped flapping and is <b>ok</b> · \(tag)"
             return [OutgoingMessage(chatID: chatID, kind: .settled, fingerprint: a.fingerprint, html: clip(html),
-                                    buttons: a.isFiring ? buttons(a, compact: false) : [], silent: a.isFiring ? silent : true)]
+                                    buttons: a.isFiring ? buttons(a) : [], silent: a.isFiring ? silent : true, alertIDs: [a.id])]
         }
     }
 
@@ -107,16 +160,18 @@ public struct AlertRenderer: Sendable {
         var counts: [String: Int] = [:]
         for a in alerts { counts[a.rule, default: 0] += 1 }
         let byRule = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-        let header = "🚨 <b>\(alerts.count) alerts firing</b> (" + byRule.map { "\(HTML.escape($0.key)) \($0.value)" }.joined(separator: ", ") + ")\n"
+        let header = "🚨 <b>\(alerts.count) alerts firing</b> · \(tag) (" + byRule.map { "\(HTML.escape($0.key)) \($0.value)" }.joined(separator: ", ") + ")\n"
         let d = Int(muteDurations.first ?? 3600)
         let muteRow = byRule.prefix(4).compactMap { r -> AlertButton? in
             let data = "a:M:\(r.key):\(d)"
             return data.utf8.count <= 64 ? AlertButton("🔕 \(r.key) \(Self.shortDuration(Double(d)))", data: data) : nil
         }
         let parts = chunk(header: header, lines: lines)
+        // Few enough to acknowledge one by one: an Ack each; a real storm: mute it by rule.
+        let rows = alerts.count <= maxDigestButtons ? digestButtons(alerts) : (muteRow.isEmpty ? [] : [muteRow])
         return parts.enumerated().map { i, html in
             OutgoingMessage(chatID: chatID, kind: .firing, html: parts.count > 1 ? html + "\n<i>part \(i + 1)/\(parts.count)</i>" : html,
-                            buttons: i == 0 && !muteRow.isEmpty ? [muteRow] : [], silent: silent)
+                            buttons: i == 0 ? rows : [], silent: silent, alertIDs: alerts.map(\.id))
         }
     }
 

@@ -14,27 +14,38 @@ public final class AlertService: @unchecked Sendable {
     private let clock: WallClock
     private let inbox = Locked<[SourceResults]>([])
 
-    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: WallClock) throws {
+    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: WallClock, instance: String? = nil) throws {
         self.config = config
         self.chatID = chatID
         self.clock = clock
         store = try SQLiteAlertStore(db: db)
         engine = try AlertEngine(rules: config.effectiveRules, settings: config.engineSettings, clock: clock, persistence: store)
         outbox = Outbox(store: store, clock: clock, settings: config.outboxSettings)
-        renderer = chatID.map { AlertRenderer(chatID: $0, muteDurations: config.muteDurations) }
+        renderer = chatID.map { AlertRenderer(chatID: $0, muteDurations: config.muteDurations, instance: instance ?? AlertRenderer.hostName,
+                                              flapWindow: config.flapWindow) }
     }
 
     /// The app's service (created on first call).
     public static func shared(_ app: AppContext) throws -> AlertService {
         try app.resources.getOrCreate(AlertService.self) {
             let cfg = try AlertsConfig.load(app.config)
-            return try AlertService(config: cfg, chatID: cfg.chat(app.config), db: app.store.db, clock: app.clock)
+            return try AlertService(config: cfg, chatID: cfg.chat(app.config), db: app.store.db, clock: app.clock,
+                                    instance: try AlertsConfig.instance(app.config))
         }
     }
 
-    /// A provider finished: its results join the next evaluation round.
-    public func submit(_ source: String, _ results: [CheckResult]) {
-        inbox.withLock { $0.append(SourceResults(source: source, observations: results)) }
+    /// A provider finished: its results join the next evaluation round. `unreachable`: it could
+    /// not run (timed out), so what it reported before is unknown, not recovered.
+    public func submit(_ source: String, _ results: [CheckResult], unreachable: String? = nil) {
+        inbox.withLock { $0.append(SourceResults(source: source, observations: results, unreachable: unreachable)) }
+    }
+
+    /// Acknowledges and drops the alert's queued reminders.
+    @discardableResult
+    public func acknowledge(id: String, by who: String) -> AlertState? {
+        guard let a = engine.acknowledge(id: id, by: who) else { return nil }
+        try? store.dropReminders([id])
+        return a
     }
 
     /// Evaluates everything submitted since the last round and queues the messages.
@@ -58,11 +69,21 @@ public final class AlertService: @unchecked Sendable {
     /// Sends what the outbox has due through the app's transport.
     @discardableResult
     public func deliver(_ app: AppContext) async -> Date? {
-        await outbox.deliverDue { m in await Self.send(m, via: app.transport) }
+        await outbox.deliverDue({ m in await Self.send(m, via: app.transport) }, edit: { chat, mid, m in
+            do {
+                try await app.transport.edit(MessageRef(chatID: chat, messageID: mid),
+                                             Reply(html: m.html, buttons: m.buttons.map { $0.map { Button($0.text, data: $0.data) } }, silent: true))
+                return true
+            } catch { return false }
+        }, isStale: { m in
+            // A reminder about nothing that still fires unacknowledged is not sent.
+            !(m.alertIDs ?? []).contains { id in self.engine.alert(id: id).map { $0.isFiring && $0.ackedBy == nil } ?? false }
+        })
     }
 
     static func send(_ m: OutgoingMessage, via transport: ChatTransport) async -> DeliveryResult {
-        let reply = Reply(html: m.html, buttons: m.buttons.map { $0.map { Button($0.text, data: $0.data) } }, silent: m.silent)
+        let reply = Reply(html: m.html, buttons: m.buttons.map { $0.map { Button($0.text, data: $0.data) } }, silent: m.silent,
+                          replyTo: m.replyToMessageID)
         do {
             let ref = try await transport.send(reply, to: m.chatID)
             return .delivered(messageID: ref.messageID)

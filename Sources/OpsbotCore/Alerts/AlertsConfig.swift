@@ -37,6 +37,7 @@ public struct AlertsConfig: Decodable, Sendable {
         public var check: String?
         public var target: String?
         public var severity: Severity?
+        public var severityMap: [Severity: Severity]?
         public var forCount: Int?
         public var repeatInterval: Double?
         public var fire: Double?
@@ -47,7 +48,7 @@ public struct AlertsConfig: Decodable, Sendable {
         public var enabled = true
 
         enum K: String, CodingKey, CaseIterable {
-            case name, check, target, severity, `for`, `repeat`, fire, clear, remediation, remediation_label, description, enabled
+            case name, check, target, severity, severity_map, `for`, `repeat`, fire, clear, remediation, remediation_label, description, enabled
         }
         public init(from d: Decoder) throws {
             let c = try d.container(keyedBy: K.self)
@@ -62,6 +63,16 @@ public struct AlertsConfig: Decodable, Sendable {
                     throw DecodingError.dataCorruptedError(forKey: .severity, in: c, debugDescription: "expected warning or critical, got \"\(s)\"")
                 }
                 severity = v
+            }
+            if let m = try c.decodeIfPresent([String: String].self, forKey: .severity_map) {
+                var out: [Severity: Severity] = [:]
+                for (k, v) in m {
+                    guard let from = Severity(label: k), let to = Severity(label: v) else {
+                        throw DecodingError.dataCorruptedError(forKey: .severity_map, in: c, debugDescription: "expected warning/critical → warning/critical, got \(k): \(v)")
+                    }
+                    out[from] = to
+                }
+                severityMap = out
             }
             forCount = try c.decodeIfPresent(Int.self, forKey: .for)
             if let f = forCount, f < 1 { throw DecodingError.dataCorruptedError(forKey: .for, in: c, debugDescription: "must be at least 1") }
@@ -160,6 +171,7 @@ public struct AlertsConfig: Decodable, Sendable {
             if let v = s.check { r.check = v }
             if let v = s.target { r.target = v }
             if let v = s.severity { r.severity = v }
+            if let v = s.severityMap { r.severityMap = v }
             if let v = s.forCount { r.forCount = v }
             if let v = s.repeatInterval { r.repeatInterval = v }
             if let v = s.fire { r.fire = v; if s.clear == nil, let c = r.clear, c > v { r.clear = v } }
@@ -193,6 +205,11 @@ public struct AlertsConfig: Decodable, Sendable {
 
     /// The alert chat: `alerts.chat_id`, else the first admin chat.
     public func chat(_ config: Config) -> Int64? { chatID ?? config.admins.chats.first }
+
+    /// `instance:` (top level): the name alert messages carry; default the host name.
+    public static func instance(_ config: Config) throws -> String? {
+        try config.section("instance", as: String.self).flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     public static func load(_ config: Config) throws -> AlertsConfig {
         try config.section("alerts", as: AlertsConfig.self) ?? AlertsConfig()

@@ -5,7 +5,7 @@ import Foundation
 /// results into notifications, the outbox delivers them. Commands /alerts, /mute, /unmute;
 /// buttons with prefix `a`; check provider `alert_delivery`.
 public enum AlertsFeature: Feature {
-    public static var configSections: [ConfigSection] { [ConfigSection("alerts", as: AlertsConfig.self)] }
+    public static var configSections: [ConfigSection] { [ConfigSection("alerts", as: AlertsConfig.self), ConfigSection("instance", as: String.self)] }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         let cfg: AlertsConfig
@@ -65,8 +65,9 @@ public enum AlertsFeature: Feature {
                             svc.submit(provider.name, results)
                         } else {
                             Log.warning("alerts: check \(provider.name) timed out after \(Durations.format(scheduler.timeout))")
-                            svc.submit("scheduler:\(provider.name)", [CheckResult(check: "check_timeout", target: provider.name, status: .warning,
-                                                                                  summary: "check \(provider.name) did not finish within \(Durations.format(scheduler.timeout))")])
+                            let why = "check \(provider.name) did not finish within \(Durations.format(scheduler.timeout))"
+                            svc.submit("scheduler:\(provider.name)", [CheckResult(check: "check_timeout", target: provider.name, status: .warning, summary: why)])
+                            svc.submit(provider.name, [], unreachable: why)
                         }
                     }
                 }

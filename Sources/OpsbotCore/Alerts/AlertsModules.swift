@@ -11,21 +11,35 @@ struct AlertsModule: CommandModule {
         func age(_ d: Date?) -> String { d.map { Durations.format(now.timeIntervalSince($0)) + " ago" } ?? "never" }
         var html = ""
         let active = svc.engine.active
-        let firing = active.filter { $0.isFiring && $0.ackedBy == nil && !svc.engine.isMuted($0) }
+        // Alerts silenced by another (the database down explains the payments alerts) are listed
+        // under it rather than on their own.
+        let inhibitedBy = Dictionary(active.compactMap { a in svc.engine.inhibitor(of: a).map { (a.fingerprint, $0.fingerprint) } },
+                                     uniquingKeysWith: { a, _ in a })
+        let firing = active.filter { $0.isFiring && $0.ackedBy == nil && !svc.engine.isMuted($0) && inhibitedBy[$0.fingerprint] == nil }
         let acked = active.filter { $0.isFiring && $0.ackedBy != nil }
         let mutedAlerts = active.filter { $0.isFiring && $0.ackedBy == nil && svc.engine.isMuted($0) }
         let pending = active.filter { $0.phase == .pending }
         func line(_ a: AlertState) -> String {
-            var s = "\(a.severity.symbol) <b>\(HTML.escape(a.rule))</b> <code>\(HTML.escape(a.target))</code> #\(HTML.escape(a.id)) — "
+            // The fingerprint is exactly what /mute takes.
+            var s = "\(a.severity.symbol) <code>\(HTML.escape(a.fingerprint))</code> — "
             s += "since \(age(a.firingSince ?? a.firstSeen)), last sent \(age(a.lastSent)), \(a.failedChecks) failed"
             if a.flapping { s += ", flapping" }
+            if let u = a.unknownSince { s += ", ❔ unknown since \(AlertRenderer.clock(u)): \(HTML.escape(a.unknownReason ?? "?"))" }
             if !a.firingSent { s += ", not sent" }
             if let by = a.ackedBy { s += ", ack by \(HTML.escape(by))" }
+            if let fix = a.remediation { s += " → \(HTML.escape(fix))" }
             return s
+        }
+        func lineWithInhibited(_ a: AlertState) -> String {
+            let under = active.filter { inhibitedBy[$0.fingerprint] == a.fingerprint }
+            guard !under.isEmpty else { return line(a) }
+            return line(a) + "\n" + under.prefix(10).map { "   ↳ silenced by it: <code>\(HTML.escape($0.fingerprint))</code>"
+                + ($0.unknownSince.map { " (unknown since \(AlertRenderer.clock($0)))" } ?? "") }.joined(separator: "\n")
+                + (under.count > 10 ? "\n   ↳ … and \(under.count - 10) more" : "")
         }
         func section(_ title: String, _ items: [AlertState]) {
             guard !items.isEmpty else { return }
-            html += "<b>\(title) (\(items.count))</b>\n" + items.prefix(30).map(line).joined(separator: "\n")
+            html += "<b>\(title) (\(items.count))</b>\n" + items.prefix(30).map(lineWithInhibited).joined(separator: "\n")
             if items.count > 30 { html += "\n… and \(items.count - 30) more" }
             html += "\n\n"
         }
@@ -41,6 +55,7 @@ struct AlertsModule: CommandModule {
             }.joined(separator: "\n") + "\n\n"
         }
         if active.isEmpty && mutes.isEmpty { html += "✅ No alerts firing.\n\n" }
+        if !firing.isEmpty { html += "<i>Mute one: /mute &lt;name&gt; 1h (the name as shown, e.g. \(HTML.escape(firing[0].fingerprint)))</i>\n\n" }
         let queued = (try? svc.store.pending()) ?? []
         let failures = (try? svc.store.failures(limit: 5)) ?? []
         html += "<b>Delivery</b> to chat \(svc.chatID.map(String.init) ?? "— none configured (alerts.chat_id)"): "

@@ -15,7 +15,7 @@ public struct CheckScheduler: Sendable {
     }
 
     /// Calls `run` until the task is cancelled; `sink` gets each run's results, or nil when
-    /// the run timed out.
+    /// the run timed out (then, later, the late results).
     public func loop(initialDelay: Double = 0, run: @escaping @Sendable () async -> [CheckResult],
                      sink: @escaping @Sendable ([CheckResult]?) -> Void) async {
         if initialDelay > 0 { try? await Task.sleep(for: .seconds(initialDelay)) }
@@ -25,8 +25,10 @@ public struct CheckScheduler: Sendable {
             let result = await Self.race(worker, timeout: timeout)
             sink(result)
             if result == nil {
-                worker.cancel()
-                _ = await worker.value   // no overlap: wait for the stuck run before the next
+                // No overlap: wait for the slow run before the next — and report what it found
+                // when it does finish (each probe has its own timeout, so a dead endpoint is still
+                // reported per endpoint when the provider as a whole runs long).
+                sink(await worker.value)
             }
             let spread = interval * jitter
             let wait = max(0.01, interval + Double.random(in: -spread...spread) - (ContinuousClock.now - started).seconds)

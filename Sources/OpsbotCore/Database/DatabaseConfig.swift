@@ -133,8 +133,26 @@ public struct PaymentsConfig: Decodable, Sendable {
     public var amountScale = 0
     public var pageSize = 10
     /// Tables whose rows credit a payment; two rows for one payment = double credit.
-    public var credits: [Credit] = [Credit(table: "balance_transactions", paymentColumn: "payment_id"),
+    public var credits: [Credit] = [Credit(table: "balance_transactions", paymentColumn: "payment_id", amountColumn: "amount"),
                                     Credit(table: "subscriptions", paymentColumn: "payment_id")]
+    /// Where a credit's amount lands (`users.balance` by `users.id`): `/reverse_duplicate`
+    /// subtracts the extra rows' amounts here. nil: no balance to correct.
+    public var balance: Balance? = Balance()
+
+    public struct Balance: Decodable, Sendable, Hashable {
+        public var table = "users"
+        public var column = "balance"
+        /// The balance table's column the credit rows' `user_column` refers to.
+        public var key = "id"
+        public init() {}
+        enum CodingKeys: String, CodingKey { case table, column, key }
+        public init(from d: Decoder) throws {
+            let c = try d.container(keyedBy: CodingKeys.self)
+            table = try c.decodeIfPresent(String.self, forKey: .table) ?? table
+            column = try c.decodeIfPresent(String.self, forKey: .column) ?? column
+            key = try c.decodeIfPresent(String.self, forKey: .key) ?? key
+        }
+    }
     /// Payment type → the SQL that credits it, run in the completion's transaction.
     /// `{id}`, `{user}`, `{amount}` … (logical column names) become bind parameters.
     public var completion: [String: [String]] = PaymentsConfig.defaultCompletion
@@ -142,10 +160,27 @@ public struct PaymentsConfig: Decodable, Sendable {
     public struct Credit: Decodable, Sendable, Hashable {
         public var table: String
         public var paymentColumn: String
-        enum CodingKeys: String, CodingKey { case table, paymentColumn = "payment_column" }
-        public init(table: String, paymentColumn: String) {
+        /// The row's own id (shown, and what `/reverse_duplicate` deletes by).
+        public var idColumn = "id"
+        /// The credited user; with `amount_column`, the balance to correct.
+        public var userColumn = "user_id"
+        /// The credited amount; nil when the row credits no balance (a subscription).
+        public var amountColumn: String?
+        enum CodingKeys: String, CodingKey {
+            case table, paymentColumn = "payment_column", idColumn = "id_column", userColumn = "user_column", amountColumn = "amount_column"
+        }
+        public init(table: String, paymentColumn: String, amountColumn: String? = nil) {
             self.table = table
             self.paymentColumn = paymentColumn
+            self.amountColumn = amountColumn
+        }
+        public init(from d: Decoder) throws {
+            let c = try d.container(keyedBy: CodingKeys.self)
+            table = try c.decode(String.self, forKey: .table)
+            paymentColumn = try c.decode(String.self, forKey: .paymentColumn)
+            idColumn = try c.decodeIfPresent(String.self, forKey: .idColumn) ?? idColumn
+            userColumn = try c.decodeIfPresent(String.self, forKey: .userColumn) ?? userColumn
+            amountColumn = try c.decodeIfPresent(String.self, forKey: .amountColumn)
         }
     }
 
@@ -169,7 +204,7 @@ public struct PaymentsConfig: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case table, columns, pendingStatus = "pending_status", succeededStatus = "succeeded_status", pendingAfter = "pending_after",
-             currency, amountScale = "amount_scale", pageSize = "page_size", credits, completion
+             currency, amountScale = "amount_scale", pageSize = "page_size", credits, completion, balance
     }
 
     public init(from d: Decoder) throws {
@@ -195,6 +230,7 @@ public struct PaymentsConfig: Decodable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .pageSize, in: c, debugDescription: "must be 1–50, got \(pageSize)")
         }
         credits = try c.decodeIfPresent([Credit].self, forKey: .credits) ?? credits
+        if c.contains(.balance) { balance = try c.decodeNil(forKey: .balance) ? nil : try c.decode(Balance.self, forKey: .balance) }
         if let steps = try c.decodeIfPresent([String: [String]].self, forKey: .completion) { completion = steps }
         let known = Set(PaymentsConfig.logicalColumns)
         for (type, steps) in completion {

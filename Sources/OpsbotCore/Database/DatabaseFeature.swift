@@ -36,6 +36,12 @@ public enum DatabaseFeature: Feature {
             }
             return CompleteModule(commandName: command.name)
         }
+        r.register("reverse_duplicate") { _, command in
+            guard command.confirm else {
+                throw ConfigError(file: command.source, key: "confirm", message: "reversing a double credit writes to the database, so it must be confirm: true")
+            }
+            return ReverseDuplicateModule(commandName: command.name)
+        }
         r.register("sql") { settings, command in try SQLModule(settings: settings, command: command) }
     }
 

@@ -111,11 +111,35 @@ enum PaymentsView {
     }
 
     static func duplicates(_ db: DatabaseClient) async throws -> Reply {
-        let store = PaymentsStore(db.settings.payments)
-        let dups = try await db.session { s in try store.duplicates(s) }
-        guard !dups.isEmpty else { return Reply(html: "✅ no payment credited more than once") }
-        let lines = dups.map { "• payment \(HTML.escape($0.paymentID)): \(HTML.escape($0.evidence))" }
-        return Reply(html: "🔴 <b>\(dups.count) double credit\(dups.count == 1 ? "" : "s")</b> (read-only; undo by hand, see runbook 1.8)\n" + lines.joined(separator: "\n"))
+        let config = db.settings.payments
+        let store = PaymentsStore(config)
+        let found = try await db.session { s -> [(PaymentsStore.Duplicate, Payment?, [CreditRow])] in
+            try store.duplicates(s).map { d in
+                guard d.reversible else { return (d, nil, []) }
+                return (d, try store.find(s, d.paymentID).first { $0.id == d.paymentID }, try store.creditRows(s, paymentID: d.paymentID))
+            }
+        }
+        guard !found.isEmpty else { return Reply(html: "✅ no payment credited more than once") }
+        var lines: [String] = []
+        for (d, p, rows) in found {
+            guard d.reversible else {
+                lines.append("• payments \(HTML.escape(d.paymentID)): \(HTML.escape(d.evidence)) — check at the provider; no automatic fix")
+                continue
+            }
+            var line = "• payment <code>\(HTML.escape(d.paymentID))</code>"
+            if let p { line += " · user \(HTML.escape(p.user)) · \(HTML.escape(PaymentsView.amount(p))) \(HTML.escape(p.type))" }
+            line += "\n  rows: " + rows.map { r in "\(HTML.escape(r.table)) #\(HTML.escape(r.id))" + (r.amount.map { " \(HTML.escape($0))" } ?? "") }.joined(separator: ", ")
+            switch store.reversalPlan(paymentID: d.paymentID, rows: rows) {
+            case .success(let plan):
+                let effect = plan.balanceEffect.map { "user \(HTML.escape($0.user)) balance \(HTML.escape("\($0.amount)")) too high" }
+                line += "\n  effect: " + (effect.isEmpty ? "\(plan.removed.count) extra row(s), no balance" : effect.joined(separator: ", "))
+                line += "\n  fix: /reverse_duplicate \(HTML.escape(d.paymentID))"
+            case .failure(let why):
+                line += "\n  " + HTML.escape(why.message) + " — fix by hand"
+            }
+            lines.append(line)
+        }
+        return Reply(html: "🔴 <b>\(found.count) double credit\(found.count == 1 ? "" : "s")</b>\n" + lines.joined(separator: "\n"))
     }
 }
 

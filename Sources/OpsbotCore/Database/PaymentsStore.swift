@@ -141,6 +141,8 @@ public struct PaymentsStore: Sendable {
         public var paymentID: String
         /// What credited it: `balance_transactions ×2`, `payments 7, 9 share provider id X`.
         public var evidence: String
+        /// Credited twice through the credit tables (one payment id): `/reverse_duplicate` can undo it.
+        public var reversible = false
     }
 
     /// Payments credited more than once. Read-only.
@@ -157,7 +159,7 @@ public struct PaymentsStore: Sendable {
                 GROUP BY pid HAVING count(*) > 1 ORDER BY count(*) DESC, pid LIMIT 100
                 """)
             for r in rows {
-                out.append(Duplicate(paymentID: r["pid"].string ?? "?", evidence: "credited \(r["n"].int ?? 0)× (\(r["srcs"].string ?? ""))"))
+                out.append(Duplicate(paymentID: r["pid"].string ?? "?", evidence: "credited \(r["n"].int ?? 0)× (\(r["srcs"].string ?? ""))", reversible: true))
             }
         }
         if let p = config.column("provider_payment_id") {

@@ -63,8 +63,7 @@ struct DatabaseCheck: CheckProvider {
             return [CheckResult(check: "database", target: "database", status: .ok,
                                 summary: String(format: "reachable, round trip %.0f ms", ms), value: ms)]
         } catch {
-            return [CheckResult(check: "database", target: "database", status: .critical, summary: "unreachable: " + describe(error),
-                                remediation: "/restart")]
+            return [CheckResult(check: "database", target: "database", status: .critical, summary: "unreachable: " + describe(error))]
         }
     }
 }

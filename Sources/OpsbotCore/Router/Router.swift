@@ -221,6 +221,11 @@ public final class Router: @unchecked Sendable {
             let took = Date().timeIntervalSince(started)
             var final = result
             final.html += "\n\n<i>confirmed by \(HTML.escape(who)) · \(String(format: "%.1f", took)) s</i>"
+            // What ran (the SQL with its values, the services, the files) stays above the result;
+            // when both do not fit one message, the preview stays and the result follows below.
+            if final.attachment == nil && preview.count + final.html.count + 2 <= MessageProgress.editLimit {
+                final.html = "\(preview)\n\n" + final.html
+            }
             await progress.finish(final, note: "✅ done (confirmed by \(HTML.escape(who))) — output below")
             audit(c, action: entry.command, outcome: "confirmed, ran: \(Router.firstLine(result.html))", started: started)
         case .cancel:

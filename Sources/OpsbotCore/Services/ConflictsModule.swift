@@ -97,6 +97,7 @@ struct ConflictsModule: CommandModule {
                     do { out.append("✅ " + HTML.escape(try await b.stop(e))) } catch { out.append("🔴 " + HTML.escape("\(error)")) }
                 }
                 let left = (try? await b.instances())?.count
+                if left.map({ $0 <= svc.maxInstances }) == true { m.startFreshLogWindow(svc.name) }
                 return Reply(html: out.joined(separator: "\n") + (left.map { "\n\($0) instance(s) of \(HTML.escape(svc.name)) now running" } ?? ""))
             }
         let hookPlan: ConfirmationPlan? = webhookToDelete.map { url in
@@ -105,6 +106,7 @@ struct ConflictsModule: CommandModule {
                 guard let tb = m.settings.targetBot else { return .text("target_bot is not configured") }
                 do {
                     try await TargetBotProbe(config: tb, environment: m.environment).deleteWebhook()
+                    m.startFreshLogWindow(svc.name)
                     return .text("✅ webhook deleted")
                 } catch { return .text("🔴 deleteWebhook failed: \(error)") }
             }

@@ -13,7 +13,13 @@ struct DiskModule: CommandModule {
         // a host that does not answer says so.
         let hosts = Set(m.settings.services.compactMap(\.host)).sorted()
         let parts = await withTaskGroup(of: (Int, String).self) { g in
-            g.addTask { (0, await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }) }
+            // This machine's mounts, then the `docker system df` figures of the engine on docker_socket.
+            let engine = DockerEngine(socket: m.settings.options.dockerSocket)
+            g.addTask {
+                async let docker: String? = DiskModule.dockerSection(engine, timeout: max(5, cfg.scanTime))
+                let local = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }
+                return (0, local + ((await docker).map { "\n" + $0 } ?? ""))
+            }
             for (i, h) in hosts.enumerated() {
                 g.addTask {
                     guard let ssh = m.ssh else { return (i + 1, "") }
@@ -32,7 +38,46 @@ struct DiskModule: CommandModule {
         return .reply(Reply(html: parts.filter { !$0.isEmpty }.joined(separator: "\n\n")))
     }
 
+    /// Columns padded to the longest mount name (`%-19@` does not pad `%@`); the marker goes
+    /// last, where an emoji's width cannot shift the columns.
+    static func mountTable(_ mounts: [(mount: String, used: Double, free: String, inodes: Double, mark: String)]) -> [String] {
+        let width = min(40, max(5, mounts.map { $0.mount.count }.max() ?? 5))
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        var rows = [pad("mount", width) + "  used  " + pad("free", 8) + "  inodes"]
+        for m in mounts {
+            let name = m.mount.count > width ? String(m.mount.prefix(width - 1)) + "…" : m.mount
+            let row = pad(name, width) + "  " + lpad(String(format: "%.0f%%", m.used), 4) + "  " + pad(m.free, 8) + "  " + lpad(String(format: "%.0f%%", m.inodes), 6)
+            rows.append(m.mark.isEmpty ? row : row + " " + m.mark)
+        }
+        return rows
+    }
+
     static func report(_ cfg: DiskConfig) -> String { DiskSnapshot.measure(cfg).render() }
+
+    /// `docker system df` figures from the engine on `docker_socket`, when that socket exists.
+    static func dockerSection(_ engine: DockerEngine, timeout: Double) async -> String? {
+        guard engine.present else { return nil }
+        do {
+            let df = try await engine.diskUsage(timeout: timeout)
+            let reclaim = df.rows.filter { $0.kind != "Local Volumes" }.reduce(0) { $0 + $1.reclaimable }
+            return "<b>Docker</b> <i>(docker system df on \(HTML.escape(engine.socket)))</i>\n<pre>\(HTML.escape(dockerRows(df)))</pre>"
+                + (reclaim > 0 ? "\n\(DiskUsage.format(reclaim)) reclaimable → /docker_prune" : "")
+        } catch {
+            return "<b>Docker</b>: \(HTML.escape("\(error)"))"
+        }
+    }
+
+    static func dockerRows(_ df: DockerAPI.DiskUsage) -> String {
+        func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
+        func left(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+        var rows = ["TYPE           TOTAL ACTIVE  SIZE      RECLAIMABLE"]
+        for r in df.rows {
+            rows.append(pad(r.kind, 14) + " " + left(String(r.total), 5) + " " + left(String(r.active), 6) + "  "
+                        + pad(DiskUsage.format(r.bytes), 9) + " " + DiskUsage.format(r.reclaimable))
+        }
+        return rows.joined(separator: "\n")
+    }
 }
 
 /// A cleanup declared in the catalog (`module: disk_cleanup`): truncate named log files, or

@@ -41,13 +41,11 @@ public struct DiskSnapshot: Codable, Sendable {
     }
 
     func render(title: String = "Disk") -> String {
-        var rows = ["mount                 used   free      inodes"]
-        for u in mounts {
+        let rows = DiskModule.mountTable(mounts.map { u in
             let p = max(u.usedPercent, u.inodesUsedPercent)
-            let mark = p >= criticalPercent ? "🔴" : (p >= warnPercent ? "⚠️" : "  ")
-            rows.append(String(format: "%@ %-19@ %3.0f%%  %-8@  %3.0f%%", mark, String(u.mountPoint.prefix(19)) as NSString, u.usedPercent,
-                               DiskUsage.format(u.freeBytes) as NSString, u.inodesUsedPercent))
-        }
+            return (u.mountPoint, u.usedPercent, DiskUsage.format(u.freeBytes), u.inodesUsedPercent,
+                    p >= criticalPercent ? "🔴" : (p >= warnPercent ? "⚠️" : ""))
+        })
         var html = "<b>\(HTML.escape(title))</b>\n<pre>\(HTML.escape(rows.joined(separator: "\n")))</pre>\n"
         func list(_ e: [Entry]) -> String {
             e.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }.joined(separator: "\n")

@@ -3,31 +3,24 @@ import HTTPClient
 import SystemOps
 
 /// A container or compose service, through the Docker Engine API on its unix socket.
-/// The compose container (label `com.docker.compose.service`) is the supervised one; other
-/// running containers of the same image are extra copies (409 risk for a polling bot).
+/// The service's own containers are found by the configured container name or by the compose
+/// service label `com.docker.compose.service` (and project); the first running one is the
+/// supervised copy. Other copies are containers of the same service, or matching the service's
+/// `match:` regex on their name or command. Never by image: compose projects commonly run web
+/// and worker from one image, and taking "same image" for "same service" once made /conflicts
+/// stop web as an "extra worker".
 public struct DockerBackend: ServiceBackend {
     public let config: ServiceConfig
-    let socket: String
-    static let base = "http://docker"
+    let engine: DockerEngine
+    var socket: String { engine.socket }
 
     public init(config: ServiceConfig, options: ServiceOptions) {
         self.config = config
-        self.socket = options.dockerSocket
+        self.engine = DockerEngine(socket: options.dockerSocket)
     }
 
     func call(_ method: String = "GET", _ path: String, timeout: Double = 10) async throws -> HTTPResponse {
-        let r: HTTPResponse
-        do {
-            r = try await HTTPClient.send(HTTPRequest(method: method, url: DockerBackend.base + path, connectTimeout: 3,
-                                                      timeout: timeout, unixSocketPath: socket))
-        } catch {
-            throw BackendError("docker API on \(socket): \(error)")
-        }
-        guard (200..<300).contains(r.status) else {
-            let msg = (try? JSONSerialization.jsonObject(with: r.body) as? [String: Any])?["message"] as? String
-            throw BackendError("docker API \(method) \(path): HTTP \(r.status)\(msg.map { ": " + $0 } ?? "")")
-        }
-        return r
+        try await engine.call(method, path, timeout: timeout)
     }
 
     func allContainers() async throws -> [DockerAPI.ContainerSummary] {
@@ -42,6 +35,14 @@ public struct DockerBackend: ServiceBackend {
             guard c.composeService == config.composeService else { return false }
             return config.composeProject == nil || c.composeProject == config.composeProject
         }
+    }
+
+    /// A copy of this service: one of its own containers, or one its `match:` regex recognises
+    /// by name or command (a `docker run` of the same poller outside compose).
+    func isCopy(_ c: DockerAPI.ContainerSummary, own: Set<String>) -> Bool {
+        if own.contains(c.Id) { return true }
+        guard let re = config.match else { return false }
+        return re.matches(c.name) || (c.Command.map(re.matches) ?? false)
     }
 
     func detail(_ id: String) async throws -> DockerAPI.ContainerDetail {
@@ -66,12 +67,18 @@ public struct DockerBackend: ServiceBackend {
             if d.state.running, let s = try? await call("GET", "/containers/\(main.Id)/stats?stream=false&one-shot=true", timeout: 5) {
                 mem = (try? DockerAPI.stats(s.body))?.memoryBytes
             }
-            let copies = all.filter { $0.State == "running" && $0.Image == main.Image }.count
+            let own = Set(ownContainers(all).map(\.Id))
+            let copies = all.filter { $0.State == "running" && isCopy($0, own: own) }.count
             let state: ServiceStatus.State
-            if d.state.restarting == true { state = .starting } else if d.state.running {
+            var detail = main.Status
+            if d.state.restarting == true || d.state.status == "restarting" {
+                // The engine is between two runs of a crash loop: say so, with the counter and the last exit.
+                state = .starting
+                detail = "restarting (restart loop: RestartCount \(d.restartCount)\(d.state.exitCode.map { ", last exit code \($0)" } ?? ""))"
+            } else if d.state.running {
                 state = d.state.health?.status == "unhealthy" ? .failed : (d.state.health?.status == "starting" ? .starting : .running)
             } else { state = d.state.status == "exited" && (d.state.exitCode ?? 0) != 0 ? .failed : .stopped }
-            return ServiceStatus(state: state, detail: main.Status, pids: d.state.pid.map { [Int32($0)] } ?? [], memoryBytes: mem,
+            return ServiceStatus(state: state, detail: detail, pids: d.state.pid.map { [Int32($0)] } ?? [], memoryBytes: mem,
                                  startedAt: d.state.running ? d.startedAt : nil, restartCounter: d.restartCount,
                                  instances: d.state.running ? max(copies, 1) : 0, health: d.state.health?.status)
         } catch {
@@ -104,19 +111,38 @@ public struct DockerBackend: ServiceBackend {
         return LogsResult(lines: kept.reversed())
     }
 
+    var stopSeconds: Int { max(0, Int(config.stopTimeout.rounded(.up))) }
+
     public var restartDescription: String {
-        "docker restart \(config.container ?? "the \(config.composeService ?? "?") compose container") (Engine API, 10 s stop timeout)"
+        "docker restart \(config.container ?? "the \(config.composeService ?? "?") compose container") (Engine API on \(socket), stop_timeout \(stopSeconds) s, then SIGKILL)"
     }
 
-    public func restart() async throws {
+    public func restart() async throws { _ = try await restartReporting() }
+
+    /// Restarts with `stop_timeout` and reads the engine's events for the restart: when PID 1
+    /// ignored SIGTERM and the engine had to send SIGKILL, the reply says so (plain success hid it).
+    public func restartReporting() async throws -> [String] {
         let (main, _) = try await mainContainer()
-        _ = try await call("POST", "/containers/\(main.Id)/restart?t=10", timeout: 60)
+        let since = Date().timeIntervalSince1970 - 1
+        _ = try await call("POST", "/containers/\(main.Id)/restart?t=\(stopSeconds)", timeout: Double(stopSeconds) + 60)
+        let filters = #"{"container":["\#(main.Id)"],"type":["container"],"event":["kill","die"]}"#
+        let q = filters.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let until = String(format: "%.9f", Date().timeIntervalSince1970)
+        guard let r = try? await call("GET", "/events?since=\(Int(since))&until=\(until)&filters=\(q)", timeout: 10) else {
+            return ["(could not read the engine's events to tell whether SIGKILL was needed)"]
+        }
+        let events = DockerAPI.events(r.body)
+        if events.contains(where: { $0.action == "kill" && ["9", "KILL", "SIGKILL"].contains($0.attributes["signal"] ?? "") }) {
+            let code = events.last { $0.action == "die" }?.attributes["exitCode"].map { ", exit code \($0)" } ?? ""
+            return ["⚠️ \(main.name) did not stop on SIGTERM within \(stopSeconds) s (stop_timeout): the engine killed it (SIGKILL\(code)). Its PID 1 ignores SIGTERM — give it an init (`init: true`) or a TERM handler."]
+        }
+        return []
     }
 
     public func instances() async throws -> [ServiceInstance] {
         let (main, all) = try await mainContainer()
         let own = Set(ownContainers(all).map(\.Id))
-        return all.filter { $0.State == "running" && ($0.Image == main.Image || own.contains($0.Id)) }.map { c in
+        return all.filter { $0.State == "running" && isCopy($0, own: own) }.map { c in
             let sup = c.Id == main.Id
             let origin = c.composeService.map { "compose service \($0)" } ?? "not from compose"
             return ServiceInstance(kind: .container, id: c.Id, description: "container \(c.name) (\(String(c.Id.prefix(12))), \(c.Image), \(origin)): \(c.Status)",
@@ -126,7 +152,10 @@ public struct DockerBackend: ServiceBackend {
 
     public func stop(_ instance: ServiceInstance) async throws -> String {
         guard !instance.supervised else { throw BackendError("refusing to stop the supervised container") }
-        _ = try await call("POST", "/containers/\(instance.id)/stop?t=10", timeout: 30)
+        // The list shown at preview time may be stale by Confirm: stop only what is still an extra copy.
+        let still = try await instances().contains { $0.id == instance.id && !$0.supervised }
+        guard still else { return "container \(String(instance.id.prefix(12))) is gone or is now the service's own; left alone" }
+        _ = try await call("POST", "/containers/\(instance.id)/stop?t=\(stopSeconds)", timeout: Double(stopSeconds) + 30)
         return "container \(String(instance.id.prefix(12))) stopped"
     }
 

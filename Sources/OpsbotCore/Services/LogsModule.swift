@@ -1,5 +1,6 @@
 import Foundation
 import SystemOps
+import TelegramBotAPI
 
 /// `/logs <service> [N] [level] [since] [filter]`: the last N lines, optionally filtered, masked,
 /// in `<pre>`; long output goes out as a file.
@@ -54,6 +55,24 @@ struct LogsModule: CommandModule {
         "critical": .critical, "crit": .critical, "fatal": .critical,
     ]
 
+    /// Telegram's caption limit is 1024 characters after entities are parsed; this stays under.
+    static let captionLimit = 1000
+
+    /// The file's caption: the header and the *newest* lines that fit, in a balanced `<pre>`.
+    static func caption(header: String, lines: [String], notes: String) -> String {
+        let head = "<b>\(HTML.escape(header))</b> — full output attached; the newest lines:\n"
+        let fixed = MessageSplitter.visibleLength(head + notes)
+        var budget = captionLimit - fixed
+        var kept: [String] = []
+        for line in lines.reversed() {
+            let l = line.count > 200 ? String(line.prefix(199)) + "…" : line
+            guard l.utf16.count + 1 <= budget else { break }
+            budget -= l.utf16.count + 1
+            kept.append(l)
+        }
+        return head + "<pre>" + HTML.escape(kept.reversed().joined(separator: "\n")) + "</pre>" + notes
+    }
+
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
         do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
@@ -86,8 +105,7 @@ struct LogsModule: CommandModule {
         if result.lines.isEmpty { header += " — nothing matched" }
         let noteHTML = notes.map { "\n<i>\(HTML.escape($0))</i>" }.joined()
         if result.lines.count > opts.attachmentLines || text.utf8.count > 3500 {
-            let tail = result.lines.suffix(15).map(\.text).joined(separator: "\n")
-            let html = "<b>\(HTML.escape(header))</b> — full output attached; the last 15:\n<pre>\(HTML.escape(m.mask(tail)))</pre>" + noteHTML
+            let html = LogsModule.caption(header: header, lines: result.lines.map { m.mask($0.text) }, notes: noteHTML)
             return .reply(Reply(html: html, attachment: Attachment(filename: "\(name)-logs.txt", data: Data((text + "\n").utf8))))
         }
         return .reply(Reply(html: "<b>\(HTML.escape(header))</b>\n" + (text.isEmpty ? "" : "<pre>\(HTML.escape(text))</pre>") + noteHTML))

@@ -51,8 +51,10 @@ struct RestartModule: CommandModule {
         let prefix = done.isEmpty ? "" : done.joined(separator: "\n") + "\n"
         let e = HTML.escape(b.config.displayName)
         await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
+        let oldPIDs = await withDeadline(5, fallback: [Int32]()) { await b.status().pids }
         let started = Date()
-        do { if let action { try await action() } else { try await b.restart() } } catch {
+        var notes: [String] = []
+        do { if let action { try await action() } else { notes = try await b.restartReporting() } } catch {
             return "🔴 \(e): \(verb) failed: \(HTML.escape(Redactor.shared.redact("\(error)")))" + (await lastErrors(m, b, since: nil))
         }
         var last = ""
@@ -78,7 +80,11 @@ struct RestartModule: CommandModule {
                 // A process that dies a moment after start must not pass: it has to stay up `restart_settle`.
                 let settled = Date().timeIntervalSince(upSince!) >= b.config.restartSettle
                 if failing.isEmpty && markerOK && settled {
-                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s"
+                    m.startFreshLogWindow(name, at: started)
+                    let newPIDs = st.pids
+                    let pids = oldPIDs.isEmpty && newPIDs.isEmpty ? ""
+                        : " (pid \(oldPIDs.isEmpty ? "—" : oldPIDs.map(String.init).joined(separator: ",")) → \(newPIDs.isEmpty ? "—" : newPIDs.map(String.init).joined(separator: ",")))"
+                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s\(pids)" + notes.map { "\n" + HTML.escape($0) }.joined()
                 }
                 last = failing.map { "\($0.endpoint.label): \($0.summary)" }.joined(separator: "; ")
                 if !markerOK { last += (last.isEmpty ? "" : "; ") + "no startup line yet" }
@@ -89,7 +95,7 @@ struct RestartModule: CommandModule {
             }
             try? await Task.sleep(nanoseconds: UInt64(min(pollInterval, b.config.restartSettle > 0 ? b.config.restartSettle / 2 : pollInterval) * 1e9))
         }
-        return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
+        return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + notes.map { "\n" + HTML.escape($0) }.joined() + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
     }
 
     static func lastErrors(_ m: ServiceManager, _ b: ServiceBackend, since: Date?) async -> String {

@@ -82,6 +82,9 @@ public protocol ServiceBackend: Sendable {
     var restartDescription: String { get }
     /// Restarts and returns once the backend accepted it (health is verified by the caller).
     func restart() async throws
+    /// Restarts like `restart()` and returns what the reply should add (the docker engine had to
+    /// SIGKILL PID 1; systemd's main PID changed from 811 to 940).
+    func restartReporting() async throws -> [String]
     /// Every running copy, supervised or not.
     func instances() async throws -> [ServiceInstance]
     func stop(_ instance: ServiceInstance) async throws -> String
@@ -90,6 +93,7 @@ public protocol ServiceBackend: Sendable {
 }
 
 extension ServiceBackend {
+    public func restartReporting() async throws -> [String] { try await restart(); return [] }
     /// A backend that cannot list its copies says so: an empty list would read as "0 running, OK".
     public func instances() async throws -> [ServiceInstance] { throw InstancesUnknown("the \(config.backend.rawValue) backend cannot list instances") }
     public func stop(_ instance: ServiceInstance) async throws -> String { throw BackendError("stopping single instances is not supported by the \(config.backend.rawValue) backend") }

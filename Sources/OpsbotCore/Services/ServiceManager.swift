@@ -67,6 +67,28 @@ public final class ServiceManager: @unchecked Sendable {
     public func endRestart(_ name: String) { restarting.withLock { _ = $0.remove(name) } }
     public func isRestarting(_ name: String) -> Bool { restarting.current.contains(name) }
 
+    /// After a fix (`/restart`, `/conflicts`) a service's windowed log alerts count only lines
+    /// from then on, so they resolve once the fresh window stays clean.
+    private let logWindowStarts = Locked<[String: Date]>([:])
+    public func startFreshLogWindow(_ name: String, at date: Date = Date()) { logWindowStarts.withLock { $0[name] = date } }
+    public func logWindowStart(_ name: String) -> Date? { logWindowStarts.current[name] }
+
+    /// Each mount's disk level from the previous check, for hysteresis.
+    private let diskLevelState = Locked<[String: CheckResult.Status]>([:])
+    public func diskLevels(_ mounts: [String]) -> [String: CheckResult.Status] { diskLevelState.current.filter { mounts.contains($0.key) } }
+    public func recordDiskLevels(_ levels: [String: CheckResult.Status]) { diskLevelState.withLock { $0.merge(levels) { $1 } } }
+
+    /// Log file sizes seen by the previous disk check, for the growth rate.
+    private let logSizes = Locked<[String: (bytes: Int64, at: Date)]>([:])
+    /// Bytes per hour since the previous sample (nil on the first, or after a truncation).
+    public func logGrowth(_ path: String, bytes: Int64, at now: Date) -> Double? {
+        logSizes.withLock { d -> Double? in
+            defer { d[path] = (bytes, now) }
+            guard let prev = d[path], bytes >= prev.bytes, now.timeIntervalSince(prev.at) >= 1 else { return nil }
+            return Double(bytes - prev.bytes) / now.timeIntervalSince(prev.at) * 3600
+        }
+    }
+
     /// Masks secret-shaped strings and the values of the env vars in `mask_env`.
     public func mask(_ text: String) -> String {
         var out = text

@@ -302,9 +302,29 @@ public struct DiskConfig: Decodable, Sendable {
     public var scanTime: Double = 5
     public var top: Int = 8
     public var ignoreMounts: [String] = []
+    /// Hysteresis: a disk alert clears only this many points below its threshold.
+    public var clearMargin: Double = 5
+    public var logGrowth = LogGrowth()
+
+    /// Seed 003's incident: a log that fills the disk. Each run of the disk check measures the
+    /// files and alerts (`log_growth`) when one grows faster than `max_mb_per_hour`.
+    public struct LogGrowth: Decodable, Sendable {
+        /// Growth above this (MB per hour) alerts; 0 turns the check off.
+        public var maxMBPerHour: Double = 200
+        /// Files watched besides every service's `log_file`.
+        public var files: [String] = []
+        enum CodingKeys: String, CodingKey { case maxMBPerHour = "max_mb_per_hour", files }
+        public init() {}
+        public init(from d: Decoder) throws {
+            let c = try d.container(keyedBy: CodingKeys.self)
+            maxMBPerHour = try c.decodeIfPresent(Double.self, forKey: .maxMBPerHour) ?? maxMBPerHour
+            files = try c.decodeIfPresent([String].self, forKey: .files) ?? []
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case warnPercent = "warn_percent", criticalPercent = "critical_percent", roots, logDirs = "log_dirs", depth
-        case scanTime = "scan_time", top, ignoreMounts = "ignore_mounts"
+        case scanTime = "scan_time", top, ignoreMounts = "ignore_mounts", logGrowth = "log_growth", clearMargin = "clear_margin"
     }
     public init() {}
     public init(from d: Decoder) throws {
@@ -317,6 +337,8 @@ public struct DiskConfig: Decodable, Sendable {
         scanTime = try c.decodeIfPresent(ConfigDuration.self, forKey: .scanTime)?.seconds ?? 5
         top = try c.decodeIfPresent(Int.self, forKey: .top) ?? 8
         ignoreMounts = try c.decodeIfPresent([String].self, forKey: .ignoreMounts) ?? []
+        logGrowth = try c.decodeIfPresent(LogGrowth.self, forKey: .logGrowth) ?? LogGrowth()
+        clearMargin = try c.decodeIfPresent(Double.self, forKey: .clearMargin) ?? clearMargin
     }
 }
 

@@ -26,6 +26,7 @@ public enum ServicesFeature: Feature {
         r.register("restart") { _, _ in RestartModule() }
         r.register("disk") { _, _ in DiskModule() }
         r.register("disk_cleanup") { settings, command in try CleanupModule(settings: settings, command: command, config: nil) }
+        r.register("docker_prune") { _, _ in DockerPruneModule() }
         r.register("conflicts") { _, _ in ConflictsModule() }
         r.register("env") { _, _ in EnvModule() }
         r.register("scale") { _, _ in ScaleModule() }
@@ -53,6 +54,7 @@ public enum ServicesFeature: Feature {
         registry.register(ServicesCheckProvider(name: "dependencies", parts: .dependencies))
         registry.register(ServicesCheckProvider(name: "target_bot", parts: .targetBot))
         registry.register(ServicesCheckProvider(name: "logs", parts: .logs))
+        registry.register(EnvCheck())
     }
 }
 
@@ -60,6 +62,17 @@ public enum ServicesFeature: Feature {
 public struct ServicesCheckProvider: CheckProvider {
     public let name: String
     let parts: StatusCollector.Parts
+
+    public var emits: [String] {
+        var out: [String] = []
+        if parts.contains(.services) { out += ["service_down", "instances", "restart_loop", "memory_growth"] }
+        if parts.contains(.health) { out += ["health", "health_slow"] }
+        if parts.contains(.disk) { out += ["disk", "log_growth"] }
+        if parts.contains(.dependencies) { out += ["dependency"] }
+        if parts.contains(.targetBot) { out += ["target_bot", "webhook"] }
+        if parts.contains(.logs) { out += ["log_pattern", "heartbeat"] }
+        return out
+    }
 
     public func run(_ app: AppContext) async -> [CheckResult] {
         let m: ServiceManager

@@ -113,7 +113,11 @@ public enum StatusCollector {
             if parts.contains(.services) { checks += serviceChecks(rep, m: m, now: now) }
             if parts.contains(.health) { checks += healthChecks(rep) }
         }
-        if let d = report.disk { checks += diskChecks(d, m.settings.disk) }
+        if let d = report.disk {
+            let disk = diskChecks(d, m.settings.disk, previous: m.diskLevels(d.map(\.mountPoint)))
+            m.recordDiskLevels(Dictionary(disk.map { ($0.target, $0.status) }, uniquingKeysWith: { a, _ in a }))
+            checks += disk + logGrowthChecks(m, mounts: d, now: now)
+        }
         else if parts.contains(.disk) { checks.append(CheckResult(check: "disk", target: "/", status: .unknown, summary: "statvfs did not answer within 3 s")) }
         for d in report.dependencies {
             checks.append(CheckResult(check: "dependency", target: d.name, status: d.ok ? .ok : .critical,
@@ -171,7 +175,7 @@ public enum StatusCollector {
                                    summary: "\(n): \(k) restart(s) in the last hour", value: Double(k), remediation: bad ? "/logs \(r.config.name) 50 critical" : nil))
         } else if let c = st.restartCounter, c >= r.config.restartLoop, st.state != .running {
             out.append(CheckResult(check: "restart_loop", target: r.config.name, status: .critical,
-                                   summary: "\(n): \(c) automatic restarts and not running", value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
+                                   summary: "\(n): in a restart loop — \(c) automatic restarts and not running (\(st.detail))", value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
         }
         if let t = r.memoryTrend {
             let bad = t > r.config.memoryGrowthMBPerHour
@@ -196,14 +200,43 @@ public enum StatusCollector {
         }
     }
 
-    static func diskChecks(_ mounts: [MountUsage], _ cfg: DiskConfig) -> [CheckResult] {
+    /// `previous`: each mount's level last time; a level holds until usage drops
+    /// `disk.clear_margin` points below its threshold (hysteresis: 85 % fires, under 80 % clears).
+    static func diskChecks(_ mounts: [MountUsage], _ cfg: DiskConfig, previous: [String: CheckResult.Status] = [:]) -> [CheckResult] {
         mounts.map { u in
             let p = max(u.usedPercent, u.inodesUsedPercent)
-            let status: CheckResult.Status = p >= cfg.criticalPercent ? .critical : (p >= cfg.warnPercent ? .warning : .ok)
+            var status: CheckResult.Status = p >= cfg.criticalPercent ? .critical : (p >= cfg.warnPercent ? .warning : .ok)
+            switch previous[u.mountPoint] {
+            case .critical? where status != .critical && p >= cfg.criticalPercent - cfg.clearMargin: status = .critical
+            case .warning? where status == .ok && p >= cfg.warnPercent - cfg.clearMargin: status = .warning
+            default: break
+            }
             let inodes = u.inodesUsedPercent >= cfg.warnPercent ? String(format: ", inodes %.0f%%", u.inodesUsedPercent) : ""
             return CheckResult(check: "disk", target: u.mountPoint, status: status,
                                summary: String(format: "%@ %.0f%% used, %@ free%@", u.mountPoint, u.usedPercent, DiskUsage.format(u.freeBytes), inodes),
                                value: p, remediation: status == .ok ? nil : "/disk")
+        }
+    }
+
+    /// `log_growth` per watched log file: MB/h since the previous run; critical when the
+    /// file's mount would fill within the hour at that rate.
+    static func logGrowthChecks(_ m: ServiceManager, mounts: [MountUsage], now: Date) -> [CheckResult] {
+        let cfg = m.settings.disk.logGrowth
+        guard cfg.maxMBPerHour > 0 else { return [] }
+        let files = Array(Set(m.settings.services.compactMap(\.logFile) + cfg.files)).sorted()
+        return files.compactMap { path -> CheckResult? in
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else { return nil }
+            guard let rate = m.logGrowth(path, bytes: size.int64Value, at: now) else {
+                return CheckResult(check: "log_growth", target: path, status: .ok, summary: "\(path): \(DiskUsage.format(size.intValue)), measuring its growth")
+            }
+            let mbh = rate / 1_000_000
+            let mount = mounts.filter { path.hasPrefix($0.mountPoint) }.max { $0.mountPoint.count < $1.mountPoint.count }
+            let fillsInHour = mount.map { Double($0.freeBytes) <= rate } ?? false
+            let status: CheckResult.Status = mbh <= cfg.maxMBPerHour ? .ok : (fillsInHour ? .critical : .warning)
+            var summary = String(format: "%@ grows %.0f MB/h (limit %.0f MB/h), now %@", path, mbh, cfg.maxMBPerHour, DiskUsage.format(size.intValue))
+            if let mount, status != .ok { summary += ", \(DiskUsage.format(Int(mount.freeBytes))) free on \(mount.mountPoint)" }
+            return CheckResult(check: "log_growth", target: path, status: status, summary: summary, value: mbh,
+                               remediation: status == .ok ? nil : "/disk")
         }
     }
 
@@ -244,6 +277,7 @@ public enum StatusCollector {
                 guard !patterns.isEmpty || s.heartbeatMarker != nil, let b = m.backend(s.name) else { continue }
                 g.addTask {
                     let window = max(patterns.map(\.window).max() ?? 0, s.heartbeatMarker != nil ? s.heartbeatMaxAge : 0)
+                    let fresh = m.logWindowStart(s.name)
                     let fetched = await withDeadline(10, fallback: nil) { try? await b.logs(lines: 20_000, filter: LineFilter(since: now.addingTimeInterval(-window))) }
                     guard let logs = fetched else {
                         return [CheckResult(check: "log_pattern", target: s.name, status: .unknown, summary: "\(s.name): logs could not be read")]
@@ -251,7 +285,7 @@ public enum StatusCollector {
                     // A service that just (re)started has had no time to log its heartbeat yet.
                     let started: Date? = s.heartbeatMarker == nil ? nil
                         : await withDeadline(5, fallback: nil) { await b.status().startedAt }
-                    return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started)
+                    return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started, freshSince: fresh)
                 }
             }
             var out: [CheckResult] = []
@@ -260,10 +294,14 @@ public enum StatusCollector {
         }
     }
 
-    static func evaluate(_ s: ServiceConfig, patterns: [LogPattern], lines: [LogLine], now: Date, startedAt: Date? = nil) -> [CheckResult] {
+    /// `freshSince`: a fix started a new window then; earlier lines no longer count.
+    static func evaluate(_ s: ServiceConfig, patterns: [LogPattern], lines: [LogLine], now: Date, startedAt: Date? = nil,
+                         freshSince: Date? = nil) -> [CheckResult] {
         var out: [CheckResult] = []
         for p in patterns {
-            let hits = lines.filter { l in (l.time.map { now.timeIntervalSince($0) <= p.window } ?? true) && p.regex.matches(l.text) }
+            let hits = lines.filter { l in
+                (l.time.map { t in now.timeIntervalSince(t) <= p.window && (freshSince.map { t >= $0 } ?? true) } ?? true) && p.regex.matches(l.text)
+            }
             let status: CheckResult.Status = p.critical.map { hits.count >= $0 } == true ? .critical : (hits.count >= p.warn ? .warning : .ok)
             out.append(CheckResult(check: "log_pattern", target: "\(s.name):\(p.name)", status: status,
                                    summary: "\(s.name): \(hits.count) × \(p.name) in the last \(Durations.format(p.window))",

@@ -39,7 +39,9 @@ public struct SystemdBackend: ServiceBackend {
             instances = all.count
             pids = all.compactMap { Int32($0.id) }
         }
-        return ServiceStatus(state: state, detail: "\(u.activeState) (\(u.subState))", pids: pids, memoryBytes: u.memoryBytes,
+        var detail = "\(u.activeState) (\(u.subState))"
+        if !u.isActive, let t = u.stateSince { detail += " since \(ISO8601.format(t))" }
+        return ServiceStatus(state: state, detail: detail, pids: pids, memoryBytes: u.memoryBytes,
                              startedAt: u.isActive ? u.activeSince : nil, restartCounter: u.restarts, instances: instances)
     }
 
@@ -67,7 +69,8 @@ public struct SystemdBackend: ServiceBackend {
                 var f = filter; f.level = nil; f.since = nil
                 ok = f.matchesContent(e.message)
             }
-            if ok { kept.append(LogLine(e.line, time: e.time)) }
+            // systemd's own lines about the unit (`_PID` 1: Started…, Deactivated successfully.) are marked.
+            if ok { kept.append(LogLine(e.fromSystemd ? e.line.replacingOccurrences(of: " ", with: " [systemd] ", options: [], range: e.line.range(of: " ")) : e.line, time: e.time)) }
             if kept.count >= lines { break }
         }
         return LogsResult(lines: kept.reversed())
@@ -79,6 +82,18 @@ public struct SystemdBackend: ServiceBackend {
         _ = try await BackendRun.checked(options.systemctl + ["restart", unit], timeout: max(config.restartWait, 30))
     }
 
+    /// Restarts and compares the main PID before and after: the same PID means nothing restarted
+    /// (the reply shows old → new PIDs either way).
+    public func restartReporting() async throws -> [String] {
+        let before = (try? await show())?.mainPID ?? 0
+        try await restart()
+        guard let after = try? await show() else { return [] }
+        if after.mainPID > 0 && before > 0 && after.mainPID == before {
+            return ["⚠️ main PID is still \(before): systemd did not start a new process"]
+        }
+        return []
+    }
+
     public func instances() async throws -> [ServiceInstance] {
         let u = try await show()
         guard let re = config.match?.regex else {
@@ -87,7 +102,10 @@ public struct SystemdBackend: ServiceBackend {
         return await runBlocking {
             let procs = ProcInfo.find(matching: re)
             let byPID = Dictionary(procs.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
+            // In the unit's cgroup (…/system.slice/UNIT), or below its main PID.
             func underMain(_ p: ProcessSnapshot) -> Bool {
+                let cg = unit.contains(".") ? unit : unit + ".service"   // systemd's cgroup is named after the full unit name
+                if ProcInfo.cgroups(p.pid).contains(where: { $0.hasSuffix("/" + cg) || $0.contains("/" + cg + "/") }) { return true }
                 var cur: Int32 = p.pid
                 var hops = 0
                 while cur > 1 && hops < 64 {

@@ -37,12 +37,15 @@ public struct Reply: Sendable, Hashable {
     public var buttons: [[Button]]
     public var silent: Bool
     public var attachment: Attachment?
+    /// Sent as a reply to this message of the same chat (a resolved alert to its firing message).
+    public var replyTo: Int64?
 
-    public init(html: String, buttons: [[Button]] = [], silent: Bool = false, attachment: Attachment? = nil) {
+    public init(html: String, buttons: [[Button]] = [], silent: Bool = false, attachment: Attachment? = nil, replyTo: Int64? = nil) {
         self.html = html
         self.buttons = buttons
         self.silent = silent
         self.attachment = attachment
+        self.replyTo = replyTo
     }
 
     /// Plain text from outside, escaped.

@@ -1,13 +1,27 @@
 import Foundation
 
 /// The local terminal as a chat (like Hubot's shell adapter): lines typed are messages from
-/// the first admin in the first admin chat; replies print as readable text; inline buttons
-/// show numbered and typing the number presses a button of the latest message that has them.
+/// the first admin in the first admin chat; replies print as readable text; every inline
+/// button shown gets a number unique in the session (`[12] ✅ Ack`), so a typed number always
+/// means one button — and a number whose message has since changed presses nothing.
 public final class ConsoleTransport: ChatTransport, @unchecked Sendable {
+    struct Shown { var ref: MessageRef; var button: Button }
     struct State {
         var nextID: Int64 = 100
-        var latest: (ref: MessageRef, buttons: [Button])? = nil
+        var nextNumber = 1
+        /// Every number handed out, and the ones still on screen (their message unchanged).
+        var shown: [Int: Shown] = [:]
+        var live: [MessageRef: [Int]] = [:]
         var callbackCount = 0
+    }
+
+    /// What typing a number comes to.
+    public enum Press: Sendable {
+        case press(IncomingCallback)
+        /// Never shown in this session.
+        case noSuchButton
+        /// Shown once, but its message was edited or answered since: nothing is pressed.
+        case gone(String)
     }
 
     private let state = Locked(State())
@@ -25,44 +39,52 @@ public final class ConsoleTransport: ChatTransport, @unchecked Sendable {
     }
 
     public func send(_ reply: Reply, to chatID: Int64) async throws -> MessageRef {
-        let ref = state.withLock { s -> MessageRef in
+        let (ref, numbers) = state.withLock { s -> (MessageRef, [Int]) in
             s.nextID += 1
             let ref = MessageRef(chatID: chatID, messageID: s.nextID)
-            if !reply.buttons.isEmpty { s.latest = (ref, reply.buttons.flatMap { $0 }) }
-            return ref
+            return (ref, Self.number(&s, ref, reply.buttons))
         }
-        write(render(reply, header: "opsbot #\(ref.messageID)"))
+        write(render(reply, header: "opsbot #\(ref.messageID)", numbers: numbers))
         return ref
     }
 
     public func edit(_ ref: MessageRef, _ reply: Reply) async throws {
-        state.withLock { s in
-            if !reply.buttons.isEmpty {
-                s.latest = (ref, reply.buttons.flatMap { $0 })
-            } else if s.latest?.ref == ref {
-                s.latest = nil
-            }
+        let numbers = state.withLock { s in Self.number(&s, ref, reply.buttons) }
+        write(render(reply, header: "opsbot #\(ref.messageID) (edited)", numbers: numbers))
+    }
+
+    /// Fresh numbers for a message's buttons; its earlier numbers stop working.
+    static func number(_ s: inout State, _ ref: MessageRef, _ buttons: [[Button]]) -> [Int] {
+        let flat = buttons.flatMap { $0 }
+        let numbers = flat.map { b -> Int in
+            defer { s.nextNumber += 1 }
+            s.shown[s.nextNumber] = Shown(ref: ref, button: b)
+            return s.nextNumber
         }
-        write(render(reply, header: "opsbot #\(ref.messageID) (edited)"))
+        s.live[ref] = numbers.isEmpty ? nil : numbers
+        return numbers
     }
 
     public func answerCallback(_ id: String, text: String?) async {
         if let text, !text.isEmpty { write("  · \(text)\n") }
     }
 
-    /// Turns a typed number into a button press on the latest message with buttons.
-    public func press(_ number: Int, userID: Int64, username: String?) -> IncomingCallback? {
-        state.withLock { s -> IncomingCallback? in
-            guard let latest = s.latest, number >= 1, number <= latest.buttons.count else { return nil }
+    /// Turns a typed number into the press of the one button it was shown on.
+    public func press(_ number: Int, userID: Int64, username: String?) -> Press {
+        state.withLock { s -> Press in
+            guard let shown = s.shown[number] else { return .noSuchButton }
+            guard s.live[shown.ref]?.contains(number) == true else {
+                return .gone("[\(number)] \(shown.button.text) of message #\(shown.ref.messageID) is no longer shown (the message changed: answered, expired or resolved); nothing was pressed")
+            }
             s.callbackCount += 1
-            return IncomingCallback(id: "console-\(s.callbackCount)", chatID: latest.ref.chatID, userID: userID, username: username,
-                                    messageID: latest.ref.messageID, data: latest.buttons[number - 1].data)
+            return .press(IncomingCallback(id: "console-\(s.callbackCount)", chatID: shown.ref.chatID, userID: userID, username: username,
+                                           messageID: shown.ref.messageID, data: shown.button.data))
         }
     }
 
-    public var hasButtons: Bool { state.withLock { $0.latest != nil } }
+    public var hasButtons: Bool { state.withLock { !$0.live.isEmpty } }
 
-    func render(_ reply: Reply, header: String) -> String {
+    func render(_ reply: Reply, header: String, numbers: [Int] = []) -> String {
         var out = "── \(header) " + String(repeating: "─", count: max(0, 40 - header.count)) + "\n"
         out += HTML.toPlainText(reply.html)
         if !out.hasSuffix("\n") { out += "\n" }
@@ -76,7 +98,7 @@ public final class ConsoleTransport: ChatTransport, @unchecked Sendable {
         }
         let buttons = reply.buttons.flatMap { $0 }
         if !buttons.isEmpty {
-            out += "  " + buttons.enumerated().map { "[\($0.offset + 1)] \($0.element.text)" }.joined(separator: "  ") + "\n"
+            out += "  " + buttons.enumerated().map { "[\(numbers.count > $0.offset ? numbers[$0.offset] : $0.offset + 1)] \($0.element.text)" }.joined(separator: "  ") + "\n"
             out += "  (type a number to press a button)\n"
         }
         return out

@@ -62,7 +62,8 @@ public final class TelegramTransport: ChatTransport, @unchecked Sendable {
         var last: MessageRef? = nil
         for (i, chunk) in chunks.enumerated() {
             let isLast = i == chunks.count - 1
-            last = try await sendText(chunk, buttons: isLast ? reply.buttons : [], silent: reply.silent || i > 0, to: chatID)
+            last = try await sendText(chunk, buttons: isLast ? reply.buttons : [], silent: reply.silent || i > 0, to: chatID,
+                                      replyTo: i == 0 ? reply.replyTo : nil)
         }
         return last!
     }
@@ -90,12 +91,12 @@ public final class TelegramTransport: ChatTransport, @unchecked Sendable {
 
     // MARK: - Delivery
 
-    private func sendText(_ html: String, buttons: [[Button]], silent: Bool, to chatID: Int64) async throws -> MessageRef {
+    private func sendText(_ html: String, buttons: [[Button]], silent: Bool, to chatID: Int64, replyTo: Int64? = nil) async throws -> MessageRef {
         let keyboard = Self.keyboard(buttons)
         let m = try await deliver(chatID) { chat in
             try await self.withPlainFallback(html) { text, mode in
                 try await self.api.sendMessage(chatID: chat, text: text ?? " ", parseMode: mode, keyboard: keyboard,
-                                               disableNotification: silent)
+                                               disableNotification: silent, replyTo: chat == chatID ? replyTo : nil)
             }
         }
         return MessageRef(chatID: m.chat.id, messageID: m.messageID)

@@ -115,7 +115,7 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
         svc.evaluateRound()
         await svc.deliver(app)
         let r = try #require(sentMessages(transport).first?.1)
-        #expect(r.silent && r.html.contains("Value: <b>96</b>"))
+        #expect(r.silent && r.html.contains("96 % used") && !r.html.contains("Value:"))
     }
 
     @Test func outageOfTenMinutesThenEverythingDeliveredInOrder() async throws {
@@ -227,8 +227,14 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
         let cfg = try AlertsConfig.load(try ConfigLoader.parse("admins:\n  chats: [1]\n  users: [1]\n" + demo, source: "demo.yaml", baseDirectory: "/tmp"))
         #expect(cfg.checks["services"] == 10 && cfg.repeatInterval == 60 && cfg.flapWindow == 300)
         let rules = cfg.effectiveRules
-        #expect(rules.first { $0.name == "service_down" }?.forCount == 1)
+        #expect(rules.first { $0.name == "service_down" }?.forCount == 2, "the demo waits `for` rounds like production")
+        #expect(rules.first { $0.name == "disk" }?.fire == nil, "disk alerts follow disk.warn_percent / critical_percent")
         #expect(rules.first { $0.name == "service_down" }?.remediation == "/restart {service}", "unset keys keep the default")
+        // severity_map is the explicit way to lower a check's severity.
+        let mapped = try AlertsConfig.load(try ConfigLoader.parse("admins:\n  chats: [1]\n  users: [1]\nalerts:\n  rules:\n    - name: webhook\n      severity_map: {critical: warning}\n",
+                                                                 source: "m.yaml", baseDirectory: "/tmp"))
+        #expect(mapped.effectiveRules.first { $0.name == "webhook" }?.severity(forCheck: .critical) == .warning)
+        #expect(try errors("  rules:\n    - name: disk\n      severity_map: {critical: quiet}\n").first?.contains("severity_map") == true)
         #expect(rules.contains { $0.name == "log_conflict" && $0.severity == .critical && $0.repeatInterval == 300 })
     }
 

@@ -43,6 +43,22 @@ import TestSupport
         #expect(r.stdout.contains("count must be a whole number"))
     }
 
+    /// Issue 8 item 16 through the real binary: numbers are unique in the session, and a number
+    /// whose message was answered presses nothing.
+    @Test func consoleButtonNumbersAreUniqueAndStaleOnesPressNothing() async throws {
+        let dir = try tempDir()
+        let r = try await ProcessRunner.run([BinaryTests.binary, "console", "--state-dir", dir],
+                                            timeout: 60, environment: env([:]), workingDirectory: TestApp.repositoryRoot,
+                                            stdin: Data("/restart worker\n/restart web\n2\n1\n99\n4\n".utf8))
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("[1] ✅") && r.stdout.contains("[2] ✖ Cancel"), "\(r.stdout)")
+        #expect(r.stdout.contains("[3] ✅") && r.stdout.contains("[4] ✖ Cancel"), "the second preview continues the numbering: \(r.stdout)")
+        #expect(r.stdout.contains("Cancelled by"), "2 cancelled the first restart")
+        #expect(r.stdout.contains("[1] ✅ Restart worker of message #101 is no longer shown") && r.stdout.contains("nothing was pressed"), "\(r.stdout)")
+        #expect(r.stdout.contains("no button [99] was shown"))
+        #expect(!r.stdout.contains("healthy after"), "nothing was restarted")
+    }
+
     @Test func sigtermStopsPollingAndExitsZero() async throws {
         let token = "123456789:" + "AABinaryTestTokenxxxxxxxxxxxxxxxxxx"
         let fake = try FakeBotAPI(token: token)

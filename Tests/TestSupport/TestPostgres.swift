@@ -29,33 +29,16 @@ public final class TestPostgres: @unchecked Sendable {
 
     /// True when PostgreSQL binaries exist, or when CI demands the tests run (and fail).
     public static var enabled: Bool {
-        if binDir() != nil { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" { return true }
-        warnOnce
-        return false
+        SkipBanner.available(binDir() != nil, engine: "postgresql",
+                             "PostgreSQL binaries (initdb, pg_ctl) not found: SKIPPING the database tests.",
+                             "Install postgresql (e.g. apt-get install postgresql) to run them. With CI=true they fail.")
     }
 
-    private static let warnOnce: Void = {
-        let banner = String(repeating: "!", count: 78)
-        FileHandle.standardError.write(Data("""
-        \(banner)
-        !! PostgreSQL binaries (initdb, pg_ctl) not found: SKIPPING the database tests.
-        !! Install postgresql (e.g. apt-get install postgresql) to run them. With CI=true they fail.
-        \(banner)\n
-        """.utf8))
-    }()
-
-    nonisolated(unsafe) private static var started: Result<TestPostgres, Error>?
-    private static let startLock = NSLock()
+    private static let once = StartOnce<TestPostgres>()
 
     /// The shared cluster, started on first use.
     public static func shared() throws -> TestPostgres {
-        startLock.lock()
-        defer { startLock.unlock() }
-        if let started { return try started.get() }
-        let r = Result { try TestPostgres.start() }
-        started = r
-        return try r.get()
+        try once.get { try TestPostgres.start() }
     }
 
     /// The shared cluster, started off Swift's cooperative pool: initdb takes seconds, and a

@@ -26,21 +26,10 @@ public final class TestSSHD: @unchecked Sendable {
     public static let sshdPath = "/usr/sbin/sshd"
 
     public static var enabled: Bool {
-        if FileManager.default.isExecutableFile(atPath: sshdPath) && FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh") { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" { return true }
-        warnOnce
-        return false
+        SkipBanner.available(FileManager.default.isExecutableFile(atPath: sshdPath) && FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh"),
+                             engine: "sshd", "OpenSSH (sshd, ssh) not found: SKIPPING the remote-host tests.",
+                             "Install openssh-server and openssh-client to run them. With CI=true they fail.")
     }
-
-    private static let warnOnce: Void = {
-        let banner = String(repeating: "!", count: 78)
-        FileHandle.standardError.write(Data("""
-        \(banner)
-        !! OpenSSH (sshd, ssh) not found: SKIPPING the remote-host tests.
-        !! Install openssh-server and openssh-client to run them. With CI=true they fail.
-        \(banner)\n
-        """.utf8))
-    }()
 
     /// The `hosts:` entry for opsbot's config pointing at this server.
     public func hostYAML(_ name: String, extra: [String] = []) -> String {
@@ -53,18 +42,13 @@ public final class TestSSHD: @unchecked Sendable {
         self.clientKey = clientKey; self.remoteConfig = remoteConfig; self.pid = pid
     }
 
-    nonisolated(unsafe) private static var started: Result<TestSSHD, Error>?
+    private static let once = StartOnce<TestSSHD>()
     nonisolated(unsafe) private static var running: [TestSSHD] = []
     private static let lock = NSLock()
 
     /// The shared server, started on first use with `remoteConfig(dir)` as the remote host's config.
     public static func shared(opsbot: String, remoteConfig: (String) -> String) throws -> TestSSHD {
-        lock.lock()
-        defer { lock.unlock() }
-        if let started { return try started.get() }
-        let r = Result { try TestSSHD.startLocked(opsbot: opsbot, remoteConfig: remoteConfig) }
-        started = r
-        return try r.get()
+        try once.get { try start(opsbot: opsbot, remoteConfig: remoteConfig) }
     }
 
     /// Another server of its own (benchmarks use two, as two hosts). With `jumpTo`, it is a

@@ -7,17 +7,14 @@ enum PendingAction: Sendable {
     case choices(prompt: String, [Choice])
 }
 
-/// The live confirmations: the state machine for each nonce, its action, and its row in the
-/// local store. All transitions happen under one lock, so two presses racing on the same
-/// button cannot both see `pending`: the action runs at most once.
+/// The live confirmations of this process: `ConfirmationCore` behind one lock, plus their rows
+/// in the local store. Every input is applied under the lock, so two presses racing on the same
+/// button cannot both see `pending`: the action runs at most once. The book writes the rows
+/// (`record`, `persist` effects) and returns the other effects for the router.
 final class ConfirmationBook: @unchecked Sendable {
-    struct Live {
-        var machine: Confirmation
-        var action: PendingAction
-        var command: String
-    }
+    typealias Effect = ConfirmationCore.Effect
 
-    private let live = Locked<[String: Live]>([:])
+    private let core = Locked(ConfirmationCore())
     private let store: Store
 
     init(store: Store) { self.store = store }
@@ -30,8 +27,45 @@ final class ConfirmationBook: @unchecked Sendable {
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
     }
 
-    func add(_ machine: Confirmation, action: PendingAction, command: String) {
-        live.withLock { $0[machine.nonce] = Live(machine: machine, action: action, command: command) }
+    func propose(_ action: PendingAction, invocation: String, initiator: Int64, nonce: String,
+                 expiry: TimeInterval, approver: Config.Approver) -> [Effect] {
+        apply { $0.propose(action, invocation: invocation, initiator: initiator, nonce: nonce, expiry: expiry, approver: approver) }
+    }
+
+    func delivered(_ nonce: String, as ref: MessageRef?, at now: Date) -> (String, [Effect]) {
+        var summary = ""
+        let effects = apply { core -> [Effect] in
+            let (s, e) = core.delivered(nonce, as: ref, at: now)
+            summary = s
+            return e
+        }
+        return (summary, effects)
+    }
+
+    func press(_ p: ConfirmationCore.Press, at now: Date) -> [Effect] { apply { $0.press(p, at: now) } }
+
+    func finished(_ nonce: String, result: Reply, who: String, seconds: Double) -> [Effect] {
+        apply { $0.finished(nonce, result: result, who: who, seconds: seconds) }
+    }
+
+    /// Expires everything that is due; the effects edit their messages and audit them.
+    func expire(at now: Date) -> [Effect] { apply { $0.expire(at: now) } }
+
+    /// One input under the lock; its row writes after it (outside the lock), the rest returned.
+    private func apply(_ input: (inout ConfirmationCore) -> [Effect]) -> [Effect] {
+        let effects = core.withLock { input(&$0) }
+        var rest: [Effect] = []
+        for e in effects {
+            switch e {
+            case .record(let m, let command): record(m, command: command)
+            case .persist(let m): persist(m)
+            default: rest.append(e)
+            }
+        }
+        return rest
+    }
+
+    private func record(_ machine: Confirmation, command: String) {
         do {
             try store.db.execute("""
                 INSERT OR REPLACE INTO confirmations(nonce, chat_id, message_id, initiator, action, state, created_at, expires_at)
@@ -42,47 +76,6 @@ final class ConfirmationBook: @unchecked Sendable {
             Log.error("cannot record confirmation: \(error)")
         }
     }
-
-    /// Applies a press atomically. Unknown nonces (forged, or from before a restart) yield nil.
-    func press(nonce: String, _ press: Confirmation.Press, by userID: Int64, chatID: Int64, messageID: Int64, at now: Date)
-        -> (Confirmation.Verdict, Live)? {
-        let result: (Confirmation.Verdict, Live)? = live.withLock { map in
-            guard var entry = map[nonce] else { return nil }
-            let verdict = entry.machine.press(press, by: userID, chatID: chatID, messageID: messageID, at: now)
-            map[nonce] = entry
-            return (verdict, entry)
-        }
-        if let (_, entry) = result { persist(entry.machine) }
-        return result
-    }
-
-    func finish(_ nonce: String) {
-        let m: Confirmation? = live.withLock { map in
-            map[nonce]?.machine.finish()
-            return map[nonce]?.machine
-        }
-        if let m { persist(m) }
-    }
-
-    /// Expires everything that is due; returns the expired ones (so their messages can be edited).
-    func sweep(now: Date) -> [Live] {
-        let expired: [Live] = live.withLock { map in
-            var out: [Live] = []
-            for (k, var v) in map where v.machine.expireIfDue(at: now) {
-                map[k] = v
-                out.append(v)
-            }
-            // Forget finished ones after a while; their rows stay in the store.
-            for (k, v) in map where v.machine.state.isFinal && now.timeIntervalSince(v.machine.expiresAt) > 3600 {
-                map.removeValue(forKey: k)
-            }
-            return out
-        }
-        expired.forEach { persist($0.machine) }
-        return expired
-    }
-
-    func get(_ nonce: String) -> Live? { live.withLock { $0[nonce] } }
 
     private func persist(_ m: Confirmation) {
         do {

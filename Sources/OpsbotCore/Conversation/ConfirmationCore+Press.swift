@@ -1,0 +1,72 @@
+import Foundation
+
+/// A button press on a confirmation (`c:<nonce>:y|n|<choice>`), from an admin already checked
+/// by the router: the verdict of its `Confirmation` turned into answers, edits and at most one run.
+extension ConfirmationCore {
+    /// A press as it arrives, before anything is known about its nonce.
+    struct Press: Sendable, Hashable {
+        var data: String
+        var userID: Int64
+        var username: String?
+        var chatID: Int64
+        var messageID: Int64
+    }
+
+    static let invalidButton = "This button is no longer valid."
+
+    /// Splits `c:<nonce>:<y|n|index>`; nil for anything else.
+    static func parse(_ data: String) -> (nonce: String, press: Confirmation.Press)? {
+        let parts = data.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        switch parts[2] {
+        case "y": return (String(parts[1]), .confirm)
+        case "n": return (String(parts[1]), .cancel)
+        default: return Int(parts[2]).map { (String(parts[1]), .choose($0)) }
+        }
+    }
+
+    /// Applies a press at `now`. A duplicate (a replayed callback, a second admin pressing at
+    /// the same moment) finds the confirmation no longer pending and runs nothing.
+    mutating func press(_ p: Press, at now: Date) -> [Effect] {
+        guard let (nonce, press) = Self.parse(p.data) else { return [.answer(Self.invalidButton)] }
+        guard var entry = live[nonce] else {
+            return [.answer("This button is no longer valid (expired, or opsbot restarted). Nothing ran."),
+                    .audit(action: "unknown confirmation", outcome: "rejected: unknown or forged nonce")]
+        }
+        let verdict = entry.machine.press(press, by: p.userID, chatID: p.chatID, messageID: p.messageID, at: now)
+        live[nonce] = entry
+        let who = p.username.map { "@\($0)" } ?? "admin \(p.userID)"
+        let ref = MessageRef(chatID: p.chatID, messageID: p.messageID)
+        let preview = entry.preview
+        let command = entry.command
+        var out: [Effect] = [.persist(entry.machine)]
+        switch verdict {
+        case .run:
+            guard case .plan(let plan) = entry.action else { return out }
+            out += [.answer("Running…"), .run(plan, nonce: nonce, preview: preview, ref: ref, who: who)]
+        case .cancel:
+            out += [.answer("Cancelled. Nothing ran."), .edit(ref, html: "\(preview)\n\n✖ Cancelled by \(HTML.escape(who)). Nothing ran."),
+                    .audit(action: command, outcome: "cancelled")]
+        case .expired:
+            out += [.answer("Expired. Nothing ran."), .edit(ref, html: "\(preview)\n\n⌛ Expired. Nothing ran."),
+                    .audit(action: command, outcome: "rejected: expired")]
+        case .alreadyHandled(let state):
+            let text = switch state {
+            case .running: "Already running. It runs only once."
+            case .done: "Already done. It runs only once."
+            case .cancelled: "Already cancelled. Nothing ran."
+            case .expired: "Expired. Nothing ran."
+            case .pending: "Still pending."
+            }
+            out += [.answer(text), .audit(action: command, outcome: "rejected: \(state.rawValue)")]
+        case .notYours(let why):
+            out += [.answer("⛔ " + why), .audit(action: command, outcome: "rejected: \(why)")]
+        case .wrongMessage:
+            out += [.answer("This button does not belong to this message."), .audit(action: command, outcome: "rejected: wrong message")]
+        case .choose(let i):
+            guard case .choices(_, let choices) = entry.action, i < choices.count else { return out }
+            out += [.answer(choices[i].label), .choose(choices[i], command: command, ref: ref)]
+        }
+        return out
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Commands: parse, ACL, catalog lookup, argument validation, the module under its deadline
+/// with a "working…" message when slow, and one audit line each.
+extension Router {
+    // MARK: messages
+
+    public func handleMessage(_ m: IncomingMessage) async {
+        let started = Date()
+        let parsed = CommandParser.parse(m.text, botUsername: botUsername)
+        var name: String
+        let words: [String]
+        switch parsed {
+        case .notACommand, .otherBot:
+            return
+        case .malformed(let why):
+            guard await authorize(chatID: m.chatID, userID: m.userID, username: m.username, what: m.text) else { return }
+            await reply(m.chatID, .text("⚠️ \(why). Send /help for the list of commands."))
+            return
+        case .command(let n, let w):
+            name = n
+            words = w
+        }
+        guard await authorize(chatID: m.chatID, userID: m.userID, username: m.username, what: "/" + name) else { return }
+        if name == "start" && app.catalog.entry("start") == nil { name = "help" }
+
+        func audit(_ outcome: String) {
+            let known = app.catalog.entry(name) != nil
+            OpsMetrics.current.command(known ? name : "unknown", outcome: Router.outcomeClass(outcome), seconds: Date().timeIntervalSince(started))
+            app.store.audit(.init(at: app.clock.now(), chatID: m.chatID, userID: m.userID, username: m.username, command: "/" + name,
+                                  arguments: words.joined(separator: " "), outcome: outcome,
+                                  durationMS: Int(Date().timeIntervalSince(started) * 1000)))
+        }
+
+        guard let entry = app.catalog.entry(name) else {
+            await reply(m.chatID, .text("Unknown command /\(name)\(suggestion(for: name)). Send /help for the list."))
+            audit("unknown command")
+            return
+        }
+        guard acl.may(userID: m.userID, roles: entry.command.roles) else {
+            await reply(m.chatID, .text("⛔ /\(name) needs the role \(entry.command.roles.joined(separator: " or ")), which you do not have."))
+            audit("refused: role")
+            return
+        }
+        let arguments: [String: ArgumentValue]
+        do {
+            arguments = try ArgumentValidator.bind(words, to: entry.command, services: app.config.serviceNames)
+        } catch let e as ArgumentError {
+            await reply(m.chatID, .text("⚠️ \(e.message)"))
+            audit("invalid: \(e.message)")
+            return
+        } catch {
+            await reply(m.chatID, .text("⚠️ \(error)"))
+            audit("invalid")
+            return
+        }
+
+        let request = CommandRequest(command: entry.command, arguments: arguments, chatID: m.chatID, userID: m.userID, username: m.username)
+        let progress = MessageProgress(transport: app.transport, chatID: m.chatID)
+        let ctx = ModuleContext(app: app, request: request, progress: progress)
+        let delay = progressDelay
+        let shownName = name
+        let timer = Task {
+            try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+            await progress.showWorking("⏳ /\(HTML.escape(shownName)) is running…")
+        }
+        // Every command has a deadline: at it the reply says so and the work is cancelled
+        // (scans check `ctx.deadline` themselves, child processes have their own timeouts).
+        let module = entry.module
+        let limit = entry.command.timeout
+        let outcome = await withDeadline(limit, fallback: CommandOutcome.reply(.text("⏱ /\(shownName) did not finish within \(Durations.format(limit)) and was stopped (the command's timeout)."))) {
+            await module.handle(ctx)
+        }
+        timer.cancel()
+        let summary = await present(outcome, request: request, progress: progress)
+        audit(summary)
+    }
+
+    /// ACL for messages: refused ones are audited and logged (with ids, so an operator can
+    /// set up), and get at most one rate-limited reply per chat.
+    func authorize(chatID: Int64, userID: Int64, username: String?, what: String) async -> Bool {
+        let decision = acl.check(chatID: chatID, userID: userID)
+        if decision == .allowed { return true }
+        let why = decision == .foreignChat ? "chat is not an admin chat" : "user is not an admin"
+        // Redact before clipping: a token cut in half no longer has a token's shape.
+        let shown = ArgumentValidator.clip(Redactor.shared.redact(what))
+        Log.warning("refused \(shown) from user \(userID)\(username.map { " (@\($0))" } ?? "") in chat \(chatID): \(why)")
+        app.store.audit(.init(at: app.clock.now(), chatID: chatID, userID: userID, username: username, command: shown,
+                              arguments: "", outcome: "refused: \(why)", durationMS: 0))
+        if refusals.shouldReply(chatID: chatID, now: app.clock.now()) {
+            await reply(chatID, .text("⛔ Not authorized. This bot answers its admins only."))
+        }
+        return false
+    }
+
+    func reply(_ chatID: Int64, _ r: Reply) async {
+        do { try await app.transport.send(r, to: chatID) } catch { Log.error("cannot reply in chat \(chatID): \(error)") }
+    }
+
+    func suggestion(for name: String) -> String {
+        let names = app.catalog.visible.map(\.name)
+        if let close = names.first(where: { $0.hasPrefix(name) || name.hasPrefix($0) }) { return " (did you mean /\(close)?)" }
+        return ""
+    }
+}

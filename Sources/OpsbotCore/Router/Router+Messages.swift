@@ -3,8 +3,6 @@ import Foundation
 /// Commands: parse, ACL, catalog lookup, argument validation, the module under its deadline
 /// with a "working…" message when slow, and one audit line each.
 extension Router {
-    // MARK: messages
-
     public func handleMessage(_ m: IncomingMessage) async {
         let started = Date()
         let parsed = CommandParser.parse(m.text, botUsername: botUsername)

@@ -51,7 +51,7 @@ public enum AlertEvaluation {
     /// Evaluates one round (the results of every provider that finished since the last one), in
     /// place. Only a positive observation changes an alert: an `unknown` result, or a fingerprint
     /// missing from an incomplete run, marks it unknown — never resolved, never reminded of.
-    /// Effects: the notifications in the order to send them, then `save`/`delete`.
+    /// Effects: the notifications in the order to send them, then `save` (unordered) and `delete`.
     public static func step(_ st: inout State, _ batch: [SourceResults], policy: AlertPolicy, now: Date,
                             newID: () -> String) -> [AlertEffect] {
         var round = Round()
@@ -62,7 +62,7 @@ public enum AlertEvaluation {
         out = announce(&st, &round, firing: firingIndex, policy: policy, now: now, flapping: out)
         let deleted = forgetRecovered(&st, &round, settings: policy.settings, now: now)
         var effects = out.map(AlertEffect.notify)
-        let saved = round.changed.sorted().compactMap { st.alerts[$0] }
+        let saved = round.changed.compactMap { st.alerts[$0] }   // in no particular order: a storm saves thousands
         if !saved.isEmpty { effects.append(.save(saved)) }
         if !deleted.isEmpty { effects.append(.delete(deleted)) }
         return effects

@@ -131,6 +131,15 @@ import Testing
         #expect(lines(two.press(press("c:n:y", user: 2), at: t0)).last == "run restart worker in 20 by admin 2")
     }
 
+    @Test func aPressFromAnotherInstanceOrBeforeARestartRunsNothing() {
+        // Another opsbot (or this one before a restart) sent the preview; this core never saw the nonce.
+        var other = ConfirmationCore()
+        #expect(lines(other.press(press("c:n:y"), at: t0))
+                == ["answer This button is no longer valid (expired, or opsbot restarted). Nothing ran.",
+                    "audit unknown confirmation: rejected: unknown or forged nonce"])
+        #expect(other.live.isEmpty)
+    }
+
     @Test func malformedButtonsAreInvalid() {
         var core = asked()
         for data in ["c:garbage", "c:n:zz", "c:n:y:extra"] {

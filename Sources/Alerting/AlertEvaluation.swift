@@ -49,7 +49,7 @@ public enum AlertEvaluation {
     }
 
     /// Evaluates one round (the results of every provider that finished since the last one), in
-    /// place. Only a positive observation changes an alert: an `unknown` result, or a fingerprint
+    /// place (the engine's form: no copy of the state per round). Only a positive observation changes an alert: an `unknown` result, or a fingerprint
     /// missing from an incomplete run, marks it unknown — never resolved, never reminded of.
     /// Effects: the notifications in the order to send them, then `save` (unordered) and `delete`.
     public static func step(_ st: inout State, _ batch: [SourceResults], policy: AlertPolicy, now: Date,

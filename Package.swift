@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C layer
@@ -23,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Single-purpose libraries
-        .target(name: "OpsbotSupport"),
+        .target(name: "OpsbotSupport", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "HTTPClient", dependencies: ["CCurl", "OpsbotSupport"]),
         .target(name: "TelegramBotAPI", dependencies: ["HTTPClient", "OpsbotSupport"]),
         .target(name: "Postgres", dependencies: ["CLibPQ", "OpsbotSupport"]),
@@ -37,16 +39,20 @@ let package = Package(
             "Alerting", "LocalStore", .product(name: "Yams", package: "Yams"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "opsbot", dependencies: [
             "OpsbotCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .executableTarget(name: "opsbench", dependencies: ["OpsbotCore", "Postgres", "SystemOps", "TestSupport"]),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["OpsbotSupport", "OpsbotCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport"]),
+        .target(name: "TestSupport", dependencies: ["OpsbotSupport", "OpsbotCore", .product(name: "InMemoryLogging", package: "swift-log")],
+                path: "Tests/TestSupport"),
+        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestSupport"]),
@@ -54,6 +60,7 @@ let package = Package(
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
         .testTarget(name: "OpsbotCoreTests", dependencies: [
             "OpsbotCore", "Postgres", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
     ],
     swiftLanguageModes: [.v6]

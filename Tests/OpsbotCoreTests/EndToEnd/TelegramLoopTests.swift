@@ -1,5 +1,6 @@
 import Foundation
 import LocalStore
+import ServiceLifecycleTestKit
 import Testing
 import TestSupport
 @testable import OpsbotCore
@@ -15,10 +16,10 @@ final class LoopHarness: @unchecked Sendable {
     let dir: String
     let marker: String
     private var serving: Task<Int32, Never>?
-    private let stop = Locked<CheckedContinuation<Void, Never>?>(nil)
-    private let stopRequested = Locked(false)
-    let logs = Locked<[String]>([])
-    private var observer: UUID?
+    /// Stops the app's services as SIGTERM would (the group inherits this graceful shutdown).
+    private let stop = FirstAnswer<GracefulShutdownTestTrigger>()
+    /// What the loop logged (redacted by opsbot's handler).
+    let log = LogCapture()
 
     /// `extraConfig` is appended to opsbot.yaml; `shippedCommands` are copied from Commands/.
     init(expiry: String = "60s", approver: String = "initiator", fake: FakeBotAPI? = nil, dir: String? = nil,
@@ -61,19 +62,17 @@ final class LoopHarness: @unchecked Sendable {
         commands_dir: Commands
         \(extraConfig)
         """.write(toFile: self.dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
-        let token = LoopHarness.token
-        observer = Log.observe { [logs] line in if line.contains(token) || !line.isEmpty { logs.withLock { $0.append(line) } } }
     }
 
     func start() throws {
         let runtime = Runtime.load(configPath: dir + "/opsbot.yaml", environment: ["OPSBOT_TOKEN": LoopHarness.token])
         #expect(runtime.problems.isEmpty, "\(runtime.problems)")
         let store = try runtime.openStore()
-        serving = Task { [self] in
-            await TelegramService.serve(runtime: runtime, token: LoopHarness.token, store: store) { [self] in
-                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                    let already = stopRequested.withLock { r -> Bool in r }
-                    if already { c.resume() } else { stop.withLock { $0 = c } }
+        serving = Task { [log, stop] in
+            await testGracefulShutdown { trigger in
+                stop.give(trigger)
+                return await log.run {
+                    await TelegramService.serve(runtime: runtime, token: LoopHarness.token, store: store, stopSignals: [])
                 }
             }
         }
@@ -81,11 +80,8 @@ final class LoopHarness: @unchecked Sendable {
 
     /// Stops the loop as SIGTERM would; returns its exit code.
     func shutdown() async -> Int32 {
-        stopRequested.withLock { $0 = true }
-        stop.withLock { $0?.resume(); $0 = nil }
-        let code = await serving?.value ?? -1
-        if let observer { Log.stopObserving(observer) }
-        return code
+        await stop.wait {}.triggerGracefulShutdown()
+        return await serving?.value ?? -1
     }
 
     func say(_ text: String, user: Int64 = admin, chat: Int64 = chat) {
@@ -218,7 +214,7 @@ final class LoopHarness: @unchecked Sendable {
         try h.start()
         try await Task.sleep(nanoseconds: 2_500_000_000)
         #expect(h.fake.calls("getUpdates").count <= 4)
-        #expect(h.logs.current.contains { $0.contains("another") || $0.contains("other") })
+        #expect(h.log.lines.contains { $0.contains("another") || $0.contains("other") })
         #expect(await h.shutdown() == 0)
     }
 
@@ -249,8 +245,8 @@ final class LoopHarness: @unchecked Sendable {
         h.say("/ping")
         #expect(await h.waitForText("pong", timeout: 6))
         #expect(await h.shutdown() == 0)
-        #expect(!h.logs.current.isEmpty)
-        for line in h.logs.current { #expect(!line.contains(LoopHarness.token)) }
+        #expect(!h.log.lines.isEmpty)
+        for line in h.log.lines { #expect(!line.contains(LoopHarness.token)) }
         for call in h.fake.calls { #expect(!String(decoding: call.body, as: UTF8.self).contains(LoopHarness.token)) }
         let store = try Store(directory: h.dir + "/state")
         for e in try store.recentAudit(limit: 100) { #expect(!"\(e)".contains(LoopHarness.token)) }

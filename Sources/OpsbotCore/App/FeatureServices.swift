@@ -1,0 +1,72 @@
+import Foundation
+import ServiceLifecycle
+import TelegramBotAPI
+
+/// Every feature's background work (alert scheduler and outbox, Alertmanager poll, HTTP
+/// listener, service sampling and its SSH masters) as one service per feature, in a
+/// `ServiceGroup` of their own — one group per config generation. A reload request re-reads the
+/// config; an invalid one changes nothing, a valid one stops this generation (in reverse order,
+/// each service awaited), swaps the config in and starts the next.
+public struct FeatureServices: Service, CustomStringConvertible {
+    let app: AppContext
+    let reloads: AsyncStream<Void>
+    let load: (@Sendable () -> Runtime)?
+    /// The Telegram menu to update after a reload; nil in the console.
+    let api: BotAPI?
+
+    /// `reloads` are the requests (SIGHUP); `load` re-reads config and catalog for each.
+    public init(app: AppContext, reloads: AsyncStream<Void> = AsyncStream { $0.finish() },
+                load: (@Sendable () -> Runtime)? = nil, api: BotAPI? = nil) {
+        self.app = app
+        self.reloads = reloads
+        self.load = load
+        self.api = api
+    }
+
+    public var description: String { "features" }
+
+    public func run() async throws {
+        var requests = reloads.cancelOnGracefulShutdown().makeAsyncIterator()
+        while true {
+            let generation = ServiceGroup(configuration: Self.generation(app))
+            let accepted: Runtime? = try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await generation.run() }
+                var accepted: Runtime?
+                // Until a reload is accepted, or the group shuts down (then `next()` is nil).
+                while accepted == nil, await requests.next() != nil {
+                    guard let load else { continue }
+                    let next = load()
+                    if await !Reload.refuses(next, app: app) { accepted = next }
+                }
+                // No more requests (none can come): run until the group stops.
+                if accepted == nil { try? await gracefulShutdown() }
+                await generation.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return accepted
+            }
+            guard let accepted else { return }
+            await Reload.apply(accepted, to: app, api: api)
+        }
+    }
+
+    /// One service per feature; one with nothing to run (not configured) just returns.
+    static func generation(_ app: AppContext) -> ServiceGroupConfiguration {
+        let services = Features.all.map { feature in
+            ServiceGroupConfiguration.ServiceConfiguration(service: FeatureBackground(feature: feature, app: app),
+                                                           successTerminationBehavior: .ignore,
+                                                           serviceName: "\(feature)")
+        }
+        return ServiceGroupConfiguration(services: services, logger: Log.logger)
+    }
+}
+
+/// A feature's `runBackground`, cancelled when its group shuts down.
+struct FeatureBackground: Service {
+    let feature: Feature.Type
+    let app: AppContext
+
+    func run() async {
+        let feature = feature, app = app
+        await cancelWhenGracefulShutdown { await feature.runBackground(app) }
+    }
+}

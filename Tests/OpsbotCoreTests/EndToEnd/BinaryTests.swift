@@ -163,6 +163,43 @@ import TestSupport
         #expect((status & 0x7f) == 0 && (status >> 8) & 0xff == 0, "exit status \(status)")
     }
 
+    /// A second SIGTERM while the first waits for a running action exits 130 at once.
+    @Test func aSecondStopSignalExitsAtOnce() async throws {
+        let dir = try tempDir()
+        try FileManager.default.createDirectory(atPath: dir + "/Commands", withIntermediateDirectories: true)
+        try "name: slow\ndescription: slow\nmodule: shell\nsettings:\n  argv: [\"sh\", \"-c\", \"echo started; sleep 6\"]\n  timeout: 20s\n"
+            .write(toFile: dir + "/Commands/slow.yaml", atomically: true, encoding: .utf8)
+        try "admins:\n  chats: [-5]\n  users: [5]\nstate_dir: state\ncommands_dir: Commands\n".write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        let fifo = dir + "/stdin"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = open(fifo, O_RDWR)
+        defer { close(writer) }
+        let log = dir + "/out.log"
+        let pid = try ProcessRunner.spawnDetached(["/bin/sh", "-c", "exec \"$0\" console --config \"$1\" < \"$2\"", BinaryTests.binary, dir + "/c.yaml", fifo],
+                                                  logFile: log, environment: env([:]), workingDirectory: dir)
+        _ = "/slow\n".withCString { write(writer, $0, strlen($0)) }
+        let deadline = Date().addingTimeInterval(20)
+        var output = ""
+        while !output.contains("is running") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        }
+        #expect(output.contains("is running"), "\(output)")
+        kill(pid, SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        let stopAt = Date()
+        kill(pid, SIGTERM)
+        let status = await runBlocking { () -> Int32 in
+            var s: Int32 = 0
+            waitpid(pid, &s, 0)
+            return s
+        }
+        #expect(Date().timeIntervalSince(stopAt) < 3, "did not wait for the 6 s action")
+        #expect((status & 0x7f) == 0 && (status >> 8) & 0xff == 130, "exit status \(status)")
+        output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(output.contains("second stop signal"), "\(output)")
+    }
+
     @Test func badTokenStopsWithAClearErrorAndNoToken() async throws {
         let fake = try FakeBotAPI(token: "111111:AAtheRealOneIsDifferentxxxxxxxxxxxxx")
         defer { fake.stop() }

@@ -28,7 +28,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let transport = ConsoleTransport(fileDirectory: config.resolvePath(config.stateDir))
         let app = runtime.makeApp(transport: transport, store: store)
-        let router = Router(app: app, callbacks: Features.callbackRegistry())
+        let router = Router(app: app)
         await router.start()
         await Runtime.announceCatalogProblems(app)
         ConsoleTransport.stdout("opsbot console — you are admin \(user.id) in chat \(chatID); \(runtime.catalog.visible.count) commands (/help). Ctrl-D quits.\n")

@@ -49,12 +49,13 @@ public struct FeatureServices: Service, CustomStringConvertible {
         }
     }
 
-    /// One service per feature; one with nothing to run (not configured) just returns.
+    /// One service per feature of the app's current wiring; one with nothing to run (not
+    /// configured) just returns.
     static func generation(_ app: AppContext) -> ServiceGroupConfiguration {
-        let services = Features.all.map { feature in
+        let services = app.wiring.features.map { feature in
             ServiceGroupConfiguration.ServiceConfiguration(service: FeatureBackground(feature: feature, app: app),
                                                            successTerminationBehavior: .ignore,
-                                                           serviceName: "\(feature)")
+                                                           serviceName: "\(type(of: feature))")
         }
         return ServiceGroupConfiguration(services: services, logger: Log.logger)
     }
@@ -62,7 +63,7 @@ public struct FeatureServices: Service, CustomStringConvertible {
 
 /// A feature's `runBackground`, cancelled when its group shuts down.
 struct FeatureBackground: Service {
-    let feature: Feature.Type
+    let feature: any Feature
     let app: AppContext
 
     func run() async {

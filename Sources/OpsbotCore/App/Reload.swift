@@ -33,7 +33,7 @@ public enum Reload {
         if old.telegram.apiURL != next.config.telegram.apiURL || old.telegram.pollTimeout != next.config.telegram.pollTimeout || old.token != next.config.token {
             Log.warning("reload: telegram settings and the token apply at the next restart")
         }
-        app.reload(config: next.config, catalog: next.catalog, checks: Features.checkRegistry(next.config))
+        app.reload(config: next.config, catalog: next.catalog, wiring: next.wiring)
         if let api {
             let menu = next.catalog.visible.map { (command: $0.name, description: $0.description) }
             do { try await api.setMyCommands(menu) } catch { Log.warning("setMyCommands after reload failed: \(error)") }

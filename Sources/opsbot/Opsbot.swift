@@ -23,14 +23,16 @@ struct Opsbot: AsyncParsableCommand {
     /// `--verbose` asks for, before anything logs; then runs the subcommand.
     static func main() async {
         do {
-            var command = try parseAsRoot()
-            let verbose = (command as? HasCommonOptions)?.options.verbose ?? false
+            let parsed = try parseAsRoot()
+            let verbose = (parsed as? HasCommonOptions)?.options.verbose ?? false
             LoggingSystem.bootstrap { OpsbotLogHandler(label: $0, logLevel: verbose ? .debug : .info) }
-            if var command = command as? AsyncParsableCommand {
+            if var command = parsed as? AsyncParsableCommand {
                 try await command.run()
             } else {
+                var command = parsed
                 try command.run()
             }
+            Log.flush()
         } catch {
             Log.flush()
             exit(withError: error)
@@ -39,7 +41,7 @@ struct Opsbot: AsyncParsableCommand {
 }
 
 /// A subcommand with the shared options (`--verbose` sets the log level at bootstrap).
-protocol HasCommonOptions {
+protocol HasCommonOptions: SendableMetatype {
     var options: CommonOptions { get }
 }
 

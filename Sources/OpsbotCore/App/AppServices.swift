@@ -16,13 +16,14 @@ public enum AppServices {
     /// `reload` re-reads config and catalog on SIGHUP (nil: SIGHUP is not handled).
     /// `stopSignals` empty: only a parent's graceful shutdown stops the group (tests).
     public static func group(app: AppContext, frontEnd: any Service, frontEndName: String, api: BotAPI?,
-                             reload: (@Sendable () -> Runtime)?, stopSignals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
+                             reload: (@Sendable () -> Runtime)?, stopSignals: [UnixSignal] = [.sigterm, .sigint],
+                             clock: any OpsClock = SystemClock()) -> ServiceGroup {
         let (reloads, requests) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if !stopSignals.isEmpty {
             services.append(.init(service: SecondStopSignal(signals: stopSignals), serviceName: "second stop signal"))
         }
-        services.append(.init(service: FeatureServices(app: app, reloads: reloads, load: reload, api: api), serviceName: "features"))
+        services.append(.init(service: FeatureServices(app: app, reloads: reloads, load: reload, api: api, clock: clock), serviceName: "features"))
         if reload != nil {
             services.append(.init(service: HangUpListener(requests: requests), serviceName: "SIGHUP listener"))
         }

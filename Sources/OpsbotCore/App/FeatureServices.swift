@@ -13,14 +13,16 @@ public struct FeatureServices: Service, CustomStringConvertible {
     let load: (@Sendable () -> Runtime)?
     /// The Telegram menu to update after a reload; nil in the console.
     let api: BotAPI?
+    let clock: any OpsClock
 
     /// `reloads` are the requests (SIGHUP); `load` re-reads config and catalog for each.
     public init(app: AppContext, reloads: AsyncStream<Void> = AsyncStream { $0.finish() },
-                load: (@Sendable () -> Runtime)? = nil, api: BotAPI? = nil) {
+                load: (@Sendable () -> Runtime)? = nil, api: BotAPI? = nil, clock: any OpsClock = SystemClock()) {
         self.app = app
         self.reloads = reloads
         self.load = load
         self.api = api
+        self.clock = clock
     }
 
     public var description: String { "features" }
@@ -28,7 +30,7 @@ public struct FeatureServices: Service, CustomStringConvertible {
     public func run() async throws {
         var requests = reloads.cancelOnGracefulShutdown().makeAsyncIterator()
         while true {
-            let generation = ServiceGroup(configuration: Self.generation(app))
+            let generation = ServiceGroup(configuration: Self.generation(app, clock: clock))
             let accepted: Runtime? = try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await generation.run() }
                 var accepted: Runtime?
@@ -51,9 +53,9 @@ public struct FeatureServices: Service, CustomStringConvertible {
 
     /// One service per feature of the app's current wiring; one with nothing to run (not
     /// configured) just returns.
-    static func generation(_ app: AppContext) -> ServiceGroupConfiguration {
+    static func generation(_ app: AppContext, clock: any OpsClock) -> ServiceGroupConfiguration {
         let services = app.wiring.features.map { feature in
-            ServiceGroupConfiguration.ServiceConfiguration(service: FeatureBackground(feature: feature, app: app),
+            ServiceGroupConfiguration.ServiceConfiguration(service: FeatureBackground(feature: feature, app: app, clock: clock),
                                                            successTerminationBehavior: .ignore,
                                                            serviceName: "\(type(of: feature))")
         }
@@ -61,13 +63,31 @@ public struct FeatureServices: Service, CustomStringConvertible {
     }
 }
 
-/// A feature's `runBackground`, cancelled when its group shuts down.
+/// A feature's `runBackground`, cancelled when its group shuts down and given `grace` to finish
+/// (an SSH master to close); work that does not notice the cancellation by then (a check
+/// provider mid-run) is left behind, so a stop never waits on it.
 struct FeatureBackground: Service {
+    static let grace = Duration.seconds(3)
+
     let feature: any Feature
     let app: AppContext
+    let clock: any OpsClock
 
     func run() async {
-        let feature = feature, app = app
-        await cancelWhenGracefulShutdown { await feature.runBackground(app) }
+        let feature = feature, app = app, clock = clock
+        let ended = FirstAnswer<Void>()
+        let work = Task {
+            await feature.runBackground(app)
+            ended.give(())
+        }
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await ended.wait {}
+        } onCancelOrGracefulShutdown: {
+            work.cancel()
+            Task {
+                try? await clock.sleep(for: Self.grace)
+                ended.give(())
+            }
+        }
     }
 }

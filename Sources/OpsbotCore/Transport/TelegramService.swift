@@ -47,7 +47,7 @@ public enum TelegramService {
         let poller = TelegramPoller(poller: UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset),
                                     store: store, router: router, clock: clock)
         let group = AppServices.group(app: app, frontEnd: poller, frontEndName: "telegram poller", api: api,
-                                      reload: reload, stopSignals: stopSignals)
+                                      reload: reload, stopSignals: stopSignals, clock: clock)
         var code: Int32 = 0
         do { try await group.run() } catch {
             Log.error("\(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import LocalStore
 import OpsbotCore
 import ServiceLifecycleTestKit
 import Testing
@@ -60,6 +61,44 @@ import TestSupport
                 try await group.waitForAll()
                 #expect(!(await Self.answers(second)), "a graceful shutdown stops the features")
             }
+        }
+    }
+
+    /// Background work that notices the stop finishes and is awaited; work that ignores it
+    /// (a blocking call mid-run) is left behind after the grace, so the stop does not wait on it.
+    @Test func aStopAwaitsWellBehavedFeaturesAndLeavesStubbornOnesAfterTheGrace() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-stop-\(UUID().uuidString)").path
+        let cleanStop = Locked(false)
+        let app = AppContext(config: Config(), store: try Store(directory: dir), transport: RecordingTransport(), catalog: Catalog(),
+                             wiring: FeatureWiring([Polite(stopped: cleanStop), Stubborn()]))
+        let features = FeatureServices(app: app)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await features.run() }
+                try await Task.sleep(for: .milliseconds(300))
+                let stopAt = ContinuousClock.now
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+                let took = ContinuousClock.now - stopAt
+                #expect(took >= .seconds(2) && took < .seconds(6), "the stubborn one got its 3 s grace, no more: \(took)")
+                #expect(cleanStop.current, "the polite one ran to its end")
+            }
+        }
+    }
+
+    struct Polite: Feature {
+        static var configSections: [ConfigSection] { [] }
+        let stopped: Locked<Bool>
+        func runBackground(_ app: AppContext) async {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(60)) }
+            stopped.withLock { $0 = true }
+        }
+    }
+
+    struct Stubborn: Feature {
+        static var configSections: [ConfigSection] { [] }
+        func runBackground(_ app: AppContext) async {
+            await runBlocking { Thread.sleep(forTimeInterval: 8) }
         }
     }
 

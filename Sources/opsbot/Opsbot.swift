@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 import Logging
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 @main
 struct Opsbot: AsyncParsableCommand {

@@ -113,7 +113,7 @@ public final class Router: @unchecked Sendable {
         // (scans check `ctx.deadline` themselves, child processes have their own timeouts).
         let module = entry.module
         let limit = entry.command.timeout
-        let outcome = await withDeadline(limit, fallback: CommandOutcome.reply(.text("⏱ /\(shownName) did not finish within \(Durations.format(limit)) and was stopped (the command's timeout)."))) {
+        let outcome = await withDeadline(.seconds(limit), fallback: CommandOutcome.reply(.text("⏱ /\(shownName) did not finish within \(Durations.format(limit)) and was stopped (the command's timeout)."))) {
             await module.handle(ctx)
         }
         timer.cancel()

@@ -63,9 +63,12 @@ private final class DeadlineRace<T: Sendable>: Sendable {
             return (c, s.work, s.timer)
         }
         guard let (cont, work, timer) = won else { return }
-        cont.resume(returning: value)
+        // Cancel before resuming: cancellation handlers run synchronously here, so the loser's
+        // immediate reactions (a child process's SIGTERM) happen before the caller goes on
+        // (and, for `opsbot remote`, before it answers and exits).
         work?.cancel()
         timer?.cancel()
+        cont.resume(returning: value)
     }
 
     func cancelWork() {

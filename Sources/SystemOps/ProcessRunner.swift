@@ -58,28 +58,38 @@ public enum ProcessRunner {
 
         // The run and the timer race in a group: the loser is cancelled, and the group still
         // waits for the run, so the child is always reaped before this returns. Cancelling the
-        // run makes swift-subprocess play `teardownSequence` on the child's process group.
-        let (ending, timedOut) = await withTaskGroup(of: Ending.self) { group -> (Ending, Bool) in
-            group.addTask {
-                do {
-                    let r = try await Subprocess.run(configuration, input: .data(input), output: .sequence, error: .sequence) { execution in
-                        async let o: Void = out.drain(execution.standardOutput)
-                        async let e: Void = err.drain(execution.standardError)
-                        _ = await (o, e)
+        // run makes swift-subprocess play `teardownSequence` on the child's process group; the
+        // first SIGTERM is sent here directly, at once (see `ChildGroup`).
+        let child = ChildGroup()
+        let (ending, timedOut) = await withTaskCancellationHandler {
+            await withTaskGroup(of: Ending.self) { group -> (Ending, Bool) in
+                group.addTask {
+                    do {
+                        let r = try await Subprocess.run(configuration, input: .data(input), output: .sequence, error: .sequence) { execution in
+                            child.started(execution.processIdentifier.value)
+                            async let o: Void = out.drain(execution.standardOutput)
+                            async let e: Void = err.drain(execution.standardError)
+                            _ = await (o, e)
+                        }
+                        child.reaped()
+                        return .exited(r.terminationStatus)
+                    } catch {
+                        child.reaped()
+                        return .failed(error)
                     }
-                    return .exited(r.terminationStatus)
-                } catch {
-                    return .failed(error)
                 }
+                group.addTask {
+                    do { try await clock.sleep(for: limit) } catch { return .cancelled }
+                    child.expire()
+                    return .deadline
+                }
+                let first = await group.next()!
+                group.cancelAll()
+                guard case .deadline = first else { return (first, child.expired) }
+                return (await group.next()!, true)
             }
-            group.addTask {
-                do { try await clock.sleep(for: limit) } catch { return .cancelled }
-                return .deadline
-            }
-            let first = await group.next()!
-            group.cancelAll()
-            guard case .deadline = first else { return (first, false) }
-            return (await group.next()!, true)
+        } onCancel: {
+            child.terminate()
         }
         let duration = (clock.now - start).seconds
 
@@ -117,12 +127,36 @@ public enum ProcessRunner {
             guard let key = Environment.Key(rawValue: k) else { throw ProcessError("invalid environment variable name \(k)") }
             env[key] = v
         }
+        // argv[0] stays as given (`sleep`, not the resolved `/usr/bin/sleep`), as with posix_spawnp.
         return Configuration(executable: program.contains("/") ? .path(FilePath(program)) : .name(program),
-                             arguments: Arguments(Array(argv.dropFirst())),
+                             arguments: Arguments(executablePathOverride: program, remainingValues: Array(argv.dropFirst())),
                              environment: .custom(env),
                              workingDirectory: workingDirectory.map { FilePath($0) },
                              platformOptions: options)
     }
+}
+
+/// The running child's process group, for the SIGTERM sent the moment its time is up or the
+/// caller is cancelled. swift-subprocess's own teardown follows a few task hops later; a caller
+/// that answers and exits right after a cancellation (`opsbot remote` at its deadline) must not
+/// leave the child running in between.
+final class ChildGroup: Sendable {
+    private struct State { var pid: pid_t?; var expired = false }
+    private let state = Locked(State())
+
+    func started(_ pid: pid_t) { state.withLock { $0.pid = pid } }
+    /// After the reap the pid may be reused: forget it.
+    func reaped() { state.withLock { $0.pid = nil } }
+    func terminate() {
+        state.withLock { s in if let p = s.pid, p > 0 { _ = kill(-p, SIGTERM) } }
+    }
+    /// The timeout passed: the run is a timed-out one even if the child dies before the
+    /// timer's result is seen.
+    func expire() {
+        state.withLock { $0.expired = true }
+        terminate()
+    }
+    var expired: Bool { state.current.expired }
 }
 
 /// One output stream of a child, kept up to `limit` bytes. Shared with the run task so what

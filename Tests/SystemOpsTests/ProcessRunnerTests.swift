@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SystemOps
+import OpsbotSupport
 
 /// Real children: the timeout counts to the child's exit (not to the end of its output), it
 /// stops the whole process group, and the output cap keeps the head without blocking the child.
@@ -13,7 +14,10 @@ import Testing
     }
 
     static func waitUntilRunning(_ marker: String) async throws {
-        for _ in 0..<200 where !running(marker) { try await Task.sleep(for: .milliseconds(25)) }
+        for _ in 0..<200 {
+            if running(marker) { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
         try #require(running(marker))
     }
 
@@ -81,6 +85,30 @@ import Testing
         await #expect(throws: CancellationError.self) { _ = try await run.value }
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(!Self.running(marker))
+    }
+
+    /// The router's command deadline and the remote server's go through `withDeadline`: the
+    /// loser is cancelled, and a cancelled run stops its child (it used to run to its own timeout).
+    @Test func aDeadlineThatCancelsTheRunStopsTheChild() async throws {
+        let marker = Self.marker()
+        let seen = Task { () -> Bool in
+            for _ in 0..<500 {
+                if Self.running(marker) { return true }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            return false
+        }
+        let r: ProcessResult? = await withDeadline(.seconds(1.5), fallback: nil) { () -> ProcessResult? in
+            try? await ProcessRunner.run(["sleep", marker], timeout: 60)
+        }
+        #expect(r == nil)
+        #expect(await seen.value, "the child never ran")
+        var gone = !Self.running(marker)
+        for _ in 0..<100 where !gone {
+            try await Task.sleep(for: .milliseconds(50))
+            gone = !Self.running(marker)
+        }
+        #expect(gone, "the child outlived the cancelled run")
     }
 
     @Test func aMissingProgramOrEmptyArgvIsAnError() async {

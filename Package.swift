@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C layer
@@ -32,7 +34,10 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl", "OpsbotSupport"]),
         .target(name: "TelegramBotAPI", dependencies: ["HTTPClient", "OpsbotSupport"]),
         .target(name: "Postgres", dependencies: ["CLibPQ", "OpsbotSupport"]),
-        .target(name: "SystemOps", dependencies: ["CShims", "OpsbotSupport"]),
+        .target(name: "SystemOps", dependencies: [
+            "CShims", "OpsbotSupport", .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         .target(name: "Alerting", dependencies: ["LocalStore", "OpsbotSupport"]),
         .target(name: "LocalStore", dependencies: ["CSQLite", "OpsbotSupport"]),
 

@@ -14,8 +14,3 @@ short opsbot_spawn_setsid_flag(void) {
 #endif
 }
 
-#include <fcntl.h>
-#include <unistd.h>
-int opsbot_pipe_cloexec(int fds[2]) {
-    return pipe2(fds, O_CLOEXEC);
-}

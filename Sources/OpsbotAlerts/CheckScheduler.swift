@@ -24,7 +24,9 @@ public struct CheckScheduler: Sendable {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             let worker = Task { await run() }
-            let result = await Self.race(worker, timeout: timeout)
+            // Awaiting `worker.value` in the deadline's operation: the deadline cancels the
+            // waiting, not the worker, which is awaited below when it overstays.
+            let result = await withDeadline(.seconds(timeout), fallback: nil) { Optional(await worker.value) }
             sink(result)
             if result == nil {
                 // No overlap: wait for the slow run before the next — and report what it found
@@ -35,25 +37,6 @@ public struct CheckScheduler: Sendable {
             let spread = interval * jitter
             let wait = max(0.01, interval + Double.random(in: -spread...spread) - (ContinuousClock.now - started).seconds)
             do { try await Task.sleep(for: .seconds(wait)) } catch { return }
-        }
-    }
-
-    /// The worker's value, or nil when `timeout` passes first.
-    static func race(_ worker: Task<[CheckResult], Never>, timeout: Double) async -> [CheckResult]? {
-        let done = Locked(false)
-        return await withCheckedContinuation { (cont: CheckedContinuation<[CheckResult]?, Never>) in
-            let finish: @Sendable ([CheckResult]?) -> Void = { r in
-                if done.withLock({ d in defer { d = true }; return !d }) { cont.resume(returning: r) }
-            }
-            let timer = Task {
-                do { try await Task.sleep(for: .seconds(timeout)) } catch { return }
-                finish(nil)
-            }
-            Task {
-                let r = await worker.value
-                finish(r)
-                timer.cancel()
-            }
         }
     }
 }

@@ -1,45 +1,29 @@
 import Foundation
 import OpsbotSupport
-import CShims
+import Subprocess
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The result of running one argv.
-public struct ProcessResult: Sendable, Hashable {
-    public var exitCode: Int32
-    /// Set when the process was killed by a signal (including our timeout kill).
-    public var signal: Int32?
-    public var stdout: String
-    public var stderr: String
-    public var timedOut: Bool
-    /// Output beyond the cap was dropped (the head is kept).
-    public var truncated: Bool
-    public var duration: Double
-
-    public var succeeded: Bool { exitCode == 0 && signal == nil && !timedOut }
-
-    /// A one-line description: `exit 0 in 0.2 s`, `killed after 30 s timeout`.
-    public var summary: String {
-        if timedOut { return "killed after the \(String(format: "%.0f", duration)) s timeout" }
-        if let signal { return "killed by signal \(signal)" }
-        return "exit \(exitCode) in \(String(format: "%.1f", duration)) s"
-    }
-}
-
-public struct ProcessError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ d: String) { description = d }
-}
-
-/// Runs a program as an argv — never through a shell — with a timeout and an output cap.
+/// Runs a program as an argv — never through a shell — with a timeout and an output cap,
+/// through swift-subprocess (pidfd-based exit monitoring, async pipes: no thread per child).
 ///
-/// The child gets its own process group, so a timeout kills everything it started.
-/// Blocking waits run on a thread of their own, never on Swift's cooperative pool.
+/// The child gets its own process group, so a timeout stops everything it started: SIGTERM to
+/// the group, SIGKILL 200 ms later. The timeout counts from the start to the child's exit, not
+/// to the end of its output: a child that closes stdout and stderr and then hangs is stopped
+/// too. Cancelling the calling task stops the child the same way and throws `CancellationError`.
 public enum ProcessRunner {
     /// The only variables a child inherits from opsbot. opsbot's own environment holds its
     /// secrets (OPSBOT_TOKEN, DATABASE_URL…), so children never get it wholesale.
     public static let inheritedVariables = ["PATH", "LANG", "LC_ALL", "HOME", "TZ", "USER", "LOGNAME", "TMPDIR"]
+
+    /// Variables that hold opsbot's own credentials (platform API tokens): never passed to a
+    /// child process, whatever environment it is given.
+    public static let withheldVariables = Locked<Set<String>>([])
+
+    /// How long a child has between SIGTERM and SIGKILL once its time is up.
+    static let termGrace: Duration = .milliseconds(200)
 
     /// The environment every child runs with: `inheritedVariables` from opsbot's environment
     /// plus `extra` (a command's own `env:`), never anything else.
@@ -51,142 +35,160 @@ public enum ProcessRunner {
         return env.merging(extra) { $1 }
     }
 
-    /// `environment` nil: `childEnvironment()` (PATH, LANG, HOME, TZ… only).
+    /// What a child is started with: `environment` (nil: `childEnvironment()`) minus the
+    /// withheld variables.
+    static func finalEnvironment(_ environment: [String: String]?) -> [String: String] {
+        var env = environment ?? childEnvironment()
+        for name in withheldVariables.current { env[name] = nil }
+        return env
+    }
+
+    /// Runs `argv` to its end or for `timeout` seconds, keeping at most `maxOutput` bytes of
+    /// each of stdout and stderr (the head; the rest is read and dropped so the child never
+    /// blocks on a full pipe). `environment` nil: `childEnvironment()` (PATH, LANG, HOME, TZ… only).
     public static func run(_ argv: [String], timeout: Double = 30, maxOutput: Int = 1 << 20,
                            environment: [String: String]? = nil, workingDirectory: String? = nil,
                            stdin: Data? = nil) async throws -> ProcessResult {
-        try await runBlocking(name: "opsbot.process") {
-            try runSync(argv, timeout: timeout, maxOutput: maxOutput, environment: environment,
-                        workingDirectory: workingDirectory, stdin: stdin)
-        }
-    }
+        let configuration = try configuration(argv, environment: environment, workingDirectory: workingDirectory)
+        let out = CappedOutput(limit: maxOutput), err = CappedOutput(limit: maxOutput)
+        let input = stdin ?? Data()
+        let limit = Duration.seconds(max(0, timeout))
+        let clock = ContinuousClock()
+        let start = clock.now
 
-    /// Starts a long-lived process detached from opsbot (its own session, output to a file),
-    /// returning its pid. Used by the process backend to (re)start services.
-    public static func spawnDetached(_ argv: [String], logFile: String?, environment: [String: String]? = nil,
-                                     workingDirectory: String? = nil) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        let out = logFile ?? "/dev/null"
-        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        if let wd = workingDirectory { opsbot_spawn_addchdir(&actions, wd) }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        posix_spawnattr_setflags(&attr, opsbot_spawn_setsid_flag() | Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        return try spawn(argv, actions: &actions, attr: &attr, environment: environment)
-    }
-
-    /// Variables that hold opsbot's own credentials (platform API tokens): never passed to a
-    /// child process, whatever environment it is given.
-    public static let withheldVariables = Locked<Set<String>>([])
-
-    static func spawn(_ argv: [String], actions: inout posix_spawn_file_actions_t, attr: inout posix_spawnattr_t,
-                      environment: [String: String]?) throws -> pid_t {
-        guard let program = argv.first, !program.isEmpty else { throw ProcessError("empty argv") }
-        var env = environment ?? ProcessRunner.childEnvironment()
-        for name in ProcessRunner.withheldVariables.current { env[name] = nil }
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        var cEnv: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArgs.forEach { free($0) }
-            cEnv.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, program, &actions, &attr, &cArgs, &cEnv)
-        guard rc == 0 else {
-            throw ProcessError("cannot start \(program): \(String(cString: strerror(rc)))")
-        }
-        return pid
-    }
-
-    public static func runSync(_ argv: [String], timeout: Double, maxOutput: Int, environment: [String: String]?,
-                               workingDirectory: String?, stdin input: Data?) throws -> ProcessResult {
-        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0], inPipe: [Int32] = [0, 0]
-        guard opsbot_pipe_cloexec(&outPipe) == 0, opsbot_pipe_cloexec(&errPipe) == 0, opsbot_pipe_cloexec(&inPipe) == 0 else {
-            throw ProcessError("cannot create pipes: \(String(cString: strerror(errno)))")
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-        if let wd = workingDirectory { opsbot_spawn_addchdir(&actions, wd) }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attr, 0)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attr, &all)
-
-        let start = Date()
-        let pid: pid_t
-        do {
-            pid = try spawn(argv, actions: &actions, attr: &attr, environment: environment)
-        } catch {
-            for fd in outPipe + errPipe + inPipe { close(fd) }
-            throw error
-        }
-        close(outPipe[1]); close(errPipe[1]); close(inPipe[0])
-        if let input, !input.isEmpty {
-            _ = input.withUnsafeBytes { write(inPipe[1], $0.baseAddress, $0.count) }
-        }
-        close(inPipe[1])
-
-        var out = Data(), err = Data()
-        var truncated = false
-        var timedOut = false
-        var fds = [pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: errPipe[0], events: Int16(POLLIN), revents: 0)]
-        var open = 2
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let deadline = start.addingTimeInterval(timeout)
-        while open > 0 {
-            let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0 { timedOut = true; break }
-            let rc = poll(&fds, 2, Int32(min(remaining, 1) * 1000) + 1)
-            if rc < 0 { if errno == EINTR { continue } else { break } }
-            for i in 0..<2 where fds[i].fd >= 0 && fds[i].revents != 0 {
-                let n = read(fds[i].fd, &buffer, buffer.count)
-                if n <= 0 {
-                    close(fds[i].fd)
-                    fds[i].fd = -1
-                    open -= 1
-                    continue
+        // The run and the timer race in a group: the loser is cancelled, and the group still
+        // waits for the run, so the child is always reaped before this returns. Cancelling the
+        // run makes swift-subprocess play `teardownSequence` on the child's process group; the
+        // first SIGTERM is sent here directly, at once (see `ChildGroup`).
+        let child = ChildGroup()
+        let (ending, timedOut) = await withTaskCancellationHandler {
+            await withTaskGroup(of: Ending.self) { group -> (Ending, Bool) in
+                group.addTask {
+                    do {
+                        let r = try await Subprocess.run(configuration, input: .data(input), output: .sequence, error: .sequence) { execution in
+                            child.started(execution.processIdentifier.value)
+                            async let o: Void = out.drain(execution.standardOutput)
+                            async let e: Void = err.drain(execution.standardError)
+                            _ = await (o, e)
+                        }
+                        child.reaped()
+                        return .exited(r.terminationStatus)
+                    } catch {
+                        child.reaped()
+                        return .failed(error)
+                    }
                 }
-                if i == 0 {
-                    if out.count < maxOutput { out.append(contentsOf: buffer[0..<min(n, maxOutput - out.count)]) } else { truncated = true }
-                } else {
-                    if err.count < maxOutput { err.append(contentsOf: buffer[0..<min(n, maxOutput - err.count)]) } else { truncated = true }
+                group.addTask {
+                    do { try await clock.sleep(for: limit) } catch { return .cancelled }
+                    child.expire()
+                    return .deadline
+                }
+                let first = await group.next()!
+                group.cancelAll()
+                guard case .deadline = first else { return (first, child.expired) }
+                return (await group.next()!, true)
+            }
+        } onCancel: {
+            child.terminate()
+        }
+        let duration = (clock.now - start).seconds
+
+        var exitCode: Int32 = -1
+        var signal: Int32?
+        switch ending {
+        case .exited(.exited(let code)): exitCode = code
+        case .exited(.signaled(let sig)): signal = sig
+        case .failed(let error):
+            if Task.isCancelled { throw CancellationError() }
+            if !timedOut { throw ProcessError("cannot run \(argv[0]): \(error)") }
+        case .deadline, .cancelled: break
+        }
+        if Task.isCancelled && !timedOut { throw CancellationError() }
+        return ProcessResult(exitCode: exitCode, signal: signal, stdout: out.text, stderr: err.text,
+                             timedOut: timedOut, truncated: out.truncated || err.truncated, duration: duration)
+    }
+
+    private enum Ending: Sendable {
+        case exited(TerminationStatus)
+        case failed(any Error)
+        case deadline
+        case cancelled
+    }
+
+    /// The swift-subprocess configuration for `argv`: no shell, the minimal environment, its
+    /// own process group, SIGTERM then SIGKILL to the whole group when it must stop.
+    static func configuration(_ argv: [String], environment: [String: String]?, workingDirectory: String?) throws -> Configuration {
+        guard let program = argv.first, !program.isEmpty else { throw ProcessError("empty argv") }
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: termGrace)]
+        var env: [Environment.Key: String] = [:]
+        for (k, v) in finalEnvironment(environment) {
+            guard let key = Environment.Key(rawValue: k) else { throw ProcessError("invalid environment variable name \(k)") }
+            env[key] = v
+        }
+        // argv[0] stays as given (`sleep`, not the resolved `/usr/bin/sleep`), as with posix_spawnp.
+        return Configuration(executable: program.contains("/") ? .path(FilePath(program)) : .name(program),
+                             arguments: Arguments(executablePathOverride: program, remainingValues: Array(argv.dropFirst())),
+                             environment: .custom(env),
+                             workingDirectory: workingDirectory.map { FilePath($0) },
+                             platformOptions: options)
+    }
+}
+
+/// The running child's process group, for the SIGTERM sent the moment its time is up or the
+/// caller is cancelled. swift-subprocess's own teardown follows a few task hops later; a caller
+/// that answers and exits right after a cancellation (`opsbot remote` at its deadline) must not
+/// leave the child running in between.
+final class ChildGroup: Sendable {
+    private struct State { var pid: pid_t?; var expired = false }
+    private let state = Locked(State())
+
+    func started(_ pid: pid_t) { state.withLock { $0.pid = pid } }
+    /// After the reap the pid may be reused: forget it.
+    func reaped() { state.withLock { $0.pid = nil } }
+    func terminate() {
+        state.withLock { s in if let p = s.pid, p > 0 { _ = kill(-p, SIGTERM) } }
+    }
+    /// The timeout passed: the run is a timed-out one even if the child dies before the
+    /// timer's result is seen.
+    func expire() {
+        state.withLock { $0.expired = true }
+        terminate()
+    }
+    var expired: Bool { state.current.expired }
+}
+
+/// One output stream of a child, kept up to `limit` bytes. Shared with the run task so what
+/// was read before a timeout is still shown.
+final class CappedOutput: Sendable {
+    private struct State { var data = Data(); var truncated = false }
+    private let state = Locked(State())
+    let limit: Int
+
+    init(limit: Int) { self.limit = max(0, limit) }
+
+    /// Reads `stream` to its end, keeping the head. A read error (the child is gone and its
+    /// pipe torn down) ends the stream like EOF: what was read is the answer.
+    func drain(_ stream: SubprocessOutputSequence) async {
+        do {
+            for try await buffer in stream {
+                buffer.withUnsafeBytes { bytes in
+                    state.withLock { s in
+                        let room = limit - s.data.count
+                        if bytes.count > room { s.truncated = true }
+                        if room > 0 { s.data.append(contentsOf: bytes.prefix(room)) }
+                    }
                 }
             }
-        }
-        if timedOut {
-            kill(-pid, SIGTERM)
-            usleep(200_000)
-            kill(-pid, SIGKILL)
-        }
-        for f in fds where f.fd >= 0 { close(f.fd) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let exited = (status & 0x7f) == 0
-        return ProcessResult(exitCode: exited ? (status >> 8) & 0xff : -1, signal: exited ? nil : status & 0x7f,
-                             stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-                             timedOut: timedOut, truncated: truncated, duration: Date().timeIntervalSince(start))
+        } catch {}
     }
+
+    var text: String { String(decoding: state.current.data, as: UTF8.self) }
+    var truncated: Bool { state.current.truncated }
+}
+
+extension Duration {
+    /// This span in seconds, for `ProcessResult.duration` and the summaries.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

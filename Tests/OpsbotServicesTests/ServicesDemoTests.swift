@@ -18,7 +18,13 @@ import TestSupport
                    "HOME": NSHomeDirectory()]
         let start = try await ProcessRunner.run([root + "/scripts/demo-app.sh", "start", dir], timeout: 10, environment: env)
         #expect(start.succeeded, "\(start.stderr)")
-        defer { _ = try? ProcessRunner.runSync([root + "/scripts/demo-app.sh", "stop", dir], timeout: 10, maxOutput: 4096, environment: env, workingDirectory: nil, stdin: nil) }
+        defer {
+            // `defer` cannot await: start the stop script and wait for it here.
+            if let pid = try? ProcessRunner.spawnDetached([root + "/scripts/demo-app.sh", "stop", dir], logFile: nil, environment: env) {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            }
+        }
 
         let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\n" + yaml, servicesEnvironment: env)
         let m = try app.servicesFeature.manager()

@@ -5,7 +5,5 @@
 /// glibc's GNU spawn extensions, which Swift's Glibc module does not expose.
 int opsbot_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 short opsbot_spawn_setsid_flag(void);
-/// pipe2(O_CLOEXEC): pipes that no other child inherits.
-int opsbot_pipe_cloexec(int fds[2]);
 
 #endif

@@ -63,10 +63,10 @@ extension Router {
             await progress.showWorking("⏳ /\(HTML.escape(shownName)) is running…")
         }
         // Every command has a deadline: at it the reply says so and the work is cancelled
-        // (scans check `ctx.deadline` themselves, child processes have their own timeouts).
+        // (scans check `ctx.deadline` themselves; a child process is stopped with its group).
         let module = entry.module
         let limit = entry.command.timeout
-        let outcome = await withDeadline(limit, fallback: CommandOutcome.reply(.text("⏱ /\(shownName) did not finish within \(Durations.format(limit)) and was stopped (the command's timeout)."))) {
+        let outcome = await withDeadline(.seconds(limit), fallback: CommandOutcome.reply(.text("⏱ /\(shownName) did not finish within \(Durations.format(limit)) and was stopped (the command's timeout)."))) {
             await module.handle(ctx)
         }
         timer.cancel()

@@ -19,7 +19,7 @@ public enum RemoteServer {
         let req: RemoteRequest
         do { req = try RemoteRequest.decode(command) } catch { return (RemoteResponse(ok: false, error: "\(error)"), 1) }
         let deadline = max(0.5, req.deadline - 0.5)
-        let answer = await withDeadline(deadline, fallback: RemoteResponse(ok: false, error: "\(req.op.rawValue) did not finish within \(Durations.format(deadline))")) {
+        let answer = await withDeadline(.seconds(deadline), fallback: RemoteResponse(ok: false, error: "\(req.op.rawValue) did not finish within \(Durations.format(deadline))")) {
             await handle(req, settings: settings, environment: environment, deadline: deadline)
         }
         return (answer, answer.ok ? 0 : 1)

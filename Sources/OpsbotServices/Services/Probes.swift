@@ -30,7 +30,7 @@ public enum Probes {
     public static func health(_ e: HealthEndpoint) async -> HealthResult {
         let started = Date()
         let timedOut = HealthResult(endpoint: e, status: nil, seconds: e.timeout, error: "no answer within \(Durations.format(e.timeout))")
-        return await withDeadline(e.timeout + 0.25, fallback: timedOut) {
+        return await withDeadline(.seconds(e.timeout + 0.25), fallback: timedOut) {
             do {
                 let r = try await HTTPClient.send(HTTPRequest(url: e.url, connectTimeout: min(e.timeout, 3), timeout: e.timeout, unixSocketPath: e.unixSocket))
                 return HealthResult(endpoint: e, status: r.status, seconds: r.totalTime > 0 ? r.totalTime : Date().timeIntervalSince(started), error: nil)
@@ -58,7 +58,7 @@ public enum Probes {
     public static func dependency(_ d: DependencyConfig) async -> DependencyResult {
         let start = Date()
         let fallback = DependencyResult(name: d.name, ok: false, seconds: d.timeout, detail: "no answer within \(Durations.format(d.timeout))")
-        return await withDeadline(d.timeout + 0.25, fallback: fallback) {
+        return await withDeadline(.seconds(d.timeout + 0.25), fallback: fallback) {
             if let url = d.url {
                 let e = HealthEndpoint(name: d.name, url: url, expect: d.expect ?? 200, timeout: d.timeout, slow: d.timeout)
                 let r = await health(e)

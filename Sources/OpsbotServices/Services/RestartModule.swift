@@ -54,7 +54,7 @@ struct RestartModule: CommandModule {
         let prefix = done.isEmpty ? "" : done.joined(separator: "\n") + "\n"
         let e = HTML.escape(b.config.displayName)
         await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
-        let oldPIDs = await withDeadline(5, fallback: [Int32]()) { await b.status().pids }
+        let oldPIDs = await withDeadline(.seconds(5), fallback: [Int32]()) { await b.status().pids }
         let started = Date()
         var notes: [String] = []
         do { if let action { try await action() } else { notes = try await b.restartReporting() } } catch {

@@ -59,7 +59,7 @@ public enum StatusCollector {
         await withTaskGroup(of: Piece.self) { g in
             for (i, s) in services.enumerated() {
                 if needStatus, let b = m.backend(s.name) {
-                    g.addTask { .service(i, await withDeadline(max(s.commandTimeout, 15) + 1, fallback: ServiceStatus(state: .unknown, detail: "status timed out", error: "status timed out")) { await b.status() }) }
+                    g.addTask { .service(i, await withDeadline(.seconds(max(s.commandTimeout, 15) + 1), fallback: ServiceStatus(state: .unknown, detail: "status timed out", error: "status timed out")) { await b.status() }) }
                 }
                 if parts.contains(.health) && !s.health.isEmpty {
                     g.addTask {
@@ -74,7 +74,7 @@ public enum StatusCollector {
             }
             if parts.contains(.disk) {
                 let d = m.settings.disk
-                g.addTask { .disk(await withDeadline(3, fallback: nil) { await runBlocking(name: "opsbot.statvfs") { Optional(DiskUsage.mounts(ignore: d.ignoreMounts)) } }) }
+                g.addTask { .disk(await withDeadline(.seconds(3), fallback: nil) { await runBlocking(name: "opsbot.statvfs") { Optional(DiskUsage.mounts(ignore: d.ignoreMounts)) } }) }
             }
             if parts.contains(.dependencies) && !m.settings.dependencies.isEmpty {
                 g.addTask {
@@ -286,13 +286,13 @@ public enum StatusCollector {
                 g.addTask {
                     let window = max(patterns.map(\.window).max() ?? 0, s.heartbeatMarker != nil ? s.heartbeatMaxAge : 0)
                     let fresh = m.logWindowStart(s.name)
-                    let fetched = await withDeadline(10, fallback: nil) { try? await b.logs(lines: 20_000, filter: LineFilter(since: now.addingTimeInterval(-window))) }
+                    let fetched = await withDeadline(.seconds(10), fallback: nil) { try? await b.logs(lines: 20_000, filter: LineFilter(since: now.addingTimeInterval(-window))) }
                     guard let logs = fetched else {
                         return [CheckResult(check: "log_pattern", target: s.name, status: .unknown, summary: "\(s.name): logs could not be read")]
                     }
                     // A service that just (re)started has had no time to log its heartbeat yet.
                     let started: Date? = s.heartbeatMarker == nil ? nil
-                        : await withDeadline(5, fallback: nil) { await b.status().startedAt }
+                        : await withDeadline(.seconds(5), fallback: nil) { await b.status().startedAt }
                     return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started, freshSince: fresh)
                 }
             }

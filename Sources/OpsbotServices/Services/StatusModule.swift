@@ -22,7 +22,7 @@ struct StatusModule: CommandModule {
         async let extra: [CheckResult] = withTaskGroup(of: [CheckResult].self) { g in
             for p in others {
                 g.addTask {
-                    await withDeadline(10, fallback: [CheckResult(check: p.name, target: p.name, status: .unknown, summary: "\(p.name): no answer within 10 s")]) {
+                    await withDeadline(.seconds(10), fallback: [CheckResult(check: p.name, target: p.name, status: .unknown, summary: "\(p.name): no answer within 10 s")]) {
                         await p.run(app)
                     }
                 }

@@ -47,7 +47,7 @@ public struct TargetBotProbe: Sendable {
 
     public func check() async -> Report {
         let fallback = Report(tokenOK: false, error: "Bot API did not answer within \(Durations.format(config.timeout))")
-        return await withDeadline(config.timeout * 2 + 0.5, fallback: fallback) { [self] in
+        return await withDeadline(.seconds(config.timeout * 2 + 0.5), fallback: fallback) { [self] in
             var rep = Report(tokenOK: false)
             do {
                 let me = try await call("getMe")

@@ -45,12 +45,14 @@ let package = Package(
         .executableTarget(name: "opsbench", dependencies: ["OpsbotCore", "Postgres", "SystemOps", "TestSupport"]),
 
         // Tests
-        .target(name: "TestSupport", dependencies: ["OpsbotSupport", "OpsbotCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport"]),
+        // Test doubles that need nothing but OpsbotSupport (the manual clock), for every test target.
+        .target(name: "SupportTestKit", dependencies: ["OpsbotSupport"], path: "Tests/SupportTestKit"),
+        .target(name: "TestSupport", dependencies: ["OpsbotSupport", "OpsbotCore", "SupportTestKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", "SupportTestKit"]),
         .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestSupport"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestSupport"]),
-        .testTarget(name: "AlertingTests", dependencies: ["Alerting"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "SupportTestKit"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
         .testTarget(name: "OpsbotCoreTests", dependencies: [
             "OpsbotCore", "Postgres", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),

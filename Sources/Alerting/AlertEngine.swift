@@ -20,11 +20,11 @@ public final class AlertEngine: @unchecked Sendable {
     private let rulesByCheck: [String: [AlertRule]]
     private let wildcardRules: [AlertRule]
     public let rules: [AlertRule]
-    private let clock: WallClock
+    private let clock: any OpsClock
     private let persistence: AlertPersistence
     private let state: Locked<(alerts: [String: AlertState], mutes: [String: Mute])>
 
-    public init(rules: [AlertRule], settings: Settings = Settings(), clock: WallClock, persistence: AlertPersistence) throws {
+    public init(rules: [AlertRule], settings: Settings = Settings(), clock: any OpsClock, persistence: AlertPersistence) throws {
         self.rules = rules
         self.settings = settings
         self.clock = clock

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import LocalStore
 import OpsbotSupport
+import SupportTestKit
 @testable import Alerting
 
 func tempDB() throws -> SQLiteDatabase {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import OpsbotSupport
+import SupportTestKit
 
 @Suite struct DurationsTests {
     @Test func parsesOperatorForms() {

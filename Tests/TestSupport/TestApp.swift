@@ -6,7 +6,7 @@ import OpsbotCore
 /// catalog unless `commands` is given, and a RecordingTransport.
 public enum TestApp {
     public static func make(configYAML: String = DefaultConfig.yaml, commands: [(String, String)]? = nil,
-                            clock: WallClock = SystemWallClock(), environment: [String: String] = [:]) throws -> (AppContext, RecordingTransport) {
+                            clock: any OpsClock = SystemClock(), environment: [String: String] = [:]) throws -> (AppContext, RecordingTransport) {
         var config = try ConfigLoader.parse(configYAML, source: "test.yaml", baseDirectory: repositoryRoot)
         try ConfigLoader.applyEnvironment(&config, environment)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-test-\(UUID().uuidString)").path

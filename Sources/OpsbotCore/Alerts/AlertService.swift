@@ -11,10 +11,10 @@ public final class AlertService: @unchecked Sendable {
     public let store: SQLiteAlertStore
     public let chatID: Int64?
     public let renderer: AlertRenderer?
-    private let clock: WallClock
+    private let clock: any OpsClock
     private let inbox = Locked<[SourceResults]>([])
 
-    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: WallClock, instance: String? = nil) throws {
+    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: any OpsClock, instance: String? = nil) throws {
         self.config = config
         self.chatID = chatID
         self.clock = clock

@@ -4,7 +4,7 @@ import LocalStore
 /// Everything the router, the modules and the features share while opsbot runs.
 public final class AppContext: @unchecked Sendable {
     public let store: Store
-    public let clock: WallClock
+    public let clock: any OpsClock
     public let transport: ChatTransport
     /// Shared feature objects (database connection, service manager, alert engine).
     public let resources: ResourceBag
@@ -26,7 +26,7 @@ public final class AppContext: @unchecked Sendable {
     }
     private let commandHook = Locked<(@Sendable (IncomingMessage) async -> Void)?>(nil)
 
-    public init(config: Config, store: Store, clock: WallClock = SystemWallClock(), transport: ChatTransport,
+    public init(config: Config, store: Store, clock: any OpsClock = SystemClock(), transport: ChatTransport,
                 catalog: Catalog, resources: ResourceBag = ResourceBag(), checks: CheckRegistry = CheckRegistry()) {
         self.live = Locked((config, catalog, checks))
         self.store = store

@@ -5,16 +5,16 @@ import Foundation
 ///
 /// Keeps OpsbotCore's context free of every feature's concrete types, so that each feature
 /// (database, services, alerts) lives in its own folder and wires itself in.
-public final class ResourceBag: @unchecked Sendable {
-    private let items = Locked<[ObjectIdentifier: Any]>([:])
+public final class ResourceBag: Sendable {
+    private let items = Locked<[ObjectIdentifier: any Sendable]>([:])
 
     public init() {}
 
-    public func set<T>(_ value: T, as type: T.Type = T.self) {
+    public func set<T: Sendable>(_ value: T, as type: T.Type = T.self) {
         items.withLock { $0[ObjectIdentifier(type)] = value }
     }
 
-    public func get<T>(_ type: T.Type = T.self) -> T? {
+    public func get<T: Sendable>(_ type: T.Type = T.self) -> T? {
         items.withLock { $0[ObjectIdentifier(type)] as? T }
     }
 
@@ -24,7 +24,7 @@ public final class ResourceBag: @unchecked Sendable {
     }
 
     /// Returns the resource, creating it on first use.
-    public func getOrCreate<T>(_ type: T.Type = T.self, _ make: () throws -> T) rethrows -> T {
+    public func getOrCreate<T: Sendable>(_ type: T.Type = T.self, _ make: () throws -> T) rethrows -> T {
         try items.withLock {
             if let v = $0[ObjectIdentifier(type)] as? T { return v }
             let v = try make()

@@ -51,7 +51,7 @@ public final class Router: @unchecked Sendable {
     // MARK: messages
 
     public func handleMessage(_ m: IncomingMessage) async {
-        let started = Date()
+        let elapsed = app.clock.stopwatch()
         let parsed = CommandParser.parse(m.text, botUsername: botUsername)
         var name: String
         let words: [String]
@@ -71,10 +71,10 @@ public final class Router: @unchecked Sendable {
 
         func audit(_ outcome: String) {
             let known = app.catalog.entry(name) != nil
-            OpsMetrics.current.command(known ? name : "unknown", outcome: Router.outcomeClass(outcome), seconds: Date().timeIntervalSince(started))
+            OpsMetrics.current.command(known ? name : "unknown", outcome: Router.outcomeClass(outcome), seconds: elapsed())
             app.store.audit(.init(at: app.clock.now(), chatID: m.chatID, userID: m.userID, username: m.username, command: "/" + name,
                                   arguments: words.joined(separator: " "), outcome: outcome,
-                                  durationMS: Int(Date().timeIntervalSince(started) * 1000)))
+                                  durationMS: Int(elapsed() * 1000)))
         }
 
         guard let entry = app.catalog.entry(name) else {
@@ -105,8 +105,9 @@ public final class Router: @unchecked Sendable {
         let ctx = ModuleContext(app: app, request: request, progress: progress)
         let delay = progressDelay
         let shownName = name
+        let clock = app.clock
         let timer = Task {
-            try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+            try await clock.sleep(seconds: delay)
             await progress.showWorking("⏳ /\(HTML.escape(shownName)) is running…")
         }
         // Every command has a deadline: at it the reply says so and the work is cancelled
@@ -212,13 +213,13 @@ public final class Router: @unchecked Sendable {
         case .run:
             guard case .plan(let plan) = entry.action else { return }
             await app.transport.answerCallback(c.id, text: "Running…")
-            let started = Date()
+            let elapsed = app.clock.stopwatch()
             let progress = MessageProgress(transport: app.transport, chatID: c.chatID, existing: ref,
                                            prefix: "\(preview)\n\n")
             await progress.update("⏳ running… (confirmed by \(HTML.escape(who)))")
             let result = await plan.run(progress)
             book.finish(nonce)
-            let took = Date().timeIntervalSince(started)
+            let took = elapsed()
             var final = result
             final.html += "\n\n<i>confirmed by \(HTML.escape(who)) · \(String(format: "%.1f", took)) s</i>"
             // What ran (the SQL with its values, the services, the files) stays above the result;
@@ -227,7 +228,7 @@ public final class Router: @unchecked Sendable {
                 final.html = "\(preview)\n\n" + final.html
             }
             await progress.finish(final, note: "✅ done (confirmed by \(HTML.escape(who))) — output below")
-            audit(c, action: entry.command, outcome: "confirmed, ran: \(Router.firstLine(result.html))", started: started)
+            audit(c, action: entry.command, outcome: "confirmed, ran: \(Router.firstLine(result.html))", seconds: elapsed())
         case .cancel:
             await app.transport.answerCallback(c.id, text: "Cancelled. Nothing ran.")
             try? await app.transport.edit(ref, Reply(html: "\(preview)\n\n✖ Cancelled by \(HTML.escape(who)). Nothing ran."))
@@ -282,8 +283,9 @@ public final class Router: @unchecked Sendable {
     }
 
     private func scheduleExpiry(after seconds: Double) {
+        let clock = app.clock
         Task { [weak self] in
-            try? await Task.sleep(nanoseconds: UInt64((seconds + 0.05) * 1_000_000_000))
+            try? await clock.sleep(seconds: seconds + 0.05)
             await self?.sweepExpired()
         }
     }
@@ -311,11 +313,11 @@ public final class Router: @unchecked Sendable {
         do { try await app.transport.send(r, to: chatID) } catch { Log.error("cannot reply in chat \(chatID): \(error)") }
     }
 
-    private func audit(_ c: IncomingCallback, action: String, outcome: String, started: Date? = nil) {
+    private func audit(_ c: IncomingCallback, action: String, outcome: String, seconds: Double? = nil) {
         OpsMetrics.current.confirmation(outcome: Router.outcomeClass(outcome))
         app.store.audit(.init(at: app.clock.now(), chatID: c.chatID, userID: c.userID, username: c.username, command: "button",
                               arguments: action, outcome: outcome,
-                              durationMS: started.map { Int(Date().timeIntervalSince($0) * 1000) } ?? 0))
+                              durationMS: seconds.map { Int($0 * 1000) } ?? 0))
     }
 
     private func suggestion(for name: String) -> String {

@@ -24,7 +24,7 @@ public enum TelegramService {
         Log.info("connected as @\(me.username ?? "?") (id \(me.id)); admin chats \(config.admins.chats.map(String.init).joined(separator: ", "))")
 
         let transport = TelegramTransport(api: api, documentThreshold: config.output.documentThreshold)
-        let app = runtime.makeApp(transport: transport, store: store)
+        let app = runtime.makeApp(transport: transport, store: store, clock: transport.clock)
         let router = Router(app: app, callbacks: Features.callbackRegistry())
         router.botUsername = me.username
         await router.start()
@@ -42,7 +42,7 @@ public enum TelegramService {
             return 2
         }
         let inFlight = InFlight()
-        let poller = UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset)
+        let poller = UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset, clock: app.clock)
         let background = Locked<Task<Void, Never>?>(Task { await Runtime.runBackground(app) })
         let hangUp = Task {
             guard let reload else { return }
@@ -56,7 +56,7 @@ public enum TelegramService {
         let polling = Task {
             do {
                 try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
-                    OpsMetrics.current.updateReceived(at: Date())
+                    OpsMetrics.current.updateReceived(at: app.clock.now())
                     guard let incoming = Incoming(update) else { return }
                     inFlight.run { await router.handle(incoming) }
                 })

@@ -5,9 +5,10 @@ import SystemOps
 import TestSupport
 
 @Suite struct HerokuBackendTests {
-    static func setup(_ fake: FakeHeroku, extra: String = "", token: String? = PlatformTest.herokuToken) throws -> (AppContext, ServiceManager) {
+    static func setup(_ fake: FakeHeroku, extra: String = "", token: String? = PlatformTest.herokuToken,
+                      clock: any OpsClock = SystemClock()) throws -> (AppContext, ServiceManager) {
         let app = try ServicesTest.app(PlatformTest.herokuYAML(fake.url, extra: extra),
-                                       environment: token.map { ["HEROKU_API_KEY": $0] } ?? [:])
+                                       environment: token.map { ["HEROKU_API_KEY": $0] } ?? [:], clock: clock)
         return (app, try ServiceManager.shared(app))
     }
 
@@ -120,20 +121,26 @@ import TestSupport
     @Test func rateLimitIsWaitedForThenGivenUpClearly() async throws {
         let fake = try FakeHeroku()
         defer { fake.stop() }
-        let (_, m) = try Self.setup(fake)
+        let clock = ManualClock()
+        let (_, m) = try Self.setup(fake, clock: clock)
         fake.setDynos([("worker.1", "up")])
         let b = try #require(m.backend("worker") as? HerokuBackend)
         let limited = (status: 429, headers: ["RateLimit-Remaining": "0", "Retry-After": "1"], body: #"{"id":"rate_limit","message":"Your account reached the API rate limit"}"#)
         fake.state.withLock { $0.faults = [limited] }
-        let t0 = Date()
-        let list = try await b.dynos()
-        #expect(Date().timeIntervalSince(t0) >= 0.9)
+        let listing = Task { try await b.dynos() }
+        await clock.sleepers(atLeast: 1)
+        #expect(clock.requestedSleeps == [.seconds(1)])   // exactly Retry-After
+        clock.advance(by: .seconds(1))
+        let list = try await listing.value
         #expect(list.0.count == 1)
         #expect(list.1.note?.contains("waited 1 s for the rate limit") == true)
         // Persistently limited: a clear message, no hot loop, no token.
         fake.state.withLock { $0.faults = Array(repeating: limited, count: 10) }
+        let failing = Task { try await b.dynos() }
+        await clock.advanceWhenAsleep(by: .seconds(1))
+        await clock.advanceWhenAsleep(by: .seconds(1))
         do {
-            _ = try await b.dynos()
+            _ = try await failing.value
             Issue.record("expected a rate-limit error")
         } catch {
             #expect("\(error)".contains("Heroku rate limit (429, RateLimit-Remaining: 0)"))

@@ -5,9 +5,10 @@ import SystemOps
 import TestSupport
 
 @Suite struct RailwayBackendTests {
-    static func setup(_ fake: FakeRailway, extra: String = "", token: String? = PlatformTest.railwayToken) throws -> (AppContext, ServiceManager) {
+    static func setup(_ fake: FakeRailway, extra: String = "", token: String? = PlatformTest.railwayToken,
+                      clock: any OpsClock = SystemClock()) throws -> (AppContext, ServiceManager) {
         let app = try ServicesTest.app(PlatformTest.railwayYAML(fake.url, extra: extra),
-                                       environment: token.map { ["RAILWAY_TOKEN": $0] } ?? [:])
+                                       environment: token.map { ["RAILWAY_TOKEN": $0] } ?? [:], clock: clock)
         return (app, try ServiceManager.shared(app))
     }
 
@@ -43,7 +44,8 @@ import TestSupport
     @Test func errorsInAnHTTP200AreErrors() async throws {
         let fake = try FakeRailway()
         defer { fake.stop() }
-        let (_, m) = try Self.setup(fake)
+        let clock = ManualClock()
+        let (_, m) = try Self.setup(fake, clock: clock)
         let b = try #require(m.backend("worker"))
         fake.state.withLock { $0.errors["opsbotServiceStatus"] = ["Problem processing request"] }
         let st = await b.status()
@@ -58,10 +60,12 @@ import TestSupport
         }
         // A rate limit reported in errors is waited for and retried.
         fake.state.withLock { $0.errors["opsbotServiceStatus"] = ["Rate limit exceeded"] }
-        let t0 = Date()
-        let ok = await b.status()
+        let status = Task { await b.status() }
+        await clock.sleepers(atLeast: 1)
+        #expect(clock.requestedSleeps == [.seconds(2)])   // no Retry-After: 2 s, the first backoff step
+        clock.advance(by: .seconds(2))
+        let ok = await status.value
         #expect(ok.state == .running)
-        #expect(Date().timeIntervalSince(t0) >= 1.5)
         #expect(ok.detail.contains("waited 2 s for the rate limit"))
     }
 

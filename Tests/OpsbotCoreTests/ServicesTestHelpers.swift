@@ -22,7 +22,7 @@ enum ServicesTest {
     /// An app whose ServiceManager sees `environment` instead of opsbot's own.
     static func app(_ yaml: String, environment: [String: String] = [:], clock: any OpsClock = SystemClock()) throws -> AppContext {
         let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\n" + yaml, clock: clock)
-        app.resources.set(ServiceManager(settings: try ServicesSettings.load(app.config, environment: environment), environment: environment))
+        app.resources.set(ServiceManager(settings: try ServicesSettings.load(app.config, environment: environment), environment: environment, clock: clock))
         return app
     }
 

@@ -56,6 +56,15 @@ actor MessageProgress: ProgressReporter {
         await show(prefix + html, onlyFirst: true)
     }
 
+    /// Starts the "working…" timer: after `delay` on `clock`, `showWorking(html)`. Cancel it
+    /// when the result is in; a timer that fires anyway (the result just arrived) shows nothing.
+    nonisolated func showWorking(_ html: String, after delay: Double, on clock: any OpsClock) -> Task<Void, Never> {
+        Task {
+            do { try await clock.sleep(seconds: delay) } catch { return }
+            await self.showWorking(html)
+        }
+    }
+
     private func show(_ text: String, onlyFirst: Bool) async {
         switch state {
         case .finished:

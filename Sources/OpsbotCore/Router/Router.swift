@@ -105,11 +105,7 @@ public final class Router: @unchecked Sendable {
         let ctx = ModuleContext(app: app, request: request, progress: progress)
         let delay = progressDelay
         let shownName = name
-        let clock = app.clock
-        let timer = Task {
-            try await clock.sleep(seconds: delay)
-            await progress.showWorking("⏳ /\(HTML.escape(shownName)) is running…")
-        }
+        let timer = progress.showWorking("⏳ /\(HTML.escape(shownName)) is running…", after: delay, on: app.clock)
         // Every command has a deadline: at it the reply says so and the work is cancelled
         // (scans check `ctx.deadline` themselves, child processes have their own timeouts).
         let module = entry.module

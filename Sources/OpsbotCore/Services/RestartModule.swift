@@ -27,7 +27,7 @@ struct RestartModule: CommandModule {
                                          auditAction: "restart \(names.joined(separator: ","))") { progress in
             var lines: [String] = []
             for n in names {
-                let line = await RestartModule.restartOne(m, n, progress: progress, done: lines, clock: ctx.app.clock)
+                let line = await RestartModule.restartOne(m, n, progress: progress, done: lines)
                 lines.append(line)
             }
             return Reply(html: lines.joined(separator: "\n"))
@@ -43,7 +43,7 @@ struct RestartModule: CommandModule {
 
     /// Restarts one service and waits for it to come back. Returns one line of HTML.
     static func restartOne(_ m: ServiceManager, _ name: String, progress: ProgressReporter, done: [String],
-                           pollInterval: Double = 1, verb: String = "restart", clock: any OpsClock = SystemClock(),
+                           pollInterval: Double = 1, verb: String = "restart",
                            action: (@Sendable () async throws -> Void)? = nil) async -> String {
         guard let b = m.backend(name) else { return "🔴 unknown service \(HTML.escape(name))" }
         guard m.beginRestart(name) else { return "⚠️ \(HTML.escape(name)) is already being restarted; skipped" }
@@ -52,6 +52,7 @@ struct RestartModule: CommandModule {
         let e = HTML.escape(b.config.displayName)
         await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
         let oldPIDs = await withDeadline(5, fallback: [Int32]()) { await b.status().pids }
+        let clock = m.clock
         let started = clock.wallTime
         let elapsed = clock.stopwatch()
         var notes: [String] = []

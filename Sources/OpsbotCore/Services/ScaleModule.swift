@@ -46,7 +46,7 @@ struct RedeployModule: CommandModule {
         let checks = RestartModule.verification(b.config)
         let preview = "Redeploy <b>\(HTML.escape(name))</b>:\n<code>\(HTML.escape(rb.redeployDescription))</code>, then wait up to \(Durations.format(b.config.restartWait)) for \(HTML.escape(checks))"
         return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Redeploy \(name)", auditAction: "redeploy \(name)") { progress in
-            Reply(html: await RestartModule.restartOne(m, name, progress: progress, done: [], verb: "redeploy", clock: ctx.app.clock) { try await rb.redeploy() })
+            Reply(html: await RestartModule.restartOne(m, name, progress: progress, done: [], verb: "redeploy") { try await rb.redeploy() })
         })
     }
 }

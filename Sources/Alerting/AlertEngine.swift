@@ -4,7 +4,7 @@ import OpsbotSupport
 /// Turns rounds of check results into notifications: `for`, repeat, hysteresis, flapping,
 /// inhibition, grouping, acknowledge and mute. No I/O except through `AlertPersistence`;
 /// time comes from the injected clock.
-public final class AlertEngine: @unchecked Sendable {
+public final class AlertEngine: Sendable {
     public struct Settings: Sendable {
         public var defaultRepeat: Double = 3600
         /// Starts + resolves within `flapWindow` that make an alert flapping.

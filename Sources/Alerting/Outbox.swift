@@ -6,7 +6,7 @@ import OpsbotSupport
 /// so nothing is lost or reordered while Telegram is away. Permanent failures are recorded.
 ///
 /// `deliverDue` is called by one loop at a time (the alert worker, or a test).
-public final class Outbox: @unchecked Sendable {
+public final class Outbox: Sendable {
     public struct Settings: Sendable {
         public var perMinute: Int = 20
         public var burst: Int = 3

@@ -207,19 +207,20 @@ import TestSupport
     @Test func restartIsVerifiedByNewDynoTimestamps() async throws {
         let fake = try FakeHeroku()
         defer { fake.stop() }
-        let (app, _) = try Self.setup(fake)
+        let clock = ManualClock()
+        let (app, _) = try Self.setup(fake, clock: clock)
         fake.setDynos([("worker.1", "up"), ("worker.2", "up")])
         fake.state.withLock { $0.quantity["worker"] = 2 }
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
         #expect(HTML.toPlainText(plan.preview).contains("DELETE /apps/habitbot/formations/worker"))
         #expect(!fake.requests.current.contains { $0.method == "DELETE" })
-        let done = HTML.toPlainText(await plan.run(NoProgress()).html)
+        let done = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan.run(NoProgress()) }.html)
         #expect(done.hasPrefix("✅ worker healthy after"), "\(done)")
         #expect(fake.requests.current.filter { $0.method == "DELETE" }.count == 1)
         // Dynos that crash after the restart fail verification with the reason.
         fake.state.withLock { $0.restartState = "crashed" }
         let plan2 = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let failed = HTML.toPlainText(await plan2.run(NoProgress()).html)
+        let failed = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan2.run(NoProgress()) }.html)
         #expect(failed.contains("🔴 worker still failing"), "\(failed)")
         Self.expectSchemaConformance(fake)
     }

@@ -95,25 +95,26 @@ import TestSupport
     @Test func restartIsVerifiedAndAFailedRestartSaysSo() async throws {
         let fake = try FakeRailway()
         defer { fake.stop() }
-        let (app, _) = try Self.setup(fake)
+        let clock = ManualClock()
+        let (app, _) = try Self.setup(fake, clock: clock)
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
         #expect(HTML.toPlainText(plan.preview).contains("deploymentRestart"))
-        let done = HTML.toPlainText(await plan.run(NoProgress()).html)
+        let done = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan.run(NoProgress()) }.html)
         #expect(done.hasPrefix("✅ worker healthy after"), "\(done)")
         // The platform refuses: the reason, not a success.
         fake.state.withLock { $0.restartReturns = false }
         let plan2 = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let refused = HTML.toPlainText(await plan2.run(NoProgress()).html)
+        let refused = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan2.run(NoProgress()) }.html)
         #expect(refused.contains("🔴 worker: restart failed: Railway did not restart deployment"), "\(refused)")
         // Accepted, but the deployment crashes.
         fake.state.withLock { $0.restartReturns = true; $0.restartedStatus = "CRASHED" }
         let plan3 = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let crashed = HTML.toPlainText(await plan3.run(NoProgress()).html)
+        let crashed = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan3.run(NoProgress()) }.html)
         #expect(crashed.contains("🔴 worker still failing"), "\(crashed)")
         // An error in the 200 answer of the mutation.
         fake.state.withLock { $0.errors["opsbotDeploymentRestart"] = ["Deployment cannot be restarted"] }
         let plan4 = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let errored = HTML.toPlainText(await plan4.run(NoProgress()).html)
+        let errored = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan4.run(NoProgress()) }.html)
         #expect(errored.contains("restart failed: Railway: Deployment cannot be restarted"), "\(errored)")
     }
 

@@ -120,6 +120,17 @@ public final class ManualClock: OpsClock {
         }
     }
 
+    /// Runs `body` and, whenever anything sleeps on this clock meanwhile, advances by `step`:
+    /// for code that waits in a loop (restart verification), so it runs in simulated time.
+    public func drive<T: Sendable>(by step: Swift.Duration, _ body: @escaping @Sendable () async -> T) async -> T {
+        let done = Locked(false)
+        let task = Task { let r = await body(); done.withLock { $0 = true }; return r }
+        while !done.current {
+            if sleeperCount > 0 { advance(by: step) } else { try? await Task.sleep(for: .milliseconds(1)) }
+        }
+        return await task.value
+    }
+
     /// Waits until someone sleeps, then advances by `duration`: one step of a loop under test.
     public func advanceWhenAsleep(by duration: Swift.Duration, sleepers count: Int = 1) async {
         await sleepers(atLeast: count)

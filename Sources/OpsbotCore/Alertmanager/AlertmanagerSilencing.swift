@@ -7,7 +7,7 @@ import Foundation
 public enum AlertmanagerSilencing {
     /// Silences created by this process, by engine fingerprint (Unmute also finds older ones
     /// by their matchers).
-    final class Created: @unchecked Sendable {
+    final class Created: Sendable {
         let ids = Locked<[String: [String]]>([:])
     }
 

@@ -8,7 +8,7 @@ import Foundation
 /// Alertmanager never reports. Alertmanager unreachable: its alerts stay *unknown* (not resolved)
 /// and one `alertmanager` reachability alert fires. Silenced or inhibited alerts are muted in
 /// opsbot for as long as Alertmanager suppresses them: not notified, not taken for resolved.
-public final class AlertmanagerSource: @unchecked Sendable {
+public final class AlertmanagerSource: Sendable {
     public static let providerName = "alertmanager"
     public let config: AlertmanagerConfig
     public let api: AlertmanagerAPI
@@ -173,7 +173,7 @@ struct AlertmanagerCheck: CheckProvider {
 
 /// A one-slot wake signal: `wait` returns after `timeout` seconds or as soon as `signal` is
 /// called (a signal while nobody waits is kept for the next wait; many coalesce into one).
-public final class Wakeup: @unchecked Sendable {
+public final class Wakeup: Sendable {
     private struct S { var pending = false; var cont: CheckedContinuation<Void, Never>?; var timer: Task<Void, Never>? }
     private let s = Locked(S())
     public init() {}

@@ -4,7 +4,7 @@ import Foundation
 
 /// The alerting objects one opsbot process shares (engine, outbox, store), created on first
 /// use from the app's config and local store and kept in `app.resources`.
-public final class AlertService: @unchecked Sendable {
+public final class AlertService: Sendable {
     public let config: AlertsConfig
     public let engine: AlertEngine
     public let outbox: Outbox

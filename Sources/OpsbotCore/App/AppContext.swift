@@ -2,7 +2,7 @@ import Foundation
 import LocalStore
 
 /// Everything the router, the modules and the features share while opsbot runs.
-public final class AppContext: @unchecked Sendable {
+public final class AppContext: Sendable {
     public let store: Store
     public let clock: any OpsClock
     public let transport: ChatTransport

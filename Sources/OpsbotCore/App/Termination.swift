@@ -29,7 +29,7 @@ public enum Termination {
 }
 
 /// Counts in-flight handlers so shutdown can wait for them (bounded).
-public final class InFlight: @unchecked Sendable {
+public final class InFlight: Sendable {
     private let count = Locked(0)
     public init() {}
     public func run(_ body: @escaping @Sendable () async -> Void) {

@@ -10,7 +10,7 @@ enum PendingAction: Sendable {
 /// The live confirmations: the state machine for each nonce, its action, and its row in the
 /// local store. All transitions happen under one lock, so two presses racing on the same
 /// button cannot both see `pending`: the action runs at most once.
-final class ConfirmationBook: @unchecked Sendable {
+final class ConfirmationBook: Sendable {
     struct Live {
         var machine: Confirmation
         var action: PendingAction

@@ -8,7 +8,7 @@ import TelegramBotAPI
 /// `GET /metrics`. Labels are low-cardinality only (method, result, command name from the
 /// catalog, provider, severity) — never ids or free text. Tests swap `current` for
 /// MetricsTestKit's `TestMetrics`.
-public final class OpsMetrics: @unchecked Sendable {
+public final class OpsMetrics: Sendable {
     public let factory: any MetricsFactory
     /// Set when the factory is Prometheus's: what `/metrics` renders.
     public let registry: PrometheusCollectorRegistry?

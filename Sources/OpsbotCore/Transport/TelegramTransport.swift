@@ -8,7 +8,7 @@ import TelegramBotAPI
 /// - 429: waits `retry_after` and retries (a few times; then the error is thrown).
 /// - 400 migrate_to_chat_id: the group became a supergroup; sends go to the new id from now on.
 /// - 403: the bot was blocked or removed: `PermanentDeliveryError`.
-public final class TelegramTransport: ChatTransport, @unchecked Sendable {
+public final class TelegramTransport: ChatTransport, Sendable {
     public let api: BotAPI
     /// Text longer than this (characters, after HTML is turned to plain text) is sent as a .txt file.
     public let documentThreshold: Int

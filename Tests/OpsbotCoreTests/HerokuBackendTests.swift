@@ -4,7 +4,7 @@ import Testing
 import SystemOps
 import TestSupport
 
-@Suite struct HerokuBackendTests {
+@Suite(.exclusive) struct HerokuBackendTests {
     static func setup(_ fake: FakeHeroku, extra: String = "", token: String? = PlatformTest.herokuToken,
                       clock: any OpsClock = SystemClock()) throws -> (AppContext, ServiceManager) {
         let app = try ServicesTest.app(PlatformTest.herokuYAML(fake.url, extra: extra),

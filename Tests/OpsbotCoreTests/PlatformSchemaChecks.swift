@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import SystemOps
 
 /// Checks requests against ../shared/platforms: Heroku's JSON Hyper-Schema `links` (method,
 /// href template, body properties and types) and Railway's introspection schema (graphql-core).
@@ -70,16 +71,15 @@ enum PlatformSchemas {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("gql-\(UUID().uuidString).json").path
         try JSONSerialization.data(withJSONObject: docs).write(to: URL(fileURLWithPath: tmp))
         defer { try? FileManager.default.removeItem(atPath: tmp) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", TestApp.repositoryRoot + "/scripts/validate-graphql.py", sharedDir + "/railway/schema.json", tmp]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        do { try p.run() } catch { return .unavailable("python3 not runnable: \(error)") }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        switch p.terminationStatus {
+        // ProcessRunner, not Foundation's Process: its pipes are close-on-exec, so a daemon another
+        // test starts meanwhile cannot inherit the write end and keep this read from ever ending.
+        let r: ProcessResult
+        do {
+            r = try ProcessRunner.runSync(["/usr/bin/env", "python3", TestApp.repositoryRoot + "/scripts/validate-graphql.py", sharedDir + "/railway/schema.json", tmp],
+                                          timeout: 60, maxOutput: 1 << 20, environment: nil, workingDirectory: nil, stdin: nil)
+        } catch { return .unavailable("python3 not runnable: \(error)") }
+        let text = r.stdout + r.stderr
+        switch r.exitCode {
         case 0: return .valid
         case 3, 127: return .unavailable(text.trimmingCharacters(in: .whitespacesAndNewlines))
         default: return .invalid(text)

@@ -38,7 +38,8 @@ import TestSupport
           journalctl: [\(dir)/journalctl]
         """
         // "now" is just after the recorded journal, so `1h` includes it
-        let app = try ServicesTest.app(yaml, clock: ManualClock(Date(timeIntervalSince1970: 1795428030)))
+        let clock = ManualClock(Date(timeIntervalSince1970: 1795428030))
+        let app = try ServicesTest.app(yaml, clock: clock)
         let checks = await app.checks.named("services")!.run(app)
         #expect(checks.first { $0.check == "service_down" }?.status == .warning)   // activating (auto-restart)
         let loop = try #require(checks.first { $0.check == "restart_loop" })
@@ -63,7 +64,7 @@ import TestSupport
 
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart bot")))
         #expect(plan.preview.contains("\(dir)/systemctl restart marketingbot-bot.service"))
-        let r = HTML.toPlainText(await plan.run(NoProgress()).html)
+        let r = HTML.toPlainText(await clock.drive(by: .milliseconds(500)) { await plan.run(NoProgress()) }.html)
         #expect(r.contains("bot still failing after 1 s (starting: activating (auto-restart) since 2026-11-23T10:00:04Z)"), "\(r)")
         #expect(try String(contentsOfFile: "\(dir)/calls", encoding: .utf8).contains("restart marketingbot-bot.service"))
     }

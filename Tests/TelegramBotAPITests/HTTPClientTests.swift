@@ -31,7 +31,7 @@ import TestSupport
     }
 }
 
-@Suite struct HTTPClientLoopbackTests {
+@Suite(.exclusive) struct HTTPClientLoopbackTests {
     @Test func postsJSONAndReadsStatusHeadersBody() async throws {
         let server = try LoopbackHTTPServer { req in
             LoopbackHTTPServer.Response(status: 201, headers: ["X-Echo": req.headers["x-test"] ?? "-"],

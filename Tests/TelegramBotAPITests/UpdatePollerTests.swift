@@ -4,7 +4,7 @@ import TelegramBotAPI
 import Testing
 import TestSupport
 
-@Suite struct UpdatePollerTests {
+@Suite(.exclusive) struct UpdatePollerTests {
     @Test func offsetIsPersistedBeforeHandlingAndARestartSeesNoOldUpdates() async throws {
         let (fake, api) = try makeFake()
         defer { fake.stop() }

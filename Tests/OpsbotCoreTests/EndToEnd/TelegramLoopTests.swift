@@ -128,7 +128,7 @@ final class LoopHarness: @unchecked Sendable {
     }
 }
 
-@Suite(.serialized) struct TelegramLoopTests {
+@Suite(.serialized, .exclusive) struct TelegramLoopTests {
     @Test func commandGetsItsReplyAndTheMenuIsPublished() async throws {
         let h = try LoopHarness()
         try h.start()

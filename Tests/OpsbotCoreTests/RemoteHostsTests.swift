@@ -7,7 +7,7 @@ import TestSupport
 /// Remote hosts against a real sshd whose authorized_keys forces `opsbot remote` (the built
 /// binary) serving the process backend, a real log file and two command-backend services
 /// that hang or run slowly.
-@Suite(.serialized, .enabled(if: TestSSHD.enabled)) struct RemoteHostsTests {
+@Suite(.serialized, .exclusive, .enabled(if: TestSSHD.enabled)) struct RemoteHostsTests {
     /// The remote host's own config: what its key may serve.
     static func remoteConfig(_ dir: String) -> String {
         """

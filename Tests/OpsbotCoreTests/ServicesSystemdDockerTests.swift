@@ -165,6 +165,7 @@ import TestSupport
     /// Engine answers recorded live: the restart whose PID 1 had to be SIGKILLed, `docker system df`
     /// and the prune calls, through the configured socket.
     @Test func dockerRecordedRestartKillDiskAndPrune() async throws {
+        let clock = ManualClock()   // restart verification waits in simulated time
         let dir = ServicesTest.dir()
         let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
         defer { server.stop() }
@@ -186,13 +187,13 @@ import TestSupport
         disk:
           roots: [\(dir)]
           log_dirs: [\(dir)]
-        """)
+        """, clock: clock)
         let m = try ServiceManager.shared(app)
         let st = await m.backend("worker")!.status()
         #expect(st.instances == 2 && st.health == "healthy" && st.state == .running, "worker and debug-copy, not web: \(st)")
 
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let r = HTML.toPlainText(await plan.run(NoProgress()).html)
+        let r = HTML.toPlainText(await clock.drive(by: .milliseconds(500)) { await plan.run(NoProgress()) }.html)
         #expect(r.contains("✅ worker healthy") && r.contains("did not stop on SIGTERM within 1 s") && r.contains("SIGKILL, exit code 137"), "\(r)")
         #expect(server.seen.contains("POST /containers/\(worker)/restart?t=1"))
 

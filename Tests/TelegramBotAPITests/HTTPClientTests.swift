@@ -3,7 +3,7 @@ import HTTPClient
 import Testing
 import TestSupport
 
-@Suite struct HTTPClientTests {
+@Suite(.exclusive) struct HTTPClientTests {
     @Test func refusedConnectionIsAConnectErrorWithoutTheToken() async throws {
         let token = "123456:NOT-A-REAL-TOKEN-abcdefghijklmnopqrstuvwxyz"
         let req = HTTPRequest(method: "POST", url: "http://127.0.0.1:1/bot\(token)/getMe?x=secret", timeout: 5)

@@ -9,7 +9,7 @@ import TestSupport
 
 /// The HTTP listener: the Alertmanager webhook (bearer token, immediate poll), /healthz,
 /// /metrics checked by promtool, and counters through MetricsTestKit.
-@Suite(.serialized, .enabled(if: TestAlertmanager.enabled)) struct HTTPListenerTests {
+@Suite(.serialized, .exclusive, .enabled(if: TestAlertmanager.enabled)) struct HTTPListenerTests {
     static func tokenFile(_ token: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-hook-\(UUID().uuidString)").path
         try (token + "\n").write(toFile: path, atomically: true, encoding: .utf8)

@@ -189,14 +189,14 @@ public final class Wakeup: Sendable {
         c?.resume()
     }
 
-    public func wait(timeout: Double) async {
+    public func wait(timeout: Double, clock: any OpsClock = SystemClock()) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
                 let now = s.withLock { st -> Bool in
                     if st.pending || Task.isCancelled { st.pending = false; return true }
                     st.cont = cont
                     st.timer = Task { [weak self] in
-                        do { try await Task.sleep(for: .seconds(timeout)) } catch { return }
+                        do { try await clock.sleep(seconds: timeout) } catch { return }
                         self?.signal()
                     }
                     return false

@@ -39,7 +39,7 @@ public enum ServicesFeature: Feature {
         guard let m = try? ServiceManager.shared(app), !m.settings.services.isEmpty else { return }
         while !Task.isCancelled {
             _ = await StatusCollector.collect(m, parts: .services, clock: app.clock)
-            try? await Task.sleep(nanoseconds: 60_000_000_000)
+            try? await app.clock.sleep(for: .seconds(60))
         }
         // Stopping: close the SSH master connections rather than leave them for control_persist.
         if let ssh = m.ssh {

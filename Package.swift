@@ -2,7 +2,10 @@
 import PackageDescription
 
 /// Layers, bottom up: C shims → small single-purpose libraries → OpsbotCore (router, catalog,
-/// confirmations, modules, transports) → the `opsbot` executable.
+/// confirmations, the Feature protocol, transports) → one target per feature (alerts, services,
+/// database, Alertmanager, the HTTP listener), each depending on the core and never the other
+/// way round → OpsbotApp (the composition: which features, how they are wired, run and reload)
+/// → the `opsbot` executable.
 let package = Package(
     name: "opsbot",
     platforms: [.macOS(.v15)],
@@ -31,32 +34,53 @@ let package = Package(
         .target(name: "Alerting", dependencies: ["LocalStore", "OpsbotSupport"]),
         .target(name: "LocalStore", dependencies: ["CSQLite", "OpsbotSupport"]),
 
-        // The bot
+        // The bot's core: router, catalog, confirmations, config, transports, the Feature protocol
         .target(name: "OpsbotCore", dependencies: [
-            "OpsbotSupport", "HTTPClient", "TelegramBotAPI", "Postgres", "SystemOps",
-            "Alerting", "LocalStore", .product(name: "Yams", package: "Yams"),
+            "OpsbotSupport", "HTTPClient", "TelegramBotAPI", "SystemOps", "LocalStore",
+            .product(name: "Yams", package: "Yams"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+
+        // Features, each on the core
+        .target(name: "OpsbotAlerts", dependencies: ["OpsbotCore", "Alerting", "LocalStore"]),
+        .target(name: "OpsbotServices", dependencies: ["OpsbotCore", "SystemOps", "HTTPClient", "TelegramBotAPI"]),
+        .target(name: "OpsbotDatabase", dependencies: ["OpsbotCore", "Postgres"]),
+        .target(name: "OpsbotAlertmanager", dependencies: ["OpsbotCore", "OpsbotAlerts", "Alerting", "HTTPClient"]),
+        .target(name: "OpsbotHTTPListener", dependencies: ["OpsbotCore", "OpsbotAlerts", "OpsbotAlertmanager"]),
+
+        // The composition and the binaries
+        .target(name: "OpsbotApp", dependencies: [
+            "OpsbotCore", "OpsbotAlerts", "OpsbotServices", "OpsbotDatabase", "OpsbotAlertmanager", "OpsbotHTTPListener",
+            "Alerting", "TelegramBotAPI", "LocalStore",
+        ]),
         .executableTarget(name: "opsbot", dependencies: [
-            "OpsbotCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "OpsbotApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .executableTarget(name: "opsbench", dependencies: ["OpsbotCore", "Postgres", "SystemOps", "TestSupport"]),
+        .executableTarget(name: "opsbench", dependencies: ["OpsbotApp", "Postgres", "SystemOps", "TestSupport"]),
 
-        // Tests
-        // Test doubles that need nothing but OpsbotSupport (the manual clock), for every test target.
-        .target(name: "SupportTestKit", dependencies: ["OpsbotSupport"], path: "Tests/SupportTestKit"),
-        .target(name: "TestSupport", dependencies: ["OpsbotSupport", "OpsbotCore", "SupportTestKit"], path: "Tests/TestSupport"),
-        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", "SupportTestKit"]),
-        .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestSupport"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestSupport"]),
-        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "SupportTestKit"]),
+        // Test support: TestKit (loopback servers, throwaway engines; on OpsbotSupport only) for
+        // every layer, with the manual clock; TestSupport (a whole app, harnesses, fakes) for the bot's own targets.
+        .target(name: "TestKit", dependencies: ["OpsbotSupport"], path: "Tests/TestKit"),
+        .target(name: "TestSupport", dependencies: ["TestKit", "OpsbotApp", "Postgres", "LocalStore"], path: "Tests/TestSupport"),
+
+        // Tests, one target per library, mirroring Sources/
+        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", "TestKit"]),
+        .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestKit"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestKit"]),
+        .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestKit"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "TestKit"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
-        .testTarget(name: "OpsbotCoreTests", dependencies: [
-            "OpsbotCore", "Postgres", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+        .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestSupport"]),
+        .testTarget(name: "OpsbotAlertsTests", dependencies: ["OpsbotAlerts", "TestSupport"]),
+        .testTarget(name: "OpsbotServicesTests", dependencies: ["OpsbotServices", "TestSupport"]),
+        .testTarget(name: "OpsbotDatabaseTests", dependencies: ["OpsbotDatabase", "Postgres", "TestSupport"]),
+        .testTarget(name: "OpsbotAlertmanagerTests", dependencies: ["OpsbotAlertmanager", "TestSupport"]),
+        .testTarget(name: "OpsbotHTTPListenerTests", dependencies: [
+            "OpsbotHTTPListener", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
+        .testTarget(name: "OpsbotAppTests", dependencies: ["OpsbotApp", "Postgres", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

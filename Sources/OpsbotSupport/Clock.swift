@@ -30,13 +30,6 @@ extension OpsClock {
     }
 }
 
-extension Swift.Duration {
-    /// The span in seconds, for config values, metrics and messages that speak seconds.
-    public var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}
-
 /// The real clock: monotonic `ContinuousClock` instants for sleeping, `Date()` for wall time.
 public struct SystemClock: OpsClock {
     public typealias Instant = ContinuousClock.Instant

@@ -3,6 +3,12 @@ import Foundation
 import LocalStore
 import OpsbotCore
 import TestSupport
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// `opsbench alerts`: engine cost per round with 1,000 rules, and a 500-alert storm through
 /// the real renderer and outbox under a 20-per-minute limit (simulated time).
@@ -50,7 +56,7 @@ enum BenchAlerts {
                 per_minute: 20
                 burst: 3
             """, commands: [], clock: sclock)
-        let svc = try AlertService.shared(app)
+        let svc = try app.alertsFeature.service()
         let results = (0..<500).map { CheckResult(check: "health", target: "svc\($0):/healthz", status: .critical, summary: "503 Service Unavailable") }
         svc.submit("storm", results); svc.evaluateRound()
         svc.submit("storm", results)

@@ -4,6 +4,12 @@ import SystemOps
 import TestSupport
 #if canImport(Glibc)
 import Glibc
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 #endif
 
 /// `opsbench remote`: `/status` across 5 services on 2 SSH hosts — two real sshd instances on
@@ -50,7 +56,7 @@ enum BenchRemote {
           mailer: {host: hostb}
         """
         let app = try TestApp.make(configYAML: yaml).0
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let ssh = m.ssh!
         func status() async -> (Double, Int) {
             let t = Date()

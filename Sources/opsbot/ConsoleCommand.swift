@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +33,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let transport = ConsoleTransport(fileDirectory: config.resolvePath(config.stateDir))
         let app = runtime.makeApp(transport: transport, store: store)
-        let router = Router(app: app, callbacks: Features.callbackRegistry())
+        let router = Router(app: app)
         await router.start()
         await Runtime.announceCatalogProblems(app)
         let background = Locked<Task<Void, Never>?>(Task { await Runtime.runBackground(app) })

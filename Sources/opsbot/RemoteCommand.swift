@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// `opsbot remote`: the forced command of opsbot's SSH key on a monitored host.
 struct RemoteCommand: AsyncParsableCommand {
@@ -24,7 +30,7 @@ struct RemoteCommand: AsyncParsableCommand {
         let response: RemoteResponse
         var code: Int32 = 1
         do {
-            let cfg = try ConfigLoader.load(path: config ?? env["OPSBOT_CONFIG"], environment: env)
+            let cfg = try OpsbotConfig.load(path: config ?? env["OPSBOT_CONFIG"], environment: env)
             let settings = try ServicesSettings.load(cfg, environment: env)
             (response, code) = await RemoteServer.serve(command: env["SSH_ORIGINAL_COMMAND"], settings: settings, environment: env)
         } catch {

@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 import OpsbotCore
 import TelegramBotAPI
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import LocalStore
 import OpsbotSupport
-import SupportTestKit
+import TestKit
 @testable import Alerting
 
 func tempDB() throws -> SQLiteDatabase {

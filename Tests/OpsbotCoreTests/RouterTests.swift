@@ -3,6 +3,7 @@ import LocalStore
 import Testing
 import TestSupport
 @testable import OpsbotCore
+@testable import OpsbotApp
 
 /// A destructive test module: counts how often its confirmed action really ran.
 struct CountingModule: CommandModule {
@@ -50,7 +51,7 @@ final class RouterHarness: @unchecked Sendable {
     static let admin2: Int64 = 2
 
     init(approver: Config.Approver = .initiator, stateDir: String? = nil, slowRun: Double = 0) throws {
-        var config = try ConfigLoader.parse("""
+        var config = try OpsbotConfig.parse("""
             admins:
               chats: [-1001]
               users: [1, 2, {id: 3, roles: [viewer]}]

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import OpsbotSupport
-import SupportTestKit
+import TestKit
 
 @Suite struct DurationsTests {
     @Test func parsesOperatorForms() {

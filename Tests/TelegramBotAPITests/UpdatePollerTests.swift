@@ -2,7 +2,7 @@ import Foundation
 import OpsbotSupport
 import TelegramBotAPI
 import Testing
-import TestSupport
+import TestKit
 
 @Suite(.exclusive) struct UpdatePollerTests {
     @Test func offsetIsPersistedBeforeHandlingAndARestartSeesNoOldUpdates() async throws {

@@ -1,5 +1,11 @@
 import Foundation
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// Issue 8's storm, in simulated time: 30 services (each with a health endpoint) go down at
 /// once, stay down for `outage` seconds and come back; checks every 10 s, reminders every
@@ -35,8 +41,8 @@ public enum AlertStormScenario {
                 burst: 3
             """, commands: [], clock: clock)
         let app = inner.map { AppContext(config: base.config, store: base.store, clock: clock, transport: Tee(inner: $0, recorder: transport),
-                                         catalog: base.catalog, checks: base.checks) } ?? base
-        let svc = try AlertService.shared(app)
+                                         catalog: base.catalog, wiring: Features.build(base.config)) } ?? base
+        let svc = try app.alertsFeature.service()
         let start = clock.now()
         var recoveredAt: Double?
         var sentAt: [(Double, Reply)] = []

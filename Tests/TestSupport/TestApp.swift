@@ -1,17 +1,26 @@
 import Foundation
+@_exported import TestKit
 import LocalStore
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// Builds an AppContext for tests: config from YAML, a fresh state directory, the shipped
 /// catalog unless `commands` is given, and a RecordingTransport.
 public enum TestApp {
     public static func make(configYAML: String = DefaultConfig.yaml, commands: [(String, String)]? = nil,
-                            clock: any OpsClock = SystemClock(), environment: [String: String] = [:]) throws -> (AppContext, RecordingTransport) {
-        var config = try ConfigLoader.parse(configYAML, source: "test.yaml", baseDirectory: repositoryRoot)
+                            clock: any OpsClock = SystemClock(), environment: [String: String] = [:],
+                            servicesEnvironment: [String: String]? = nil) throws -> (AppContext, RecordingTransport) {
+        var config = try OpsbotConfig.parse(configYAML, source: "test.yaml", baseDirectory: repositoryRoot)
         try ConfigLoader.applyEnvironment(&config, environment)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-test-\(UUID().uuidString)").path
         let store = try Store(directory: dir)
-        let registry = Features.moduleRegistry()
+        let wiring = Features.build(config, environment: servicesEnvironment ?? ProcessInfo.processInfo.environment, clock: clock)
+        let registry = wiring.modules
         let loaded: CatalogLoader.Result
         if let commands {
             loaded = CatalogLoader.load(sources: commands, registry: registry, config: config)
@@ -21,22 +30,10 @@ public enum TestApp {
         if !loaded.errors.isEmpty { throw TestAppError(message: loaded.errors.map(\.description).joined(separator: "\n")) }
         let transport = RecordingTransport()
         let app = AppContext(config: config, store: store, clock: clock, transport: transport, catalog: loaded.catalog,
-                             checks: Features.checkRegistry(config))
+                             wiring: wiring)
         return (app, transport)
     }
 
-    /// The repository root (where Commands/ and Package.swift are), found from this file.
-    public static var repositoryRoot: String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-        }
-        return FileManager.default.currentDirectoryPath
-    }
-}
-
-public struct TestAppError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+    /// The repository root (where Commands/ and Package.swift are).
+    public static var repositoryRoot: String { Repository.root }
 }

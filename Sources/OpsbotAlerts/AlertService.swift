@@ -6,7 +6,7 @@ import OpsbotSupport
 
 /// The alerting objects one opsbot process shares (engine, outbox, store), created on first
 /// use from the app's config and local store, held by `AlertsFeature`.
-public final class AlertService: @unchecked Sendable {
+public final class AlertService: Sendable {
     public let config: AlertsConfig
     public let engine: AlertEngine
     public let outbox: Outbox

@@ -10,7 +10,7 @@ import OpsbotSupport
 /// Alerts pushed to the admin chat: the scheduler runs the check providers, the engine turns
 /// results into notifications, the outbox delivers them. Commands /alerts, /mute, /unmute;
 /// buttons with prefix `a`; check provider `alert_delivery`.
-public final class AlertsFeature: Feature, @unchecked Sendable {
+public final class AlertsFeature: Feature, Sendable {
     public let config: Config
     /// Built by `attach` from the config and the app's local store (the alert state lives there).
     private let bound = Locked<Result<AlertService, Error>?>(nil)

@@ -6,7 +6,7 @@ import OpsbotSupport
 /// The services feature's shared state: decoded settings, one backend per service, which
 /// services are being restarted right now, and a short history of samples (memory trend,
 /// restarts in the last hour). One per config, held by `ServicesFeature`.
-public final class ServiceManager: @unchecked Sendable {
+public final class ServiceManager: Sendable {
     public let settings: ServicesSettings
     public let environment: [String: String]
     private let backends: [String: ServiceBackend]

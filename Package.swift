@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C layer
@@ -26,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Single-purpose libraries
-        .target(name: "OpsbotSupport"),
+        .target(name: "OpsbotSupport", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "HTTPClient", dependencies: ["CCurl", "OpsbotSupport"]),
         .target(name: "TelegramBotAPI", dependencies: ["HTTPClient", "OpsbotSupport"]),
         .target(name: "Postgres", dependencies: ["CLibPQ", "OpsbotSupport"]),
@@ -53,20 +55,25 @@ let package = Package(
         .target(name: "OpsbotApp", dependencies: [
             "OpsbotCore", "OpsbotAlerts", "OpsbotServices", "OpsbotDatabase", "OpsbotAlertmanager", "OpsbotHTTPListener",
             "Alerting", "TelegramBotAPI", "LocalStore",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "opsbot", dependencies: [
             "OpsbotApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .executableTarget(name: "opsbench", dependencies: ["OpsbotApp", "Postgres", "SystemOps", "TestSupport"]),
 
         // Test support: TestKit (loopback servers, throwaway engines; on OpsbotSupport only) for
         // every layer, with the manual clock; TestSupport (a whole app, harnesses, fakes) for the bot's own targets.
-        .target(name: "TestKit", dependencies: ["OpsbotSupport"], path: "Tests/TestKit"),
-        .target(name: "TestSupport", dependencies: ["TestKit", "OpsbotApp", "Postgres", "LocalStore"], path: "Tests/TestSupport"),
+        .target(name: "TestKit", dependencies: ["OpsbotSupport", .product(name: "InMemoryLogging", package: "swift-log")], path: "Tests/TestKit"),
+        .target(name: "TestSupport", dependencies: [
+            "TestKit", "OpsbotApp", "Postgres", "LocalStore", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ], path: "Tests/TestSupport"),
 
         // Tests, one target per library, mirroring Sources/
-        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", "TestKit"]),
+        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", "TestKit", .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestKit"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestKit"]),
         .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestKit"]),
@@ -80,7 +87,9 @@ let package = Package(
         .testTarget(name: "OpsbotHTTPListenerTests", dependencies: [
             "OpsbotHTTPListener", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
-        .testTarget(name: "OpsbotAppTests", dependencies: ["OpsbotApp", "Postgres", "TestSupport"]),
+        .testTarget(name: "OpsbotAppTests", dependencies: [
+            "OpsbotApp", "Postgres", "TestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

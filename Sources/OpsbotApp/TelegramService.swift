@@ -1,6 +1,8 @@
 import Foundation
 import LocalStore
+import ServiceLifecycle
 import TelegramBotAPI
+import UnixSignals
 import OpsbotCore
 import OpsbotSupport
 import OpsbotAlerts
@@ -9,12 +11,13 @@ import OpsbotDatabase
 import OpsbotAlertmanager
 import OpsbotHTTPListener
 
-/// `opsbot run`: getMe, the command menu, the poll loop, the background features, and a
-/// graceful stop on SIGTERM/SIGINT. Returns the process exit code.
+/// `opsbot run`: getMe, the command menu, then the app's services (`AppServices`: features,
+/// SIGHUP listener, the poller) until SIGTERM/SIGINT stops them gracefully. Returns the exit code.
 public enum TelegramService {
-    /// `reload` re-reads config and catalog; it is called on SIGHUP.
-    public static func serve(runtime: Runtime, token: String, store: Store, stopSignal: (@Sendable () async -> Void)? = nil,
-                             reload: (@Sendable () -> Runtime)? = nil) async -> Int32 {
+    /// `reload` re-reads config and catalog; it is called on SIGHUP. `stopSignals` stop it
+    /// gracefully (none: only a parent's graceful shutdown does — tests, with ServiceLifecycleTestKit).
+    public static func serve(runtime: Runtime, token: String, store: Store, clock: any OpsClock = SystemClock(),
+                             stopSignals: [UnixSignal] = [.sigterm, .sigint], reload: (@Sendable () -> Runtime)? = nil) async -> Int32 {
         let config = runtime.config
         let api = BotAPI(baseURL: config.telegram.apiURL, token: token)
         OpsMetrics.observeBotAPI()
@@ -30,8 +33,8 @@ public enum TelegramService {
         }
         Log.info("connected as @\(me.username ?? "?") (id \(me.id)); admin chats \(config.admins.chats.map(String.init).joined(separator: ", "))")
 
-        let transport = TelegramTransport(api: api, documentThreshold: config.output.documentThreshold)
-        let app = runtime.makeApp(transport: transport, store: store, clock: transport.clock)
+        let transport = TelegramTransport(api: api, documentThreshold: config.output.documentThreshold, clock: clock)
+        let app = runtime.makeApp(transport: transport, store: store, clock: clock)
         let router = Router(app: app)
         router.botUsername = me.username
         await router.start()
@@ -48,51 +51,47 @@ public enum TelegramService {
             Log.error("cannot read the update offset from the state store: \(error)")
             return 2
         }
-        let inFlight = InFlight()
-        let poller = UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset, clock: app.clock)
-        let background = Locked<Task<Void, Never>?>(Task { await Runtime.runBackground(app) })
-        let hangUp = Task {
-            guard let reload else { return }
-            for await _ in HangUp.signals() {
-                await Reload.apply(reload(), to: app, api: api, background: background)
-            }
-        }
-        // The first of: polling ended (fatal error) or a stop was asked for. A long poll in
-        // flight is not waited for: its thread is abandoned at exit.
-        let (ended, signal) = AsyncStream<Int32?>.makeStream()
-        let polling = Task {
-            do {
-                try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
-                    OpsMetrics.current.updateReceived(at: app.clock.now())
-                    guard let incoming = Incoming(update) else { return }
-                    inFlight.run { await router.handle(incoming) }
-                })
-                signal.yield(0)
-            } catch {
-                Log.error("\(error)")
-                signal.yield(2)
-            }
-        }
-        let stop = Task {
-            if let stopSignal { await stopSignal() } else {
-                let sig = await Termination.wait()
-                Log.info("signal \(sig): stopping — no new updates, waiting for running actions")
-            }
-            signal.yield(nil)
-        }
+        let poller = TelegramPoller(poller: UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset, clock: clock),
+                                    store: store, router: router, clock: clock)
+        let group = AppServices.group(app: app, frontEnd: poller, frontEndName: "telegram poller", api: api,
+                                      reload: reload, stopSignals: stopSignals, clock: clock)
         var code: Int32 = 0
-        for await e in ended {
-            code = e ?? 0
-            break
+        do { try await group.run() } catch {
+            Log.error("\(error)")
+            code = 2
         }
-        polling.cancel()
-        stop.cancel()
-        hangUp.cancel()
-        background.current?.cancel()
-        let left = await inFlight.drain(timeout: 10)
-        if left > 0 { Log.warning("\(left) action(s) still running at exit") }
         Log.info("stopped")
         Log.flush()
         return code
+    }
+}
+
+/// The long poll and the actions it starts. A stop ends the poll at once (a long poll in flight
+/// is aborted), then waits for running actions up to 10 s; a fatal poll error (the token was
+/// revoked) does the same, then stops the group with that error.
+struct TelegramPoller: Service {
+    let poller: UpdatePoller
+    let store: Store
+    let router: Router
+    let clock: any OpsClock
+    let actions = RunningActions()
+
+    func run() async throws {
+        var fatal: Error?
+        do {
+            try await cancelWhenGracefulShutdown { [poller, store, router, actions] in
+                try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
+                    OpsMetrics.current.updateReceived(at: clock.now())
+                    guard let incoming = Incoming(update) else { return }
+                    actions.start { await router.handle(incoming) }
+                })
+            }
+            Log.info("stopping — no new updates, waiting for running actions")
+        } catch {
+            fatal = error
+        }
+        let left = await actions.waitUntilIdle(timeout: .seconds(10), clock: clock)
+        if left > 0 { Log.warning("\(left) action(s) still running at exit") }
+        if let fatal { throw fatal }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import LocalStore
+import ServiceLifecycleTestKit
 import Testing
+import TestKit
 import OpsbotCore
 import OpsbotApp
 import OpsbotAlerts
@@ -20,12 +22,12 @@ package final class LoopHarness: @unchecked Sendable {
     package let dir: String
     let marker: String
     private var serving: Task<Int32, Never>?
-    private let stop = Locked<CheckedContinuation<Void, Never>?>(nil)
-    private let stopRequested = Locked(false)
-    package let logs = Locked<[String]>([])
+    /// Stops the app's services as SIGTERM would (the group inherits this graceful shutdown).
+    private let stop = FirstAnswer<GracefulShutdownTestTrigger>()
+    /// What the loop logged (redacted by opsbot's handler).
+    package let log = LogCapture()
     /// What opsbot's config and services see as their environment.
     let environment: [String: String]
-    private var observer: UUID?
 
     /// `extraConfig` is appended to opsbot.yaml; `shippedCommands` are copied from Commands/.
     package init(expiry: String = "60s", approver: String = "initiator", fake: FakeBotAPI? = nil, dir: String? = nil,
@@ -69,19 +71,17 @@ package final class LoopHarness: @unchecked Sendable {
         commands_dir: Commands
         \(extraConfig)
         """.write(toFile: self.dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
-        let token = LoopHarness.token
-        observer = Log.observe { [logs] line in if line.contains(token) || !line.isEmpty { logs.withLock { $0.append(line) } } }
     }
 
     package func start() throws {
         let runtime = Runtime.load(configPath: dir + "/opsbot.yaml", environment: environment.merging(["OPSBOT_TOKEN": LoopHarness.token]) { $1 })
         #expect(runtime.problems.isEmpty, "\(runtime.problems)")
         let store = try runtime.openStore()
-        serving = Task { [self] in
-            await TelegramService.serve(runtime: runtime, token: LoopHarness.token, store: store) { [self] in
-                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                    let already = stopRequested.withLock { r -> Bool in r }
-                    if already { c.resume() } else { stop.withLock { $0 = c } }
+        serving = Task { [log, stop] in
+            await testGracefulShutdown { trigger in
+                stop.give(trigger)
+                return await log.run {
+                    await TelegramService.serve(runtime: runtime, token: LoopHarness.token, store: store, stopSignals: [])
                 }
             }
         }
@@ -89,11 +89,8 @@ package final class LoopHarness: @unchecked Sendable {
 
     /// Stops the loop as SIGTERM would; returns its exit code.
     package func shutdown() async -> Int32 {
-        stopRequested.withLock { $0 = true }
-        stop.withLock { $0?.resume(); $0 = nil }
-        let code = await serving?.value ?? -1
-        if let observer { Log.stopObserving(observer) }
-        return code
+        await stop.wait {}.triggerGracefulShutdown()
+        return await serving?.value ?? -1
     }
 
     package func say(_ text: String, user: Int64 = admin, chat: Int64 = chat) {

@@ -80,6 +80,119 @@ import TestSupport
         #expect(!output.contains(token))
     }
 
+    /// SIGTERM while an action runs: polling stops at once, the action finishes and its reply
+    /// is sent, then opsbot exits 0 (the ServiceGroup's ordered graceful shutdown).
+    @Test func sigtermDuringARunningActionLetsItFinishAndExitsZero() async throws {
+        let token = "123456789:" + "AABinarySlowActionTokenxxxxxxxxxxxx"
+        let fake = try FakeBotAPI(token: token)
+        defer { fake.stop() }
+        let dir = try tempDir()
+        let commands = dir + "/Commands"
+        try FileManager.default.createDirectory(atPath: commands, withIntermediateDirectories: true)
+        let started = dir + "/started"
+        try """
+        name: slow
+        description: Takes two seconds
+        module: shell
+        settings:
+          argv: ["sh", "-c", "touch \(started); sleep 2; echo slow-action-done"]
+          timeout: 20s
+        """.write(toFile: commands + "/slow.yaml", atomically: true, encoding: .utf8)
+        try "admins:\n  chats: [-5]\n  users: [5]\nstate_dir: state\ncommands_dir: Commands\ntelegram:\n  poll_timeout: 20\n"
+            .write(toFile: dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
+        let log = dir + "/out.log"
+        let pid = try ProcessRunner.spawnDetached([BinaryTests.binary, "run", "--config", dir + "/opsbot.yaml"], logFile: log,
+                                                  environment: env(["OPSBOT_TOKEN": token, "OPSBOT_API_URL": fake.baseURL]))
+        #expect(await fake.waitFor(method: "setMyCommands", timeout: 20))
+        _ = fake.enqueueMessage(chatID: -5, userID: 5, text: "/slow")
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: started) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(FileManager.default.fileExists(atPath: started), "the action started")
+        let stopAt = Date()
+        kill(pid, SIGTERM)
+        let status = await runBlocking { () -> Int32 in
+            var s: Int32 = 0
+            waitpid(pid, &s, 0)
+            return s
+        }
+        let took = Date().timeIntervalSince(stopAt)
+        #expect((status & 0x7f) == 0 && (status >> 8) & 0xff == 0, "exit status \(status)")
+        #expect(took > 1 && took < 8, "waited for the 2 s action, then stopped (\(took) s)")
+        let replies = (fake.calls("sendMessage") + fake.calls("editMessageText")).filter { $0.status == 200 }.compactMap(\.text)
+        #expect(replies.contains { $0.contains("slow-action-done") }, "\(replies)")
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(output.contains("waiting for running actions") && output.contains("stopped"), "\(output)")
+        #expect(!output.contains("still running at exit"), "\(output)")
+        #expect(!output.contains(token))
+    }
+
+    /// The console runs the same service group: SIGTERM while it waits for input (stdin open,
+    /// nothing typed) stops it gracefully, exit 0.
+    @Test func consoleStopsOnSIGTERMWhileWaitingForInput() async throws {
+        let dir = try tempDir()
+        let fifo = dir + "/stdin"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = open(fifo, O_RDWR)
+        defer { close(writer) }
+        let log = dir + "/out.log"
+        let pid = try ProcessRunner.spawnDetached(["/bin/sh", "-c", "exec \"$0\" console --state-dir \"$1\" < \"$2\"", BinaryTests.binary, dir, fifo],
+                                                  logFile: log, environment: env([:]), workingDirectory: TestApp.repositoryRoot)
+        _ = "/ping\n".withCString { write(writer, $0, strlen($0)) }
+        let deadline = Date().addingTimeInterval(20)
+        var output = ""
+        while !output.contains("pong") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        }
+        #expect(output.contains("pong"), "\(output)")
+        let stopAt = Date()
+        kill(pid, SIGTERM)
+        let status = await runBlocking { () -> Int32 in
+            var s: Int32 = 0
+            waitpid(pid, &s, 0)
+            return s
+        }
+        #expect(Date().timeIntervalSince(stopAt) < 5)
+        #expect((status & 0x7f) == 0 && (status >> 8) & 0xff == 0, "exit status \(status)")
+    }
+
+    /// A second SIGTERM while the first waits for a running action exits 130 at once.
+    @Test func aSecondStopSignalExitsAtOnce() async throws {
+        let dir = try tempDir()
+        try FileManager.default.createDirectory(atPath: dir + "/Commands", withIntermediateDirectories: true)
+        try "name: slow\ndescription: slow\nmodule: shell\nsettings:\n  argv: [\"sh\", \"-c\", \"echo started; sleep 6\"]\n  timeout: 20s\n"
+            .write(toFile: dir + "/Commands/slow.yaml", atomically: true, encoding: .utf8)
+        try "admins:\n  chats: [-5]\n  users: [5]\nstate_dir: state\ncommands_dir: Commands\n".write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        let fifo = dir + "/stdin"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = open(fifo, O_RDWR)
+        defer { close(writer) }
+        let log = dir + "/out.log"
+        let pid = try ProcessRunner.spawnDetached(["/bin/sh", "-c", "exec \"$0\" console --config \"$1\" < \"$2\"", BinaryTests.binary, dir + "/c.yaml", fifo],
+                                                  logFile: log, environment: env([:]), workingDirectory: dir)
+        _ = "/slow\n".withCString { write(writer, $0, strlen($0)) }
+        let deadline = Date().addingTimeInterval(20)
+        var output = ""
+        while !output.contains("is running") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        }
+        #expect(output.contains("is running"), "\(output)")
+        kill(pid, SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        let stopAt = Date()
+        kill(pid, SIGTERM)
+        let status = await runBlocking { () -> Int32 in
+            var s: Int32 = 0
+            waitpid(pid, &s, 0)
+            return s
+        }
+        #expect(Date().timeIntervalSince(stopAt) < 3, "did not wait for the 6 s action")
+        #expect((status & 0x7f) == 0 && (status >> 8) & 0xff == 130, "exit status \(status)")
+        output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(output.contains("second stop signal"), "\(output)")
+    }
+
     @Test func badTokenStopsWithAClearErrorAndNoToken() async throws {
         let fake = try FakeBotAPI(token: "111111:AAtheRealOneIsDifferentxxxxxxxxxxxxx")
         defer { fake.stop() }

@@ -76,7 +76,7 @@ import TestSupport
         for r in fake.requests.current where !r.path.hasPrefix("/stream/") {
             #expect(PlatformSchemas.herokuProblem(method: r.method, path: r.path, body: r.body) == nil, "\(r.method) \(r.path)")
         }
-        let everything = (h.texts() + h.texts("editMessageText")).joined(separator: "\n") + h.logs.current.joined(separator: "\n")
+        let everything = (h.texts() + h.texts("editMessageText")).joined(separator: "\n") + h.log.lines.joined(separator: "\n")
         #expect(!everything.contains(PlatformTest.herokuToken))
         #expect(await h.shutdown() == 0)
     }

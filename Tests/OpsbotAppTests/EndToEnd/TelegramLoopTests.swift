@@ -97,7 +97,7 @@ import TestSupport
         try h.start()
         try await Task.sleep(nanoseconds: 2_500_000_000)
         #expect(h.fake.calls("getUpdates").count <= 4)
-        #expect(h.logs.current.contains { $0.contains("another") || $0.contains("other") })
+        #expect(h.log.lines.contains { $0.contains("another") || $0.contains("other") })
         #expect(await h.shutdown() == 0)
     }
 
@@ -128,8 +128,8 @@ import TestSupport
         h.say("/ping")
         #expect(await h.waitForText("pong", timeout: 6))
         #expect(await h.shutdown() == 0)
-        #expect(!h.logs.current.isEmpty)
-        for line in h.logs.current { #expect(!line.contains(LoopHarness.token)) }
+        #expect(!h.log.lines.isEmpty)
+        for line in h.log.lines { #expect(!line.contains(LoopHarness.token)) }
         for call in h.fake.calls { #expect(!String(decoding: call.body, as: UTF8.self).contains(LoopHarness.token)) }
         let store = try Store(directory: h.dir + "/state")
         for e in try store.recentAudit(limit: 100) { #expect(!"\(e)".contains(LoopHarness.token)) }

@@ -14,13 +14,13 @@ demo:
 	@$(SWIFT) build --product opsbot
 	@scripts/demo.sh
 
-# Tests run one after another: many pin timing (timeouts, backoff, retry_after, expiry), and
-# 200 of them at once on a 2-core machine turn those bounds into noise. Concurrency itself is
-# tested inside the tests (simultaneous presses, parallel completions, hung endpoints).
+# Tests run in parallel: backoff, retry_after, expiry and progress timers run on a manual
+# clock (no test waits for them), and the few suites that bound wall time on real I/O or start
+# engines take turns among themselves (`@Suite(.exclusive)`, Tests/TestKit/Exclusive.swift).
 test:
 	@scripts/deps.sh test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
+	$(SWIFT) test --skip-build
 
 build:
 	@scripts/deps.sh build

@@ -71,18 +71,18 @@ let package = Package(
         .executableTarget(name: "opsbench", dependencies: ["OpsbotApp", "Postgres", "SystemOps", "TestSupport"]),
 
         // Test support: TestKit (loopback servers, throwaway engines; on OpsbotSupport only) for
-        // every layer; TestSupport (a whole app, harnesses, fakes) for the bot's own targets.
+        // every layer, with the manual clock; TestSupport (a whole app, harnesses, fakes) for the bot's own targets.
         .target(name: "TestKit", dependencies: ["OpsbotSupport", .product(name: "InMemoryLogging", package: "swift-log")], path: "Tests/TestKit"),
         .target(name: "TestSupport", dependencies: [
             "TestKit", "OpsbotApp", "Postgres", "LocalStore", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ], path: "Tests/TestSupport"),
 
         // Tests, one target per library, mirroring Sources/
-        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", .product(name: "InMemoryLogging", package: "swift-log")]),
+        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", "TestKit", .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestKit"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestKit"]),
         .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestKit"]),
-        .testTarget(name: "AlertingTests", dependencies: ["Alerting"]),
+        .testTarget(name: "AlertingTests", dependencies: ["Alerting", "TestKit"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
         .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestSupport"]),
         .testTarget(name: "OpsbotAlertsTests", dependencies: ["OpsbotAlerts", "TestSupport"]),

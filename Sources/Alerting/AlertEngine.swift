@@ -5,17 +5,17 @@ import OpsbotSupport
 /// inhibition, grouping, acknowledge and mute. The decisions are `AlertEvaluation`'s (a pure
 /// core); this shell holds the state behind a lock, reads the clock, writes through
 /// `AlertPersistence` and hands the notifications out.
-public final class AlertEngine: @unchecked Sendable {
+public final class AlertEngine: Sendable {
     public typealias Settings = AlertSettings
 
     public let policy: AlertPolicy
     public var settings: Settings { policy.settings }
     public var rules: [AlertRule] { policy.rules }
-    private let clock: WallClock
+    private let clock: any OpsClock
     private let persistence: AlertPersistence
     private let state: Locked<AlertEvaluation.State>
 
-    public init(rules: [AlertRule], settings: Settings = Settings(), clock: WallClock, persistence: AlertPersistence) throws {
+    public init(rules: [AlertRule], settings: Settings = Settings(), clock: any OpsClock, persistence: AlertPersistence) throws {
         self.policy = AlertPolicy(rules: rules, settings: settings)
         self.clock = clock
         self.persistence = persistence

@@ -14,7 +14,7 @@ public protocol AlertPersistence: Sendable {
     func nextAlertSequence() throws -> Int64
 }
 
-public final class MemoryAlertPersistence: AlertPersistence, @unchecked Sendable {
+public final class MemoryAlertPersistence: AlertPersistence, Sendable {
     private let s = Locked<(alerts: [String: AlertState], mutes: [String: Mute], seq: Int64)>(([:], [:], 0))
     public init() {}
     public func loadAlerts() throws -> [AlertState] { Array(s.current.alerts.values) }

@@ -6,7 +6,7 @@ import OpsbotSupport
 /// so nothing is lost or reordered while Telegram is away. Permanent failures are recorded.
 ///
 /// `deliverDue` is called by one loop at a time (the alert worker, or a test).
-public final class Outbox: @unchecked Sendable {
+public final class Outbox: Sendable {
     public struct Settings: Sendable {
         public var perMinute: Int = 20
         public var burst: Int = 3
@@ -16,7 +16,7 @@ public final class Outbox: @unchecked Sendable {
     }
 
     public let store: SQLiteAlertStore
-    private let clock: WallClock
+    private let clock: any OpsClock
     private let settings: Settings
     private struct ChatState { var bucket: TokenBucket; var notBefore: Date?; var failures: Int = 0; var lastFailure: Date? }
     private let chats = Locked<[Int64: ChatState]>([:])
@@ -24,7 +24,7 @@ public final class Outbox: @unchecked Sendable {
     /// then skips the database entirely (false at start: a restart may find messages queued).
     private let quiet = Locked(false)
 
-    public init(store: SQLiteAlertStore, clock: WallClock, settings: Settings = Settings()) {
+    public init(store: SQLiteAlertStore, clock: any OpsClock, settings: Settings = Settings()) {
         self.store = store
         self.clock = clock
         self.settings = settings

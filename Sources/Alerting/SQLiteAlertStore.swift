@@ -4,7 +4,7 @@ import OpsbotSupport
 
 /// Alert state, mutes, the outbox and the sent alert messages in opsbot's local SQLite store.
 /// Own tables, created on first use; rows hold JSON so that new fields need no migration.
-public final class SQLiteAlertStore: AlertPersistence, @unchecked Sendable {
+public final class SQLiteAlertStore: AlertPersistence, Sendable {
     public let db: SQLiteDatabase
     private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()

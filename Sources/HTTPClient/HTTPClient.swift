@@ -164,6 +164,7 @@ public enum HTTPClient {
 /// back); `curl_easy_reset` clears its options but keeps its live connections, so the next
 /// request to the same origin (the Bot API, the Docker socket) skips the TCP and TLS set-up.
 private enum HandlePool {
+    // @unchecked: a curl easy handle (a C pointer), owned by whoever took it out of the pool.
     struct Handle: @unchecked Sendable {
         let origin: String
         let raw: UnsafeMutableRawPointer

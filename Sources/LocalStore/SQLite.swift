@@ -40,6 +40,7 @@ extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
 ///
 /// Local-disk SQLite calls take microseconds in WAL mode, so they run inline; the lock keeps
 /// the connection to one thread at a time.
+// @unchecked: the sqlite3 pointer is only used under `lock` (and opened FULLMUTEX).
 public final class SQLiteDatabase: @unchecked Sendable {
     private var db: OpaquePointer?
     private let lock = NSRecursiveLock()

@@ -3,7 +3,7 @@ import OpsbotSupport
 
 /// opsbot's own state, on the machine running it (never in the monitored database: when the
 /// app's PostgreSQL is down the admin needs the bot most).
-public final class Store: @unchecked Sendable {
+public final class Store: Sendable {
     public let db: SQLiteDatabase
     public let directory: String
 

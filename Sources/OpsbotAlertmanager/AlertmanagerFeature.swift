@@ -66,13 +66,13 @@ public struct AlertmanagerFeature: Feature {
         guard svc.config.enabled else { Log.warning("alertmanager: configured, but alerts.enabled is false: not polling"); return }
         Log.info("alertmanager: polling \(src.config.url) every \(Durations.format(src.config.poll))")
         while !Task.isCancelled {
-            let started = ContinuousClock.now
+            let elapsed = app.clock.stopwatch()
             let results = await src.poll(app: app, muting: svc)
-            OpsMetrics.current.check(provider: AlertmanagerSource.providerName, seconds: (ContinuousClock.now - started).seconds)
+            OpsMetrics.current.check(provider: AlertmanagerSource.providerName, seconds: elapsed())
             svc.submit(AlertmanagerSource.providerName, results)
             // A webhook flood polls at most 5 times a second (they coalesce in the wakeup).
-            try? await Task.sleep(for: .milliseconds(200))
-            await src.wakeup.wait(timeout: max(0, src.config.poll - 0.2))
+            try? await app.clock.sleep(for: .milliseconds(200))
+            await src.wakeup.wait(timeout: max(0, src.config.poll - 0.2), clock: app.clock)
         }
     }
 }

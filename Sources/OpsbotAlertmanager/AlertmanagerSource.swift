@@ -11,7 +11,7 @@ import OpsbotAlerts
 /// Alertmanager never reports. Alertmanager unreachable: its alerts stay *unknown* (not resolved)
 /// and one `alertmanager` reachability alert fires. Silenced or inhibited alerts are muted in
 /// opsbot for as long as Alertmanager suppresses them: not notified, not taken for resolved.
-public final class AlertmanagerSource: @unchecked Sendable {
+public final class AlertmanagerSource: Sendable {
     public static let providerName = "alertmanager"
     public let config: AlertmanagerConfig
     public let api: AlertmanagerAPI
@@ -173,7 +173,7 @@ struct AlertmanagerCheck: CheckProvider {
 
 /// A one-slot wake signal: `wait` returns after `timeout` seconds or as soon as `signal` is
 /// called (a signal while nobody waits is kept for the next wait; many coalesce into one).
-public final class Wakeup: @unchecked Sendable {
+public final class Wakeup: Sendable {
     private struct S { var pending = false; var cont: CheckedContinuation<Void, Never>?; var timer: Task<Void, Never>? }
     private let s = Locked(S())
     public init() {}
@@ -189,14 +189,14 @@ public final class Wakeup: @unchecked Sendable {
         c?.resume()
     }
 
-    public func wait(timeout: Double) async {
+    public func wait(timeout: Double, clock: any OpsClock = SystemClock()) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
                 let now = s.withLock { st -> Bool in
                     if st.pending || Task.isCancelled { st.pending = false; return true }
                     st.cont = cont
                     st.timer = Task { [weak self] in
-                        do { try await Task.sleep(for: .seconds(timeout)) } catch { return }
+                        do { try await clock.sleep(seconds: timeout) } catch { return }
                         self?.signal()
                     }
                     return false

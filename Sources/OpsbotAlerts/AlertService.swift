@@ -6,17 +6,17 @@ import OpsbotSupport
 
 /// The alerting objects one opsbot process shares (engine, outbox, store), created on first
 /// use from the app's config and local store, held by `AlertsFeature`.
-public final class AlertService: @unchecked Sendable {
+public final class AlertService: Sendable {
     public let config: AlertsConfig
     public let engine: AlertEngine
     public let outbox: Outbox
     public let store: SQLiteAlertStore
     public let chatID: Int64?
     public let renderer: AlertRenderer?
-    private let clock: WallClock
+    private let clock: any OpsClock
     private let inbox = Locked<[SourceResults]>([])
 
-    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: WallClock, instance: String? = nil) throws {
+    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: any OpsClock, instance: String? = nil) throws {
         self.config = config
         self.chatID = chatID
         self.clock = clock

@@ -10,7 +10,7 @@ import OpsbotSupport
 /// Alerts pushed to the admin chat: the scheduler runs the check providers, the engine turns
 /// results into notifications, the outbox delivers them. Commands /alerts, /mute, /unmute;
 /// buttons with prefix `a`; check provider `alert_delivery`.
-public final class AlertsFeature: Feature, @unchecked Sendable {
+public final class AlertsFeature: Feature, Sendable {
     public let config: Config
     /// Built by `attach` from the config and the app's local store (the alert state lives there).
     private let bound = Locked<Result<AlertService, Error>?>(nil)
@@ -87,13 +87,14 @@ public final class AlertsFeature: Feature, @unchecked Sendable {
         Log.info("alerts: \(jobs.count) check provider(s) scheduled (\(jobs.map { "\($0.provider.name) every \(Durations.format($0.interval))" }.joined(separator: ", "))), alert chat \(svc.chatID.map(String.init) ?? "none")")
         await withTaskGroup(of: Void.self) { group in
             for job in jobs {
-                let scheduler = CheckScheduler(interval: job.interval, timeout: svc.config.timeout, jitter: svc.config.jitter)
+                let scheduler = CheckScheduler(interval: job.interval, timeout: svc.config.timeout, jitter: svc.config.jitter,
+                                               clock: app.clock)
                 let provider = job.provider
                 group.addTask {
                     await scheduler.loop(initialDelay: Double.random(in: 0...0.5), run: {
-                        let started = ContinuousClock.now
+                        let elapsed = app.clock.stopwatch()
                         let r = await provider.run(app)
-                        OpsMetrics.current.check(provider: provider.name, seconds: (ContinuousClock.now - started).seconds)
+                        OpsMetrics.current.check(provider: provider.name, seconds: elapsed())
                         return r
                     }) { results in
                         if results == nil { OpsMetrics.current.check(provider: provider.name, seconds: nil) }
@@ -123,7 +124,7 @@ public final class AlertsFeature: Feature, @unchecked Sendable {
                 try? svc.store.prune(olderThan: 7 * 86400, now: now)
                 lastPrune = now
             }
-            do { try await Task.sleep(for: .seconds(svc.config.tick)) } catch { return }
+            do { try await app.clock.sleep(seconds: svc.config.tick) } catch { return }
         }
     }
 }

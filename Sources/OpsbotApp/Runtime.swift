@@ -101,8 +101,8 @@ public struct Runtime: Sendable {
         try Store(directory: config.resolvePath(config.stateDir))
     }
 
-    public func makeApp(transport: ChatTransport, store: Store) -> AppContext {
-        AppContext(config: config, store: store, transport: transport, catalog: catalog, wiring: wiring)
+    public func makeApp(transport: ChatTransport, store: Store, clock: any OpsClock = SystemClock()) -> AppContext {
+        AppContext(config: config, store: store, clock: clock, transport: transport, catalog: catalog, wiring: wiring)
     }
 
     /// Starts every feature's background work (alert scheduler…) as child tasks of the caller.

@@ -33,8 +33,8 @@ public enum TelegramService {
         }
         Log.info("connected as @\(me.username ?? "?") (id \(me.id)); admin chats \(config.admins.chats.map(String.init).joined(separator: ", "))")
 
-        let transport = TelegramTransport(api: api, documentThreshold: config.output.documentThreshold)
-        let app = runtime.makeApp(transport: transport, store: store)
+        let transport = TelegramTransport(api: api, documentThreshold: config.output.documentThreshold, clock: clock)
+        let app = runtime.makeApp(transport: transport, store: store, clock: clock)
         let router = Router(app: app)
         router.botUsername = me.username
         await router.start()
@@ -51,7 +51,7 @@ public enum TelegramService {
             Log.error("cannot read the update offset from the state store: \(error)")
             return 2
         }
-        let poller = TelegramPoller(poller: UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset),
+        let poller = TelegramPoller(poller: UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset, clock: clock),
                                     store: store, router: router, clock: clock)
         let group = AppServices.group(app: app, frontEnd: poller, frontEndName: "telegram poller", api: api,
                                       reload: reload, stopSignals: stopSignals, clock: clock)
@@ -81,7 +81,7 @@ struct TelegramPoller: Service {
         do {
             try await cancelWhenGracefulShutdown { [poller, store, router, actions] in
                 try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
-                    OpsMetrics.current.updateReceived(at: Date())
+                    OpsMetrics.current.updateReceived(at: clock.now())
                     guard let incoming = Incoming(update) else { return }
                     actions.start { await router.handle(incoming) }
                 })

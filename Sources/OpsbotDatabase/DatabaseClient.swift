@@ -6,7 +6,7 @@ import OpsbotSupport
 /// The app database as opsbot's features see it: the `database:` settings and a small pool
 /// over DATABASE_URL. Built with `DatabaseFeature`; it connects on first use, so a missing URL
 /// or a database that is down never stops opsbot from starting.
-public final class DatabaseClient: @unchecked Sendable {
+public final class DatabaseClient: Sendable {
     public let settings: DatabaseConfig
     private let pool: PostgresPool?
 

@@ -14,6 +14,7 @@ import OpsbotAlertmanager
 ///
 /// Chosen over FlyingFox and NIO-based servers by measurement (see BENCHMARKS.md): no
 /// dependency, no extra build time, and three endpoints need nothing more.
+// @unchecked: settings are set before `start()`; `fd` and `port` are written in `start()` before the accept thread exists.
 public final class HTTPListener: @unchecked Sendable {
     public struct Request: Sendable {
         public var method: String

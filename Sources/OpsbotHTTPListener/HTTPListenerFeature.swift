@@ -72,6 +72,8 @@ public struct HTTPListenerFeature: Feature {
         var token: String?
         if let f = source?.config.webhookTokenFile { token = try readSecretFile(f, key: "alertmanager.webhook_token_file", config: app.config) }
         let webhookToken = token
+        // Taken now, in the caller's task: the handlers run on the listener's own threads.
+        let metrics = OpsMetrics.current
         if source != nil, token == nil, addr.host != "127.0.0.1" {
             Log.warning("listen: POST /alertmanager on \(addr.host) has no bearer token (alertmanager.webhook_token_file): anyone who reaches it can make opsbot poll")
         }
@@ -82,7 +84,7 @@ public struct HTTPListenerFeature: Feature {
             if let webhookToken {
                 let given = headers["authorization"].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
                 guard constantTimeEquals(given, webhookToken) else {
-                    OpsMetrics.current.webhook(result: "unauthorized")
+                    metrics.webhook(result: "unauthorized")
                     return .init(status: 401, body: "unauthorized\n")
                 }
             }
@@ -90,11 +92,11 @@ public struct HTTPListenerFeature: Feature {
         }) { req in
             switch (req.method, req.path) {
             case ("GET", "/metrics"), ("HEAD", "/metrics"):
-                return .init(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: { if let svc = try? alerts?.service() { OpsMetrics.current.setAlertGauges(svc, now: app.clock.now()) }; return OpsMetrics.current.render(app) }())
+                return .init(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: { if let svc = try? alerts?.service() { metrics.setAlertGauges(svc, now: app.clock.now()) }; return metrics.render(app) }())
             case ("GET", "/healthz"), ("HEAD", "/healthz"):
                 return Self.health(app)
             case ("POST", "/alertmanager"):
-                OpsMetrics.current.webhook(result: "accepted")
+                metrics.webhook(result: "accepted")
                 source?.wakeup.signal()
                 return .init(status: 202, body: "polling\n")
             default:

@@ -1,22 +1,33 @@
 import Foundation
 
 /// The one clock opsbot sleeps and times with, injected everywhere (poller, transport retries,
-/// router expiry, alert scheduler, restart verification) so tests move time instead of waiting.
+/// router expiry, alert scheduler and outbox, restart verification, progress timers) so tests
+/// move time instead of waiting for it.
 ///
 /// It is a standard `Clock` over `Duration` for sleeping and measuring, plus the wall time that
-/// people read and the store keeps (expiry stamps, "first seen"). A test clock (`ManualClock`
+/// people read and the store keeps (expiry stamps, "first seen"). The test clock (`ManualClock`
 /// in test support) advances both together.
-public protocol OpsClock: Clock, WallClock where Duration == Swift.Duration {}
-
-/// Wall time only: what is shown and stored. Prefer `OpsClock` for anything that also sleeps.
-public protocol WallClock: Sendable {
+public protocol OpsClock: Clock, Sendable where Duration == Swift.Duration {
     /// Wall time now (`wallTime`, not `now`: `Clock.now` is the monotonic instant).
     var wallTime: Date { get }
 }
 
-extension WallClock {
-    /// Kept for call sites written before `OpsClock`; same as `wallTime`.
+extension OpsClock {
+    /// Wall time now; same as `wallTime` (the name call sites used before `OpsClock`).
     public func now() -> Date { wallTime }
+
+    /// Sleeps `seconds` (a config value or a computed backoff); negative means not at all.
+    /// Throws `CancellationError` when the task is cancelled.
+    public func sleep(seconds: Double) async throws {
+        try await sleep(for: .seconds(max(0, seconds)))
+    }
+
+    /// A stopwatch started now: each call returns the seconds since, on this clock's
+    /// monotonic time (usable through `any OpsClock`, where `Instant` is not nameable).
+    public func stopwatch() -> @Sendable () -> Double {
+        let start = now
+        return { start.duration(to: self.now).seconds }
+    }
 }
 
 /// The real clock: monotonic `ContinuousClock` instants for sleeping, `Date()` for wall time.
@@ -29,16 +40,4 @@ public struct SystemClock: OpsClock {
     public func sleep(until deadline: Instant, tolerance: Swift.Duration? = nil) async throws {
         try await ContinuousClock().sleep(until: deadline, tolerance: tolerance)
     }
-}
-
-/// Old name of `SystemClock`.
-public typealias SystemWallClock = SystemClock
-
-/// A clock that moves only when told to (wall time only; the sleeping test clock is in test support).
-public final class ManualClock: WallClock, @unchecked Sendable {
-    private let current: Locked<Date>
-    public init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { current = Locked(start) }
-    public var wallTime: Date { current.current }
-    public func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }
-    public func set(_ date: Date) { current.withLock { $0 = date } }
 }

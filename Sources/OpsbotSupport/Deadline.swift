@@ -11,6 +11,25 @@ public func withDeadline<T: Sendable, C: Clock<Duration>>(
     fallback: T,
     _ operation: @escaping @Sendable () async -> T
 ) async -> T {
+    await race(limit, sleep: { try await clock.sleep(for: $0) }, fallback: fallback, operation)
+}
+
+/// The same on opsbot's injected clock (an existential: `any OpsClock`).
+public func withDeadline<T: Sendable>(
+    _ limit: Duration,
+    clock: any OpsClock,
+    fallback: T,
+    _ operation: @escaping @Sendable () async -> T
+) async -> T {
+    await race(limit, sleep: { try await clock.sleep(for: $0) }, fallback: fallback, operation)
+}
+
+private func race<T: Sendable>(
+    _ limit: Duration,
+    sleep: @escaping @Sendable (Duration) async throws -> Void,
+    fallback: T,
+    _ operation: @escaping @Sendable () async -> T
+) async -> T {
     let race = DeadlineRace<T>()
     return await withTaskCancellationHandler {
         await withCheckedContinuation { (cont: CheckedContinuation<T, Never>) in
@@ -20,7 +39,7 @@ public func withDeadline<T: Sendable, C: Clock<Duration>>(
                 race.finish(value)
             }
             let timer = Task {
-                do { try await clock.sleep(for: limit) } catch { return }
+                do { try await sleep(limit) } catch { return }
                 race.finish(fallback)
             }
             race.hold(work: work, timer: timer)

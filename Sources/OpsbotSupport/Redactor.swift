@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The bot token is in every Bot API URL, so every error path that can carry a URL goes
 /// through `Redactor.shared.redact`. Secrets are registered once at start-up.
-public final class Redactor: @unchecked Sendable {
+public final class Redactor: Sendable {
     public static let shared = Redactor()
 
     private let secrets = Locked<[String]>([])

@@ -26,6 +26,7 @@ public struct PostgresConfiguration: Sendable {
 /// (`runBlocking`) and holds the connection's lock there: the cooperative pool never waits on
 /// the network and two threads never share the PGconn. A broken connection is noticed on
 /// the failing call and replaced on the next use.
+// @unchecked: the PGconn pointer and its settings are only touched under `lock`, on one thread at a time.
 public final class PostgresConnection: @unchecked Sendable {
     public let configuration: PostgresConfiguration
     private let lock = NSLock()

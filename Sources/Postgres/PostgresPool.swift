@@ -3,7 +3,7 @@ import OpsbotSupport
 
 /// A few connections, so two admins (or a check and a command) do not queue behind each
 /// other; each connection is still used by one thread at a time. Connections open lazily.
-public final class PostgresPool: @unchecked Sendable {
+public final class PostgresPool: Sendable {
     public let configuration: PostgresConfiguration
     private let connections: [PostgresConnection]
     private let free: Locked<[Int]>

@@ -33,24 +33,22 @@ public struct Backoff: Sendable {
 /// must keep it short — dispatch real work into its own Task (the router does); otherwise one
 /// slow command delays every other command.
 public final class UpdatePoller: Sendable {
-    public typealias Sleeper = @Sendable (Double) async throws -> Void
-
     public static let allowedUpdates = ["message", "callback_query"]
 
     private let api: BotAPI
     private let pollTimeout: Int
     private let initialOffset: Int64?
     private let backoff: Backoff
-    private let sleeper: Sleeper
+    private let clock: any OpsClock
 
-    /// `sleeper` waits the given seconds (throws on cancellation); tests inject a fast or recording one.
+    /// `clock` is what the poller waits on between failed polls (tests pass a manual clock).
     public init(api: BotAPI, pollTimeout: Int = 30, initialOffset: Int64?, backoff: Backoff = Backoff(),
-                sleeper: @escaping Sleeper = { seconds in try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9)) }) {
+                clock: any OpsClock = SystemClock()) {
         self.api = api
         self.pollTimeout = pollTimeout
         self.initialOffset = initialOffset
         self.backoff = backoff
-        self.sleeper = sleeper
+        self.clock = clock
     }
 
     /// Polls until the task is cancelled (returns) or the token is rejected (throws
@@ -99,7 +97,7 @@ public final class UpdatePoller: Sendable {
                     Log.warning(problem + String(format: " (next try in %.1f s)", wait))
                 }
                 lastProblem = problem
-                do { try await sleeper(wait) } catch { return }
+                do { try await clock.sleep(seconds: wait) } catch { return }
                 continue
             }
             if lastProblem != nil {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OpsbotSupport
+import TestKit
 @testable import Alerting
 
 func obs(_ check: String, _ target: String, _ status: Observation.Status, value: Double? = nil, summary: String = "") -> Observation {

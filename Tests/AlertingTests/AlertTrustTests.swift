@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OpsbotSupport
+import TestKit
 @testable import Alerting
 
 func unknownCount(_ n: [AlertNotification]) -> Int { n.reduce(0) { if case .unknown(let a) = $1 { $0 + a.count } else { $0 } } }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import LocalStore
 import OpsbotSupport
+import TestKit
 @testable import Alerting
 
 func tempDB() throws -> SQLiteDatabase {

@@ -6,7 +6,7 @@ import TestSupport
 @testable import OpsbotAlertmanager
 
 /// Alertmanager as an alert source, against the real Alertmanager the test support starts.
-@Suite(.serialized, .enabled(if: TestAlertmanager.enabled)) struct AlertmanagerSourceTests {
+@Suite(.serialized, .exclusive, .enabled(if: TestAlertmanager.enabled)) struct AlertmanagerSourceTests {
     @Test func alertsBecomeMessagesWithButtonsAndMuteSilencesThenResolveWhileSilencedThenUnmuteExpires() async throws {
         let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync())
         let labels = h.labels("DiskAlmostFull", ["mountpoint": "/var"])

@@ -9,7 +9,7 @@ import TestKit
 import TestSupport
 
 /// The app's services under ServiceLifecycleTestKit's graceful shutdown (no signals sent).
-@Suite struct AppServicesTests {
+@Suite(.exclusive) struct AppServicesTests {
     /// A free loopback port (bound, read, released).
     static func freePort() async throws -> UInt16 {
         try await runBlocking {

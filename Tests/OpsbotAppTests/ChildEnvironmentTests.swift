@@ -8,7 +8,7 @@ import SystemOps
 
 /// Children (runbook `shell` steps, backends) run with an explicit environment: opsbot's
 /// secrets never reach them, and their output is masked by every registered secret.
-@Suite(.serialized) struct ChildEnvironmentTests {
+@Suite(.serialized, .exclusive) struct ChildEnvironmentTests {
     /// The environment of the first live process whose argv is exactly `argv`.
     static func environ(of argv: [String], within seconds: Double) async -> [String: String]? {
         let want = argv.joined(separator: "\0") + "\0"

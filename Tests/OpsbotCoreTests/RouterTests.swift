@@ -24,7 +24,7 @@ struct CountingModule: CommandModule {
 struct EchoModule: CommandModule {
     var sleep: Double = 0
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        if sleep > 0 { try? await Task.sleep(nanoseconds: UInt64(sleep * 1e9)) }
+        if sleep > 0 { try? await ctx.app.clock.sleep(seconds: sleep) }
         return .reply(.text("echo " + (ctx.request.string("n") ?? "-")))
     }
 }
@@ -193,9 +193,11 @@ final class RouterHarness: @unchecked Sendable {
         let h = try RouterHarness()
         await h.say("/restart")
         let buttons = h.latestButtons()!
-        h.clock.advance(by: 61)
-        await h.router.sweepExpired()
-        #expect(h.lastText.contains("Expired after 1 min. Nothing ran."))
+        await h.clock.sleepers(atLeast: 1)   // the expiry timer
+        h.clock.advance(by: 59.9)
+        #expect(h.clock.sleeperCount == 1 && !h.lastText.contains("Expired"))
+        h.clock.advance(by: 0.2)              // 60 s and the timer's 50 ms of slack
+        #expect(await eventually { h.lastText.contains("Expired after 1 min. Nothing ran.") })
         await h.router.handle(.callback(IncomingCallback(id: "x", chatID: -1001, userID: 1, messageID: buttons.0.messageID, data: buttons.1[0].data)))
         #expect(h.runs.current == 0)
         #expect(h.transport.callbackAnswers.last == "Expired. Nothing ran.")
@@ -262,7 +264,12 @@ final class RouterHarness: @unchecked Sendable {
 
     @Test func slowCommandShowsProgressThenTheResult() async throws {
         let h = try RouterHarness()
-        await h.say("/slow")
+        let saying = Task { await h.say("/slow") }
+        await h.clock.sleepers(atLeast: 2)   // the 0.1 s "working…" timer and the 3 s command
+        h.clock.advance(by: 0.1)
+        #expect(await eventually { h.transport.texts == ["⏳ /slow is running…"] })
+        h.clock.advance(by: 3)
+        await saying.value
         #expect(h.transport.texts == ["⏳ /slow is running…", "echo -"])
         if case .edited = h.transport.events.last {} else { Issue.record("the result did not replace the progress message") }
     }

@@ -77,22 +77,33 @@ import TestSupport
     }
 
     @Test func rateLimitIsWaitedOutAndRetried() async throws {
-        let (fake, t) = try make()
+        let (fake, api) = try makeFake()
         defer { fake.stop() }
-        fake.failNext(method: "sendMessage", status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1)
-        let start = Date()
-        try await t.send(.text("alert"), to: 15)
-        #expect(Date().timeIntervalSince(start) >= 1.0)
+        let clock = ManualClock()
+        let t = TelegramTransport(api: api, documentThreshold: 20_000, clock: clock)
+        fake.failNext(method: "sendMessage", status: 429, description: "Too Many Requests: retry after 5", retryAfter: 5)
+        let sending = Task { try await t.send(.text("alert"), to: 15) }
+        await clock.sleepers(atLeast: 1)
+        #expect(clock.requestedSleeps == [.seconds(5)])
+        clock.advance(by: .milliseconds(4999))
+        #expect(fake.calls("sendMessage").count == 1)   // still waiting
+        clock.advance(by: .milliseconds(1))
+        _ = try await sending.value
         #expect(fake.calls("sendMessage").map(\.status) == [429, 200])
     }
 
     @Test func rateLimitRetriesAreBounded() async throws {
         let (fake, api) = try makeFake()
         defer { fake.stop() }
-        let t = TelegramTransport(api: api, documentThreshold: 20_000, maxRateLimitRetries: 2, sleeper: { _ in })
+        let clock = ManualClock()
+        let t = TelegramTransport(api: api, documentThreshold: 20_000, maxRateLimitRetries: 2, clock: clock)
         fake.failNext(method: "sendMessage", status: 429, description: "Too Many Requests: retry after 30", retryAfter: 30, count: 10)
-        await #expect(throws: BotAPIError.self) { try await t.send(.text("alert"), to: 15) }
+        let sending = Task { try await t.send(.text("alert"), to: 15) }
+        await clock.advanceWhenAsleep(by: .seconds(30))
+        await clock.advanceWhenAsleep(by: .seconds(30))
+        await #expect(throws: BotAPIError.self) { try await sending.value }
         #expect(fake.calls("sendMessage").count == 3)
+        #expect(clock.requestedSleeps == [.seconds(30), .seconds(30)])
     }
 
     @Test func migratedGroupContinuesInTheSupergroup() async throws {

@@ -11,7 +11,7 @@ import TestSupport
 
 /// The HTTP listener: the Alertmanager webhook (bearer token, immediate poll), /healthz,
 /// /metrics checked by promtool, and counters through MetricsTestKit.
-@Suite(.serialized, .enabled(if: TestAlertmanager.enabled)) struct HTTPListenerTests {
+@Suite(.serialized, .exclusive, .enabled(if: TestAlertmanager.enabled)) struct HTTPListenerTests {
     static func tokenFile(_ token: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-hook-\(UUID().uuidString)").path
         try (token + "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -126,53 +126,53 @@ import TestSupport
 
     @Test func countersThroughMetricsTestKit() async throws {
         let test = TestMetrics()
-        let saved = OpsMetrics.current
-        OpsMetrics.install(OpsMetrics(factory: test))
-        defer { OpsMetrics.install(saved) }
-        let am = try await runBlocking { try TestAlertmanager.start() }
-        let token = "tok-\(UUID().uuidString)"
-        let h = try await AlertmanagerHarness(am, extra: "  webhook_token_file: \(try Self.tokenFile(token))")
-        await h.round()
-        await h.say("/ping")
-        await h.say("/nosuchcommand")
-        let l = try h.app.httpFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
-        defer { l.stop() }
-        _ = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager", headers: ["Authorization": "Bearer no"]) }
-        am.stop()
-        await h.round()
-        #expect(try test.expectCounter("opsbot_alertmanager_polls_total", [("result", "ok")]).totalValue == 1)
-        #expect(try test.expectCounter("opsbot_alertmanager_polls_total", [("result", "error")]).totalValue == 1)
-        #expect(try test.expectCounter("opsbot_alertmanager_webhooks_total", [("result", "unauthorized")]).totalValue == 1)
-        #expect(try test.expectCounter("opsbot_commands_total", [("command", "ping"), ("outcome", "replied")]).totalValue == 1)
-        #expect(try test.expectCounter("opsbot_commands_total", [("command", "unknown"), ("outcome", "unknown")]).totalValue == 1,
-                "an unknown command's name is not a label value")
-        #expect(try test.expectTimer("opsbot_command_duration_seconds", [("command", "ping")]).values.count == 1)
+        // Scoped to this test's task: other tests running meanwhile count elsewhere.
+        try await OpsMetrics.$scoped.withValue(OpsMetrics(factory: test)) {
+            let am = try await runBlocking { try TestAlertmanager.start() }
+            let token = "tok-\(UUID().uuidString)"
+            let h = try await AlertmanagerHarness(am, extra: "  webhook_token_file: \(try Self.tokenFile(token))")
+            await h.round()
+            await h.say("/ping")
+            await h.say("/nosuchcommand")
+            let l = try h.app.httpFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
+            defer { l.stop() }
+            _ = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager", headers: ["Authorization": "Bearer no"]) }
+            am.stop()
+            await h.round()
+            #expect(try test.expectCounter("opsbot_alertmanager_polls_total", [("result", "ok")]).totalValue == 1)
+            #expect(try test.expectCounter("opsbot_alertmanager_polls_total", [("result", "error")]).totalValue == 1)
+            #expect(try test.expectCounter("opsbot_alertmanager_webhooks_total", [("result", "unauthorized")]).totalValue == 1)
+            #expect(try test.expectCounter("opsbot_commands_total", [("command", "ping"), ("outcome", "replied")]).totalValue == 1)
+            #expect(try test.expectCounter("opsbot_commands_total", [("command", "unknown"), ("outcome", "unknown")]).totalValue == 1,
+                    "an unknown command's name is not a label value")
+            #expect(try test.expectTimer("opsbot_command_duration_seconds", [("command", "ping")]).values.count == 1)
+        }
     }
 
     @Test func telegramRequestsCountedByMethodAndResultClass() async throws {
         let test = TestMetrics()
-        let saved = OpsMetrics.current
-        OpsMetrics.install(OpsMetrics(factory: test))
-        defer { OpsMetrics.install(saved) }
-        OpsMetrics.observeBotAPI()
-        let token = "123456789:" + "AAMetricsTestTokenxxxxxxxxxxxxxxxxxx"
-        let fake = try FakeBotAPI(token: token)
-        defer { fake.stop() }
-        let api = BotAPI(baseURL: fake.baseURL, token: token)
-        _ = try await api.getMe()
-        fake.failNext(method: "sendMessage", status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1)
-        fake.failNext(method: "getMe", status: 409, description: "Conflict: terminated by other getUpdates request")
-        fake.failNext(method: "getMe", status: 502, description: "Bad Gateway")
-        _ = try? await api.sendMessage(chatID: 1, text: "x")
-        _ = try? await api.getMe()
-        _ = try? await api.getMe()
-        let down = BotAPI(baseURL: "http://127.0.0.1:1", token: token)
-        _ = try? await down.getMe()
-        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "ok")]).totalValue == 1)
-        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "sendMessage"), ("result", "429")]).totalValue == 1)
-        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "409")]).totalValue == 1)
-        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "5xx")]).totalValue == 1)
-        #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "network")]).totalValue == 1)
+        // Scoped to this test's task: other tests running meanwhile count elsewhere.
+        try await OpsMetrics.$scoped.withValue(OpsMetrics(factory: test)) {
+            OpsMetrics.observeBotAPI()
+            let token = "123456789:" + "AAMetricsTestTokenxxxxxxxxxxxxxxxxxx"
+            let fake = try FakeBotAPI(token: token)
+            defer { fake.stop() }
+            let api = BotAPI(baseURL: fake.baseURL, token: token)
+            _ = try await api.getMe()
+            fake.failNext(method: "sendMessage", status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1)
+            fake.failNext(method: "getMe", status: 409, description: "Conflict: terminated by other getUpdates request")
+            fake.failNext(method: "getMe", status: 502, description: "Bad Gateway")
+            _ = try? await api.sendMessage(chatID: 1, text: "x")
+            _ = try? await api.getMe()
+            _ = try? await api.getMe()
+            let down = BotAPI(baseURL: "http://127.0.0.1:1", token: token)
+            _ = try? await down.getMe()
+            #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "ok")]).totalValue == 1)
+            #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "sendMessage"), ("result", "429")]).totalValue == 1)
+            #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "409")]).totalValue == 1)
+            #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "5xx")]).totalValue == 1)
+            #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "network")]).totalValue == 1)
+        }
     }
 
     @Test func listenIsOffUnlessConfiguredAndBadValuesAreNamed() throws {
@@ -189,7 +189,8 @@ import TestSupport
     /// accept loop, and beyond the cap the answer is a quick 503, not a hang.
     @Test func idleConnectionsNeitherStallNorPileUp() async throws {
         let l = HTTPListener(host: "127.0.0.1", port: 0) { _ in .init(status: 200, body: "ok\n") }
-        l.readTimeout = 2
+        // Long enough that a stalled (loaded) machine does not free the idle ones before the 17th arrives.
+        l.readTimeout = 6
         try l.start()
         defer { l.stop() }
         func idle() -> Int32 {
@@ -212,7 +213,7 @@ import TestSupport
         try await Task.sleep(for: .milliseconds(200))
         let busy = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/healthz") }
         #expect(busy.status == 503, "the 17th connection at once is refused")
-        try await Task.sleep(for: .milliseconds(2500))   // the read deadline frees them
+        try await Task.sleep(for: .milliseconds(6500))   // the read deadline frees them
         let again = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/healthz") }
         #expect(again.status == 200)
     }

@@ -7,10 +7,11 @@ import TestSupport
 @testable import OpsbotServices
 @testable import OpsbotAlertmanager
 
-@Suite struct HerokuBackendTests {
-    static func setup(_ fake: FakeHeroku, extra: String = "", token: String? = PlatformTest.herokuToken) throws -> (AppContext, ServiceManager) {
+@Suite(.exclusive) struct HerokuBackendTests {
+    static func setup(_ fake: FakeHeroku, extra: String = "", token: String? = PlatformTest.herokuToken,
+                      clock: any OpsClock = SystemClock()) throws -> (AppContext, ServiceManager) {
         let app = try ServicesTest.app(PlatformTest.herokuYAML(fake.url, extra: extra),
-                                       environment: token.map { ["HEROKU_API_KEY": $0] } ?? [:])
+                                       environment: token.map { ["HEROKU_API_KEY": $0] } ?? [:], clock: clock)
         return (app, try app.servicesFeature.manager())
     }
 
@@ -123,20 +124,26 @@ import TestSupport
     @Test func rateLimitIsWaitedForThenGivenUpClearly() async throws {
         let fake = try FakeHeroku()
         defer { fake.stop() }
-        let (_, m) = try Self.setup(fake)
+        let clock = ManualClock()
+        let (_, m) = try Self.setup(fake, clock: clock)
         fake.setDynos([("worker.1", "up")])
         let b = try #require(m.backend("worker") as? HerokuBackend)
         let limited = (status: 429, headers: ["RateLimit-Remaining": "0", "Retry-After": "1"], body: #"{"id":"rate_limit","message":"Your account reached the API rate limit"}"#)
         fake.state.withLock { $0.faults = [limited] }
-        let t0 = Date()
-        let list = try await b.dynos()
-        #expect(Date().timeIntervalSince(t0) >= 0.9)
+        let listing = Task { try await b.dynos() }
+        await clock.sleepers(atLeast: 1)
+        #expect(clock.requestedSleeps == [.seconds(1)])   // exactly Retry-After
+        clock.advance(by: .seconds(1))
+        let list = try await listing.value
         #expect(list.0.count == 1)
         #expect(list.1.note?.contains("waited 1 s for the rate limit") == true)
         // Persistently limited: a clear message, no hot loop, no token.
         fake.state.withLock { $0.faults = Array(repeating: limited, count: 10) }
+        let failing = Task { try await b.dynos() }
+        await clock.advanceWhenAsleep(by: .seconds(1))
+        await clock.advanceWhenAsleep(by: .seconds(1))
         do {
-            _ = try await b.dynos()
+            _ = try await failing.value
             Issue.record("expected a rate-limit error")
         } catch {
             #expect("\(error)".contains("Heroku rate limit (429, RateLimit-Remaining: 0)"))
@@ -203,19 +210,20 @@ import TestSupport
     @Test func restartIsVerifiedByNewDynoTimestamps() async throws {
         let fake = try FakeHeroku()
         defer { fake.stop() }
-        let (app, _) = try Self.setup(fake)
+        let clock = ManualClock()
+        let (app, _) = try Self.setup(fake, clock: clock)
         fake.setDynos([("worker.1", "up"), ("worker.2", "up")])
         fake.state.withLock { $0.quantity["worker"] = 2 }
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
         #expect(HTML.toPlainText(plan.preview).contains("DELETE /apps/habitbot/formations/worker"))
         #expect(!fake.requests.current.contains { $0.method == "DELETE" })
-        let done = HTML.toPlainText(await plan.run(NoProgress()).html)
+        let done = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan.run(NoProgress()) }.html)
         #expect(done.hasPrefix("✅ worker healthy after"), "\(done)")
         #expect(fake.requests.current.filter { $0.method == "DELETE" }.count == 1)
         // Dynos that crash after the restart fail verification with the reason.
         fake.state.withLock { $0.restartState = "crashed" }
         let plan2 = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let failed = HTML.toPlainText(await plan2.run(NoProgress()).html)
+        let failed = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan2.run(NoProgress()) }.html)
         #expect(failed.contains("🔴 worker still failing"), "\(failed)")
         Self.expectSchemaConformance(fake)
     }

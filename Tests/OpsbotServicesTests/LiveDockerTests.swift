@@ -8,7 +8,7 @@ import TestSupport
 
 /// The docker backend against a live `dockerd` started by the test support (TestDocker): compose
 /// services are simulated with the `com.docker.compose.*` labels, all from one busybox image.
-@Suite(.serialized, .enabled(if: TestDocker.enabled))
+@Suite(.serialized, .exclusive, .enabled(if: TestDocker.enabled))
 struct LiveDockerTests {
     static let worker = ["sh", "-c", "echo 'Bot is starting polling...'; while :; do sleep 1; done", "poller"]
 

@@ -7,7 +7,7 @@ import TestSupport
 
 /// The systemd backend against a live systemd (PID 1 of its own namespaces, TestSystemd), driven
 /// through the same `systemctl` / `journalctl` argv prefixes an operator would configure.
-@Suite(.serialized, .enabled(if: TestSystemd.enabled))
+@Suite(.serialized, .exclusive, .enabled(if: TestSystemd.enabled))
 struct LiveSystemdTests {
     static func unit(_ description: String, _ service: String) -> String {
         "[Unit]\nDescription=\(description)\nStartLimitIntervalSec=0\n[Service]\nMemoryAccounting=yes\n\(service)\n"

@@ -8,9 +8,10 @@ import TestSupport
 @testable import OpsbotAlertmanager
 
 @Suite struct RailwayBackendTests {
-    static func setup(_ fake: FakeRailway, extra: String = "", token: String? = PlatformTest.railwayToken) throws -> (AppContext, ServiceManager) {
+    static func setup(_ fake: FakeRailway, extra: String = "", token: String? = PlatformTest.railwayToken,
+                      clock: any OpsClock = SystemClock()) throws -> (AppContext, ServiceManager) {
         let app = try ServicesTest.app(PlatformTest.railwayYAML(fake.url, extra: extra),
-                                       environment: token.map { ["RAILWAY_TOKEN": $0] } ?? [:])
+                                       environment: token.map { ["RAILWAY_TOKEN": $0] } ?? [:], clock: clock)
         return (app, try app.servicesFeature.manager())
     }
 
@@ -46,7 +47,8 @@ import TestSupport
     @Test func errorsInAnHTTP200AreErrors() async throws {
         let fake = try FakeRailway()
         defer { fake.stop() }
-        let (_, m) = try Self.setup(fake)
+        let clock = ManualClock()
+        let (_, m) = try Self.setup(fake, clock: clock)
         let b = try #require(m.backend("worker"))
         fake.state.withLock { $0.errors["opsbotServiceStatus"] = ["Problem processing request"] }
         let st = await b.status()
@@ -61,10 +63,12 @@ import TestSupport
         }
         // A rate limit reported in errors is waited for and retried.
         fake.state.withLock { $0.errors["opsbotServiceStatus"] = ["Rate limit exceeded"] }
-        let t0 = Date()
-        let ok = await b.status()
+        let status = Task { await b.status() }
+        await clock.sleepers(atLeast: 1)
+        #expect(clock.requestedSleeps == [.seconds(2)])   // no Retry-After: 2 s, the first backoff step
+        clock.advance(by: .seconds(2))
+        let ok = await status.value
         #expect(ok.state == .running)
-        #expect(Date().timeIntervalSince(t0) >= 1.5)
         #expect(ok.detail.contains("waited 2 s for the rate limit"))
     }
 
@@ -94,25 +98,26 @@ import TestSupport
     @Test func restartIsVerifiedAndAFailedRestartSaysSo() async throws {
         let fake = try FakeRailway()
         defer { fake.stop() }
-        let (app, _) = try Self.setup(fake)
+        let clock = ManualClock()
+        let (app, _) = try Self.setup(fake, clock: clock)
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
         #expect(HTML.toPlainText(plan.preview).contains("deploymentRestart"))
-        let done = HTML.toPlainText(await plan.run(NoProgress()).html)
+        let done = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan.run(NoProgress()) }.html)
         #expect(done.hasPrefix("✅ worker healthy after"), "\(done)")
         // The platform refuses: the reason, not a success.
         fake.state.withLock { $0.restartReturns = false }
         let plan2 = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let refused = HTML.toPlainText(await plan2.run(NoProgress()).html)
+        let refused = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan2.run(NoProgress()) }.html)
         #expect(refused.contains("🔴 worker: restart failed: Railway did not restart deployment"), "\(refused)")
         // Accepted, but the deployment crashes.
         fake.state.withLock { $0.restartReturns = true; $0.restartedStatus = "CRASHED" }
         let plan3 = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let crashed = HTML.toPlainText(await plan3.run(NoProgress()).html)
+        let crashed = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan3.run(NoProgress()) }.html)
         #expect(crashed.contains("🔴 worker still failing"), "\(crashed)")
         // An error in the 200 answer of the mutation.
         fake.state.withLock { $0.errors["opsbotDeploymentRestart"] = ["Deployment cannot be restarted"] }
         let plan4 = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let errored = HTML.toPlainText(await plan4.run(NoProgress()).html)
+        let errored = HTML.toPlainText(await clock.drive(by: .seconds(1)) { await plan4.run(NoProgress()) }.html)
         #expect(errored.contains("restart failed: Railway: Deployment cannot be restarted"), "\(errored)")
     }
 
@@ -156,10 +161,10 @@ import TestSupport
         var docs = RailwayQueries.all
         for (i, d) in fake.documents.enumerated() { docs["sent-\(i)"] = d }
         #expect(Set(fake.documents).isSubset(of: Set(RailwayQueries.all.values)))
-        switch try PlatformSchemas.validateGraphQL(docs) {
+        switch try await PlatformSchemas.validateGraphQL(docs) {
         case .valid:
             // The validator itself rejects a wrong document (the check can fail).
-            let bad = try PlatformSchemas.validateGraphQL(["bad": "query { serviceInstance(serviceId: \"x\") { replicas } }"])
+            let bad = try await PlatformSchemas.validateGraphQL(["bad": "query { serviceInstance(serviceId: \"x\") { replicas } }"])
             guard case .invalid(let why) = bad else { Issue.record("a document with an unknown field validated"); return }
             #expect(why.contains("Cannot query field 'replicas'"))
             #expect(why.contains("environmentId"))

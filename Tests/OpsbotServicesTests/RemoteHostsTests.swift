@@ -9,7 +9,7 @@ import TestSupport
 /// Remote hosts against a real sshd whose authorized_keys forces `opsbot remote` (the built
 /// binary) serving the process backend, a real log file and two command-backend services
 /// that hang or run slowly.
-@Suite(.serialized, .enabled(if: TestSSHD.enabled)) struct RemoteHostsTests {
+@Suite(.serialized, .exclusive, .enabled(if: TestSSHD.enabled)) struct RemoteHostsTests {
     /// The remote host's own config: what its key may serve.
     static func remoteConfig(_ dir: String) -> String {
         """
@@ -23,7 +23,7 @@ import TestSupport
             stop_timeout: 2s
           hang:
             backend: command
-            status_command: [/bin/sleep, "3001.25"]
+            status_command: [/bin/sleep, "\(RemoteHostsTests.hang)"]
             command_timeout: 120s
           slow:
             backend: command
@@ -32,6 +32,10 @@ import TestSupport
             command_timeout: 60s
         """
     }
+
+    /// The hung command's argument, unique to this test process: the check looks for it by
+    /// name, and another test run on the machine (or a killed one) has its own.
+    static let hang = "3001.\(getpid())"
 
     static func sshd() throws -> TestSSHD {
         let s = try TestSSHD.shared(opsbot: Repository.opsbotBinary) { dir in
@@ -229,7 +233,7 @@ import TestSupport
         let s = await m.backend("hang")!.status()
         #expect(s.state == .unknown, "\(s)")
         #expect(Date().timeIntervalSince(t0) < 6)
-        #expect(processes("sleep 3001.25").isEmpty)
+        #expect(processes("sleep \(Self.hang)").isEmpty)
 
         // A remote that ignores the deadline (asked for 60 s): the client is killed at 3 s,
         // the master torn down, and the orphaned remote command killed with its session.
@@ -241,7 +245,7 @@ import TestSupport
         #expect(await !ssh.masterRunning("quick"))
         var gone = false
         for _ in 0..<50 where !gone {
-            gone = processes("sleep 3001.25").isEmpty
+            gone = processes("sleep \(Self.hang)").isEmpty
             if !gone { try await Task.sleep(nanoseconds: 100_000_000) }
         }
         #expect(gone, "the remote sleep survived the closed session")

@@ -7,7 +7,7 @@ import TestSupport
 
 /// The demo end to end: scripts/demo-app.sh starts the sample app, demo/config-services.yaml
 /// describes it, and /status, /logs, /restart and /env work against the real processes.
-@Suite struct ServicesDemoTests {
+@Suite(.exclusive) struct ServicesDemoTests {
     @Test func demoConfigAgainstTheSampleApp() async throws {
         let root = TestApp.repositoryRoot
         let dir = ServicesTest.dir()

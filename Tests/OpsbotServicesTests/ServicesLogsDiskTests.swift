@@ -194,7 +194,7 @@ import TestSupport
 
 /// A hostile regex typed in the chat: the reply comes within the deadline + 1 s and the CPU
 /// goes back to idle (nothing keeps spinning after the reply).
-@Suite(.serialized) struct LogsDeadlineTests {
+@Suite(.serialized, .exclusive) struct LogsDeadlineTests {
     static func cpuSeconds() -> Double {
         var u = rusage()
         getrusage(RUSAGE_SELF.rawValue, &u)

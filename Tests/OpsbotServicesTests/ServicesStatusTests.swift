@@ -7,7 +7,7 @@ import TestSupport
 
 /// /status and the check providers against loopback HTTP servers that answer 200, 503,
 /// slowly, or never; and the target bot through a fake Bot API.
-@Suite struct ServicesStatusTests {
+@Suite(.exclusive) struct ServicesStatusTests {
     static let token = "123456789:AAH" + String(repeating: "x", count: 32)
 
     @Test func hungEndpointDelaysNothingAndProblemsComeFirst() async throws {

@@ -40,7 +40,8 @@ import TestSupport
           journalctl: [\(dir)/journalctl]
         """
         // "now" is just after the recorded journal, so `1h` includes it
-        let app = try ServicesTest.app(yaml, clock: ManualClock(Date(timeIntervalSince1970: 1795428030)))
+        let clock = ManualClock(Date(timeIntervalSince1970: 1795428030))
+        let app = try ServicesTest.app(yaml, clock: clock)
         let checks = await app.checks.named("services")!.run(app)
         #expect(checks.first { $0.check == "service_down" }?.status == .warning)   // activating (auto-restart)
         let loop = try #require(checks.first { $0.check == "restart_loop" })
@@ -65,7 +66,7 @@ import TestSupport
 
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart bot")))
         #expect(plan.preview.contains("\(dir)/systemctl restart marketingbot-bot.service"))
-        let r = HTML.toPlainText(await plan.run(NoProgress()).html)
+        let r = HTML.toPlainText(await clock.drive(by: .milliseconds(500)) { await plan.run(NoProgress()) }.html)
         #expect(r.contains("bot still failing after 1 s (starting: activating (auto-restart) since 2026-11-23T10:00:04Z)"), "\(r)")
         #expect(try String(contentsOfFile: "\(dir)/calls", encoding: .utf8).contains("restart marketingbot-bot.service"))
     }
@@ -166,6 +167,7 @@ import TestSupport
     /// Engine answers recorded live: the restart whose PID 1 had to be SIGKILLed, `docker system df`
     /// and the prune calls, through the configured socket.
     @Test func dockerRecordedRestartKillDiskAndPrune() async throws {
+        let clock = ManualClock()   // restart verification waits in simulated time
         let dir = ServicesTest.dir()
         let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
         defer { server.stop() }
@@ -187,13 +189,13 @@ import TestSupport
         disk:
           roots: [\(dir)]
           log_dirs: [\(dir)]
-        """)
+        """, clock: clock)
         let m = try app.servicesFeature.manager()
         let st = await m.backend("worker")!.status()
         #expect(st.instances == 2 && st.health == "healthy" && st.state == .running, "worker and debug-copy, not web: \(st)")
 
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/restart worker")))
-        let r = HTML.toPlainText(await plan.run(NoProgress()).html)
+        let r = HTML.toPlainText(await clock.drive(by: .milliseconds(500)) { await plan.run(NoProgress()) }.html)
         #expect(r.contains("✅ worker healthy") && r.contains("did not stop on SIGTERM within 1 s") && r.contains("SIGKILL, exit code 137"), "\(r)")
         #expect(server.seen.contains("POST /containers/\(worker)/restart?t=1"))
 

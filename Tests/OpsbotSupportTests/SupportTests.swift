@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import OpsbotSupport
+import TestKit
 
 @Suite struct DurationsTests {
     @Test func parsesOperatorForms() {

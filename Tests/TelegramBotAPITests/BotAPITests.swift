@@ -5,7 +5,7 @@ import TelegramBotAPI
 import Testing
 import TestKit
 
-@Suite struct BotAPITests {
+@Suite(.exclusive) struct BotAPITests {
     @Test func sendEditAnswerAndMenu() async throws {
         let (fake, api) = try makeFake()
         defer { fake.stop() }

@@ -3,7 +3,7 @@ import HTTPClient
 import Testing
 import TestKit
 
-@Suite struct HTTPClientTests {
+@Suite(.exclusive) struct HTTPClientTests {
     @Test func refusedConnectionIsAConnectErrorWithoutTheToken() async throws {
         let token = "123456:NOT-A-REAL-TOKEN-abcdefghijklmnopqrstuvwxyz"
         let req = HTTPRequest(method: "POST", url: "http://127.0.0.1:1/bot\(token)/getMe?x=secret", timeout: 5)
@@ -31,7 +31,7 @@ import TestKit
     }
 }
 
-@Suite struct HTTPClientLoopbackTests {
+@Suite(.exclusive) struct HTTPClientLoopbackTests {
     @Test func postsJSONAndReadsStatusHeadersBody() async throws {
         let server = try LoopbackHTTPServer { req in
             LoopbackHTTPServer.Response(status: 201, headers: ["X-Echo": req.headers["x-test"] ?? "-"],

@@ -18,12 +18,3 @@ final class Recorder<T: Sendable>: @unchecked Sendable {
     var all: [T] { items.current }
 }
 
-/// Polls `condition` until true or timeout.
-func eventually(timeout: Double = 5, _ condition: @Sendable () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(nanoseconds: 10_000_000)
-    }
-    return condition()
-}

@@ -4,7 +4,7 @@ import TelegramBotAPI
 import Testing
 import TestKit
 
-@Suite struct UpdatePollerTests {
+@Suite(.exclusive) struct UpdatePollerTests {
     @Test func offsetIsPersistedBeforeHandlingAndARestartSeesNoOldUpdates() async throws {
         let (fake, api) = try makeFake()
         defer { fake.stop() }
@@ -56,40 +56,45 @@ import TestKit
     @Test func rateLimitWaitsExactlyRetryAfter() async throws {
         let (fake, api) = try makeFake()
         defer { fake.stop() }
-        fake.failNext(method: "getUpdates", status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1)
-        let sleeps = Recorder<Double>()
-        let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil, backoff: Backoff(initial: 0.05, maximum: 0.1),
-                                  sleeper: { s in sleeps.append(s); try await Task.sleep(nanoseconds: UInt64(s * 1e9)) })
+        fake.failNext(method: "getUpdates", status: 429, description: "Too Many Requests: retry after 7", retryAfter: 7)
+        let clock = ManualClock()
+        let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil, backoff: Backoff(initial: 0.05, maximum: 0.1), clock: clock)
         let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+        await clock.sleepers(atLeast: 1)
+        #expect(clock.requestedSleeps == [.seconds(7)])
+        clock.advance(by: .milliseconds(6999))
+        #expect(clock.sleeperCount == 1 && fake.calls("getUpdates").count == 1)   // not a moment early
+        clock.advance(by: .milliseconds(1))
         #expect(await fake.waitFor(method: "getUpdates", count: 2, timeout: 5))
         task.cancel()
         try await task.value
         let calls = fake.calls("getUpdates")
-        try #require(calls.count >= 2)
-        #expect(calls[0].status == 429)
-        #expect(sleeps.all.first == 1.0)
-        #expect(calls[1].at.timeIntervalSince(calls[0].at) >= 1.0)
+        #expect(calls[0].status == 429 && calls[1].status == 200)
     }
 
     @Test func serverErrorsBackOffExponentiallyWithCap() async throws {
         let (fake, api) = try makeFake()
         defer { fake.stop() }
         fake.failNext(method: "getUpdates", status: 502, description: "Bad Gateway", count: 5)
-        let sleeps = Recorder<Double>()
-        let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 0.02, maximum: 0.1),
-                                  sleeper: { s in sleeps.append(s); try await Task.sleep(nanoseconds: UInt64(s * 1e9)) })
+        let clock = ManualClock()
+        let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 2, maximum: 10), clock: clock)
         let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+        for n in 0..<5 {
+            await clock.sleepers(atLeast: 1)
+            #expect(fake.calls("getUpdates").count == n + 1)   // one call per wait: no retry before the wait is over
+            clock.advance(by: clock.requestedSleeps[n])
+        }
         #expect(await fake.waitFor(method: "getUpdates", count: 6, timeout: 5))
         task.cancel()
         try await task.value
-        let s = sleeps.all
-        try #require(s.count >= 5)
-        // Attempt n waits within [c/2, c] with c = min(0.1, 0.02 * 2^n).
-        for (n, wait) in s.prefix(5).enumerated() {
-            let ceiling = min(0.1, 0.02 * pow(2, Double(n)))
+        let s = clock.requestedSleeps.prefix(5).map(\.seconds)
+        try #require(s.count == 5)
+        // Attempt n waits within [c/2, c] with c = min(10, 2 * 2^n).
+        for (n, wait) in s.enumerated() {
+            let ceiling = min(10, 2 * pow(2, Double(n)))
             #expect(wait >= ceiling / 2 - 1e-9 && wait <= ceiling + 1e-9, "attempt \(n) waited \(wait)")
         }
-        #expect(s[3] >= 0.05)  // grew from 0.01–0.02 to ≥ 0.05: exponential, and capped at 0.1
+        #expect(s[3] >= 5)  // grew from 1–2 to ≥ 5: exponential, and capped at 10
     }
 
     @Test func backoffDelaysStayInBounds() {
@@ -166,14 +171,21 @@ import TestKit
             let (fake, api) = try makeFake()
             defer { fake.stop() }
             fake.failNext(method: "getUpdates", status: 409, description: description, count: 1000)
-            let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil, backoff: Backoff(initial: 0.2, maximum: 1))
+            let clock = ManualClock()
+            let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil, backoff: Backoff(initial: 0.2, maximum: 1), clock: clock)
             let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
-            try await Task.sleep(nanoseconds: 2_500_000_000)
+            // Each failure waits before the next try (a hot loop would make thousands of calls).
+            for i in 0..<8 {
+                await clock.sleepers(atLeast: 1)
+                #expect(fake.calls("getUpdates").count == i + 1)
+                clock.advance(by: clock.requestedSleeps[i])
+            }
+            await clock.sleepers(atLeast: 1)
             task.cancel()
             try await task.value
             let n = fake.calls("getUpdates").count
-            // Backoff 0.1–0.2, 0.2–0.4, 0.4–0.8, 0.5–1 …: at most ~7 calls in 2.5 s; a hot loop makes thousands.
-            #expect(n >= 2 && n <= 9, "getUpdates called \(n) times")
+            #expect(n == 9, "getUpdates called \(n) times")
+            #expect(clock.requestedSleeps.allSatisfy { $0 >= .milliseconds(100) && $0 <= .seconds(1) })
             let warnings = log.lines.filter { $0.contains("409") }
             #expect(warnings.contains { $0.contains(expected) })
             #expect(warnings.count < n, "one line per escalation, not one per retry")
@@ -187,8 +199,11 @@ import TestKit
             let (fake, api) = try makeFake()
             defer { fake.stop() }
             fake.failNext(method: "getUpdates", status: 500, description: "Internal Server Error", count: 2)
-            let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 0.01, maximum: 0.02))
+            let clock = ManualClock()
+            let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 0.01, maximum: 0.02), clock: clock)
             let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+            await clock.advanceWhenAsleep(by: .seconds(1))
+            await clock.advanceWhenAsleep(by: .seconds(1))
             #expect(await fake.waitFor(method: "getUpdates", count: 3))
             task.cancel()
             try await task.value

@@ -31,7 +31,7 @@ package struct DBFixture {
 
     /// `database` replaces the demo's database section when given; `url` overrides DATABASE_URL.
     package static func make(sql: String? = demoSQL, database: String? = nil, url: String? = nil, commands: [(String, String)]? = nil,
-                     clock: WallClock = SystemWallClock()) async throws -> DBFixture {
+                     clock: any OpsClock = SystemClock()) async throws -> DBFixture {
         let pg = try await TestPostgres.sharedAsync()
         let dbURL: String
         if let url { dbURL = url } else { dbURL = try await pg.createDatabaseAsync(sql: sql) }

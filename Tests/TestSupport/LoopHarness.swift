@@ -123,7 +123,9 @@ package final class LoopHarness: @unchecked Sendable {
     }
 
     /// Waits until some sent or edited text contains `needle`.
-    package func waitForText(_ needle: String, timeout: Double = 5) async -> Bool {
+    /// `timeout` only bounds a failing test (a reply that never comes); on a loaded machine the
+    /// first reply of a fresh run loop can take several seconds.
+    package func waitForText(_ needle: String, timeout: Double = 20) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if (texts() + texts("editMessageText")).contains(where: { $0.contains(needle) }) { return true }

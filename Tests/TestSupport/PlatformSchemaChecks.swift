@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SystemOps
 
 /// Checks requests against ../shared/platforms: Heroku's JSON Hyper-Schema `links` (method,
 /// href template, body properties and types) and Railway's introspection schema (graphql-core).
@@ -65,20 +66,19 @@ package enum PlatformSchemas {
     package enum GraphQLVerdict { case valid, invalid(String), unavailable(String) }
 
     /// Runs scripts/validate-graphql.py (graphql-core) over `docs`.
-    package static func validateGraphQL(_ docs: [String: String]) throws -> GraphQLVerdict {
+    package static func validateGraphQL(_ docs: [String: String]) async throws -> GraphQLVerdict {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("gql-\(UUID().uuidString).json").path
         try JSONSerialization.data(withJSONObject: docs).write(to: URL(fileURLWithPath: tmp))
         defer { try? FileManager.default.removeItem(atPath: tmp) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", TestApp.repositoryRoot + "/scripts/validate-graphql.py", sharedDir + "/railway/schema.json", tmp]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        do { try p.run() } catch { return .unavailable("python3 not runnable: \(error)") }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        switch p.terminationStatus {
+        // ProcessRunner, not Foundation's Process: its pipes are close-on-exec, so a daemon another
+        // test starts meanwhile cannot inherit the write end and keep this read from ever ending.
+        let r: ProcessResult
+        do {
+            let argv = ["/usr/bin/env", "python3", TestApp.repositoryRoot + "/scripts/validate-graphql.py", sharedDir + "/railway/schema.json", tmp]
+            r = try await ProcessRunner.run(argv, timeout: 60, maxOutput: 1 << 20)
+        } catch { return .unavailable("python3 not runnable: \(error)") }
+        let text = r.stdout + r.stderr
+        switch r.exitCode {
         case 0: return .valid
         case 3, 127: return .unavailable(text.trimmingCharacters(in: .whitespacesAndNewlines))
         default: return .invalid(text)

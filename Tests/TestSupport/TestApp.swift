@@ -13,13 +13,13 @@ import OpsbotHTTPListener
 /// catalog unless `commands` is given, and a RecordingTransport.
 public enum TestApp {
     public static func make(configYAML: String = DefaultConfig.yaml, commands: [(String, String)]? = nil,
-                            clock: WallClock = SystemWallClock(), environment: [String: String] = [:],
+                            clock: any OpsClock = SystemClock(), environment: [String: String] = [:],
                             servicesEnvironment: [String: String]? = nil) throws -> (AppContext, RecordingTransport) {
         var config = try OpsbotConfig.parse(configYAML, source: "test.yaml", baseDirectory: repositoryRoot)
         try ConfigLoader.applyEnvironment(&config, environment)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-test-\(UUID().uuidString)").path
         let store = try Store(directory: dir)
-        let wiring = Features.build(config, environment: servicesEnvironment ?? ProcessInfo.processInfo.environment)
+        let wiring = Features.build(config, environment: servicesEnvironment ?? ProcessInfo.processInfo.environment, clock: clock)
         let registry = wiring.modules
         let loaded: CatalogLoader.Result
         if let commands {

@@ -2,9 +2,9 @@ import Foundation
 import LocalStore
 
 /// Everything the router, the modules and the features share while opsbot runs.
-public final class AppContext: @unchecked Sendable {
+public final class AppContext: Sendable {
     public let store: Store
-    public let clock: WallClock
+    public let clock: any OpsClock
     public let transport: ChatTransport
     public let startedAt: Date
     /// Config, catalog and the features built from them: replaced together by a reload (SIGHUP).
@@ -28,7 +28,7 @@ public final class AppContext: @unchecked Sendable {
     private let commandHook = Locked<(@Sendable (IncomingMessage) async -> Void)?>(nil)
 
     /// Binds every feature of `wiring` to this app (`Feature.attach`).
-    public init(config: Config, store: Store, clock: WallClock = SystemWallClock(), transport: ChatTransport,
+    public init(config: Config, store: Store, clock: any OpsClock = SystemClock(), transport: ChatTransport,
                 catalog: Catalog, wiring: FeatureWiring = FeatureWiring([])) {
         self.live = Locked((config, catalog, wiring))
         self.store = store

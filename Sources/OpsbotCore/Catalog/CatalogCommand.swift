@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// One chat command, as declared by a file in `Commands/`.
-public struct CatalogCommand: @unchecked Sendable {
+public struct CatalogCommand: Sendable {
     /// Without the slash: `restart`.
     public var name: String
     public var description: String

@@ -20,7 +20,7 @@ extension CheckProvider {
 }
 
 /// The check providers features install; `opsbot check` and the alert scheduler run them.
-public final class CheckRegistry: @unchecked Sendable {
+public final class CheckRegistry: Sendable {
     private let providers = Locked<[CheckProvider]>([])
     public init() {}
     public func register(_ p: CheckProvider) { providers.withLock { $0.append(p) } }

@@ -6,6 +6,7 @@ import Yams
 /// The core keys are typed here. Each feature (services, database, alerts) reads its own
 /// top-level section through `section(_:as:)`, so a feature's settings live next to its code
 /// and its errors still name the file and the key.
+// @unchecked: holds the parsed Yams `Node` tree (immutable after load; Yams does not mark it Sendable).
 public struct Config: @unchecked Sendable {
     public struct Telegram: Codable, Sendable {
         public var apiURL: String = "https://api.telegram.org"

@@ -8,6 +8,7 @@ import Yams
 ///
 /// Keys read through `allKeys` (mappings whose keys are data: service names, table names) count
 /// as asked once they are decoded, like any other key.
+// @unchecked: one decode on one thread owns it (it rides in the decoder's userInfo, which wants Sendable).
 public final class ConfigDecodingSession: @unchecked Sendable {
     /// The file named in errors.
     public let file: String

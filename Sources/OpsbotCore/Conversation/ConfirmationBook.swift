@@ -11,7 +11,7 @@ enum PendingAction: Sendable {
 /// in the local store. Every input is applied under the lock, so two presses racing on the same
 /// button cannot both see `pending`: the action runs at most once. The book writes the rows
 /// (`record`, `persist` effects) and returns the other effects for the router.
-final class ConfirmationBook: @unchecked Sendable {
+final class ConfirmationBook: Sendable {
     typealias Effect = ConfirmationCore.Effect
 
     private let core = Locked(ConfirmationCore())

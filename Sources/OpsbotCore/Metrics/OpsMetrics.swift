@@ -8,7 +8,7 @@ import TelegramBotAPI
 /// `GET /metrics`. Labels are low-cardinality only (method, result, command name from the
 /// catalog, provider, severity) — never ids or free text. Tests swap `current` for
 /// MetricsTestKit's `TestMetrics`.
-public final class OpsMetrics: @unchecked Sendable {
+public final class OpsMetrics: Sendable {
     public let factory: any MetricsFactory
     /// Set when the factory is Prometheus's: what `/metrics` renders.
     public let registry: PrometheusCollectorRegistry?
@@ -25,8 +25,10 @@ public final class OpsMetrics: @unchecked Sendable {
     }
 
     private static let installed = Locked<OpsMetrics>(OpsMetrics.prometheus())
-    /// The process's metrics (a Prometheus registry unless a test installed another).
-    public static var current: OpsMetrics { installed.current }
+    /// The process's metrics (a Prometheus registry unless a test installed another, or
+    /// scoped one to its own task with `$scoped.withValue`, so parallel tests do not share counts).
+    public static var current: OpsMetrics { scoped ?? installed.current }
+    @TaskLocal public static var scoped: OpsMetrics?
     public static func install(_ m: OpsMetrics) { installed.withLock { $0 = m } }
 
     // MARK: recording

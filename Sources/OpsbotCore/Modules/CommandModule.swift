@@ -123,6 +123,7 @@ public protocol CommandModule: Sendable {
 }
 
 /// The `settings:` node of a catalog file, decoded by the module that owns it.
+// @unchecked: an immutable Yams `Node` (Yams does not mark it Sendable).
 public struct ModuleSettings: @unchecked Sendable {
     public var node: Node?
     /// `Commands/restart.yaml`, for error messages.

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Each feature registers its modules in `Features.swift`; the catalog loader refuses a
 /// command whose module is unknown, naming the file.
-public final class ModuleRegistry: @unchecked Sendable {
+public final class ModuleRegistry: Sendable {
     private let factories = Locked<[String: ModuleFactory]>([:])
 
     public init() {}

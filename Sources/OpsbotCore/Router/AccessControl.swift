@@ -38,7 +38,7 @@ public struct AccessControl: Sendable {
 
 /// At most one "not authorized" reply per chat per window, so a stranger cannot make the
 /// bot spam (or hit Telegram's limits) by sending commands.
-public final class RefusalLimiter: @unchecked Sendable {
+public final class RefusalLimiter: Sendable {
     private let last = Locked<[Int64: Date]>([:])
     private let window: TimeInterval
 

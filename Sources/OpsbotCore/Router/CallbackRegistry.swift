@@ -11,7 +11,7 @@ public protocol CallbackHandler: Sendable {
 
 /// Button prefixes to their handlers. `c` is the confirmation state machine's; features
 /// register theirs (alerts use `a`).
-public final class CallbackRegistry: @unchecked Sendable {
+public final class CallbackRegistry: Sendable {
     private let handlers = Locked<[String: CallbackHandler]>([:])
     public init() {}
     public func register(prefix: String, _ handler: CallbackHandler) {

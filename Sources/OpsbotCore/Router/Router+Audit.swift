@@ -2,11 +2,11 @@ import Foundation
 
 /// Audit lines and the texts derived for them (metric labels, first lines, invocations).
 extension Router {
-    func audit(_ c: IncomingCallback, action: String, outcome: String, started: Date? = nil) {
+    func audit(_ c: IncomingCallback, action: String, outcome: String, seconds: Double? = nil) {
         OpsMetrics.current.confirmation(outcome: Router.outcomeClass(outcome))
         app.store.audit(.init(at: app.clock.now(), chatID: c.chatID, userID: c.userID, username: c.username, command: "button",
                               arguments: action, outcome: outcome,
-                              durationMS: started.map { Int(Date().timeIntervalSince($0) * 1000) } ?? 0))
+                              durationMS: seconds.map { Int($0 * 1000) } ?? 0))
     }
 
     static func invocation(_ r: CommandRequest) -> String {

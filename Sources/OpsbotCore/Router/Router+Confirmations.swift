@@ -64,14 +64,14 @@ extension Router {
     /// Runs a confirmed plan in its message, under its preview, and reports the result.
     private func run(_ plan: ConfirmationPlan, nonce: String, preview: String, in ref: MessageRef, confirmedBy who: String,
                      pressed c: IncomingCallback) async {
-        let started = Date()
+        let elapsed = app.clock.stopwatch()
         let progress = MessageProgress(transport: app.transport, chatID: c.chatID, existing: ref, prefix: "\(preview)\n\n")
         await progress.update("⏳ running… (confirmed by \(HTML.escape(who)))")
         let result = await plan.run(progress)
-        for effect in book.finished(nonce, result: result, who: who, seconds: Date().timeIntervalSince(started)) {
+        for effect in book.finished(nonce, result: result, who: who, seconds: elapsed()) {
             switch effect {
             case .showResult(let final, let note): await progress.finish(final, note: note)
-            case .audit(let action, let outcome): audit(c, action: action, outcome: outcome, started: started)
+            case .audit(let action, let outcome): audit(c, action: action, outcome: outcome, seconds: elapsed())
             default: await perform([effect], pressed: c)
             }
         }
@@ -88,8 +88,9 @@ extension Router {
     }
 
     private func scheduleExpiry(after seconds: Double) {
+        let clock = app.clock
         Task { [weak self] in
-            try? await Task.sleep(nanoseconds: UInt64((seconds + 0.05) * 1_000_000_000))
+            try? await clock.sleep(seconds: seconds + 0.05)
             await self?.sweepExpired()
         }
     }

@@ -4,7 +4,7 @@ import Foundation
 /// with a "working…" message when slow, and one audit line each.
 extension Router {
     public func handleMessage(_ m: IncomingMessage) async {
-        let started = Date()
+        let elapsed = app.clock.stopwatch()
         let parsed = CommandParser.parse(m.text, botUsername: botUsername)
         var name: String
         let words: [String]
@@ -24,10 +24,10 @@ extension Router {
 
         func audit(_ outcome: String) {
             let known = app.catalog.entry(name) != nil
-            OpsMetrics.current.command(known ? name : "unknown", outcome: Router.outcomeClass(outcome), seconds: Date().timeIntervalSince(started))
+            OpsMetrics.current.command(known ? name : "unknown", outcome: Router.outcomeClass(outcome), seconds: elapsed())
             app.store.audit(.init(at: app.clock.now(), chatID: m.chatID, userID: m.userID, username: m.username, command: "/" + name,
                                   arguments: words.joined(separator: " "), outcome: outcome,
-                                  durationMS: Int(Date().timeIntervalSince(started) * 1000)))
+                                  durationMS: Int(elapsed() * 1000)))
         }
 
         guard let entry = app.catalog.entry(name) else {
@@ -58,10 +58,7 @@ extension Router {
         let ctx = ModuleContext(app: app, request: request, progress: progress)
         let delay = progressDelay
         let shownName = name
-        let timer = Task {
-            try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
-            await progress.showWorking("⏳ /\(HTML.escape(shownName)) is running…")
-        }
+        let timer = progress.showWorking("⏳ /\(HTML.escape(shownName)) is running…", after: delay, on: app.clock)
         // Every command has a deadline: at it the reply says so and the work is cancelled
         // (scans check `ctx.deadline` themselves; a child process is stopped with its group).
         let module = entry.module

@@ -4,7 +4,7 @@ import LocalStore
 /// Turns chat events into work: parses commands, enforces the ACL, validates arguments
 /// against the catalog, runs modules, drives confirmations and feature buttons, and writes
 /// the audit log. Both transports (Telegram, console) feed it the same `Incoming` events.
-public final class Router: @unchecked Sendable {
+public final class Router: Sendable {
     public let app: AppContext
     /// Built from the current admins on every use, so a reload's admin list applies at once.
     var acl: AccessControl { AccessControl(app.config.admins) }

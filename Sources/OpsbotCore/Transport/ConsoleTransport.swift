@@ -4,7 +4,7 @@ import Foundation
 /// the first admin in the first admin chat; replies print as readable text; every inline
 /// button shown gets a number unique in the session (`[12] ✅ Ack`), so a typed number always
 /// means one button — and a number whose message has since changed presses nothing.
-public final class ConsoleTransport: ChatTransport, @unchecked Sendable {
+public final class ConsoleTransport: ChatTransport, Sendable {
     struct Shown { var ref: MessageRef; var button: Button }
     struct State {
         var nextID: Int64 = 100

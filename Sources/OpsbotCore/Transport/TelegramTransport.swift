@@ -8,21 +8,22 @@ import TelegramBotAPI
 /// - 429: waits `retry_after` and retries (a few times; then the error is thrown).
 /// - 400 migrate_to_chat_id: the group became a supergroup; sends go to the new id from now on.
 /// - 403: the bot was blocked or removed: `PermanentDeliveryError`.
-public final class TelegramTransport: ChatTransport, @unchecked Sendable {
+public final class TelegramTransport: ChatTransport, Sendable {
     public let api: BotAPI
     /// Text longer than this (characters, after HTML is turned to plain text) is sent as a .txt file.
     public let documentThreshold: Int
     /// How many times one request is retried after a 429.
     public let maxRateLimitRetries: Int
-    private let sleeper: @Sendable (Double) async throws -> Void
+    /// Waits out `retry_after` (tests pass a manual clock).
+    public let clock: any OpsClock
     private let migrations = Locked<[Int64: Int64]>([:])
 
     public init(api: BotAPI, documentThreshold: Int, maxRateLimitRetries: Int = 3,
-                sleeper: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) }) {
+                clock: any OpsClock = SystemClock()) {
         self.api = api
         self.documentThreshold = documentThreshold
         self.maxRateLimitRetries = maxRateLimitRetries
-        self.sleeper = sleeper
+        self.clock = clock
     }
 
     /// The chat id to use for `chatID` after any migration seen so far.
@@ -137,7 +138,7 @@ public final class TelegramTransport: ChatTransport, @unchecked Sendable {
                 guard case .rateLimited(let seconds) = e.kind, attempt < maxRateLimitRetries else { throw e }
                 attempt += 1
                 Log.info("Telegram \(e.method) rate-limited: waiting \(seconds) s (retry \(attempt)/\(maxRateLimitRetries))")
-                try await sleeper(Double(max(1, seconds)))
+                try await clock.sleep(seconds: Double(max(1, seconds)))
             }
         }
     }

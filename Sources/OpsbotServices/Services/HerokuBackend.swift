@@ -18,10 +18,10 @@ public struct HerokuBackend: ScalableBackend {
 
     public var processType: String { heroku.processType ?? config.name }
 
-    public init(config: ServiceConfig, environment: [String: String]) {
+    public init(config: ServiceConfig, environment: [String: String], clock: any OpsClock = SystemClock()) {
         self.config = config
         heroku = config.heroku!
-        api = PlatformAPI(platform: "Heroku", token: heroku.token, environment: environment, timeout: heroku.timeout) { token in
+        api = PlatformAPI(platform: "Heroku", token: heroku.token, environment: environment, timeout: heroku.timeout, clock: clock) { token in
             ["Authorization": "Bearer \(token)", "Accept": "application/vnd.heroku+json; version=3"]
         }
     }

@@ -13,6 +13,8 @@ struct PlatformAPI: Sendable {
     let token: PlatformToken
     let environment: [String: String]
     let timeout: Double
+    /// What rate-limit waits sleep on.
+    let clock: any OpsClock
     /// Builds the auth headers from the token.
     let auth: @Sendable (String) -> [String: String]
     /// Longest total wait for rate limits before giving up with a clear message.
@@ -61,7 +63,7 @@ struct PlatformAPI: Sendable {
                     throw BackendError("\(platform) rate limit (429\(remaining.map { ", RateLimit-Remaining: \($0)" } ?? "")): gave up after waiting \(Int(waited)) s; try again in \(Int(wait.rounded(.up))) s")
                 }
                 Log.warning("\(platform) rate limit on \(method) \(Self.path(url)): waiting \(wait) s")
-                try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                try await clock.sleep(seconds: wait)
                 waited += wait
                 attempt += 1
             default:

@@ -38,11 +38,11 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
         var latest: Deployment?
     }
 
-    public init(config: ServiceConfig, environment: [String: String]) {
+    public init(config: ServiceConfig, environment: [String: String], clock: any OpsClock = SystemClock()) {
         self.config = config
         railway = config.railway!
         let kind = railway.tokenKind
-        api = PlatformAPI(platform: "Railway", token: railway.token, environment: environment, timeout: railway.timeout) { token in
+        api = PlatformAPI(platform: "Railway", token: railway.token, environment: environment, timeout: railway.timeout, clock: clock) { token in
             kind == .project ? ["Project-Access-Token": token] : ["Authorization": "Bearer \(token)"]
         }
     }
@@ -66,7 +66,7 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
                     if attempt >= api.retries || waited + wait > api.rateLimitBudget {
                         throw BackendError("Railway rate limit (\(msg)): gave up after waiting \(Int(waited)) s; try again in \(Int(wait.rounded(.up))) s")
                     }
-                    try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                    try await api.clock.sleep(seconds: wait)
                     waited += wait
                     attempt += 1
                     continue

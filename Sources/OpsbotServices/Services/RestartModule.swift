@@ -55,18 +55,20 @@ struct RestartModule: CommandModule {
         let e = HTML.escape(b.config.displayName)
         await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
         let oldPIDs = await withDeadline(.seconds(5), fallback: [Int32]()) { await b.status().pids }
-        let started = Date()
+        let clock = m.clock
+        let started = clock.wallTime
+        let elapsed = clock.stopwatch()
         var notes: [String] = []
         do { if let action { try await action() } else { notes = try await b.restartReporting() } } catch {
             return "🔴 \(e): \(verb) failed: \(HTML.escape(Redactor.shared.redact("\(error)")))" + (await lastErrors(m, b, since: nil))
         }
         var last = ""
         var announced = false
-        var upSince: Date? = nil
-        while Date().timeIntervalSince(started) < b.config.restartWait {
+        var upSince: Double? = nil   // `elapsed()` when it was first seen running
+        while elapsed() < b.config.restartWait {
             let st = await b.status()
             if st.state == .running {
-                upSince = upSince ?? Date()
+                upSince = upSince ?? elapsed()
                 if !announced { await progress.update(prefix + "⏳ \(e) active, waiting for health…"); announced = true }
                 let results = await withTaskGroup(of: HealthResult.self) { g in
                     for h in b.config.health { g.addTask { await Probes.health(h) } }
@@ -81,22 +83,22 @@ struct RestartModule: CommandModule {
                     markerOK = seen.map { !$0.lines.isEmpty && ($0.lines.last?.time.map { $0 >= started.addingTimeInterval(-1) } ?? true) } ?? false
                 }
                 // A process that dies a moment after start must not pass: it has to stay up `restart_settle`.
-                let settled = Date().timeIntervalSince(upSince!) >= b.config.restartSettle
+                let settled = elapsed() - upSince! >= b.config.restartSettle
                 if failing.isEmpty && markerOK && settled {
                     m.startFreshLogWindow(name, at: started)
                     let newPIDs = st.pids
                     let pids = oldPIDs.isEmpty && newPIDs.isEmpty ? ""
                         : " (pid \(oldPIDs.isEmpty ? "—" : oldPIDs.map(String.init).joined(separator: ",")) → \(newPIDs.isEmpty ? "—" : newPIDs.map(String.init).joined(separator: ",")))"
-                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s\(pids)" + notes.map { "\n" + HTML.escape($0) }.joined()
+                    return "✅ \(e) healthy after \(Int(elapsed().rounded())) s\(pids)" + notes.map { "\n" + HTML.escape($0) }.joined()
                 }
                 last = failing.map { "\($0.endpoint.label): \($0.summary)" }.joined(separator: "; ")
                 if !markerOK { last += (last.isEmpty ? "" : "; ") + "no startup line yet" }
-                if last.isEmpty { last = "running for \(Int(Date().timeIntervalSince(upSince!))) s" }
+                if last.isEmpty { last = "running for \(Int(elapsed() - upSince!)) s" }
             } else {
                 upSince = nil
                 last = "\(st.state.rawValue): \(st.detail)"
             }
-            try? await Task.sleep(nanoseconds: UInt64(min(pollInterval, b.config.restartSettle > 0 ? b.config.restartSettle / 2 : pollInterval) * 1e9))
+            try? await clock.sleep(seconds: min(pollInterval, b.config.restartSettle > 0 ? b.config.restartSettle / 2 : pollInterval))
         }
         return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + notes.map { "\n" + HTML.escape($0) }.joined() + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
     }

@@ -6,26 +6,29 @@ import OpsbotSupport
 /// The services feature's shared state: decoded settings, one backend per service, which
 /// services are being restarted right now, and a short history of samples (memory trend,
 /// restarts in the last hour). One per config, held by `ServicesFeature`.
-public final class ServiceManager: @unchecked Sendable {
+public final class ServiceManager: Sendable {
     public let settings: ServicesSettings
     public let environment: [String: String]
     private let backends: [String: ServiceBackend]
     /// The SSH client for services on other hosts (nil when `hosts:` is empty).
     public let ssh: SSHClient?
+    /// What restart verification and the platform APIs' rate-limit waits sleep on.
+    public let clock: any OpsClock
     private let restarting = Locked<Set<String>>([])
     private let history = Locked<[String: [Sample]]>([:])
 
     struct Sample { var time: Date; var memory: Int?; var counter: Int?; var startedAt: Date? }
 
     public init(settings: ServicesSettings, environment: [String: String] = ProcessInfo.processInfo.environment,
-                backends: [String: ServiceBackend]? = nil) {
+                backends: [String: ServiceBackend]? = nil, clock: any OpsClock = SystemClock()) {
         self.settings = settings
+        self.clock = clock
         self.environment = environment
         let client = settings.hosts.isEmpty ? nil : SSHClient(hosts: settings.hosts, stateDirectory: settings.stateDirectory)
         ssh = client
         var b: [String: ServiceBackend] = [:]
         for s in settings.services {
-            b[s.name] = backends?[s.name] ?? ServiceManager.makeBackend(s, options: settings.options, environment: environment, client: client)
+            b[s.name] = backends?[s.name] ?? ServiceManager.makeBackend(s, options: settings.options, environment: environment, client: client, clock: clock)
         }
         self.backends = b
         for name in settings.options.maskEnv { if let v = environment[name] { Redactor.shared.register(v) } }
@@ -38,15 +41,16 @@ public final class ServiceManager: @unchecked Sendable {
         }
     }
 
-    static func makeBackend(_ s: ServiceConfig, options: ServiceOptions, environment: [String: String], client: SSHClient?) -> ServiceBackend {
+    static func makeBackend(_ s: ServiceConfig, options: ServiceOptions, environment: [String: String], client: SSHClient?,
+                            clock: any OpsClock = SystemClock()) -> ServiceBackend {
         if let host = s.host, let client { return RemoteBackend(config: s, host: host, client: client) }
         return switch s.backend {
         case .systemd: SystemdBackend(config: s, options: options)
         case .docker: DockerBackend(config: s, options: options)
         case .process: ProcessBackend(config: s)
         case .command: CommandBackend(config: s)
-        case .heroku: HerokuBackend(config: s, environment: environment)
-        case .railway: RailwayBackend(config: s, environment: environment)
+        case .heroku: HerokuBackend(config: s, environment: environment, clock: clock)
+        case .railway: RailwayBackend(config: s, environment: environment, clock: clock)
         case .remote: UnavailableBackend(config: s, reason: "\(s.name) names host \(s.host ?? "?") but no SSH client is configured")
         }
     }

@@ -5,7 +5,7 @@ import OpsbotCore
 import OpsbotSupport
 
 /// A regular expression in the config, compiled (and refused with its key) at load time.
-public struct ConfigRegex: Decodable, @unchecked Sendable, Hashable {
+public struct ConfigRegex: Decodable, Sendable, Hashable {
     public var pattern: String
     public var regex: NSRegularExpression
     public init(_ pattern: String) throws {

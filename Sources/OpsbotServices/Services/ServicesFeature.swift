@@ -23,8 +23,9 @@ public struct ServicesFeature: Feature {
 
     /// `environment`: what the backends see (opsbot's own, or a test's).
     public init(config: Config, environment: [String: String] = ProcessInfo.processInfo.environment,
+                clock: any OpsClock = SystemClock(),
                 alertCounts: @escaping @Sendable () -> (firing: Int, muted: Int)? = { nil }) {
-        built = Result { ServiceManager(settings: try ServicesSettings.load(config, environment: environment), environment: environment) }
+        built = Result { ServiceManager(settings: try ServicesSettings.load(config, environment: environment), environment: environment, clock: clock) }
         self.alertCounts = alertCounts
     }
 
@@ -67,7 +68,7 @@ public struct ServicesFeature: Feature {
         guard let m = try? manager(), !m.settings.services.isEmpty else { return }
         while !Task.isCancelled {
             _ = await StatusCollector.collect(m, parts: .services, clock: app.clock)
-            try? await Task.sleep(nanoseconds: 60_000_000_000)
+            try? await app.clock.sleep(for: .seconds(60))
         }
         // Stopping: close the SSH master connections rather than leave them for control_persist.
         if let ssh = m.ssh {

@@ -49,7 +49,7 @@ public enum StatusCollector {
         case logs([CheckResult])
     }
 
-    public static func collect(_ m: ServiceManager, parts: Parts = .all, clock: WallClock = SystemWallClock()) async -> StatusReport {
+    public static func collect(_ m: ServiceManager, parts: Parts = .all, clock: any OpsClock = SystemClock()) async -> StatusReport {
         let started = Date()
         let services = m.settings.services
         var statuses = [ServiceStatus?](repeating: nil, count: services.count)

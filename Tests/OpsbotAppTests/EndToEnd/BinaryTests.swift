@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// The real `opsbot` binary, as an operator runs it.
-@Suite struct BinaryTests {
+@Suite(.exclusive) struct BinaryTests {
     static var binary: String { Repository.opsbotBinary }
 
     func env(_ extra: [String: String]) -> [String: String] {

@@ -6,7 +6,7 @@ import TestSupport
 
 /// The Heroku and Railway backends through the real poll loop and the loopback Bot API: what
 /// an admin types in the chat, the buttons they press, what the platform fakes receive.
-@Suite(.serialized) struct PlatformEndToEndTests {
+@Suite(.serialized, .exclusive) struct PlatformEndToEndTests {
     static let botToken = "987654321:AAF" + String(repeating: "e", count: 32)
     static let commands = ["status.yaml", "logs.yaml", "restart.yaml", "scale.yaml", "conflicts.yaml", "redeploy.yaml"]
 

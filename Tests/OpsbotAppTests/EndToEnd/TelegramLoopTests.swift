@@ -7,7 +7,7 @@ import TestSupport
 @testable import OpsbotServices
 @testable import OpsbotHTTPListener
 
-@Suite(.serialized) struct TelegramLoopTests {
+@Suite(.serialized, .exclusive) struct TelegramLoopTests {
     @Test func commandGetsItsReplyAndTheMenuIsPublished() async throws {
         let h = try LoopHarness()
         try h.start()

@@ -98,11 +98,12 @@ public enum ArgumentValidator {
 }
 
 extension Config {
-    /// Names of the monitored services (the keys of the `services:` section).
+    /// Names of the monitored services (the keys of the `services:` section). Read on every
+    /// command: keys are compared as strings (a `Node` key would resolve tags by regex).
     public var serviceNames: [String] {
-        guard let node = root?.mapping?[Node("services")] else { return [] }
+        guard let node = root?.mapping?.value("services") else { return [] }
         if let m = node.mapping { return m.keys.compactMap(\.string) }
-        if let s = node.sequence { return s.compactMap { $0.mapping?[Node("name")]?.string } }
+        if let s = node.sequence { return s.compactMap { $0.mapping?.value("name")?.string } }
         return []
     }
 }

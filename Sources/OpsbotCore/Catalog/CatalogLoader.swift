@@ -117,7 +117,7 @@ public enum CatalogLoader {
 
     static func parseCommand(_ text: String, file: String, config: Config) throws -> CatalogCommand {
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
+        do { node = try Yams.compose(yaml: text, .basic) } catch {  // no regex tagging: see ConfigLoader
             throw ConfigError(file: file, key: "", message: "not valid YAML: \(error)")
         }
         guard let node, node.mapping != nil else {

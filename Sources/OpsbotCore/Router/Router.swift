@@ -53,6 +53,7 @@ public final class Router: @unchecked Sendable {
     public func handleMessage(_ m: IncomingMessage) async {
         let started = Date()
         let parsed = CommandParser.parse(m.text, botUsername: botUsername)
+        StageTrace.mark("parsed")
         var name: String
         let words: [String]
         switch parsed {
@@ -67,6 +68,7 @@ public final class Router: @unchecked Sendable {
             words = w
         }
         guard await authorize(chatID: m.chatID, userID: m.userID, username: m.username, what: "/" + name) else { return }
+        StageTrace.mark("acl")
         if name == "start" && app.catalog.entry("start") == nil { name = "help" }
 
         func audit(_ outcome: String) {
@@ -75,6 +77,7 @@ public final class Router: @unchecked Sendable {
             app.store.audit(.init(at: app.clock.now(), chatID: m.chatID, userID: m.userID, username: m.username, command: "/" + name,
                                   arguments: words.joined(separator: " "), outcome: outcome,
                                   durationMS: Int(Date().timeIntervalSince(started) * 1000)))
+            StageTrace.mark("audited")
         }
 
         guard let entry = app.catalog.entry(name) else {
@@ -100,6 +103,7 @@ public final class Router: @unchecked Sendable {
             return
         }
 
+        StageTrace.mark("arguments bound")
         let request = CommandRequest(command: entry.command, arguments: arguments, chatID: m.chatID, userID: m.userID, username: m.username)
         let progress = MessageProgress(transport: app.transport, chatID: m.chatID)
         let ctx = ModuleContext(app: app, request: request, progress: progress)
@@ -114,7 +118,8 @@ public final class Router: @unchecked Sendable {
         let module = entry.module
         let limit = entry.command.timeout
         let outcome = await withDeadline(limit, fallback: CommandOutcome.reply(.text("⏱ /\(shownName) did not finish within \(Durations.format(limit)) and was stopped (the command's timeout)."))) {
-            await module.handle(ctx)
+            StageTrace.mark("module started")
+            return await module.handle(ctx)
         }
         timer.cancel()
         let summary = await present(outcome, request: request, progress: progress)

@@ -58,7 +58,11 @@ public enum TelegramService {
                 try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
                     OpsMetrics.current.updateReceived(at: Date())
                     guard let incoming = Incoming(update) else { return }
-                    inFlight.run { await router.handle(incoming) }
+                    inFlight.run {
+                        StageTrace.mark("dispatched")
+                        await router.handle(incoming)
+                        if let trace = StageTrace.current { Log.info(trace.line) }
+                    }
                 })
                 signal.yield(0)
             } catch {

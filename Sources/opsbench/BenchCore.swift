@@ -70,8 +70,14 @@ enum BenchCore {
             }
             latencies.append(send.at.timeIntervalSince(served.at) * 1000)
         }
-        let traces = (try? String(contentsOfFile: dir + "/opsbot.log", encoding: .utf8))?.split(separator: "\n")
-            .compactMap { line in line.range(of: "stage-trace ").map { StageLine(String(line[$0.upperBound...])) } } ?? []
+        // The last command's edit and audit finish after its reply: wait for its trace line.
+        var traces: [StageLine] = []
+        for _ in 0..<50 {
+            traces = (try? String(contentsOfFile: dir + "/opsbot.log", encoding: .utf8))?.split(separator: "\n")
+                .compactMap { line in line.range(of: "stage-trace ").map { StageLine(String(line[$0.upperBound...])) } } ?? []
+            if traces.count >= n { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
         let unsorted = latencies
         latencies.sort()
         let median = latencies[n / 2], p99 = latencies[Int(Double(n) * 0.99)]
@@ -85,10 +91,10 @@ enum BenchCore {
     struct StageLine {
         var marks: [(name: String, ns: UInt64)]
         init(_ text: String) {
-            // Names may contain spaces ("offset stored"): words without "=ns" belong to the next.
+            // Names may contain spaces ("offset stored"): words without ":ns" belong to the next.
             var glued: [(String, UInt64)] = [], pending = ""
             for word in text.split(separator: " ") {
-                if let eq = word.lastIndex(of: "="), let ns = UInt64(word[word.index(after: eq)...]) {
+                if let eq = word.lastIndex(where: { $0 == ":" || $0 == "=" }), let ns = UInt64(word[word.index(after: eq)...]) {
                     glued.append((pending + word[..<eq], ns))
                     pending = ""
                 } else {
@@ -123,23 +129,31 @@ enum BenchCore {
             inside.append(own)
             outside.append(latency - own)
         }
+        guard !inside.isEmpty else {
+            print("core: stage breakdown unavailable (no trace with the poll's arrival and the reply's transfer)")
+            return
+        }
         func med(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         func p99(_ v: [Double]) -> Double { v.sorted()[min(v.count - 1, Int(Double(v.count) * 0.99))] }
+        func row(_ name: String, _ v: [Double]) {
+            let padded = name + String(repeating: " ", count: max(1, 56 - name.count))
+            print("core:   " + padded + String(format: "%7.3f / %7.3f", med(v), p99(v)))
+        }
         print("core: where served→reply goes (median / p99 ms over \(inside.count) commands; stage-trace marks, CLOCK_MONOTONIC):")
         for (name, onPath) in stages where onPath {
-            print(String(format: "core:   %-48@ %7.3f / %7.3f", name, med(samples[name]!), p99(samples[name]!)))
+            row(name, samples[name]!)
         }
-        print(String(format: "core:   %-48@ %7.3f / %7.3f", "= inside opsbot (poll arrived → reply on the wire)", med(inside), p99(inside)))
-        print(String(format: "core:   %-48@ %7.3f / %7.3f", "outside opsbot (fake serving/parsing, curl, loopback)", med(outside), p99(outside)))
+        row("= inside opsbot (poll arrived → reply on the wire)", inside)
+        row("outside opsbot (fake serving/parsing, curl, loopback)", outside)
         print("core: after the reply left (not in served→reply):")
         for (name, onPath) in stages where !onPath {
-            print(String(format: "core:   %-48@ %7.3f / %7.3f", name, med(samples[name]!), p99(samples[name]!)))
+            row(name, samples[name]!)
         }
     }
 
     /// Resident kB per mapped file (anonymous memory as `[anon]`), largest first.
     static func residentByFile(_ pid: pid_t) -> [(name: String, kb: Double)] {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps", encoding: .utf8) else { return [] }
+        let text = readProc("/proc/\(pid)/smaps")
         var byName: [String: Double] = [:], current = "[anon]"
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -150,6 +164,20 @@ enum BenchCore {
             }
         }
         return byName.map { ($0.key, $0.value) }.sorted { $0.kb > $1.kb }
+    }
+
+    /// A /proc file read to its end (Foundation reads /proc files by their stat size, 0).
+    static func readProc(_ path: String) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func status(_ pid: pid_t, _ key: String) -> Double {

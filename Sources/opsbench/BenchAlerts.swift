@@ -50,7 +50,7 @@ enum BenchAlerts {
                 per_minute: 20
                 burst: 3
             """, commands: [], clock: sclock)
-        let svc = try AlertService.shared(app)
+        let svc = try app.alertsFeature.service()
         let results = (0..<500).map { CheckResult(check: "health", target: "svc\($0):/healthz", status: .critical, summary: "503 Service Unavailable") }
         svc.submit("storm", results); svc.evaluateRound()
         svc.submit("storm", results)

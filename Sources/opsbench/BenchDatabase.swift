@@ -34,7 +34,7 @@ enum BenchDatabase {
         let demoConfig = try String(contentsOfFile: TestApp.repositoryRoot + "/demo/config-database.yaml", encoding: .utf8)
         let config = DefaultConfig.yaml + "\n" + demoConfig.replacingOccurrences(of: "    tables:\n", with: "    tables:\n" + tables)
         let (app, _) = try TestApp.make(configYAML: config, environment: ["DATABASE_URL": url])
-        let client = try DatabaseClient.shared(app)
+        let client = try app.databaseFeature.client()
         let store = PaymentsStore(client.settings.payments)
 
         func median(_ runs: Int, _ body: () async throws -> Void) async rethrows -> Double {

@@ -50,7 +50,7 @@ enum BenchRemote {
           mailer: {host: hostb}
         """
         let app = try TestApp.make(configYAML: yaml).0
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let ssh = m.ssh!
         func status() async -> (Double, Int) {
             let t = Date()

@@ -27,7 +27,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         let transport = ConsoleTransport(fileDirectory: config.resolvePath(config.stateDir))
         let app = runtime.makeApp(transport: transport, store: store)
-        let router = Router(app: app, callbacks: Features.callbackRegistry())
+        let router = Router(app: app)
         await router.start()
         await Runtime.announceCatalogProblems(app)
         let background = Locked<Task<Void, Never>?>(Task { await Runtime.runBackground(app) })

@@ -24,7 +24,7 @@ struct RemoteCommand: AsyncParsableCommand {
         let response: RemoteResponse
         var code: Int32 = 1
         do {
-            let cfg = try ConfigLoader.load(path: config ?? env["OPSBOT_CONFIG"], environment: env)
+            let cfg = try OpsbotConfig.load(path: config ?? env["OPSBOT_CONFIG"], environment: env)
             let settings = try ServicesSettings.load(cfg, environment: env)
             (response, code) = await RemoteServer.serve(command: env["SSH_ORIGINAL_COMMAND"], settings: settings, environment: env)
         } catch {

@@ -86,7 +86,7 @@ import SystemOps
         let secretFile = NSTemporaryDirectory() + "opsbot-runenv-\(UUID().uuidString)"
         try "runenv-secret-99\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
         let marker = "2.\(Int.random(in: 100_000...999_999))"
-        let config = try ConfigLoader.parse("""
+        let config = try OpsbotConfig.parse("""
         services:
           api:
             backend: command

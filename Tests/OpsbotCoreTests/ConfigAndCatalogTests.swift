@@ -5,7 +5,7 @@ import Testing
 @Suite struct ConfigLoaderTests {
     @Test func typeErrorNamesFileAndKey() {
         do {
-            _ = try ConfigLoader.parse("admins:\n  chats: [abc]\n", source: "opsbot.yaml", baseDirectory: "/")
+            _ = try OpsbotConfig.parse("admins:\n  chats: [abc]\n", source: "opsbot.yaml", baseDirectory: "/")
             Issue.record("accepted a non-integer chat id")
         } catch let e as ConfigError {
             #expect(e.file == "opsbot.yaml")
@@ -15,12 +15,12 @@ import Testing
     }
 
     @Test func badYAMLIsReported() {
-        #expect(throws: ConfigError.self) { try ConfigLoader.parse("admins: [\n", source: "x.yaml", baseDirectory: "/") }
+        #expect(throws: ConfigError.self) { try OpsbotConfig.parse("admins: [\n", source: "x.yaml", baseDirectory: "/") }
     }
 
     @Test func badDurationNamesTheKey() {
         do {
-            _ = try ConfigLoader.parse("confirmations:\n  expiry: soon\n", source: "c.yaml", baseDirectory: "/")
+            _ = try OpsbotConfig.parse("confirmations:\n  expiry: soon\n", source: "c.yaml", baseDirectory: "/")
             Issue.record("accepted")
         } catch let e as ConfigError {
             #expect(e.key == "confirmations.expiry")
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func environmentOverridesAndValidates() throws {
-        var c = try ConfigLoader.parse("admins:\n  chats: [1]\n  users: [2]\n", source: "c.yaml", baseDirectory: "/")
+        var c = try OpsbotConfig.parse("admins:\n  chats: [1]\n  users: [2]\n", source: "c.yaml", baseDirectory: "/")
         try ConfigLoader.applyEnvironment(&c, ["OPSBOT_ADMIN_CHAT_IDS": "-1001234567890123, 5", "OPSBOT_TOKEN": "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"])
         #expect(c.admins.chats == [-1001234567890123, 5])
         #expect(c.token == "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi")
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func lintFindsMissingAdminsAndTypos() throws {
-        let c = try ConfigLoader.parse("telegarm:\n  api_url: x\n", source: "c.yaml", baseDirectory: "/")
+        let c = try OpsbotConfig.parse("telegarm:\n  api_url: x\n", source: "c.yaml", baseDirectory: "/")
         let keys = ConfigLoader.lint(c).map(\.key)
         #expect(keys.contains("admins.chats"))
         #expect(keys.contains("admins.users"))
@@ -49,14 +49,14 @@ import Testing
     }
 
     @Test func adminUsersAsIdsOrMappings() throws {
-        let c = try ConfigLoader.parse("admins:\n  chats: [1]\n  users:\n    - 5\n    - id: 6\n      roles: [viewer]\n", source: "c", baseDirectory: "/")
+        let c = try OpsbotConfig.parse("admins:\n  chats: [1]\n  users:\n    - 5\n    - id: 6\n      roles: [viewer]\n", source: "c", baseDirectory: "/")
         #expect(c.admins.users == [Config.AdminUser(id: 5), Config.AdminUser(id: 6, roles: ["viewer"])])
     }
 }
 
 @Suite struct CatalogLoaderTests {
     let config = Config()
-    var registry: ModuleRegistry { Features.moduleRegistry() }
+    var registry: ModuleRegistry { Features.build(Config()).modules }
 
     func load(_ files: [(String, String)]) -> CatalogLoader.Result {
         CatalogLoader.load(sources: files, registry: registry, config: config)

@@ -6,14 +6,14 @@ import TestSupport
 /// The `database:` section: the shipped demo section is valid, and mistakes name their key.
 struct DatabaseConfigTests {
     func errors(_ section: String) throws -> [ConfigError] {
-        let config = try ConfigLoader.parse(DefaultConfig.yaml + "\n" + section, source: "test.yaml", baseDirectory: TestApp.repositoryRoot)
+        let config = try OpsbotConfig.parse(DefaultConfig.yaml + "\n" + section, source: "test.yaml", baseDirectory: TestApp.repositoryRoot)
         return DatabaseFeature.validate(config)
     }
 
     @Test func demoSectionIsValidAndComplete() throws {
         let yaml = try String(contentsOfFile: TestApp.repositoryRoot + "/demo/config-database.yaml", encoding: .utf8)
         #expect(try errors(yaml).isEmpty)
-        let config = try ConfigLoader.parse(yaml, source: "demo", baseDirectory: TestApp.repositoryRoot)
+        let config = try OpsbotConfig.parse(yaml, source: "demo", baseDirectory: TestApp.repositoryRoot)
         let db = try #require(try config.section("database", as: DatabaseConfig.self))
         #expect(db.schema.tables.map(\.table) == ["users", "payments", "balance_transactions", "subscriptions", "apscheduler_jobs"])
         #expect(db.schema.tables[0].columns.last == ColumnExpectation(name: "notifications_enabled", type: "boolean", nullable: false))

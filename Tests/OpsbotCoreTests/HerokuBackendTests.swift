@@ -8,7 +8,7 @@ import TestSupport
     static func setup(_ fake: FakeHeroku, extra: String = "", token: String? = PlatformTest.herokuToken) throws -> (AppContext, ServiceManager) {
         let app = try ServicesTest.app(PlatformTest.herokuYAML(fake.url, extra: extra),
                                        environment: token.map { ["HEROKU_API_KEY": $0] } ?? [:])
-        return (app, try ServiceManager.shared(app))
+        return (app, try app.servicesFeature.manager())
     }
 
     /// Every request the fake saw matches a link of Heroku's schema, and none carried the token in a URL.
@@ -171,7 +171,7 @@ import TestSupport
         let app = try ServicesTest.app(yaml, environment: ["HEROKU_API_KEY": PlatformTest.herokuToken])
         fake.state.withLock { $0.delay = 3 }
         let t0 = Date()
-        let st = await try #require(try ServiceManager.shared(app).backend("worker")).status()
+        let st = await try #require(try app.servicesFeature.manager().backend("worker")).status()
         #expect(Date().timeIntervalSince(t0) < 2.5)
         #expect(st.state == .unknown)
         #expect(st.error?.contains("no answer within 1 s") == true, "\(st)")
@@ -248,7 +248,7 @@ import TestSupport
             ("services:\n  w: {backend: railway, railway: {project_id: p, environment_id: e, service_id: s, token_kind: team}}\n", "project or account"),
             ("services:\n  w: {backend: heroku, heroku: {app: habitbot, proces_type: worker}}\n", "services.w.heroku.proces_type"),
         ] {
-            let config = try ConfigLoader.parse(yaml, source: "t.yaml", baseDirectory: "/")
+            let config = try OpsbotConfig.parse(yaml, source: "t.yaml", baseDirectory: "/")
             #expect(throws: (any Error).self, "\(yaml)") { try ServicesSettings.load(config) }
             let errors = ServicesFeature.validate(config)
             #expect(errors.contains { "\($0)".contains(needle) }, "\(errors)")

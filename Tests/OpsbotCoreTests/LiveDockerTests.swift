@@ -40,13 +40,13 @@ struct LiveDockerTests {
         try d.run(name: "app-scheduler-1", cmd: ["sh", "-c", "while :; do sleep 1; done", "scheduler"], labels: Self.compose("scheduler"))
 
         let plain = try Self.app(d, "  worker: {backend: docker, compose_service: worker, bot: true}")
-        let m0 = try ServiceManager.shared(plain)
+        let m0 = try plain.servicesFeature.manager()
         #expect(await m0.backend("worker")!.status().instances == 1)
         #expect(ServicesTest.plan(try await ServicesTest.run(plain, "/conflicts")) == nil)
 
         let copy = try d.run(name: "debug-copy", cmd: Self.worker)   // `docker run` by hand: no compose labels
         let app = try Self.app(d, "  worker: {backend: docker, compose_service: worker, match: 'poller$', bot: true, stop_timeout: 1s}")
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         #expect(await m.backend("worker")!.status().instances == 2)
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/conflicts")))
         let preview = HTML.toPlainText(plan.preview)
@@ -75,7 +75,7 @@ struct LiveDockerTests {
           job: {backend: docker, compose_service: job}
           loop: {backend: docker, compose_service: loop, restart_loop: 3}
         """)
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let healthy = await pollUntil(20) { await m.backend("web")!.status().health == "healthy" }
         #expect(healthy)
         let web = await m.backend("web")!.status()

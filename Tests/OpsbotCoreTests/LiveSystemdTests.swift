@@ -52,7 +52,7 @@ struct LiveSystemdTests {
           slow: {backend: systemd, unit: st-slow.service}
           loop: {backend: systemd, unit: st-loop.service, restart_loop: 3}
         """)
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let w = await m.backend("worker")!.status()
         let mainPID = try s.property("st-worker.service", "MainPID")
         #expect(w.state == .running && w.detail == "active (running)" && w.pids.map(String.init) == [mainPID], "\(w)")
@@ -118,7 +118,7 @@ struct LiveSystemdTests {
         let copy = try ProcessRunner.spawnDetached(["/bin/sh", s.root + "/opt/opsbot-test/poller.sh", "cf-worker"], logFile: nil)
         defer { kill(copy, SIGKILL); var st: Int32 = 0; waitpid(copy, &st, 0) }
         let app = try Self.app(s, "  worker: {backend: systemd, unit: cf-worker.service, match: 'poller\\.sh cf-worker', bot: true, stop_timeout: 2s}")
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         #expect(await m.backend("worker")!.status().instances == 2)
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/conflicts")))
         let preview = HTML.toPlainText(plan.preview)

@@ -15,7 +15,7 @@ struct PaymentsTests {
         #expect(try await f.run("/payments pending 1h").text.hasPrefix("⚠️ 1 pending payment older than 1 h"))
         #expect(try await f.run("/payments pending 1d").text == "✅ no pending payments older than 1 d")
         #expect(await f.module("payments", ["what": .string("pending"), "older_than": .string("15x")]).text.contains("must be a duration"))
-        let check = await PaymentsCheck().run(f.app)
+        let check = await PaymentsCheck(database: f.app.databaseFeature).run(f.app)
         #expect(check.first { $0.target == "pending" }?.status == .warning)
         #expect(check.first { $0.target == "pending" }?.value == 3)
         #expect(check.first { $0.target == "duplicates" }?.status == .warning)
@@ -60,15 +60,15 @@ struct PaymentsTests {
         #expect(HTML.toPlainText(first.html).contains("page 1 of 3"))
         let next = try #require(first.buttons.first?.first { $0.text.hasPrefix("Next") })
         #expect(next.data.utf8.count <= 64)
-        let answer = await PaymentsPageHandler().handle(IncomingCallback(id: "q", chatID: 1, userID: 1, messageID: 77, data: next.data), app: f.app)
+        let answer = await PaymentsPageHandler(database: f.app.databaseFeature).handle(IncomingCallback(id: "q", chatID: 1, userID: 1, messageID: 77, data: next.data), app: f.app)
         #expect(answer == "page 2")
         guard case .edited(let ref, let page2) = f.transport.events.last else { Issue.record("no edit"); return }
         #expect(ref.messageID == 77)
         #expect(HTML.toPlainText(page2.html).contains("page 2 of 3"))
         #expect(page2.buttons.flatMap { $0 }.map(\.text).contains("◀ Prev"))
-        #expect(await PaymentsPageHandler().handle(IncomingCallback(id: "q", chatID: 1, userID: 1, messageID: 77, data: "pay:x:1'--"), app: f.app) == "unknown button")
+        #expect(await PaymentsPageHandler(database: f.app.databaseFeature).handle(IncomingCallback(id: "q", chatID: 1, userID: 1, messageID: 77, data: "pay:x:1'--"), app: f.app) == "unknown button")
         // The whole list as a file.
-        let file = try await PaymentsView.pendingFile(try DatabaseClient.shared(f.app), threshold: 900)
+        let file = try await PaymentsView.pendingFile(try f.app.databaseFeature.client(), threshold: 900)
         let tsv = String(decoding: try #require(file.attachment).data, as: UTF8.self)
         #expect(tsv.split(separator: "\n").count == 1 + 25)
     }

@@ -8,7 +8,7 @@ import TestSupport
     static func setup(_ fake: FakeRailway, extra: String = "", token: String? = PlatformTest.railwayToken) throws -> (AppContext, ServiceManager) {
         let app = try ServicesTest.app(PlatformTest.railwayYAML(fake.url, extra: extra),
                                        environment: token.map { ["RAILWAY_TOKEN": $0] } ?? [:])
-        return (app, try ServiceManager.shared(app))
+        return (app, try app.servicesFeature.manager())
     }
 
     @Test func deploymentStatesBecomeOneStatus() async throws {

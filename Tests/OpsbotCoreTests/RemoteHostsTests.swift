@@ -87,7 +87,7 @@ import TestSupport
         killWorkers()
         defer { killWorkers() }
         let app = try ServicesTest.app(yaml())
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let ssh = try #require(m.ssh)
         await ssh.closeMaster("box")
 
@@ -149,7 +149,7 @@ import TestSupport
         """)
         y = y.replacingOccurrences(of: "    host: box\n    remote_service: rworker", with: "    host: impostor\n    remote_service: rworker")
         let app = try ServicesTest.app(y)
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let s = await m.backend("worker")!.status()
         #expect(s.state == .unknown)
         #expect(s.detail == "host unreachable")
@@ -168,7 +168,7 @@ import TestSupport
 
     @Test func injectionStringsInEveryArgumentRunNothing() async throws {
         let app = try ServicesTest.app(yaml())
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let ssh = try #require(m.ssh)
         let marker = "/tmp/opsbot-pwned-\(UUID().uuidString.prefix(8))"
         let evil = ["; touch \(marker)", "$(touch \(marker))", "`touch \(marker)`", "' \" \\ | touch \(marker) &", "-oProxyCommand=touch \(marker)",
@@ -207,7 +207,7 @@ import TestSupport
 
     @Test func aServiceTheRemoteConfigDoesNotNameIsRefused() async throws {
         let app = try ServicesTest.app(yaml())
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let s = await m.backend("secret")!.status()
         #expect(s.state == .unknown)
         #expect(s.error?.contains("\"secret\" is not in this host's config") == true, "\(s.error ?? "")")
@@ -220,7 +220,7 @@ import TestSupport
 
     @Test func aHungRemoteCommandIsKilledAtTheDeadlineAndTheMasterClosed() async throws {
         let app = try ServicesTest.app(yaml())
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let ssh = try #require(m.ssh)
         // Through the backend: `quick` allows 3 s; the remote side stops the command before that.
         var t0 = Date()
@@ -249,7 +249,7 @@ import TestSupport
 
     @Test func aConnectionDroppedMidCommandIsUnknown() async throws {
         let app = try ServicesTest.app(yaml())
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         async let status = m.backend("slow")!.status()
         try await Task.sleep(nanoseconds: 1_500_000_000)
         sshd.dropConnections()
@@ -269,7 +269,7 @@ import TestSupport
 
     @Test func instancesTheRemoteCannotCountAreUnknownNeverZero() async throws {
         let app = try ServicesTest.app(yaml())
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         do {
             let list = try await m.backend("slow")!.instances()
             Issue.record("expected unknown, got \(list)")
@@ -282,7 +282,7 @@ import TestSupport
         let bastion = try TestSSHD.start(opsbot: BinaryTests.binary, jumpTo: sshd.port) { _ in "services: {}\n" }
         defer { bastion.stop() }
         let app = try ServicesTest.app(yaml(extraHosts: bastion.hostYAML("bastion") + "\n" + sshd.hostYAML("inner", extra: ["proxy_jump: bastion"])))
-        let ssh = try #require(try ServiceManager.shared(app).ssh)
+        let ssh = try #require(try app.servicesFeature.manager().ssh)
         let r = await ssh.call("inner", RemoteRequest(op: .logs, service: "rworker", lines: 5))
         guard case .success(let resp) = r else { Issue.record("\(r)"); return }
         #expect(resp.lines?.isEmpty == false)

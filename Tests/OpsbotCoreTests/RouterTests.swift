@@ -50,7 +50,7 @@ final class RouterHarness: @unchecked Sendable {
     static let admin2: Int64 = 2
 
     init(approver: Config.Approver = .initiator, stateDir: String? = nil, slowRun: Double = 0) throws {
-        var config = try ConfigLoader.parse("""
+        var config = try OpsbotConfig.parse("""
             admins:
               chats: [-1001]
               users: [1, 2, {id: 3, roles: [viewer]}]

@@ -28,7 +28,7 @@ struct SQLModuleTests {
 
     @Test func loadingRulesAndReadOnlyEnforcement() async throws {
         func load(_ yaml: String) -> [ConfigError] {
-            CatalogLoader.load(sources: [("Commands/x.yaml", yaml)], registry: Features.moduleRegistry(), config: Config()).errors
+            CatalogLoader.load(sources: [("Commands/x.yaml", yaml)], registry: Features.build(Config()).modules, config: Config()).errors
         }
         let writesUnconfirmed = "name: x\ndescription: x\nmodule: sql\nsettings: {statement: 'DELETE FROM t', read_only: false}\n"
         #expect(load(writesUnconfirmed).first?.key == "confirm")

@@ -10,7 +10,7 @@ struct SchemaTests {
         let text = try await f.run("/schema").text
         #expect(text.contains("users.notifications_enabled is missing"))
         #expect(text.contains("database at 006_add_tier, code expects 007_notifications (1 migration behind)"))
-        let check = await SchemaCheck().run(f.app)
+        let check = await SchemaCheck(database: f.app.databaseFeature).run(f.app)
         #expect(check.map(\.status) == [.critical])
         #expect(check[0].evidence.count == 2)
     }
@@ -30,7 +30,7 @@ struct SchemaTests {
         _ = try await f.sql("ALTER TABLE users ADD notifications_enabled boolean NOT NULL DEFAULT true; UPDATE alembic_version SET version_num = '007_notifications'")
         let text = try await f.run("/schema").text
         #expect(text == "✅ schema OK (27 columns checked, at head 007_notifications)")
-        #expect(await SchemaCheck().run(f.app).map(\.status) == [.ok])
+        #expect(await SchemaCheck(database: f.app.databaseFeature).run(f.app).map(\.status) == [.ok])
     }
 
     @Test func missingTableTypeAndNullability() async throws {
@@ -76,10 +76,10 @@ struct SchemaTests {
 
     @Test func unreachableDatabaseIsUnknownNotDrift() async throws {
         let f = try await DBFixture.make(url: "postgresql://app:hunter2secret@127.0.0.1:1/app?connect_timeout=2")
-        let check = await SchemaCheck().run(f.app)
+        let check = await SchemaCheck(database: f.app.databaseFeature).run(f.app)
         #expect(check.map(\.status) == [.unknown])
         #expect(!check[0].summary.contains("hunter2secret"))
-        #expect(await DatabaseCheck().run(f.app).map(\.status) == [.critical])
+        #expect(await DatabaseCheck(database: f.app.databaseFeature).run(f.app).map(\.status) == [.critical])
         let text = try await f.run("/schema").text
         #expect(text.contains("cannot connect"))
         #expect(!text.contains("hunter2secret"))
@@ -87,7 +87,7 @@ struct SchemaTests {
 
     @Test func noDatabaseURLIsUnknown() async throws {
         let (app, _) = try TestApp.make(configYAML: DefaultConfig.yaml)
-        #expect(await SchemaCheck().run(app).map(\.status) == [.unknown])
-        #expect(await DatabaseCheck().run(app).first?.summary == "DATABASE_URL is not set")
+        #expect(await SchemaCheck(database: app.databaseFeature).run(app).map(\.status) == [.unknown])
+        #expect(await DatabaseCheck(database: app.databaseFeature).run(app).first?.summary == "DATABASE_URL is not set")
     }
 }

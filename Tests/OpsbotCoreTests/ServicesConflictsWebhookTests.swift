@@ -41,7 +41,7 @@ import TestSupport
     }
 
     @Test func restartsInTheLastHourFromCountersOrStartTimes() throws {
-        let settings = try ServicesSettings.load(try ConfigLoader.parse("services:\n  a: {backend: command, status_command: [x]}\n  b: {backend: command, status_command: [x]}\n", source: "t", baseDirectory: "/"))
+        let settings = try ServicesSettings.load(try OpsbotConfig.parse("services:\n  a: {backend: command, status_command: [x]}\n  b: {backend: command, status_command: [x]}\n", source: "t", baseDirectory: "/"))
         let m = ServiceManager(settings: settings, environment: [:])
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(m.restartsLastHour("a", now: now) == nil)

@@ -19,9 +19,8 @@ import TestSupport
         #expect(start.succeeded, "\(start.stderr)")
         defer { _ = try? ProcessRunner.runSync([root + "/scripts/demo-app.sh", "stop", dir], timeout: 10, maxOutput: 4096, environment: env, workingDirectory: nil, stdin: nil) }
 
-        let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\n" + yaml)
-        let m = ServiceManager(settings: try ServicesSettings.load(app.config, environment: env), environment: env)
-        app.resources.set(m)
+        let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\n" + yaml, servicesEnvironment: env)
+        let m = try app.servicesFeature.manager()
         // wait for the web server to listen and the worker to log its startup line
         for _ in 0..<50 {
             if (try? String(contentsOfFile: dir + "/worker.log", encoding: .utf8))?.contains("Bot is starting polling") == true,

@@ -137,7 +137,7 @@ import TestSupport
         settings:
           files: {access: \(dir)/nginx/access.log}
         """
-        let loaded = CatalogLoader.load(sources: [("Commands/truncate_test.yaml", cmd)], registry: Features.moduleRegistry(), config: app.config)
+        let loaded = CatalogLoader.load(sources: [("Commands/truncate_test.yaml", cmd)], registry: app.wiring.modules, config: app.config)
         #expect(loaded.errors.isEmpty)
         let entry = try #require(loaded.catalog.entry("truncate_test"))
         let req = CommandRequest(command: entry.command, arguments: ["file": .string("access")], chatID: 1, userID: 1)
@@ -176,14 +176,14 @@ import TestSupport
     }
 
     @Test func configErrorsNameTheKey() throws {
-        let bad = try ConfigLoader.parse("services:\n  worker:\n    backend: systemd\n", source: "c.yaml", baseDirectory: "/")
+        let bad = try OpsbotConfig.parse("services:\n  worker:\n    backend: systemd\n", source: "c.yaml", baseDirectory: "/")
         let errs = ServicesFeature.validate(bad)
         #expect(errs.first?.description.contains("services.worker.unit") == true, "\(errs)")
-        let order = try ConfigLoader.parse("services:\n  web: {backend: command, status_command: [x]}\nservice_options:\n  restart_order: [wbe]\n", source: "c.yaml", baseDirectory: "/")
+        let order = try OpsbotConfig.parse("services:\n  web: {backend: command, status_command: [x]}\nservice_options:\n  restart_order: [wbe]\n", source: "c.yaml", baseDirectory: "/")
         #expect(ServicesFeature.validate(order).first?.key == "service_options.restart_order")
-        let typo = try ConfigLoader.parse("services:\n  web: {backend: command, status_command: [x], log_fle: /x}\n", source: "c.yaml", baseDirectory: "/")
+        let typo = try OpsbotConfig.parse("services:\n  web: {backend: command, status_command: [x], log_fle: /x}\n", source: "c.yaml", baseDirectory: "/")
         #expect(ServicesFeature.validate(typo).first?.key == "services.web.log_fle")
-        let backend = try ConfigLoader.parse("services:\n  web: {backend: sytemd, unit: web.service}\n", source: "c.yaml", baseDirectory: "/")
+        let backend = try OpsbotConfig.parse("services:\n  web: {backend: sytemd, unit: web.service}\n", source: "c.yaml", baseDirectory: "/")
         let e = ServicesFeature.validate(backend).first
         #expect(e?.key == "services.web.backend")
         #expect(e?.message == "unknown backend \"sytemd\" (one of systemd, docker, process, command, heroku, railway)", "\(String(describing: e))")

@@ -51,7 +51,7 @@ import TestSupport
     @Test func restartVerifiesThenConflictsStopTheExtraCopy() async throws {
         defer { killAll() }
         let app = try ServicesTest.app(yaml)
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         #expect(await m.backend("worker")!.status().state == .stopped)
 
         let outcome = try await ServicesTest.run(app, "/restart worker")
@@ -74,7 +74,7 @@ import TestSupport
         try await Task.sleep(nanoseconds: 200_000_000)
         st = await m.backend("worker")!.status()
         #expect(st.instances == 2)
-        let checks = await ServicesCheckProvider(name: "services", parts: .services).run(app)
+        let checks = await ServicesCheckProvider(services: app.servicesFeature, name: "services", parts: .services).run(app)
         let inst = try #require(checks.first { $0.check == "instances" && $0.target == "worker" })
         #expect(inst.status == .critical && inst.value == 2 && inst.remediation == "/conflicts")
 
@@ -91,7 +91,7 @@ import TestSupport
     @Test func secondRestartIsRefusedAndFailureShowsLastErrors() async throws {
         defer { killAll() }
         let app = try ServicesTest.app(yaml)
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         #expect(m.beginRestart("worker"))
         let refused = try await ServicesTest.run(app, "/restart worker")
         #expect(ServicesTest.text(refused).contains("already being restarted"))

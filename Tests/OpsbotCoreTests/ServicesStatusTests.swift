@@ -133,7 +133,7 @@ import TestSupport
         let app = try ServicesTest.app(yaml)
         let checks = await app.checks.named("logs")!.run(app)
         let conflict = try #require(checks.first { $0.target == "worker:conflict" })
-        let m0 = try ServiceManager.shared(app)
+        let m0 = try app.servicesFeature.manager()
         #expect(conflict.check == "log_pattern" && conflict.status == .critical && conflict.value == 9 && conflict.remediation == "/conflicts")
         #expect(conflict.evidence.count == 3)
         #expect(checks.first { $0.target == "worker:payment_failed" }?.status == .ok)
@@ -142,7 +142,7 @@ import TestSupport
         let stale = try #require(checks.first { $0.check == "heartbeat" && $0.target == "scheduler" })
         #expect(stale.status == .critical && stale.remediation == "/restart scheduler")
         // Just (re)started: no heartbeat yet is not a failure until heartbeat_max_age has passed.
-        let sched = try #require(try ServiceManager.shared(app).settings.service("scheduler"))
+        let sched = try #require(try app.servicesFeature.manager().settings.service("scheduler"))
         let justStarted = StatusCollector.evaluate(sched, patterns: [], lines: [], now: now, startedAt: now.addingTimeInterval(-30))
         #expect(justStarted.first { $0.check == "heartbeat" }?.status == .ok)
         let longAgo = StatusCollector.evaluate(sched, patterns: [], lines: [], now: now, startedAt: now.addingTimeInterval(-3600))
@@ -155,7 +155,7 @@ import TestSupport
         #expect(fresh.first { $0.target == "worker:conflict" }?.status == .ok)
 
         // Memory trend: 100 → 150 → 200 MB over an hour is a leak.
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         for (i, mb) in [100, 125, 150, 175, 200].enumerated() {
             m.record("worker", ServiceStatus(state: .running, detail: "", memoryBytes: mb * 1_000_000, instances: 1), at: now.addingTimeInterval(Double(i - 4) * 900))
         }

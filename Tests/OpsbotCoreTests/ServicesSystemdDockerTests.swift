@@ -105,7 +105,7 @@ import TestSupport
           docker_socket: \(dir)/docker.sock
         """
         let app = try ServicesTest.app(yaml)
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let st = await m.backend("worker")!.status()
         #expect(st.state == .running && st.restartCounter == 2 && st.memoryBytes == 150_000_000 && st.health == "healthy")
         #expect(st.instances == 2 && st.startedAt == Date(timeIntervalSince1970: 1795420800))
@@ -150,7 +150,7 @@ import TestSupport
         service_options:
           docker_socket: \(dir)/docker.sock
         """)
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         #expect(await m.backend("worker")!.status().instances == 1)
         #expect(try await m.backend("worker")!.instances().map(\.id) == ["aaa111"])
         let status = ServicesTest.text(try await ServicesTest.run(app, "/status"))
@@ -186,7 +186,7 @@ import TestSupport
           roots: [\(dir)]
           log_dirs: [\(dir)]
         """)
-        let m = try ServiceManager.shared(app)
+        let m = try app.servicesFeature.manager()
         let st = await m.backend("worker")!.status()
         #expect(st.instances == 2 && st.health == "healthy" && st.state == .running, "worker and debug-copy, not web: \(st)")
 

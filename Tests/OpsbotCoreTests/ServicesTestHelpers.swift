@@ -21,8 +21,7 @@ enum ServicesTest {
 
     /// An app whose ServiceManager sees `environment` instead of opsbot's own.
     static func app(_ yaml: String, environment: [String: String] = [:], clock: WallClock = SystemWallClock()) throws -> AppContext {
-        let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\n" + yaml, clock: clock)
-        app.resources.set(ServiceManager(settings: try ServicesSettings.load(app.config, environment: environment), environment: environment))
+        let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\n" + yaml, clock: clock, servicesEnvironment: environment)
         return app
     }
 

@@ -35,8 +35,8 @@ public enum AlertStormScenario {
                 burst: 3
             """, commands: [], clock: clock)
         let app = inner.map { AppContext(config: base.config, store: base.store, clock: clock, transport: Tee(inner: $0, recorder: transport),
-                                         catalog: base.catalog, checks: base.checks) } ?? base
-        let svc = try AlertService.shared(app)
+                                         catalog: base.catalog, wiring: Features.build(base.config)) } ?? base
+        let svc = try app.alertsFeature.service()
         let start = clock.now()
         var recoveredAt: Double?
         var sentAt: [(Double, Reply)] = []

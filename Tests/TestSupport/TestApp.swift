@@ -6,12 +6,14 @@ import OpsbotCore
 /// catalog unless `commands` is given, and a RecordingTransport.
 public enum TestApp {
     public static func make(configYAML: String = DefaultConfig.yaml, commands: [(String, String)]? = nil,
-                            clock: WallClock = SystemWallClock(), environment: [String: String] = [:]) throws -> (AppContext, RecordingTransport) {
-        var config = try ConfigLoader.parse(configYAML, source: "test.yaml", baseDirectory: repositoryRoot)
+                            clock: WallClock = SystemWallClock(), environment: [String: String] = [:],
+                            servicesEnvironment: [String: String]? = nil) throws -> (AppContext, RecordingTransport) {
+        var config = try OpsbotConfig.parse(configYAML, source: "test.yaml", baseDirectory: repositoryRoot)
         try ConfigLoader.applyEnvironment(&config, environment)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-test-\(UUID().uuidString)").path
         let store = try Store(directory: dir)
-        let registry = Features.moduleRegistry()
+        let wiring = Features.build(config, environment: servicesEnvironment ?? ProcessInfo.processInfo.environment)
+        let registry = wiring.modules
         let loaded: CatalogLoader.Result
         if let commands {
             loaded = CatalogLoader.load(sources: commands, registry: registry, config: config)
@@ -21,7 +23,7 @@ public enum TestApp {
         if !loaded.errors.isEmpty { throw TestAppError(message: loaded.errors.map(\.description).joined(separator: "\n")) }
         let transport = RecordingTransport()
         let app = AppContext(config: config, store: store, clock: clock, transport: transport, catalog: loaded.catalog,
-                             checks: Features.checkRegistry(config))
+                             wiring: wiring)
         return (app, transport)
     }
 

@@ -2,8 +2,21 @@ import Foundation
 
 /// Alertmanager as an alert source (`alertmanager:`): a poll loop feeding opsbot's alert engine,
 /// woken early by the webhook; `/silences`, `/expire_silence`; Mute/Unmute create/expire silences.
-public enum AlertmanagerFeature: Feature {
+public struct AlertmanagerFeature: Feature {
     public static var configSections: [ConfigSection] { [ConfigSection("alertmanager", as: AlertmanagerConfig.self)] }
+
+    /// Nil when `alertmanager:` is not configured (or unusable, logged).
+    public let source: AlertmanagerSource?
+    let alerts: AlertsFeature
+    /// `alertmanager:` is there (its check reports an unusable one).
+    let configured: Bool
+
+    /// `source`: from `AlertmanagerSource.make(config)`, shared with the alerts feature's mute hook.
+    public init(config: Config, source: AlertmanagerSource?, alerts: AlertsFeature) {
+        self.source = source
+        self.alerts = alerts
+        configured = ((try? AlertmanagerConfig.load(config)) ?? nil) != nil
+    }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         let cfg: AlertmanagerConfig
@@ -25,29 +38,29 @@ public enum AlertmanagerFeature: Feature {
         return errors
     }
 
-    public static func registerModules(_ r: ModuleRegistry) {
-        r.register("silences") { _, _ in SilencesModule() }
-        r.register("expire_silence") { _, _ in ExpireSilenceModule() }
+    public func registerModules(_ r: ModuleRegistry) {
+        r.register("silences") { _, _ in SilencesModule(source: source) }
+        r.register("expire_silence") { _, _ in ExpireSilenceModule(source: source) }
     }
 
-    public static func registerChecks(_ registry: CheckRegistry, config: Config) {
-        if (try? AlertmanagerConfig.load(config)) != nil { registry.register(AlertmanagerCheck()) }
+    public func registerChecks(_ registry: CheckRegistry) {
+        if configured { registry.register(AlertmanagerCheck(source: source)) }
     }
 
-    public static func registerCallbacks(_ registry: CallbackRegistry) {
+    public func registerCallbacks(_ registry: CallbackRegistry) {
         registry.register(prefix: "am", AlertmanagerCallbackHandler())
     }
 
     /// Polls every `poll` (or at once when the webhook wakes it) and submits the snapshot.
-    public static func runBackground(_ app: AppContext) async {
-        guard let src = AlertmanagerSource.shared(app) else { return }
+    public func runBackground(_ app: AppContext) async {
+        guard let src = source else { return }
         let svc: AlertService
-        do { svc = try AlertService.shared(app) } catch { Log.error("alertmanager: alerts not available: \(error)"); return }
+        do { svc = try alerts.service() } catch { Log.error("alertmanager: alerts not available: \(error)"); return }
         guard svc.config.enabled else { Log.warning("alertmanager: configured, but alerts.enabled is false: not polling"); return }
         Log.info("alertmanager: polling \(src.config.url) every \(Durations.format(src.config.poll))")
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            let results = await src.poll(app: app)
+            let results = await src.poll(app: app, muting: svc)
             OpsMetrics.current.check(provider: AlertmanagerSource.providerName, seconds: (ContinuousClock.now - started).seconds)
             svc.submit(AlertmanagerSource.providerName, results)
             // A webhook flood polls at most 5 times a second (they coalesce in the wakeup).

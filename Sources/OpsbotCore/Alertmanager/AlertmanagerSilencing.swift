@@ -4,17 +4,13 @@ import Foundation
 /// Mute on an Alertmanager alert also silences it in Alertmanager (all its labels, exactly),
 /// and Unmute expires that silence, so other receivers of the same alert see the same state.
 /// Each posts one line in the chat. Ack stays opsbot-local.
-public enum AlertmanagerSilencing {
+public struct AlertmanagerSilencing: AlertMuteHook {
+    let source: AlertmanagerSource
     /// Silences created by this process, by engine fingerprint (Unmute also finds older ones
     /// by their matchers).
-    final class Created: @unchecked Sendable {
-        let ids = Locked<[String: [String]]>([:])
-    }
+    private let created = Locked<[String: [String]]>([:])
 
-    /// `@alice (123456789)` — who pressed, as Alertmanager's `createdBy`.
-    public static func creator(username: String?, userID: Int64) -> String {
-        username.map { "@\($0) (\(userID))" } ?? "user \(userID)"
-    }
+    public init(source: AlertmanagerSource) { self.source = source }
 
     /// Equality matchers for every label; nil when they would match everything (no label with a value).
     public static func matchers(_ labels: [String: String]) -> [AlertmanagerAPI.Matcher]? {
@@ -25,20 +21,21 @@ public enum AlertmanagerSilencing {
 
     /// After an opsbot mute of `fingerprint`: creates the silence when it is an Alertmanager
     /// alert and `mute_creates_silence` is on; returns the chat line (nil: not an Alertmanager alert).
-    public static func muted(_ app: AppContext, fingerprint: String, seconds: Double, createdBy: String, chatID: Int64) async -> String? {
-        guard let src = AlertmanagerSource.shared(app), src.config.muteCreatesSilence,
+    public func muted(_ app: AppContext, fingerprint: String, seconds: Double, createdBy: String, chatID: Int64) async -> String? {
+        let src = source
+        guard src.config.muteCreatesSilence,
               let labels = src.labels(forFingerprint: fingerprint) else { return nil }
-        guard let matchers = matchers(labels) else {
+        guard let matchers = Self.matchers(labels) else {
             return "⚠️ No Alertmanager silence for <code>\(HTML.escape(fingerprint))</code>: its labels would match every alert."
         }
         let until = app.clock.now().addingTimeInterval(seconds)
         do {
             let id = try await src.api.createSilence(matchers: matchers, endsAt: until, createdBy: createdBy,
                                                      comment: "opsbot: muted from chat \(chatID) for \(Durations.format(seconds))")
-            app.resources.getOrCreate(Created.self) { Created() }.ids.withLock { $0[fingerprint, default: []].append(id) }
+            created.withLock { $0[fingerprint, default: []].append(id) }
             Log.info("alertmanager: silence \(id) created for \(fingerprint) by \(createdBy)")
             return "🔇 Alertmanager silence <code>\(HTML.escape(id))</code> created by \(HTML.escape(createdBy)) until \(AlertRenderer.time(until)): "
-                + "<code>\(HTML.escape(render(matchers)))</code>"
+                + "<code>\(HTML.escape(Self.render(matchers)))</code>"
         } catch {
             return "⚠️ Muted in opsbot, but the Alertmanager silence failed: \(HTML.escape("\(error)"))"
         }
@@ -46,15 +43,16 @@ public enum AlertmanagerSilencing {
 
     /// After an opsbot unmute: expires the silences opsbot created for it (and any active one
     /// matching exactly its labels); returns the chat line (nil: none).
-    public static func unmuted(_ app: AppContext, fingerprint: String) async -> String? {
-        guard let src = AlertmanagerSource.shared(app), src.config.muteCreatesSilence else { return nil }
-        var ids = Set(app.resources.getOrCreate(Created.self) { Created() }.ids.withLock { d -> [String] in
+    public func unmuted(_ app: AppContext, fingerprint: String) async -> String? {
+        let src = source
+        guard src.config.muteCreatesSilence else { return nil }
+        var ids = Set(created.withLock { d -> [String] in
             defer { d[fingerprint] = nil }
             return d[fingerprint] ?? []
         })
-        if let labels = src.labels(forFingerprint: fingerprint), let want = matchers(labels) {
+        if let labels = src.labels(forFingerprint: fingerprint), let want = Self.matchers(labels) {
             let all = (try? await src.api.silences()) ?? []
-            for s in all where s.status.state != "expired" && Set(s.matchers.map(normalized)) == Set(want.map(normalized)) { ids.insert(s.id) }
+            for s in all where s.status.state != "expired" && Set(s.matchers.map(Self.normalized)) == Set(want.map(Self.normalized)) { ids.insert(s.id) }
         }
         guard !ids.isEmpty else { return nil }
         var lines: [String] = []
@@ -77,12 +75,5 @@ public enum AlertmanagerSilencing {
 
     static func render(_ matchers: [AlertmanagerAPI.Matcher]) -> String {
         "{" + matchers.map { "\($0.name)\(($0.isEqual ?? true) ? "" : "!")\($0.isRegex ? "=~" : "=")\"\($0.value)\"" }.joined(separator: ", ") + "}"
-    }
-
-    /// Sends one line to the chat (best effort, logged on failure).
-    static func post(_ app: AppContext, _ html: String, to chatID: Int64) async {
-        do { _ = try await app.transport.send(Reply(html: html, silent: true), to: chatID) } catch {
-            Log.warning("alertmanager: cannot post to chat \(chatID): \(error)")
-        }
     }
 }

@@ -30,30 +30,26 @@ public final class AlertmanagerSource: @unchecked Sendable {
         startedAt = now
     }
 
-    /// The app's source; nil when `alertmanager:` is not configured (or its token file is unreadable, logged).
-    public static func shared(_ app: AppContext) -> AlertmanagerSource? {
-        app.resources.getOrCreate(Slot.self) {
-            let cfg: AlertmanagerConfig
-            do {
-                guard let c = try AlertmanagerConfig.load(app.config) else { return Slot(source: nil) }
-                cfg = c
-            } catch {
+    /// The configured source; nil when `alertmanager:` is absent, or invalid or its token file
+    /// unreadable (logged once, here).
+    public static func make(_ config: Config, now: Date = Date()) -> AlertmanagerSource? {
+        let cfg: AlertmanagerConfig
+        do {
+            guard let c = try AlertmanagerConfig.load(config) else { return nil }
+            cfg = c
+        } catch {
+            Log.error("alertmanager: not started: \(error)")
+            return nil
+        }
+        var token: String?
+        if let f = cfg.bearerTokenFile {
+            do { token = try readSecretFile(f, key: "alertmanager.bearer_token_file", config: config) } catch {
                 Log.error("alertmanager: not started: \(error)")
-                return Slot(source: nil)
+                return nil
             }
-            var token: String?
-            if let f = cfg.bearerTokenFile {
-                do { token = try readSecretFile(f, key: "alertmanager.bearer_token_file", config: app.config) } catch {
-                    Log.error("alertmanager: not started: \(error)")
-                    return Slot(source: nil)
-                }
-            }
-            return Slot(source: AlertmanagerSource(config: cfg, bearerToken: token, now: app.clock.now()))
-        }.source
+        }
+        return AlertmanagerSource(config: cfg, bearerToken: token, now: now)
     }
-
-    /// The outcome of the first `shared` call, kept so that a bad config is logged once.
-    private struct Slot { var source: AlertmanagerSource? }
 
     /// Labels of the Alertmanager alert behind an engine fingerprint, from the last good poll.
     public func labels(forFingerprint fp: String) -> [String: String]? { state.withLock { $0.labels[fp] } }
@@ -71,7 +67,7 @@ public final class AlertmanagerSource: @unchecked Sendable {
 
     /// One poll: the results for the engine (and `opsbot check alertmanager`, which passes
     /// `muteSuppressed: false`: a one-off check changes no alert state).
-    public func poll(app: AppContext, muteSuppressed mute: Bool = true) async -> [CheckResult] {
+    public func poll(app: AppContext, muting alerts: AlertService? = nil) async -> [CheckResult] {
         let now = app.clock.now()
         let reach = URL(string: config.url).map { "\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? config.url
         let fetched: [AlertmanagerAPI.Alert]
@@ -114,7 +110,7 @@ public final class AlertmanagerSource: @unchecked Sendable {
             if watchdogSeen { s.watchdogSeen = now }
             return s.watchdogSeen
         }
-        if mute { muteSuppressed(app, suppressed, now: now) }
+        if let alerts { muteSuppressed(alerts, suppressed, now: now) }
         results.append(CheckResult(check: "alertmanager", target: reach, status: .ok, summary: "\(fetched.count) alert(s)"))
         if let w = config.watchdogAlertname {
             let since = lastWatchdog ?? startedAt
@@ -148,8 +144,8 @@ public final class AlertmanagerSource: @unchecked Sendable {
 
     /// A silenced or inhibited alert is muted in opsbot while Alertmanager suppresses it
     /// (renewed each poll, never shortening a longer mute someone set).
-    func muteSuppressed(_ app: AppContext, _ fingerprints: [String], now: Date) {
-        guard !fingerprints.isEmpty, let svc = try? AlertService.shared(app) else { return }
+    func muteSuppressed(_ svc: AlertService, _ fingerprints: [String], now: Date) {
+        guard !fingerprints.isEmpty else { return }
         let hold = config.poll * 3 + 60
         let live = Dictionary(svc.engine.mutes.map { ($0.key, $0.until) }, uniquingKeysWith: { a, _ in a })
         for fp in fingerprints where (live[fp].map { $0.timeIntervalSince(now) } ?? 0) < config.poll * 2 + 30 {
@@ -161,13 +157,14 @@ public final class AlertmanagerSource: @unchecked Sendable {
 /// A provider so that `opsbot check alertmanager` works; the alert scheduler leaves it to
 /// `AlertmanagerFeature`'s own loop, which the webhook can wake.
 struct AlertmanagerCheck: CheckProvider {
+    let source: AlertmanagerSource?
     var name: String { AlertmanagerSource.providerName }
     var scheduledByAlerts: Bool { false }
     func run(_ app: AppContext) async -> [CheckResult] {
-        guard let src = AlertmanagerSource.shared(app) else {
+        guard let src = source else {
             return [CheckResult(check: "alertmanager", target: "config", status: .unknown, summary: "alertmanager: not configured or its token file is unreadable")]
         }
-        return await src.poll(app: app, muteSuppressed: false)
+        return await src.poll(app: app)
     }
 }
 

@@ -3,10 +3,11 @@ import Foundation
 /// `/silences`: active and pending Alertmanager silences, newest first — who, until when, the
 /// matchers — with an Expire button each (which runs `/expire_silence ID`, confirmed).
 struct SilencesModule: CommandModule {
+    let source: AlertmanagerSource?
     static let maxListed = 15
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        guard let src = AlertmanagerSource.shared(ctx.app) else { return .reply(.text("Alertmanager is not configured (alertmanager.url).")) }
+        guard let src = source else { return .reply(.text("Alertmanager is not configured (alertmanager.url).")) }
         let all: [AlertmanagerAPI.Silence]
         do { all = try await src.api.silences() } catch { return .reply(.text("Cannot list silences: \(error)")) }
         let live = all.filter { $0.status.state == "active" || $0.status.state == "pending" }
@@ -29,8 +30,9 @@ struct SilencesModule: CommandModule {
 
 /// `/expire_silence <id>`: shows the silence, expires it after Confirm.
 struct ExpireSilenceModule: CommandModule {
+    let source: AlertmanagerSource?
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        guard let src = AlertmanagerSource.shared(ctx.app) else { return .reply(.text("Alertmanager is not configured (alertmanager.url).")) }
+        guard let src = source else { return .reply(.text("Alertmanager is not configured (alertmanager.url).")) }
         guard let id = ctx.request.string("id") else { return .reply(.text("Usage: /expire_silence <id> (ids are listed by /silences)")) }
         let all: [AlertmanagerAPI.Silence]
         do { all = try await src.api.silences() } catch { return .reply(.text("Cannot read silences: \(error)")) }

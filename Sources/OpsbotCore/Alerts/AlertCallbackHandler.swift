@@ -6,13 +6,14 @@ import Foundation
 /// `a:r:ID` run the rule's remediation as if the presser had typed it (ACL, validation and
 /// confirmation still apply).
 public struct AlertCallbackHandler: CallbackHandler {
-    public init() {}
+    let alerts: AlertsFeature
+    public init(alerts: AlertsFeature) { self.alerts = alerts }
 
     public func handle(_ cb: IncomingCallback, app: AppContext) async -> String? {
         let parts = cb.data.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 3, parts[0] == "a" else { return "Unknown button." }
         let svc: AlertService
-        do { svc = try AlertService.shared(app) } catch { return "Alerts are not available: \(error)" }
+        do { svc = try alerts.service() } catch { return "Alerts are not available: \(error)" }
         let who = cb.username.map { "@\($0)" } ?? "user \(cb.userID)"
         let action = parts[1], arg = parts[2]
         switch action {
@@ -33,10 +34,12 @@ public struct AlertCallbackHandler: CallbackHandler {
             svc.engine.mute(key, for: secs, reason: "button", by: who)
             let d = Durations.format(secs)
             if action == "m" {   // an Alertmanager alert: also a silence there
-                let creator = AlertmanagerSilencing.creator(username: cb.username, userID: cb.userID)
-                Task {
-                    if let line = await AlertmanagerSilencing.muted(app, fingerprint: key, seconds: secs, createdBy: creator, chatID: cb.chatID) {
-                        await AlertmanagerSilencing.post(app, line, to: cb.chatID)
+                let creator = MuteLine.creator(username: cb.username, userID: cb.userID)
+                if let hook = alerts.muteHook {
+                    Task {
+                        if let line = await hook.muted(app, fingerprint: key, seconds: secs, createdBy: creator, chatID: cb.chatID) {
+                            await MuteLine.post(app, line, to: cb.chatID)
+                        }
                     }
                 }
             }

@@ -6,11 +6,12 @@ import Foundation
 public struct AlertDeliveryCheck: CheckProvider {
     public static let providerName = "alert_delivery"
     public var name: String { Self.providerName }
-    public init() {}
+    let alerts: AlertsFeature
+    public init(alerts: AlertsFeature) { self.alerts = alerts }
 
     public func run(_ app: AppContext) async -> [CheckResult] {
         let svc: AlertService
-        do { svc = try AlertService.shared(app) } catch {
+        do { svc = try alerts.service() } catch {
             return [CheckResult(check: name, target: "config", status: .critical, summary: "alerts cannot start: \(error)")]
         }
         guard let chat = svc.chatID else {

@@ -3,7 +3,7 @@ import LocalStore
 import Foundation
 
 /// The alerting objects one opsbot process shares (engine, outbox, store), created on first
-/// use from the app's config and local store and kept in `app.resources`.
+/// use from the app's config and local store, held by `AlertsFeature`.
 public final class AlertService: @unchecked Sendable {
     public let config: AlertsConfig
     public let engine: AlertEngine
@@ -23,15 +23,6 @@ public final class AlertService: @unchecked Sendable {
         outbox = Outbox(store: store, clock: clock, settings: config.outboxSettings)
         renderer = chatID.map { AlertRenderer(chatID: $0, muteDurations: config.muteDurations, instance: instance ?? AlertRenderer.hostName,
                                               flapWindow: config.flapWindow) }
-    }
-
-    /// The app's service (created on first call).
-    public static func shared(_ app: AppContext) throws -> AlertService {
-        try app.resources.getOrCreate(AlertService.self) {
-            let cfg = try AlertsConfig.load(app.config)
-            return try AlertService(config: cfg, chatID: cfg.chat(app.config), db: app.store.db, clock: app.clock,
-                                    instance: try AlertsConfig.instance(app.config))
-        }
     }
 
     /// A provider finished: its results join the next evaluation round. `unreachable`: it could

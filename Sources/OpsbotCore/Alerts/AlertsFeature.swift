@@ -4,7 +4,42 @@ import Foundation
 /// Alerts pushed to the admin chat: the scheduler runs the check providers, the engine turns
 /// results into notifications, the outbox delivers them. Commands /alerts, /mute, /unmute;
 /// buttons with prefix `a`; check provider `alert_delivery`.
-public enum AlertsFeature: Feature {
+public final class AlertsFeature: Feature, @unchecked Sendable {
+    public let config: Config
+    /// Built by `attach` from the config and the app's local store (the alert state lives there).
+    private let bound = Locked<Result<AlertService, Error>?>(nil)
+
+    /// Another alert source that follows mutes (Alertmanager's silences).
+    public let muteHook: (any AlertMuteHook)?
+
+    public init(config: Config, muteHook: (any AlertMuteHook)? = nil) {
+        self.config = config
+        self.muteHook = muteHook
+    }
+
+    /// The engine, outbox and store of this process; throws when `alerts:` is invalid.
+    public func service() throws -> AlertService {
+        guard let r = bound.current else { throw AlertsNotStarted() }
+        return try r.get()
+    }
+
+    public func attach(_ app: AppContext) {
+        bound.withLock {
+            $0 = Result {
+                let cfg = try AlertsConfig.load(config)
+                return try AlertService(config: cfg, chatID: cfg.chat(config), db: app.store.db, clock: app.clock,
+                                        instance: try AlertsConfig.instance(config))
+            }
+        }
+    }
+
+    /// Firing alerts, unmuted and muted, for `/status`; nil when alerts are off or broken.
+    public func firingCounts() -> (firing: Int, muted: Int)? {
+        guard let svc = try? service(), svc.config.enabled else { return nil }
+        let active = svc.engine.active.filter(\.isFiring)
+        return (active.filter { !svc.engine.isMuted($0) }.count, active.filter { svc.engine.isMuted($0) }.count)
+    }
+
     public static var configSections: [ConfigSection] { [ConfigSection("alerts", as: AlertsConfig.self), ConfigSection("instance", as: String.self)] }
 
     public static func validate(_ config: Config) -> [ConfigError] {
@@ -16,33 +51,28 @@ public enum AlertsFeature: Feature {
         if cfg.enabled && cfg.chat(config) == nil {
             errors.append(ConfigError(file: config.source, key: "alerts.chat_id", message: "no alert chat: set alerts.chat_id or admins.chats"))
         }
-        let registry = Features.checkRegistry(config)
-        let known = registry.all.map(\.name)
-        for name in cfg.checks.keys.sorted() where registry.named(name) == nil {
-            errors.append(ConfigError(file: config.source, key: "alerts.checks.\(name)", message: "no such check provider (known: \(known.joined(separator: ", ")))"))
-        }
         return errors
     }
 
-    public static func registerModules(_ r: ModuleRegistry) {
-        r.register("alerts") { _, _ in AlertsModule() }
-        r.register("mute") { _, _ in MuteModule() }
-        r.register("unmute") { _, _ in UnmuteModule() }
+    public func registerModules(_ r: ModuleRegistry) {
+        r.register("alerts") { _, _ in AlertsModule(alerts: self) }
+        r.register("mute") { _, _ in MuteModule(alerts: self) }
+        r.register("unmute") { _, _ in UnmuteModule(alerts: self) }
     }
 
-    public static func registerChecks(_ registry: CheckRegistry, config: Config) {
-        registry.register(AlertDeliveryCheck())
+    public func registerChecks(_ registry: CheckRegistry) {
+        registry.register(AlertDeliveryCheck(alerts: self))
     }
 
-    public static func registerCallbacks(_ registry: CallbackRegistry) {
-        registry.register(prefix: "a", AlertCallbackHandler())
+    public func registerCallbacks(_ registry: CallbackRegistry) {
+        registry.register(prefix: "a", AlertCallbackHandler(alerts: self))
     }
 
     /// The scheduler (one loop per provider) and the worker (evaluate + deliver every tick),
     /// until the task is cancelled.
-    public static func runBackground(_ app: AppContext) async {
+    public func runBackground(_ app: AppContext) async {
         let svc: AlertService
-        do { svc = try AlertService.shared(app) } catch {
+        do { svc = try service() } catch {
             Log.error("alerts: not started: \(error)")
             return
         }
@@ -72,7 +102,7 @@ public enum AlertsFeature: Feature {
                     }
                 }
             }
-            group.addTask { await worker(app, svc) }
+            group.addTask { await Self.worker(app, svc) }
             await group.waitForAll()
         }
     }
@@ -90,4 +120,9 @@ public enum AlertsFeature: Feature {
             do { try await Task.sleep(for: .seconds(svc.config.tick)) } catch { return }
         }
     }
+}
+
+/// `service()` before `attach` (a programming error, said plainly rather than crashing).
+struct AlertsNotStarted: Error, CustomStringConvertible {
+    var description: String { "alerts are not started yet" }
 }

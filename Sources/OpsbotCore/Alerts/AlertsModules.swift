@@ -4,9 +4,10 @@ import Foundation
 /// `/alerts`: what fires, what is acknowledged or muted, with age and last sent, plus the
 /// outbox (queued messages and delivery failures) — "why did no alert arrive?" in one place.
 struct AlertsModule: CommandModule {
+    let alerts: AlertsFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let svc: AlertService
-        do { svc = try AlertService.shared(ctx.app) } catch { return .reply(.text("Alerts are not available: \(error)")) }
+        do { svc = try alerts.service() } catch { return .reply(.text("Alerts are not available: \(error)")) }
         let now = ctx.app.clock.now()
         func age(_ d: Date?) -> String { d.map { Durations.format(now.timeIntervalSince($0)) + " ago" } ?? "never" }
         var html = ""
@@ -71,9 +72,10 @@ struct AlertsModule: CommandModule {
 
 /// `/mute <rule|fingerprint> <duration> [reason]`.
 struct MuteModule: CommandModule {
+    let alerts: AlertsFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let svc: AlertService
-        do { svc = try AlertService.shared(ctx.app) } catch { return .reply(.text("Alerts are not available: \(error)")) }
+        do { svc = try alerts.service() } catch { return .reply(.text("Alerts are not available: \(error)")) }
         guard let key = ctx.request.string("target"), !key.isEmpty else {
             return .reply(.text("Usage: /mute <rule|fingerprint> <duration> [reason], e.g. /mute disk 1h cleaning up"))
         }
@@ -86,9 +88,9 @@ struct MuteModule: CommandModule {
         let reason = ctx.request.words("reason").joined(separator: " ")
         let who = ctx.request.username.map { "@\($0)" } ?? "user \(ctx.request.userID)"
         let m = svc.engine.mute(key, for: secs, reason: reason.isEmpty ? nil : reason, by: who)
-        let silence = await AlertmanagerSilencing.muted(ctx.app, fingerprint: key, seconds: secs,
-                                                        createdBy: AlertmanagerSilencing.creator(username: ctx.request.username, userID: ctx.request.userID),
-                                                        chatID: ctx.request.chatID)
+        let silence = await alerts.muteHook?.muted(ctx.app, fingerprint: key, seconds: secs,
+                                                   createdBy: MuteLine.creator(username: ctx.request.username, userID: ctx.request.userID),
+                                                   chatID: ctx.request.chatID)
         return .reply(Reply(html: "🔕 <code>\(HTML.escape(key))</code> muted for \(Durations.format(secs)) (until \(AlertRenderer.time(m.until)))"
                             + (reason.isEmpty ? "" : " — \(HTML.escape(reason))") + (silence.map { "\n" + $0 } ?? "")))
     }
@@ -96,12 +98,13 @@ struct MuteModule: CommandModule {
 
 /// `/unmute <rule|fingerprint>`.
 struct UnmuteModule: CommandModule {
+    let alerts: AlertsFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let svc: AlertService
-        do { svc = try AlertService.shared(ctx.app) } catch { return .reply(.text("Alerts are not available: \(error)")) }
+        do { svc = try alerts.service() } catch { return .reply(.text("Alerts are not available: \(error)")) }
         guard let key = ctx.request.string("target") else { return .reply(.text("Usage: /unmute <rule|fingerprint>")) }
         let unmuted = svc.engine.unmute(key)
-        let silence = await AlertmanagerSilencing.unmuted(ctx.app, fingerprint: key)
+        let silence = await alerts.muteHook?.unmuted(ctx.app, fingerprint: key)
         if unmuted || silence != nil {
             return .reply(Reply(html: "🔔 <code>\(HTML.escape(key))</code> unmuted." + (silence.map { "\n" + $0 } ?? "")))
         }

@@ -6,34 +6,36 @@ public final class AppContext: @unchecked Sendable {
     public let store: Store
     public let clock: WallClock
     public let transport: ChatTransport
-    /// Shared feature objects (database connection, service manager, alert engine).
-    public let resources: ResourceBag
     public let startedAt: Date
-    /// Config, catalog and checks: replaced together by a reload (SIGHUP).
-    private let live: Locked<(config: Config, catalog: Catalog, checks: CheckRegistry)>
+    /// Config, catalog and the features built from them: replaced together by a reload (SIGHUP).
+    private let live: Locked<(config: Config, catalog: Catalog, wiring: FeatureWiring)>
 
     public var config: Config { live.current.config }
     public var catalog: Catalog { live.current.catalog }
     /// Health checks installed by features, for `/status`, `opsbot check` and alerts.
-    public var checks: CheckRegistry { live.current.checks }
+    public var checks: CheckRegistry { live.current.wiring.checks }
+    /// Inline-button handlers installed by features (the router adds its own `c`).
+    public var callbacks: CallbackRegistry { live.current.wiring.callbacks }
+    public var wiring: FeatureWiring { live.current.wiring }
 
-    /// Swaps in a new config and catalog. Feature objects built from the old config (service
-    /// manager, database pool, alert service) are dropped and rebuilt on next use; alert state
-    /// lives in the store and confirmations in the router, so both survive.
-    public func reload(config: Config, catalog: Catalog, checks: CheckRegistry) {
-        live.withLock { $0 = (config, catalog, checks) }
-        resources.removeAll()
+    /// Swaps in a new config, catalog and the features built from them (bound to this app
+    /// before the swap). Alert state lives in the store and confirmations in the router, so
+    /// both survive.
+    public func reload(config: Config, catalog: Catalog, wiring: FeatureWiring) {
+        for f in wiring.features { f.attach(self) }
+        live.withLock { $0 = (config, catalog, wiring) }
     }
     private let commandHook = Locked<(@Sendable (IncomingMessage) async -> Void)?>(nil)
 
+    /// Binds every feature of `wiring` to this app (`Feature.attach`).
     public init(config: Config, store: Store, clock: WallClock = SystemWallClock(), transport: ChatTransport,
-                catalog: Catalog, resources: ResourceBag = ResourceBag(), checks: CheckRegistry = CheckRegistry()) {
-        self.live = Locked((config, catalog, checks))
+                catalog: Catalog, wiring: FeatureWiring = FeatureWiring([])) {
+        self.live = Locked((config, catalog, wiring))
         self.store = store
         self.clock = clock
         self.transport = transport
-        self.resources = resources
         self.startedAt = clock.now()
+        for f in wiring.features { f.attach(self) }
     }
 
     /// Runs a command line as if `message.userID` had typed it in `message.chatID` (alert

@@ -12,7 +12,7 @@ enum CrossChecks {
     ]
 
     /// Problems of the config, and problems of catalog files (which `check` does not need).
-    static func run(_ config: Config, catalog: Catalog) -> (config: [ConfigError], catalog: [ConfigError]) {
+    static func run(_ config: Config, catalog: Catalog, checks: CheckRegistry) -> (config: [ConfigError], catalog: [ConfigError]) {
         var out: [ConfigError] = [], catalogOut: [ConfigError] = []
         func problem(_ key: String, _ message: String) {
             out.append(ConfigError(file: config.source, key: key, message: message, line: line(config, key)))
@@ -57,7 +57,10 @@ enum CrossChecks {
             }
 
             // Rules name checks that exist; inhibitions name rules that exist.
-            let providers = Set(Features.checkRegistry(config).all.map(\.name))
+            let providers = Set(checks.all.map(\.name))
+            for name in alerts.checks.keys.sorted() where checks.named(name) == nil {
+                problem("alerts.checks.\(name)", "no such check provider (known: \(checks.all.map(\.name).joined(separator: ", ")))")
+            }
             let known = resultChecks.union(providers).union(DefaultRules.rules.map(\.check))
             for (i, r) in alerts.rules.enumerated() {
                 let check = r.check ?? r.name

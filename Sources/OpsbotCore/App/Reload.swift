@@ -31,7 +31,7 @@ public enum Reload {
         }
         // Background work (alert scheduler…) restarts on the new config.
         background.current?.cancel()
-        app.reload(config: next.config, catalog: next.catalog, checks: Features.checkRegistry(next.config))
+        app.reload(config: next.config, catalog: next.catalog, wiring: next.wiring)
         background.withLock { $0 = Task { await Runtime.runBackground(app) } }
         if let api {
             let menu = next.catalog.visible.map { (command: $0.name, description: $0.description) }

@@ -22,6 +22,8 @@ public struct Runtime: Sendable {
     public var problems: [ConfigError]
     /// The catalog's share of `problems` (a broken command file; `check` does not need it).
     public var catalogProblems: [ConfigError] = []
+    /// The feature values built from `config`, whose modules the catalog holds.
+    public var wiring: FeatureWiring = FeatureWiring([])
 
     /// Problems that only matter for talking to a chat (`check` runs without them).
     public static let chatSetupKeys: Set<String> = ["admins.chats", "admins.users", "alerts.chat_id"]
@@ -32,13 +34,14 @@ public struct Runtime: Sendable {
     public static func load(configPath: String?, overrides: Overrides = Overrides(), demo: Bool = false,
                             environment: [String: String] = ProcessInfo.processInfo.environment) -> Runtime {
         let path = configPath ?? environment["OPSBOT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        var environment = environment
         if path == nil && demo && (environment["DEMO_DIR"] ?? "").isEmpty {
             // The embedded demo config names its sandbox through ${DEMO_DIR} (`make demo` sets it).
-            setenv("DEMO_DIR", FileManager.default.currentDirectoryPath + "/.demo", 0)
+            environment["DEMO_DIR"] = FileManager.default.currentDirectoryPath + "/.demo"
         }
         var config: Config
         do {
-            config = try ConfigLoader.load(path: path, demo: demo, environment: environment)
+            config = try OpsbotConfig.load(path: path, demo: demo, environment: environment)
         } catch let e as ConfigError {
             return Runtime(config: Config(), catalog: Catalog(), commandsDirectory: "", problems: [e])
         } catch {
@@ -48,16 +51,18 @@ public struct Runtime: Sendable {
         if let c = overrides.commandsDir { config.commandsDir = c }
         if let a = overrides.apiURL { config.telegram.apiURL = a }
         var problems = ConfigLoader.lint(config)
-        for f in Features.all { problems += f.validate(config) }
+        problems += Features.validate(config)
+        let wiring = Features.build(config, environment: environment)
         let dir = locateCommands(config, explicit: overrides.commandsDir != nil || path != nil)
-        let loaded = CatalogLoader.load(directory: dir, registry: Features.moduleRegistry(), config: config)
-        let cross = CrossChecks.run(config, catalog: loaded.catalog)
+        let loaded = CatalogLoader.load(directory: dir, registry: wiring.modules, config: config)
+        let cross = CrossChecks.run(config, catalog: loaded.catalog, checks: wiring.checks)
         problems += cross.config + loaded.errors + cross.catalog
         // A feature's own check may throw the section problem the loader already listed.
         var seen = Set<String>()
         problems = problems.filter { seen.insert($0.description).inserted }
         var runtime = Runtime(config: config, catalog: loaded.catalog, commandsDirectory: dir, problems: problems)
         runtime.catalogProblems = loaded.errors + cross.catalog
+        runtime.wiring = wiring
         return runtime
     }
 
@@ -90,13 +95,11 @@ public struct Runtime: Sendable {
     }
 
     public func makeApp(transport: ChatTransport, store: Store) -> AppContext {
-        AppContext(config: config, store: store, transport: transport, catalog: catalog, checks: Features.checkRegistry(config))
+        AppContext(config: config, store: store, transport: transport, catalog: catalog, wiring: wiring)
     }
 
     /// Starts every feature's background work (alert scheduler…) as child tasks of the caller.
     public static func runBackground(_ app: AppContext) async {
-        await withTaskGroup(of: Void.self) { group in
-            for f in Features.all { group.addTask { await f.runBackground(app) } }
-        }
+        await app.wiring.runBackground(app)
     }
 }

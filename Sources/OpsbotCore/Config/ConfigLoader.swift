@@ -13,19 +13,19 @@ public enum ConfigLoader {
         ConfigSection("commands_dir", as: String.self),
     ]
 
-    /// Every top-level key opsbot knows: the core's and each feature's.
-    public static var allSections: [ConfigSection] { coreSections + Features.all.flatMap { $0.configSections } }
+    /// Every top-level key of a build: the core's and those of the given features.
+    public static func sections(_ features: [any Feature.Type]) -> [ConfigSection] { coreSections + features.flatMap { $0.configSections } }
 
     /// Parses YAML text and decodes every section, collecting every problem (decoding errors
     /// and unknown keys at any depth) in `Config.problems`. Throws only when the text is not a
     /// YAML mapping at all. `source` names the file; `baseDirectory` resolves relative paths.
-    public static func read(_ yaml: String, source: String, baseDirectory: String) throws -> Config {
-        try decode(yaml, source: source, baseDirectory: baseDirectory).config
+    public static func read(_ yaml: String, source: String, baseDirectory: String, sections: [ConfigSection]) throws -> Config {
+        try decode(yaml, source: source, baseDirectory: baseDirectory, sections: sections).config
     }
 
     /// `read`, also returning the decoding session (which keys were asked for, which exist):
     /// the example-file test uses it to prove the example documents every key.
-    static func decode(_ yaml: String, source: String, baseDirectory: String) throws -> (config: Config, session: ConfigDecodingSession) {
+    public static func decode(_ yaml: String, source: String, baseDirectory: String, sections: [ConfigSection]) throws -> (config: Config, session: ConfigDecodingSession) {
         var config = Config()
         config.source = source
         config.baseDirectory = baseDirectory
@@ -44,7 +44,6 @@ public enum ConfigLoader {
             throw ConfigError(file: source, key: "", message: "expected a mapping of keys at the top level", line: node.mark?.line)
         }
         config.root = node
-        let sections = allSections
         var problems: [ConfigError] = []
         for (k, v) in mapping {
             guard let name = k.string else { continue }
@@ -73,8 +72,8 @@ public enum ConfigLoader {
 
     /// `read`, throwing the first problem of a core section (telegram, admins, …); problems of
     /// feature sections surface from `Config.section(_:as:)` and `lint`.
-    public static func parse(_ yaml: String, source: String, baseDirectory: String) throws -> Config {
-        let config = try read(yaml, source: source, baseDirectory: baseDirectory)
+    public static func parse(_ yaml: String, source: String, baseDirectory: String, sections: [ConfigSection]) throws -> Config {
+        let config = try read(yaml, source: source, baseDirectory: baseDirectory, sections: sections)
         let core = Set(coreSections.map(\.key))
         if let p = config.problems.first(where: { p in core.contains { p.key == $0 || p.key.hasPrefix($0 + ".") } }) { throw p }
         return config
@@ -82,7 +81,8 @@ public enum ConfigLoader {
 
     /// Loads `path` (or the embedded default when nil, plus the demo sections with `demo`)
     /// and applies the environment.
-    public static func load(path: String?, demo: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
+    public static func load(path: String?, demo: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            sections: [ConfigSection]) throws -> Config {
         var config: Config
         if let path {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -92,10 +92,10 @@ public enum ConfigLoader {
                 throw ConfigError(file: path, key: "", message: "is not UTF-8 text")
             }
             let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            config = try read(text, source: path, baseDirectory: dir)
+            config = try read(text, source: path, baseDirectory: dir, sections: sections)
         } else {
             let (yaml, base) = demo ? DefaultConfig.assemble() : (DefaultConfig.yaml, FileManager.default.currentDirectoryPath)
-            config = try read(yaml, source: demo ? "<embedded demo>" : "<embedded default>", baseDirectory: base)
+            config = try read(yaml, source: demo ? "<embedded demo>" : "<embedded default>", baseDirectory: base, sections: sections)
         }
         try applyEnvironment(&config, environment)
         return config

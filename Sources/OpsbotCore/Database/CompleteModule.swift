@@ -8,12 +8,13 @@ import Postgres
 /// unless it is still pending and unchanged, so a double press, two admins at once or a
 /// retry after a dropped connection credit the user once.
 struct CompleteModule: CommandModule {
+    let database: DatabaseFeature
     let commandName: String
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(.text("Usage: /\(commandName) <payment id or provider payment id>")) }
         let db: DatabaseClient
-        do { db = try DatabaseClient.shared(ctx.app) } catch { return .reply(.text("❔ " + describe(error, nothingChanged: true))) }
+        do { db = try database.client() } catch { return .reply(.text("❔ " + describe(error, nothingChanged: true))) }
         let config = db.settings.payments
         let store = PaymentsStore(config)
         let found: (payments: [Payment], plan: [PostgresQuery]?)

@@ -2,8 +2,8 @@ import Foundation
 import Postgres
 
 /// The app database as opsbot's features see it: the `database:` settings and a small pool
-/// over DATABASE_URL. Created lazily, once per AppContext (ResourceBag), so a missing URL or
-/// a database that is down never stops opsbot from starting.
+/// over DATABASE_URL. Built with `DatabaseFeature`; it connects on first use, so a missing URL
+/// or a database that is down never stops opsbot from starting.
 public final class DatabaseClient: @unchecked Sendable {
     public let settings: DatabaseConfig
     private let pool: PostgresPool?
@@ -16,14 +16,6 @@ public final class DatabaseClient: @unchecked Sendable {
                                 size: settings.poolSize, acquireTimeout: settings.connectTimeout + settings.statementTimeout)
         } else {
             pool = nil
-        }
-    }
-
-    /// The shared client; throws a ConfigError when the `database:` section is invalid.
-    public static func shared(_ app: AppContext) throws -> DatabaseClient {
-        try app.resources.getOrCreate(DatabaseClient.self) {
-            let settings = try app.config.section("database", as: DatabaseConfig.self) ?? DatabaseConfig()
-            return DatabaseClient(settings: settings, url: app.config.databaseURL)
         }
     }
 

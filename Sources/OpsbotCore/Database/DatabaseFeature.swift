@@ -4,8 +4,19 @@ import Foundation
 /// `sql` runbook module, and the `database`, `schema` and `payments` checks. Settings live in
 /// the `database:` config section (documented in demo/config-database.yaml); the connection
 /// string only ever comes from DATABASE_URL.
-public enum DatabaseFeature: Feature {
+public struct DatabaseFeature: Feature {
     public static var configSections: [ConfigSection] { [ConfigSection("database", as: DatabaseConfig.self)] }
+
+    private let built: Result<DatabaseClient, Error>
+
+    public init(config: Config) {
+        built = Result {
+            DatabaseClient(settings: try config.section("database", as: DatabaseConfig.self) ?? DatabaseConfig(), url: config.databaseURL)
+        }
+    }
+
+    /// The client (its pool connects on first use); throws when `database:` is invalid.
+    public func client() throws -> DatabaseClient { try built.get() }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         do {
@@ -27,31 +38,31 @@ public enum DatabaseFeature: Feature {
         }
     }
 
-    public static func registerModules(_ r: ModuleRegistry) {
-        r.register("schema") { _, _ in SchemaModule() }
-        r.register("payments") { _, _ in PaymentsModule() }
+    public func registerModules(_ r: ModuleRegistry) {
+        r.register("schema") { _, _ in SchemaModule(database: self) }
+        r.register("payments") { _, _ in PaymentsModule(database: self) }
         r.register("complete") { _, command in
             guard command.confirm else {
                 throw ConfigError(file: command.source, key: "confirm", message: "completing a payment writes to the database, so it must be confirm: true")
             }
-            return CompleteModule(commandName: command.name)
+            return CompleteModule(database: self, commandName: command.name)
         }
         r.register("reverse_duplicate") { _, command in
             guard command.confirm else {
                 throw ConfigError(file: command.source, key: "confirm", message: "reversing a double credit writes to the database, so it must be confirm: true")
             }
-            return ReverseDuplicateModule(commandName: command.name)
+            return ReverseDuplicateModule(database: self, commandName: command.name)
         }
-        r.register("sql") { settings, command in try SQLModule(settings: settings, command: command) }
+        r.register("sql") { settings, command in try SQLModule(database: self, settings: settings, command: command) }
     }
 
-    public static func registerChecks(_ r: CheckRegistry, config: Config) {
-        r.register(DatabaseCheck())
-        r.register(SchemaCheck())
-        r.register(PaymentsCheck())
+    public func registerChecks(_ r: CheckRegistry) {
+        r.register(DatabaseCheck(database: self))
+        r.register(SchemaCheck(database: self))
+        r.register(PaymentsCheck(database: self))
     }
 
-    public static func registerCallbacks(_ r: CallbackRegistry) {
-        r.register(prefix: "pay", PaymentsPageHandler())
+    public func registerCallbacks(_ r: CallbackRegistry) {
+        r.register(prefix: "pay", PaymentsPageHandler(database: self))
     }
 }

@@ -4,9 +4,10 @@ import Postgres
 /// `/payments pending [older-than]`, `/payments <id>`, `/payments duplicates`: read-only views
 /// of the app's payments table for incidents 17, 18 and 22.
 struct PaymentsModule: CommandModule {
+    let database: DatabaseFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let db: DatabaseClient
-        do { db = try DatabaseClient.shared(ctx.app) } catch { return .reply(.text("❔ " + describe(error))) }
+        do { db = try database.client() } catch { return .reply(.text("❔ " + describe(error))) }
         let what = ctx.request.string("what") ?? "pending"
         let extra = ctx.request.string("older_than")
         do {
@@ -145,11 +146,12 @@ enum PaymentsView {
 
 /// Next/Prev/File buttons under `/payments pending`: `pay:<threshold seconds>:<page|f>`.
 struct PaymentsPageHandler: CallbackHandler {
+    let database: DatabaseFeature
     func handle(_ callback: IncomingCallback, app: AppContext) async -> String? {
         let parts = callback.data.split(separator: ":")
         guard parts.count == 3, let threshold = Double(parts[1]), threshold >= 0 else { return "unknown button" }
         let db: DatabaseClient
-        do { db = try DatabaseClient.shared(app) } catch { return String(describe(error).prefix(200)) }
+        do { db = try database.client() } catch { return String(describe(error).prefix(200)) }
         if parts[2] == "f" {
             Task {
                 let reply: Reply
@@ -172,10 +174,11 @@ struct PaymentsPageHandler: CallbackHandler {
 /// `payments`: pending payments older than the threshold (warning, with the count) and
 /// double credits (warning).
 struct PaymentsCheck: CheckProvider {
+    let database: DatabaseFeature
     let name = "payments"
     func run(_ app: AppContext) async -> [CheckResult] {
         let db: DatabaseClient
-        do { db = try DatabaseClient.shared(app) } catch {
+        do { db = try database.client() } catch {
             return [CheckResult(check: "payments", target: "pending", status: .unknown, summary: describe(error))]
         }
         guard db.isConfigured else {

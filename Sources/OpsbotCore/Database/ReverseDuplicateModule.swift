@@ -5,12 +5,13 @@ import Postgres
 /// and the `payments:duplicates` alert point to). The preview shows the rows kept and deleted,
 /// the balance correction and the exact SQL with its values; Confirm runs it once.
 struct ReverseDuplicateModule: CommandModule {
+    let database: DatabaseFeature
     let commandName: String
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(.text("Usage: /\(commandName) <payment id>")) }
         let db: DatabaseClient
-        do { db = try DatabaseClient.shared(ctx.app) } catch { return .reply(.text("❔ " + describe(error, nothingChanged: true))) }
+        do { db = try database.client() } catch { return .reply(.text("❔ " + describe(error, nothingChanged: true))) }
         let store = PaymentsStore(db.settings.payments)
         let found: (Payment?, [CreditRow])
         do {

@@ -6,6 +6,7 @@ import Postgres
 /// listed in `parameters`. A statement that writes must be `read_only: false` and the command
 /// `confirm: true`; read-only ones run in a READ ONLY transaction so the server enforces it.
 struct SQLModule: CommandModule {
+    let database: DatabaseFeature
     struct Settings: Decodable {
         var statement: String
         var parameters: [String]?
@@ -25,7 +26,8 @@ struct SQLModule: CommandModule {
     let confirm: Bool
     let commandName: String
 
-    init(settings raw: ModuleSettings, command: CatalogCommand) throws {
+    init(database: DatabaseFeature, settings raw: ModuleSettings, command: CatalogCommand) throws {
+        self.database = database
         let s = try raw.decode(Settings.self)
         statement = s.statement.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !statement.isEmpty else { throw ConfigError(file: raw.source, key: "settings.statement", message: "is empty") }
@@ -69,7 +71,7 @@ struct SQLModule: CommandModule {
         let query = PostgresQuery(unsafeSQL: statement, binds: binds)
         let shown = statement + (binds.isEmpty ? "" : "\n  -- " + binds.enumerated().map { "$\($0.offset + 1) = \($0.element)" }.joined(separator: ", "))
         let db: DatabaseClient
-        do { db = try DatabaseClient.shared(ctx.app) } catch { return .reply(.text("❔ " + describe(error, nothingChanged: true))) }
+        do { db = try database.client() } catch { return .reply(.text("❔ " + describe(error, nothingChanged: true))) }
         let run: @Sendable (ProgressReporter) async -> Reply = { [readOnly, timeout, maxRows, commandName] _ in
             do {
                 let rows = try await db.session(retryIfLost: readOnly) { s in

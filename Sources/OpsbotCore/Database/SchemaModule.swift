@@ -3,9 +3,10 @@ import Foundation
 /// `/schema`: does the database match what the app's code expects? The same inspection is
 /// the `schema` check, i.e. `opsbot check schema`, the deploy gate.
 struct SchemaModule: CommandModule {
+    let database: DatabaseFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let db: DatabaseClient
-        do { db = try DatabaseClient.shared(ctx.app) } catch {
+        do { db = try database.client() } catch {
             return .reply(.text("❔ " + describe(error)))
         }
         let report = await SchemaInspector.inspect(db, resolvePath: ctx.app.config.resolvePath)
@@ -22,10 +23,11 @@ struct SchemaModule: CommandModule {
 
 /// `schema` for `opsbot check schema` and alerts: ok / critical (drift) / unknown (unreachable).
 struct SchemaCheck: CheckProvider {
+    let database: DatabaseFeature
     let name = "schema"
     func run(_ app: AppContext) async -> [CheckResult] {
         let db: DatabaseClient
-        do { db = try DatabaseClient.shared(app) } catch {
+        do { db = try database.client() } catch {
             return [CheckResult(check: "schema", target: "database", status: .unknown, summary: describe(error))]
         }
         guard db.isConfigured else {
@@ -47,10 +49,11 @@ struct SchemaCheck: CheckProvider {
 
 /// `database`: reachable, and how long a round trip takes.
 struct DatabaseCheck: CheckProvider {
+    let database: DatabaseFeature
     let name = "database"
     func run(_ app: AppContext) async -> [CheckResult] {
         let db: DatabaseClient
-        do { db = try DatabaseClient.shared(app) } catch {
+        do { db = try database.client() } catch {
             return [CheckResult(check: "database", target: "database", status: .unknown, summary: describe(error))]
         }
         guard db.isConfigured else {

@@ -3,9 +3,18 @@ import Foundation
 /// `listen: 127.0.0.1:9464` turns on the HTTP listener: `GET /metrics`, `GET /healthz` and
 /// `POST /alertmanager` (Alertmanager's webhook: wakes the poll, answers at once). Off when
 /// absent, so single-host setups and the demo open no port.
-public enum HTTPListenerFeature: Feature {
+public struct HTTPListenerFeature: Feature {
     public static var configSections: [ConfigSection] { [ConfigSection("listen", as: Address.self)] }
-    public static func registerModules(_ r: ModuleRegistry) {}
+
+    /// The webhook wakes it; nil: POST /alertmanager answers 404.
+    let source: AlertmanagerSource?
+    /// For the alert and outbox gauges of /metrics.
+    let alerts: AlertsFeature?
+
+    public init(source: AlertmanagerSource?, alerts: AlertsFeature?) {
+        self.source = source
+        self.alerts = alerts
+    }
 
     /// `host:port`, IPv4.
     public struct Address: Decodable, Sendable, Equatable {
@@ -38,21 +47,21 @@ public enum HTTPListenerFeature: Feature {
         return []
     }
 
-    public static func runBackground(_ app: AppContext) async {
-        guard let addr = try? address(app.config) else { return }
+    public func runBackground(_ app: AppContext) async {
+        guard let addr = try? Self.address(app.config) else { return }
         let listener: HTTPListener
         do { listener = try start(app, addr) } catch {
             Log.error("listen: \(error)")
             return
         }
-        Log.info("listening on \(listener.host):\(listener.port) (/metrics, /healthz\(AlertmanagerSource.shared(app) != nil ? ", POST /alertmanager" : ""))")
+        Log.info("listening on \(listener.host):\(listener.port) (/metrics, /healthz\(source != nil ? ", POST /alertmanager" : ""))")
         while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         listener.stop()
     }
 
     /// Builds and starts the listener for `app` (tests call this with port 0).
-    public static func start(_ app: AppContext, _ addr: Address) throws -> HTTPListener {
-        let source = AlertmanagerSource.shared(app)
+    public func start(_ app: AppContext, _ addr: Address) throws -> HTTPListener {
+        let source = source, alerts = alerts
         var token: String?
         if let f = source?.config.webhookTokenFile { token = try readSecretFile(f, key: "alertmanager.webhook_token_file", config: app.config) }
         let webhookToken = token
@@ -74,9 +83,9 @@ public enum HTTPListenerFeature: Feature {
         }) { req in
             switch (req.method, req.path) {
             case ("GET", "/metrics"), ("HEAD", "/metrics"):
-                return .init(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: OpsMetrics.current.render(app))
+                return .init(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: { if let svc = try? alerts?.service() { OpsMetrics.current.setAlertGauges(svc, now: app.clock.now()) }; return OpsMetrics.current.render(app) }())
             case ("GET", "/healthz"), ("HEAD", "/healthz"):
-                return health(app)
+                return Self.health(app)
             case ("POST", "/alertmanager"):
                 OpsMetrics.current.webhook(result: "accepted")
                 source?.wakeup.signal()

@@ -34,7 +34,7 @@ public final class OpsMetrics: @unchecked Sendable {
     func count(_ label: String, _ dims: [(String, String)] = [], by n: Int64 = 1) {
         Counter(label: label, dimensions: dims, factory: factory).increment(by: n)
     }
-    func gauge(_ label: String, _ dims: [(String, String)], _ v: Double) {
+    public func gauge(_ label: String, _ dims: [(String, String)], _ v: Double) {
         Gauge(label: label, dimensions: dims, factory: factory).record(v)
     }
 
@@ -77,20 +77,11 @@ public final class OpsMetrics: @unchecked Sendable {
 
     // MARK: scrape
 
-    /// Gauges read at scrape time (alerts, outbox, the process), then the Prometheus text.
+    /// Gauges read at scrape time (the process; features set theirs before), then the Prometheus text.
     public func render(_ app: AppContext?) -> String {
         gauge("opsbot_build_info", [("version", OpsbotVersion.string)], 1)
         gauge("opsbot_start_time_seconds", [], app?.startedAt.timeIntervalSince1970 ?? 0)
         if let last = PollingHealth.lastSuccess { gauge("opsbot_telegram_last_poll_success_timestamp_seconds", [], last.timeIntervalSince1970) }
-        if let app, let svc = try? AlertService.shared(app) {
-            let firing = svc.engine.active.filter(\.isFiring)
-            for sev in ["warning", "critical"] {
-                gauge("opsbot_alerts_firing", [("severity", sev)], Double(firing.filter { $0.severity.label == sev }.count))
-            }
-            let queued = (try? svc.store.pending()) ?? []
-            gauge("opsbot_outbox_pending", [], Double(queued.count))
-            gauge("opsbot_outbox_oldest_age_seconds", [], queued.map { app.clock.now().timeIntervalSince($0.createdAt) }.max() ?? 0)
-        }
         let p = ProcessStats.read()
         gauge("opsbot_process_resident_memory_bytes", [], p.rssBytes)
         gauge("opsbot_process_open_fds", [], p.openFDs)

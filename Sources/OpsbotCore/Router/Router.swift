@@ -9,17 +9,19 @@ public final class Router: @unchecked Sendable {
     /// Built from the current admins on every use, so a reload's admin list applies at once.
     var acl: AccessControl { AccessControl(app.config.admins) }
     let book: ConfirmationBook
-    let callbacks: CallbackRegistry
+    /// Feature buttons: the app's (which a reload replaces) unless a test gives its own.
+    var callbacks: CallbackRegistry { fixedCallbacks ?? app.callbacks }
+    private let fixedCallbacks: CallbackRegistry?
     let refusals: RefusalLimiter
     /// How long a command may run before a "working…" message appears.
     let progressDelay: Double
     private let username = Locked<String?>(nil)
 
-    public init(app: AppContext, callbacks: CallbackRegistry = CallbackRegistry(), progressDelay: Double = 1.0,
+    public init(app: AppContext, callbacks: CallbackRegistry? = nil, progressDelay: Double = 1.0,
                 refusalWindow: TimeInterval = 600) {
         self.app = app
         self.book = ConfirmationBook(store: app.store)
-        self.callbacks = callbacks
+        self.fixedCallbacks = callbacks
         self.refusals = RefusalLimiter(window: refusalWindow)
         self.progressDelay = progressDelay
     }

@@ -5,9 +5,10 @@ import SystemOps
 /// (processes, containers), conflict lines in its log, a webhook set while it polls — and the
 /// fixes: stop the extras (never the one the supervisor owns) and delete a stray webhook.
 struct ConflictsModule: CommandModule {
+    let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         guard let svc = m.settings.botService, let b = m.backend(svc.name) else {
             return .reply(.text("No bot service configured: mark the service that runs the bot with bot: true, or set target_bot.service."))
         }

@@ -4,9 +4,10 @@ import SystemOps
 /// `/disk`: every real mount (percent, free, inodes), the largest directories under the
 /// configured roots and the largest log files — the walk bounded in time, partial results said so.
 struct DiskModule: CommandModule {
+    let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         let cfg = m.settings.disk
         await ctx.progress.update("⏳ measuring disks (up to \(Durations.format(cfg.scanTime)))…")
         // This machine and every host that runs a service (not bare jump hosts), all at once;

@@ -6,9 +6,10 @@ import SystemOps
 /// the engine the services are on, not whatever `docker` reaches by default. The preview shows
 /// the `docker system df` figures (what is reclaimable); the result says what each part freed.
 struct DockerPruneModule: CommandModule {
+    let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         let engine = DockerEngine(socket: m.settings.options.dockerSocket)
         let df: DockerAPI.DiskUsage
         do { df = try await engine.diskUsage() } catch {

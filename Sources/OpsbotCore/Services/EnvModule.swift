@@ -4,9 +4,10 @@ import SystemOps
 /// `/env [service]`: the target app's environment checked against `env.rules` — present,
 /// well-formed, right length — without ever showing a value.
 struct EnvModule: CommandModule {
+    let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         var targets = m.settings.services.filter { $0.env != nil }
         if let n = ctx.request.string("service") {
             guard let s = m.settings.service(n) else { return .reply(.text("unknown service \"\(n)\"")) }
@@ -69,10 +70,11 @@ struct EnvModule: CommandModule {
 /// `env`: each service's environment rules (the runbook's "bot starts with a bad env"
 /// incident) as a check, so failing rules alert and show on /status. Values are never shown.
 struct EnvCheck: CheckProvider {
+    let services: ServicesFeature
     let name = "env"
     func run(_ app: AppContext) async -> [CheckResult] {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(app) } catch {
+        do { m = try services.manager() } catch {
             return [CheckResult(check: "env", target: "config", status: .unknown, summary: "services config invalid: \(error)")]
         }
         var out: [CheckResult] = []

@@ -5,6 +5,7 @@ import TelegramBotAPI
 /// `/logs <service> [N] [level] [since] [filter]`: the last N lines, optionally filtered, masked,
 /// in `<pre>`; long output goes out as a file.
 struct LogsModule: CommandModule {
+    let services: ServicesFeature
     struct Request: Equatable {
         var lines: Int?
         var since: Double?
@@ -75,7 +76,7 @@ struct LogsModule: CommandModule {
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         guard let name = ctx.request.string("service"), let backend = m.backend(name) else {
             return .reply(.text("unknown service (known: \(m.settings.services.map(\.name).joined(separator: ", ")))"))
         }

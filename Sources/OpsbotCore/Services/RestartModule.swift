@@ -5,9 +5,10 @@ import SystemOps
 /// every health endpoint answering as expected and (if configured) its startup line logged.
 /// Ends with "worker healthy after 7 s" or "worker still failing after 60 s" and its last errors.
 struct RestartModule: CommandModule {
+    let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         guard let arg = ctx.request.string("service") else { return .reply(.text("missing service. Usage: /restart <service|all>")) }
         let names = arg == "all" ? m.restartOrder : [arg]
         guard names.allSatisfy({ m.backend($0) != nil }), !names.isEmpty else {

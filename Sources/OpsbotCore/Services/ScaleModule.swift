@@ -4,9 +4,10 @@ import Foundation
 /// quantity (`heroku ps:scale worker=1`, the fix of a worker scaled to 0) or Railway's
 /// numReplicas. Backends that run on a host say they cannot scale.
 struct ScaleModule: CommandModule {
+    let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         guard let name = ctx.request.string("service"), let b = m.backend(name) else {
             return .reply(.text("unknown service (known: \(m.settings.services.map(\.name).joined(separator: ", ")))"))
         }
@@ -33,9 +34,10 @@ struct ScaleModule: CommandModule {
 
 /// `/redeploy <service>` (confirmed, Railway): rebuild and roll out, then verify like /restart.
 struct RedeployModule: CommandModule {
+    let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         guard let name = ctx.request.string("service"), let b = m.backend(name) else {
             return .reply(.text("unknown service (known: \(m.settings.services.map(\.name).joined(separator: ", ")))"))
         }

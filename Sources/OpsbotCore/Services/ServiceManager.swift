@@ -3,7 +3,7 @@ import SystemOps
 
 /// The services feature's shared state: decoded settings, one backend per service, which
 /// services are being restarted right now, and a short history of samples (memory trend,
-/// restarts in the last hour). One per AppContext (`ServiceManager.shared(app)`).
+/// restarts in the last hour). One per config, held by `ServicesFeature`.
 public final class ServiceManager: @unchecked Sendable {
     public let settings: ServicesSettings
     public let environment: [String: String]
@@ -47,11 +47,6 @@ public final class ServiceManager: @unchecked Sendable {
         case .railway: RailwayBackend(config: s, environment: environment)
         case .remote: UnavailableBackend(config: s, reason: "\(s.name) names host \(s.host ?? "?") but no SSH client is configured")
         }
-    }
-
-    /// The app's manager, created from its config on first use.
-    public static func shared(_ app: AppContext) throws -> ServiceManager {
-        try app.resources.getOrCreate(ServiceManager.self) { ServiceManager(settings: try ServicesSettings.load(app.config)) }
     }
 
     public func backend(_ name: String) -> ServiceBackend? { backends[name] }

@@ -6,8 +6,29 @@ import Foundation
 /// Config sections: `services` (name → settings), `service_options`, `disk`, `dependencies`,
 /// `target_bot` — documented in demo/config-services.yaml; `hosts` (remote hosts over SSH) in
 /// opsbot.example.yaml.
-public enum ServicesFeature: Feature {
+public struct ServicesFeature: Feature {
     public static var configSections: [ConfigSection] { ServicesSettings.sections }
+
+    /// One manager per config: backends, restart claims and the sample history live in it.
+    private let built: Result<ServiceManager, Error>
+    /// Firing and muted alert counts for `/status` (from the alerts feature, when there is one).
+    let alertCounts: @Sendable () -> (firing: Int, muted: Int)?
+
+    /// `environment`: what the backends see (opsbot's own, or a test's).
+    public init(config: Config, environment: [String: String] = ProcessInfo.processInfo.environment,
+                alertCounts: @escaping @Sendable () -> (firing: Int, muted: Int)? = { nil }) {
+        built = Result { ServiceManager(settings: try ServicesSettings.load(config, environment: environment), environment: environment) }
+        self.alertCounts = alertCounts
+    }
+
+    /// A feature over a ready manager (tests give backends of their own).
+    public init(manager: ServiceManager, alertCounts: @escaping @Sendable () -> (firing: Int, muted: Int)? = { nil }) {
+        built = .success(manager)
+        self.alertCounts = alertCounts
+    }
+
+    /// The manager; throws the config problem when `services:` is invalid.
+    public func manager() throws -> ServiceManager { try built.get() }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         let settings: ServicesSettings
@@ -20,23 +41,23 @@ public enum ServicesFeature: Feature {
         return []
     }
 
-    public static func registerModules(_ r: ModuleRegistry) {
-        r.register("status") { _, _ in StatusModule() }
-        r.register("logs") { _, _ in LogsModule() }
-        r.register("restart") { _, _ in RestartModule() }
-        r.register("disk") { _, _ in DiskModule() }
+    public func registerModules(_ r: ModuleRegistry) {
+        r.register("status") { _, _ in StatusModule(services: self) }
+        r.register("logs") { _, _ in LogsModule(services: self) }
+        r.register("restart") { _, _ in RestartModule(services: self) }
+        r.register("disk") { _, _ in DiskModule(services: self) }
         r.register("disk_cleanup") { settings, command in try CleanupModule(settings: settings, command: command, config: nil) }
-        r.register("docker_prune") { _, _ in DockerPruneModule() }
-        r.register("conflicts") { _, _ in ConflictsModule() }
-        r.register("env") { _, _ in EnvModule() }
-        r.register("scale") { _, _ in ScaleModule() }
-        r.register("redeploy") { _, _ in RedeployModule() }
+        r.register("docker_prune") { _, _ in DockerPruneModule(services: self) }
+        r.register("conflicts") { _, _ in ConflictsModule(services: self) }
+        r.register("env") { _, _ in EnvModule(services: self) }
+        r.register("scale") { _, _ in ScaleModule(services: self) }
+        r.register("redeploy") { _, _ in RedeployModule(services: self) }
     }
 
     /// Samples every service once a minute while opsbot runs, so that /status can show the
     /// memory trend and restarts in the last hour even when no alert rule polls `services`.
-    public static func runBackground(_ app: AppContext) async {
-        guard let m = try? ServiceManager.shared(app), !m.settings.services.isEmpty else { return }
+    public func runBackground(_ app: AppContext) async {
+        guard let m = try? manager(), !m.settings.services.isEmpty else { return }
         while !Task.isCancelled {
             _ = await StatusCollector.collect(m, parts: .services, clock: app.clock)
             try? await Task.sleep(nanoseconds: 60_000_000_000)
@@ -47,19 +68,20 @@ public enum ServicesFeature: Feature {
         }
     }
 
-    public static func registerChecks(_ registry: CheckRegistry, config: Config) {
-        registry.register(ServicesCheckProvider(name: "services", parts: .services))
-        registry.register(ServicesCheckProvider(name: "health", parts: .health))
-        registry.register(ServicesCheckProvider(name: "disk", parts: .disk))
-        registry.register(ServicesCheckProvider(name: "dependencies", parts: .dependencies))
-        registry.register(ServicesCheckProvider(name: "target_bot", parts: .targetBot))
-        registry.register(ServicesCheckProvider(name: "logs", parts: .logs))
-        registry.register(EnvCheck())
+    public func registerChecks(_ registry: CheckRegistry) {
+        registry.register(ServicesCheckProvider(services: self, name: "services", parts: .services))
+        registry.register(ServicesCheckProvider(services: self, name: "health", parts: .health))
+        registry.register(ServicesCheckProvider(services: self, name: "disk", parts: .disk))
+        registry.register(ServicesCheckProvider(services: self, name: "dependencies", parts: .dependencies))
+        registry.register(ServicesCheckProvider(services: self, name: "target_bot", parts: .targetBot))
+        registry.register(ServicesCheckProvider(services: self, name: "logs", parts: .logs))
+        registry.register(EnvCheck(services: self))
     }
 }
 
 /// One slice of the status collector as a named check group (`opsbot check health`).
 public struct ServicesCheckProvider: CheckProvider {
+    let services: ServicesFeature
     public let name: String
     let parts: StatusCollector.Parts
 
@@ -76,7 +98,7 @@ public struct ServicesCheckProvider: CheckProvider {
 
     public func run(_ app: AppContext) async -> [CheckResult] {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(app) } catch {
+        do { m = try services.manager() } catch {
             return [CheckResult(check: name, target: "config", status: .unknown, summary: "services config invalid: \(error)")]
         }
         if parts == .targetBot && m.settings.targetBot == nil { return [] }

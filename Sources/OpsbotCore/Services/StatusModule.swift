@@ -4,6 +4,7 @@ import SystemOps
 /// `/status`: one screen, problems first. Every probe runs at once with its own timeout, so
 /// the reply comes within the slowest check's timeout and a hung endpoint delays nothing else.
 struct StatusModule: CommandModule {
+    let services: ServicesFeature
     /// Providers the status collector covers itself; every other registered provider
     /// (database, schema, payments, env, alert delivery) runs alongside, with its own deadline.
     static let collected: Set<String> = ["services", "health", "disk", "dependencies", "target_bot", "logs"]
@@ -11,7 +12,7 @@ struct StatusModule: CommandModule {
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try ServiceManager.shared(ctx.app) } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
         let app = ctx.app
         let others = app.checks.all.filter { p in
             !Self.collected.contains(p.name) && (app.config.databaseURL != nil || !Self.databaseProviders.contains(p.name))
@@ -30,11 +31,7 @@ struct StatusModule: CommandModule {
         }
         var report = await StatusCollector.collect(m, clock: ctx.app.clock)
         report.checks += await extra
-        var alerts: (firing: Int, muted: Int)?
-        if let svc = try? AlertService.shared(app), svc.config.enabled {
-            let active = svc.engine.active.filter(\.isFiring)
-            alerts = (active.filter { !svc.engine.isMuted($0) }.count, active.filter { svc.engine.isMuted($0) }.count)
-        }
+        let alerts = services.alertCounts()
         var html = StatusModule.render(report, alerts: alerts)
         if let bad = app.catalog.invalidSummary { html += "\n⚠️ " + HTML.escape(bad) }
         return .reply(Reply(html: html))

@@ -25,7 +25,7 @@ public enum TelegramService {
 
         let transport = TelegramTransport(api: api, documentThreshold: config.output.documentThreshold)
         let app = runtime.makeApp(transport: transport, store: store)
-        let router = Router(app: app, callbacks: Features.callbackRegistry())
+        let router = Router(app: app)
         router.botUsername = me.username
         await router.start()
 

@@ -6,18 +6,18 @@ import TestSupport
 /// The `alertmanager:` section: bad values name their key and change nothing.
 @Suite struct AlertmanagerConfigTests {
     func errors(_ yaml: String) throws -> [String] {
-        let c = try ConfigLoader.parse("admins:\n  chats: [-100]\n  users: [1]\n" + yaml, source: "t.yaml", baseDirectory: "/")
+        let c = try OpsbotConfig.parse("admins:\n  chats: [-100]\n  users: [1]\n" + yaml, source: "t.yaml", baseDirectory: "/")
         return AlertmanagerFeature.validate(c).map(\.description)
     }
 
     @Test func absentMeansOff() throws {
-        let c = try ConfigLoader.parse("admins:\n  chats: [-100]\n  users: [1]\n", source: "t.yaml", baseDirectory: "/")
+        let c = try OpsbotConfig.parse("admins:\n  chats: [-100]\n  users: [1]\n", source: "t.yaml", baseDirectory: "/")
         #expect(try AlertmanagerConfig.load(c) == nil)
-        #expect(Features.checkRegistry(c).named("alertmanager") == nil)
+        #expect(Features.build(c).checks.named("alertmanager") == nil)
     }
 
     @Test func defaultsAndKeys() throws {
-        let c = try ConfigLoader.parse("alertmanager:\n  url: http://127.0.0.1:9093/\n  poll: 15s\n", source: "t.yaml", baseDirectory: "/")
+        let c = try OpsbotConfig.parse("alertmanager:\n  url: http://127.0.0.1:9093/\n  poll: 15s\n", source: "t.yaml", baseDirectory: "/")
         let am = try #require(try AlertmanagerConfig.load(c))
         #expect(am.url == "http://127.0.0.1:9093" && am.poll == 15 && am.timeout == 10 && am.muteCreatesSilence)
         #expect(am.severityLabel == "severity" && am.remediationAnnotation == "opsbot_remediation" && am.watchdogAlertname == nil)

@@ -33,15 +33,15 @@ struct AlertmanagerHarness {
         \(extra)
         """
         (app, transport) = try TestApp.make(configYAML: yaml)
-        svc = try AlertService.shared(app)
-        source = try #require(AlertmanagerSource.shared(app))
-        router = Router(app: app, callbacks: Features.callbackRegistry(), progressDelay: 5)
+        svc = try app.alertsFeature.service()
+        source = try #require(app.alertmanagerFeature.source)
+        router = Router(app: app, progressDelay: 5)
         await router.start()
     }
 
     /// One poll, one evaluation round, the outbox delivered.
     func round() async {
-        svc.submit(AlertmanagerSource.providerName, await source.poll(app: app))
+        svc.submit(AlertmanagerSource.providerName, await source.poll(app: app, muting: svc))
         svc.evaluateRound()
         await svc.deliver(app)
     }

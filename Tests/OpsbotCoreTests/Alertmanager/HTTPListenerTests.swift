@@ -19,7 +19,7 @@ import TestSupport
     /// The app's background (alert worker + Alertmanager poll loop) and a listener on a free port.
     static func running(_ h: AlertmanagerHarness) throws -> (Task<Void, Never>, HTTPListener) {
         let bg = Task { await Runtime.runBackground(h.app) }
-        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
+        let l = try h.app.httpFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
         return (bg, l)
     }
 
@@ -77,7 +77,7 @@ import TestSupport
         defer { am.stop() }
         let h = try await AlertmanagerHarness(am, extra: "  webhook_token_file: \(file)")
         let bg = Task { await Runtime.runBackground(h.app) }
-        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: UInt16(listenerPort)))
+        let l = try h.app.httpFeature.start(h.app, .init(host: "127.0.0.1", port: UInt16(listenerPort)))
         defer { bg.cancel(); l.stop() }
         #expect(await until { h.source.lastPoll != nil })
         try await Task.sleep(for: .milliseconds(300))
@@ -87,7 +87,7 @@ import TestSupport
 
     @Test func bodiesAreCappedAndUnknownPathsAre404() async throws {
         let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync())
-        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
+        let l = try h.app.httpFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
         defer { l.stop() }
         let big = Data(repeating: UInt8(ascii: "x"), count: 300 * 1024)
         let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager", body: big) }
@@ -102,7 +102,7 @@ import TestSupport
         let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync())
         await h.round()
         await h.say("/ping")
-        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
+        let l = try h.app.httpFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
         defer { l.stop() }
         let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/metrics") }
         #expect(r.status == 200)
@@ -133,7 +133,7 @@ import TestSupport
         await h.round()
         await h.say("/ping")
         await h.say("/nosuchcommand")
-        let l = try HTTPListenerFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
+        let l = try h.app.httpFeature.start(h.app, .init(host: "127.0.0.1", port: 0))
         defer { l.stop() }
         _ = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager", headers: ["Authorization": "Bearer no"]) }
         am.stop()
@@ -176,10 +176,10 @@ import TestSupport
     @Test func listenIsOffUnlessConfiguredAndBadValuesAreNamed() throws {
         let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [-100]\n  users: [1]\ncommands_dir: Commands\n")
         #expect(try HTTPListenerFeature.address(app.config) == nil)
-        let bad = try ConfigLoader.parse("listen: localhost:99999\n", source: "t.yaml", baseDirectory: "/")
+        let bad = try OpsbotConfig.parse("listen: localhost:99999\n", source: "t.yaml", baseDirectory: "/")
         let errors = HTTPListenerFeature.validate(bad)
         #expect(errors.count == 1 && errors[0].description.contains("listen"), "\(errors)")
-        let ok = try ConfigLoader.parse("listen: 127.0.0.1:9464\n", source: "t.yaml", baseDirectory: "/")
+        let ok = try OpsbotConfig.parse("listen: 127.0.0.1:9464\n", source: "t.yaml", baseDirectory: "/")
         #expect(try HTTPListenerFeature.address(ok) == .init(host: "127.0.0.1", port: 9464))
     }
 
@@ -217,7 +217,7 @@ import TestSupport
 
     @Test func healthzFollowsTelegramPolling() async throws {
         let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [-100]\n  users: [1]\ncommands_dir: Commands\ntelegram:\n  poll_timeout: 30\n")
-        let l = try HTTPListenerFeature.start(app, .init(host: "127.0.0.1", port: 0))
+        let l = try app.httpFeature.start(app, .init(host: "127.0.0.1", port: 0))
         defer { l.stop(); PollingHealth.succeeded(at: nil) }
         func get() async throws -> (Int, String) {
             let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/healthz") }

@@ -27,7 +27,7 @@ import TestSupport
     @Test func inhibitedAlertsAreListedUnderTheirCause() async throws {
         let clock = ManualClock()
         let (app, _) = try TestApp.make(configYAML: alertsYAML, clock: clock)
-        let svc = try AlertService.shared(app)
+        let svc = try app.alertsFeature.service()
         for _ in 0..<2 {
             svc.submit("payments", [CheckResult(check: "payments", target: "duplicates", status: .warning, summary: "1 payment credited twice")])
             svc.submit("database", [CheckResult(check: "database", target: "database", status: .critical, summary: "unreachable")])
@@ -50,7 +50,7 @@ import TestSupport
     @Test func acknowledgeDropsQueuedReminders() async throws {
         let clock = ManualClock()
         let (app, transport) = try TestApp.make(configYAML: alertsYAML, clock: clock)
-        let svc = try AlertService.shared(app)
+        let svc = try app.alertsFeature.service()
         let worker = CheckResult(check: "service_down", target: "worker", status: .critical, summary: "worker is failed")
         for _ in 0..<2 { svc.submit("services", [worker]); svc.evaluateRound(); clock.advance(by: 10) }
         await svc.deliver(app)

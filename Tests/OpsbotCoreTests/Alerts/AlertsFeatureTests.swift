@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Alerting
 import LocalStore
-import OpsbotCore
+@testable import OpsbotCore
 import TestSupport
 
 /// A transport that fails (network error, 429 with retry_after, or for good) while told to.
@@ -51,7 +51,7 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
     @Test func firingMessageCarriesEvidenceEscapedAndButtonsThatWork() async throws {
         let clock = ManualClock()
         let (app, transport) = try TestApp.make(configYAML: alertsYAML, clock: clock)
-        let svc = try AlertService.shared(app)
+        let svc = try app.alertsFeature.service()
         let worker = CheckResult(check: "service_down", target: "worker", status: .critical, summary: "worker is inactive (dead)",
                                  evidence: ["<Traceback> & friends"])
         for _ in 0..<2 { svc.submit("services", [worker]); svc.evaluateRound(); clock.advance(by: 10) }
@@ -66,7 +66,7 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
         #expect(buttons.allSatisfy { $0.data.utf8.count <= 64 })
         #expect(buttons.map(\.text).contains("🛠 Restart worker"))
 
-        let calls = Features.callbackRegistry()
+        let calls = app.callbacks
         func press(_ label: String, user: Int64 = 2, username: String? = "ann") async throws -> String? {
             let b = try #require(buttons.first { $0.text.hasPrefix(label) })
             let h = try #require(calls.handler(for: b.data))
@@ -106,7 +106,7 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
     @Test func warningsAreSilentAndConfigRulesOverrideDefaults() async throws {
         let clock = ManualClock()
         let (app, transport) = try TestApp.make(configYAML: alertsYAML, clock: clock)
-        let svc = try AlertService.shared(app)
+        let svc = try app.alertsFeature.service()
         svc.submit("disk", [CheckResult(check: "disk", target: "/var", status: .warning, summary: "92 % used", value: 92)])
         svc.evaluateRound()
         await svc.deliver(app)
@@ -122,8 +122,8 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
         let clock = ManualClock()
         let (base, _) = try TestApp.make(configYAML: alertsYAML, clock: clock)
         let flaky = FlakyTransport()
-        let app = AppContext(config: base.config, store: base.store, clock: clock, transport: flaky, catalog: base.catalog, checks: base.checks)
-        let svc = try AlertService.shared(app)
+        let app = AppContext(config: base.config, store: base.store, clock: clock, transport: flaky, catalog: base.catalog, wiring: Features.build(base.config))
+        let svc = try app.alertsFeature.service()
         flaky.mode.withLock { $0 = .down }
         for i in 0..<10 {
             svc.submit("schema-\(i)", [CheckResult(check: "schema", target: "t\(i)", status: .critical, summary: "drift \(i)")])
@@ -140,7 +140,7 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
         #expect(texts.count == 10)
         for (i, t) in texts.enumerated() { #expect(t.contains("drift \(i)")) }
         #expect(flaky.attempts.current < 200, "backed off: \(flaky.attempts.current) attempts")
-        let check = await AlertDeliveryCheck().run(app)
+        let check = await AlertDeliveryCheck(alerts: app.alertsFeature).run(app)
         #expect(check.first?.status == .ok)
     }
 
@@ -149,8 +149,8 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
         let (base, _) = try TestApp.make(configYAML: alertsYAML, clock: clock)
         let flaky = FlakyTransport()
         flaky.mode.withLock { $0 = .blocked }
-        let app = AppContext(config: base.config, store: base.store, clock: clock, transport: flaky, catalog: base.catalog, checks: base.checks)
-        let svc = try AlertService.shared(app)
+        let app = AppContext(config: base.config, store: base.store, clock: clock, transport: flaky, catalog: base.catalog, wiring: Features.build(base.config))
+        let svc = try app.alertsFeature.service()
         svc.submit("db", [CheckResult(check: "schema", target: "users", status: .critical, summary: "column missing")])
         svc.evaluateRound()
         await svc.deliver(app)
@@ -163,7 +163,7 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
     @Test func stormOf500IsAFewMessagesWithinTheRateLimit() async throws {
         let clock = ManualClock()
         let (app, transport) = try TestApp.make(configYAML: alertsYAML, clock: clock)
-        let svc = try AlertService.shared(app)
+        let svc = try app.alertsFeature.service()
         let start = clock.now()
         svc.submit("services", (0..<500).map { CheckResult(check: "health", target: "svc\($0):/healthz", status: .critical, summary: "503") })
         svc.submit("services", (0..<500).map { CheckResult(check: "health", target: "svc\($0):/healthz", status: .critical, summary: "503") })
@@ -214,8 +214,8 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
 
     @Test func configErrorsNameTheKey() throws {
         func errors(_ alerts: String) throws -> [String] {
-            let cfg = try ConfigLoader.parse("admins:\n  chats: [1]\n  users: [1]\nalerts:\n" + alerts, source: "c.yaml", baseDirectory: "/tmp")
-            return AlertsFeature.validate(cfg).map(\.description)
+            let cfg = try OpsbotConfig.parse("admins:\n  chats: [1]\n  users: [1]\nalerts:\n" + alerts, source: "c.yaml", baseDirectory: "/tmp")
+            return (AlertsFeature.validate(cfg) + CrossChecks.run(cfg, catalog: Catalog(), checks: Features.build(cfg).checks).config).map(\.description)
         }
         #expect(try errors("  rules:\n    - name: disk\n      severity: loud\n").first?.contains("alerts.rules[0].severity") == true)
         #expect(try errors("  repaet: 1h\n").first?.contains("unknown key") == true)
@@ -224,14 +224,14 @@ func waitFor(_ what: @escaping @Sendable () -> Bool) async {
         #expect(try errors("  repeat: 2h\n  rate_limit:\n    per_minute: 20\n    burst: 3\n").isEmpty)
         // The demo section parses, and its rules merge over the defaults.
         let demo = try String(contentsOfFile: TestApp.repositoryRoot + "/demo/config-alerts.yaml", encoding: .utf8)
-        let cfg = try AlertsConfig.load(try ConfigLoader.parse("admins:\n  chats: [1]\n  users: [1]\n" + demo, source: "demo.yaml", baseDirectory: "/tmp"))
+        let cfg = try AlertsConfig.load(try OpsbotConfig.parse("admins:\n  chats: [1]\n  users: [1]\n" + demo, source: "demo.yaml", baseDirectory: "/tmp"))
         #expect(cfg.checks["services"] == 10 && cfg.repeatInterval == 60 && cfg.flapWindow == 300)
         let rules = cfg.effectiveRules
         #expect(rules.first { $0.name == "service_down" }?.forCount == 2, "the demo waits `for` rounds like production")
         #expect(rules.first { $0.name == "disk" }?.fire == nil, "disk alerts follow disk.warn_percent / critical_percent")
         #expect(rules.first { $0.name == "service_down" }?.remediation == "/restart {service}", "unset keys keep the default")
         // severity_map is the explicit way to lower a check's severity.
-        let mapped = try AlertsConfig.load(try ConfigLoader.parse("admins:\n  chats: [1]\n  users: [1]\nalerts:\n  rules:\n    - name: webhook\n      severity_map: {critical: warning}\n",
+        let mapped = try AlertsConfig.load(try OpsbotConfig.parse("admins:\n  chats: [1]\n  users: [1]\nalerts:\n  rules:\n    - name: webhook\n      severity_map: {critical: warning}\n",
                                                                  source: "m.yaml", baseDirectory: "/tmp"))
         #expect(mapped.effectiveRules.first { $0.name == "webhook" }?.severity(forCheck: .critical) == .warning)
         #expect(try errors("  rules:\n    - name: disk\n      severity_map: {critical: quiet}\n").first?.contains("severity_map") == true)

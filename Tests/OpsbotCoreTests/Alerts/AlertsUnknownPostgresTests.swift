@@ -13,10 +13,10 @@ struct AlertsUnknownPostgresTests {
     @Test func databaseUnreachableMakesPaymentsAlertsUnknownNotResolved() async throws {
         let clock = ManualClock()
         let f = try await DBFixture.make(database: DBFixture.demoConfig + "\nalerts:\n  repeat: 1m\n", clock: clock)
-        let svc = try AlertService.shared(f.app)
+        let svc = try f.app.alertsFeature.service()
         func round() async {
-            svc.submit("payments", await PaymentsCheck().run(f.app))
-            svc.submit("database", await DatabaseCheck().run(f.app))
+            svc.submit("payments", await PaymentsCheck(database: f.app.databaseFeature).run(f.app))
+            svc.submit("database", await DatabaseCheck(database: f.app.databaseFeature).run(f.app))
             svc.evaluateRound()
             await svc.deliver(f.app)
             clock.advance(by: 30)

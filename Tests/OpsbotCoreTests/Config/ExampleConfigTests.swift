@@ -13,21 +13,21 @@ struct ExampleConfigTests {
     static func exampleText() throws -> String { try String(contentsOfFile: examplePath, encoding: .utf8) }
 
     @Test func exampleLoadsCleanlyAndDocumentsEveryKey() throws {
-        let (config, session) = try ConfigLoader.decode(try ExampleConfigTests.exampleText(), source: "opsbot.example.yaml",
+        let (config, session) = try OpsbotConfig.decode(try ExampleConfigTests.exampleText(), source: "opsbot.example.yaml",
                                                         baseDirectory: TestApp.repositoryRoot)
         #expect(config.problems.isEmpty, "\(config.problems.map(\.description).joined(separator: "\n"))")
         let missing = session.askedButAbsent
         #expect(missing.isEmpty, "keys the decoder knows that opsbot.example.yaml does not document:\n\(missing.joined(separator: "\n"))")
         // Every top-level section a feature declares is in the example.
         let top = Set(config.root?.mapping?.keys.compactMap(\.string) ?? [])
-        for s in ConfigLoader.allSections { #expect(top.contains(s.key), "section \(s.key) is not in the example") }
+        for s in Features.configSections { #expect(top.contains(s.key), "section \(s.key) is not in the example") }
         #expect(session.knownPresentKeys.count > 100)
     }
 
     /// Each key of the example, misspelt on its own line, in its own run.
     @Test func everyKeyMisspeltIsReportedWithLineAndSuggestion() throws {
         let text = try ExampleConfigTests.exampleText()
-        let (_, session) = try ConfigLoader.decode(text, source: "opsbot.example.yaml", baseDirectory: TestApp.repositoryRoot)
+        let (_, session) = try OpsbotConfig.decode(text, source: "opsbot.example.yaml", baseDirectory: TestApp.repositoryRoot)
         var lines = text.components(separatedBy: "\n")
         var failures: [String] = []
         for k in session.knownPresentKeys {
@@ -38,7 +38,7 @@ struct ExampleConfigTests {
             let typo = k.key + "x"
             scalars.replaceSubrange(at..<(at + k.key.unicodeScalars.count), with: Array(typo.unicodeScalars))
             lines[k.line - 1] = String(String.UnicodeScalarView(scalars))
-            let config = try ConfigLoader.read(lines.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
+            let config = try OpsbotConfig.read(lines.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
             lines[k.line - 1] = original
             let path = k.path.isEmpty ? typo : k.path + "." + typo
             let want = "ex.yaml:\(k.line): \(path): unknown key \"\(typo)\" (did you mean \"\(k.key)\"?)"
@@ -54,7 +54,7 @@ struct ExampleConfigTests {
     /// above.)
     @Test func allOptionalKeysMisspeltTogetherAreReportedInOneRun() throws {
         let text = try ExampleConfigTests.exampleText()
-        let (_, session) = try ConfigLoader.decode(text, source: "opsbot.example.yaml", baseDirectory: TestApp.repositoryRoot)
+        let (_, session) = try OpsbotConfig.decode(text, source: "opsbot.example.yaml", baseDirectory: TestApp.repositoryRoot)
         var lines = text.components(separatedBy: "\n")
         var chosen: [(line: Int, column: Int, key: String, path: String)] = []
         var usedMappings = Set<String>()
@@ -64,7 +64,7 @@ struct ExampleConfigTests {
             var scalars = Array(alone[k.line - 1].unicodeScalars)
             scalars.replaceSubrange((k.column - 1)..<(k.column - 1 + k.key.unicodeScalars.count), with: Array((k.key + "x").unicodeScalars))
             alone[k.line - 1] = String(String.UnicodeScalarView(scalars))
-            let (_, s) = try ConfigLoader.decode(alone.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
+            let (_, s) = try OpsbotConfig.decode(alone.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
             guard s.isCompleted(k.path) else { continue }
             usedMappings.insert(k.path)
             chosen.append((k.line, k.column, k.key, k.path))
@@ -75,7 +75,7 @@ struct ExampleConfigTests {
             scalars.replaceSubrange((c.column - 1)..<(c.column - 1 + c.key.unicodeScalars.count), with: Array((c.key + "x").unicodeScalars))
             lines[c.line - 1] = String(String.UnicodeScalarView(scalars))
         }
-        let config = try ConfigLoader.read(lines.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
+        let config = try OpsbotConfig.read(lines.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
         let got = Set(config.problems.map(\.description))
         let missing = chosen.map { c in
             "ex.yaml:\(c.line): \(c.path.isEmpty ? "" : c.path + ".")\(c.key)x: unknown key \"\(c.key)x\" (did you mean \"\(c.key)\"?)"
@@ -94,9 +94,9 @@ struct ExampleConfigTests {
             restart_wait: 30s
             log_fle: /x
         """
-        let config = try ConfigLoader.read(yaml, source: "m.yaml", baseDirectory: "/")
+        let config = try OpsbotConfig.read(yaml, source: "m.yaml", baseDirectory: "/")
         #expect(config.problems.map(\.description) == ["m.yaml:6: services.worker.log_fle: unknown key \"log_fle\" (did you mean \"log_file\"?)"])
-        let ok = try ConfigLoader.read(yaml.replacingOccurrences(of: "    log_fle: /x\n", with: "").replacingOccurrences(of: "\n    log_fle: /x", with: ""),
+        let ok = try OpsbotConfig.read(yaml.replacingOccurrences(of: "    log_fle: /x\n", with: "").replacingOccurrences(of: "\n    log_fle: /x", with: ""),
                                        source: "m.yaml", baseDirectory: "/")
         #expect(ok.problems.isEmpty, "\(ok.problems)")
         let worker = try #require(try ServicesSettings.load(ok).service("worker"))
@@ -129,7 +129,7 @@ struct ExampleConfigTests {
           db: {backend: systemd}
         telegarm: {}
         """
-        let config = try ConfigLoader.read(yaml, source: "c.yaml", baseDirectory: "/")
+        let config = try OpsbotConfig.read(yaml, source: "c.yaml", baseDirectory: "/")
         let got = config.problems.map(\.description)
         for want in ["c.yaml:3: admins.users[0].role: unknown key \"role\" (did you mean \"roles\"?)",
                      "c.yaml:4: confirmations.approvr: unknown key \"approvr\" (did you mean \"approver\"?)",

@@ -20,8 +20,8 @@ import TestSupport
               repeat: 2m
             """, clock: clock)
         let transport = TelegramTransport(api: BotAPI(baseURL: fake.baseURL, token: Self.token, requestTimeout: 10), documentThreshold: 12_000)
-        let app = AppContext(config: base.config, store: base.store, clock: clock, transport: transport, catalog: base.catalog, checks: base.checks)
-        return (fake, app, try AlertService.shared(app))
+        let app = AppContext(config: base.config, store: base.store, clock: clock, transport: transport, catalog: base.catalog, wiring: Features.build(base.config))
+        return (fake, app, try app.alertsFeature.service())
     }
 
     @Test func resolvedRepliesToTheFiringMessageWhichLosesItsButtons() async throws {

@@ -122,8 +122,6 @@ import TestSupport
         fake.state.withLock {
             $0.logs = [(FakeHeroku.iso(Date().addingTimeInterval(-30)), "ERROR - Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")]
         }
-        // The target bot's token: opsbot reads it from its environment, so a variable this process has.
-        setenv("OPSBOT_E2E_TARGET_TOKEN", Self.botToken, 1)
         let h = try LoopHarness(dir: dir, extraConfig: """
         services:
           worker:
@@ -138,7 +136,7 @@ import TestSupport
         target_bot:
           token_env: OPSBOT_E2E_TARGET_TOKEN
           api_url: "http://127.0.0.1:\(bot.port)"
-        """, shippedCommands: Self.commands)
+        """, shippedCommands: Self.commands, environment: ["OPSBOT_E2E_TARGET_TOKEN": Self.botToken])
         try h.start()
         h.say("/conflicts")
         #expect(await h.waitForText("1 replica of worker running on Railway"))

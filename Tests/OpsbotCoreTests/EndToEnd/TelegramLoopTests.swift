@@ -18,12 +18,15 @@ final class LoopHarness: @unchecked Sendable {
     private let stop = Locked<CheckedContinuation<Void, Never>?>(nil)
     private let stopRequested = Locked(false)
     let logs = Locked<[String]>([])
+    /// What opsbot's config and services see as their environment.
+    let environment: [String: String]
     private var observer: UUID?
 
     /// `extraConfig` is appended to opsbot.yaml; `shippedCommands` are copied from Commands/.
     init(expiry: String = "60s", approver: String = "initiator", fake: FakeBotAPI? = nil, dir: String? = nil,
-         extraConfig: String = "", shippedCommands: [String] = []) throws {
+         extraConfig: String = "", shippedCommands: [String] = [], environment: [String: String] = [:]) throws {
         self.fake = try fake ?? FakeBotAPI(token: LoopHarness.token)
+        self.environment = environment
         self.dir = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-e2e-\(UUID().uuidString)").path
         marker = self.dir + "/ran.txt"
         let commands = self.dir + "/Commands"
@@ -66,7 +69,7 @@ final class LoopHarness: @unchecked Sendable {
     }
 
     func start() throws {
-        let runtime = Runtime.load(configPath: dir + "/opsbot.yaml", environment: ["OPSBOT_TOKEN": LoopHarness.token])
+        let runtime = Runtime.load(configPath: dir + "/opsbot.yaml", environment: environment.merging(["OPSBOT_TOKEN": LoopHarness.token]) { $1 })
         #expect(runtime.problems.isEmpty, "\(runtime.problems)")
         let store = try runtime.openStore()
         serving = Task { [self] in

@@ -86,6 +86,13 @@ public enum ArgumentValidator {
     }
 
     private static func matchOrThrow(_ raw: String, pattern: String, name: String) throws {
+        // Plain patterns on printable ASCII are decided without ICU (SimplePattern); the rest as before.
+        if let matched = SimplePattern.wholeMatch(raw, pattern) {
+            guard matched else {
+                throw ArgumentError("\(name) \"\(clip(raw))\" has characters that are not allowed (expected \(pattern))")
+            }
+            return
+        }
         guard let re = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else {
             throw ArgumentError("\(name): the catalog's pattern is invalid")
         }

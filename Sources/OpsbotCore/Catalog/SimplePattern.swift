@@ -99,6 +99,125 @@ enum SimplePattern {
         return close
     }
 
+    /// `^(?:pattern)$` matched without ICU, or nil when this cannot answer for sure (the
+    /// pattern is outside the subset, or the text holds anything but printable ASCII, where
+    /// ICU's Unicode classes and line-end rules would need copying). On printable ASCII, `\d`
+    /// is 0-9, `\s` the space, `\w` letters, digits and `_`, `.` any character: as in ICU.
+    static func wholeMatch(_ text: String, _ pattern: String) -> Bool? {
+        guard isCertainlyValid(pattern), let atoms = atoms(pattern) else { return nil }
+        let t = Array(text.utf8)
+        guard t.count <= 4096, t.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) else { return nil }
+        // reachable[j]: the atoms so far can consume exactly t[0..<j].
+        var reachable = [Bool](repeating: false, count: t.count + 1)
+        reachable[0] = true
+        for atom in atoms {
+            var next = [Bool](repeating: false, count: t.count + 1)
+            for j in 0...t.count where reachable[j] {
+                if atom.min == 0 { next[j] = true }
+                var k = j
+                while k < t.count, k - j < atom.max, atom.accepts(t[k]) {
+                    k += 1
+                    if k - j >= atom.min { next[k] = true }
+                }
+            }
+            reachable = next
+        }
+        return reachable[t.count]
+    }
+
+    /// One atom with its repetition bounds; `accepts` decides one printable ASCII byte.
+    struct Atom {
+        var accepts: (UInt8) -> Bool
+        var min = 1, max = 1
+    }
+
+    /// The subset's atoms (call after `isCertainlyValid`); nil for what it does not model.
+    static func atoms(_ pattern: String) -> [Atom]? {
+        let s = Array(pattern.unicodeScalars)
+        var out: [Atom] = []
+        var i = 0
+        func single(_ c: Unicode.Scalar) -> ((UInt8) -> Bool)? {
+            guard c.isASCII else { return nil }
+            let v = UInt8(c.value)
+            return { $0 == v }
+        }
+        func escape(_ c: Unicode.Scalar) -> ((UInt8) -> Bool)? {
+            switch c {
+            case "d": return { $0 >= 0x30 && $0 <= 0x39 }
+            case "D": return { !($0 >= 0x30 && $0 <= 0x39) }
+            case "s": return { $0 == 0x20 }
+            case "S": return { $0 != 0x20 }
+            case "w": return { isWord($0) }
+            case "W": return { !isWord($0) }
+            default: return single(c)
+            }
+        }
+        while i < s.count {
+            var atom: Atom
+            if s[i] == "\\" {
+                guard let f = escape(s[i + 1]) else { return nil }
+                atom = Atom(accepts: f)
+                i += 2
+            } else if s[i] == "[" {
+                var j = i + 1
+                let negated = s[j] == "^"
+                if negated { j += 1 }
+                var tests: [(UInt8) -> Bool] = []
+                var first = true
+                while s[j] != "]" {
+                    if s[j] == "\\" {
+                        guard let f = escape(s[j + 1]) else { return nil }
+                        tests.append(f)
+                        j += 2
+                    } else if s[j] == "-" && (first || s[j + 1] == "]") {
+                        tests.append({ $0 == 0x2D })
+                        j += 1
+                    } else if j + 2 < s.count, s[j + 1] == "-", s[j + 2] != "]" {
+                        guard s[j].isASCII, s[j + 2].isASCII else { return nil }
+                        let lo = UInt8(s[j].value), hi = UInt8(s[j + 2].value)
+                        tests.append({ $0 >= lo && $0 <= hi })
+                        j += 3
+                    } else {
+                        guard let f = single(s[j]) else { return nil }
+                        tests.append(f)
+                        j += 1
+                    }
+                    first = false
+                }
+                let all = tests
+                atom = Atom(accepts: { b in all.contains { $0(b) } != negated })
+                i = j + 1
+            } else if s[i] == "." {
+                atom = Atom(accepts: { _ in true })
+                i += 1
+            } else {
+                guard let f = single(s[i]) else { return nil }
+                atom = Atom(accepts: f)
+                i += 1
+            }
+            if i < s.count {
+                switch s[i] {
+                case "?": (atom.min, atom.max) = (0, 1); i += 1
+                case "*": (atom.min, atom.max) = (0, Int.max); i += 1
+                case "+": (atom.min, atom.max) = (1, Int.max); i += 1
+                case "{":
+                    let close = s[i...].firstIndex(of: "}")!
+                    let parts = String(String.UnicodeScalarView(s[(i + 1)..<close])).split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
+                    atom.min = Int(parts[0])!
+                    atom.max = parts.count == 1 ? atom.min : (parts[1].isEmpty ? Int.max : Int(parts[1])!)
+                    i = close + 1
+                default: break
+                }
+            }
+            out.append(atom)
+        }
+        return out
+    }
+
+    private static func isWord(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
+    }
+
     /// `^[a-z0-9_]{1,32}$` as ICU matches it (its `$` also matches before one final line
     /// terminator), by hand.
     static func isCommandName(_ name: String) -> Bool {

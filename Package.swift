@@ -2,7 +2,10 @@
 import PackageDescription
 
 /// Layers, bottom up: C shims → small single-purpose libraries → OpsbotCore (router, catalog,
-/// confirmations, modules, transports) → the `opsbot` executable.
+/// confirmations, the Feature protocol, transports) → one target per feature (alerts, services,
+/// database, Alertmanager, the HTTP listener), each depending on the core and never the other
+/// way round → OpsbotApp (the composition: which features, how they are wired, run and reload)
+/// → the `opsbot` executable.
 let package = Package(
     name: "opsbot",
     platforms: [.macOS(.v15)],
@@ -14,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C layer
@@ -23,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Single-purpose libraries
-        .target(name: "OpsbotSupport"),
+        .target(name: "OpsbotSupport", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "HTTPClient", dependencies: ["CCurl", "OpsbotSupport"]),
         .target(name: "TelegramBotAPI", dependencies: ["HTTPClient", "OpsbotSupport"]),
         .target(name: "Postgres", dependencies: ["CLibPQ", "OpsbotSupport"]),
@@ -31,29 +36,59 @@ let package = Package(
         .target(name: "Alerting", dependencies: ["LocalStore", "OpsbotSupport"]),
         .target(name: "LocalStore", dependencies: ["CSQLite", "OpsbotSupport"]),
 
-        // The bot
+        // The bot's core: router, catalog, confirmations, config, transports, the Feature protocol
         .target(name: "OpsbotCore", dependencies: [
-            "OpsbotSupport", "HTTPClient", "TelegramBotAPI", "Postgres", "SystemOps",
-            "Alerting", "LocalStore", .product(name: "Yams", package: "Yams"),
+            "OpsbotSupport", "HTTPClient", "TelegramBotAPI", "SystemOps", "LocalStore",
+            .product(name: "Yams", package: "Yams"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+
+        // Features, each on the core
+        .target(name: "OpsbotAlerts", dependencies: ["OpsbotCore", "Alerting", "LocalStore"]),
+        .target(name: "OpsbotServices", dependencies: ["OpsbotCore", "SystemOps", "HTTPClient", "TelegramBotAPI"]),
+        .target(name: "OpsbotDatabase", dependencies: ["OpsbotCore", "Postgres"]),
+        .target(name: "OpsbotAlertmanager", dependencies: ["OpsbotCore", "OpsbotAlerts", "Alerting", "HTTPClient"]),
+        .target(name: "OpsbotHTTPListener", dependencies: ["OpsbotCore", "OpsbotAlerts", "OpsbotAlertmanager"]),
+
+        // The composition and the binaries
+        .target(name: "OpsbotApp", dependencies: [
+            "OpsbotCore", "OpsbotAlerts", "OpsbotServices", "OpsbotDatabase", "OpsbotAlertmanager", "OpsbotHTTPListener",
+            "Alerting", "TelegramBotAPI", "LocalStore",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
         .executableTarget(name: "opsbot", dependencies: [
-            "OpsbotCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "OpsbotApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .executableTarget(name: "opsbench", dependencies: ["OpsbotCore", "Postgres", "SystemOps", "TestSupport"]),
+        .executableTarget(name: "opsbench", dependencies: ["OpsbotApp", "Postgres", "SystemOps", "TestSupport"]),
 
-        // Tests
-        .target(name: "TestSupport", dependencies: ["OpsbotSupport", "OpsbotCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport"]),
-        .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestSupport"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
-        .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestSupport"]),
+        // Test support: TestKit (loopback servers, throwaway engines; on OpsbotSupport only) for
+        // every layer; TestSupport (a whole app, harnesses, fakes) for the bot's own targets.
+        .target(name: "TestKit", dependencies: ["OpsbotSupport", .product(name: "InMemoryLogging", package: "swift-log")], path: "Tests/TestKit"),
+        .target(name: "TestSupport", dependencies: [
+            "TestKit", "OpsbotApp", "Postgres", "LocalStore", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ], path: "Tests/TestSupport"),
+
+        // Tests, one target per library, mirroring Sources/
+        .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", .product(name: "InMemoryLogging", package: "swift-log")]),
+        .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestKit"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestKit"]),
+        .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestKit"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
-        .testTarget(name: "OpsbotCoreTests", dependencies: [
-            "OpsbotCore", "Postgres", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+        .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestSupport"]),
+        .testTarget(name: "OpsbotAlertsTests", dependencies: ["OpsbotAlerts", "TestSupport"]),
+        .testTarget(name: "OpsbotServicesTests", dependencies: ["OpsbotServices", "TestSupport"]),
+        .testTarget(name: "OpsbotDatabaseTests", dependencies: ["OpsbotDatabase", "Postgres", "TestSupport"]),
+        .testTarget(name: "OpsbotAlertmanagerTests", dependencies: ["OpsbotAlertmanager", "TestSupport"]),
+        .testTarget(name: "OpsbotHTTPListenerTests", dependencies: [
+            "OpsbotHTTPListener", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+        ]),
+        .testTarget(name: "OpsbotAppTests", dependencies: [
+            "OpsbotApp", "Postgres", "TestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
     ],
     swiftLanguageModes: [.v6]

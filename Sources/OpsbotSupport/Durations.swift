@@ -46,3 +46,8 @@ public enum Durations {
 }
 
 import Foundation
+
+extension Duration {
+    /// The span in seconds, for figures and metrics.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -2,6 +2,12 @@ import Foundation
 import OpsbotCore
 import SystemOps
 import TestSupport
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// `opsbench alertmanager`: the real `opsbot run` binary with the HTTP listener on and a real
 /// Alertmanager polled every 15 s (20 alerts firing) — idle RSS and CPU over 45 s, the same

@@ -3,6 +3,12 @@ import Foundation
 import LocalStore
 import OpsbotCore
 import TestSupport
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// `opsbench alerts`: engine cost per round with 1,000 rules, and a 500-alert storm through
 /// the real renderer and outbox under a 20-per-minute limit (simulated time).

@@ -2,6 +2,12 @@ import Foundation
 import OpsbotCore
 import SystemOps
 import TestSupport
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// `opsbench core`: the real `opsbot run` binary against the loopback Bot API — idle
 /// memory, idle CPU while long-polling, and the time from an update being served to its

@@ -2,6 +2,12 @@ import Foundation
 import OpsbotCore
 import Postgres
 import TestSupport
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// `opsbench database`: /payments pending and /schema against 1,000,000 payments and 50 extra
 /// tables, next to the queries' own EXPLAIN ANALYZE time, and RSS while walking every

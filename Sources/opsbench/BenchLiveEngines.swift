@@ -1,6 +1,12 @@
 import Foundation
 import OpsbotCore
 import TestSupport
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// `opsbench live`: the live engines of the test support (root only) — time to start and stop a
 /// throwaway dockerd and a systemd in its own namespaces, and `/status` over 10 containers and

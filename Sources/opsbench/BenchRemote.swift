@@ -4,6 +4,12 @@ import SystemOps
 import TestSupport
 #if canImport(Glibc)
 import Glibc
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 #endif
 
 /// `opsbench remote`: `/status` across 5 services on 2 SSH hosts — two real sshd instances on

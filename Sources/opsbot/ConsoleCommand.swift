@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
+import ServiceLifecycle
 
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,21 +37,32 @@ struct ConsoleCommand: AsyncParsableCommand {
         let router = Router(app: app)
         await router.start()
         await Runtime.announceCatalogProblems(app)
-        let background = Locked<Task<Void, Never>?>(Task { await Runtime.runBackground(app) })
-        // SIGHUP re-reads config and catalog here too (same rules as `run`).
-        let options = options, demo = demo
-        let hangUp = Task {
-            for await _ in HangUp.signals() {
-                let next = Runtime.load(configPath: options.config, overrides: .init(stateDir: options.stateDir, commandsDir: options.commandsDir), demo: demo)
-                await Reload.apply(next, to: app, api: nil, background: background)
-            }
-        }
-        let interactive = isatty(0) != 0
         ConsoleTransport.stdout("opsbot console — you are admin \(user.id) in chat \(chatID); \(runtime.catalog.visible.count) commands (/help). Ctrl-D quits.\n")
+        // SIGHUP re-reads config and catalog here too (same rules as `run`); SIGTERM/SIGINT stop it like `run`.
+        let options = options, demo = demo
+        let input = ConsoleInput(router: router, transport: transport, chatID: chatID, user: user)
+        let group = AppServices.group(app: app, frontEnd: input, frontEndName: "console input", api: nil, reload: {
+            Runtime.load(configPath: options.config, overrides: .init(stateDir: options.stateDir, commandsDir: options.commandsDir), demo: demo)
+        })
+        do { try await group.run() } catch { Log.error("\(error)") }
+        Log.flush()
+    }
+}
+
+/// The console's front end: reads lines from stdin until EOF, `quit` or a stop, and hands each
+/// to the router (a number presses a button). A stop while a command runs lets it finish.
+struct ConsoleInput: Service {
+    let router: Router
+    let transport: ConsoleTransport
+    let chatID: Int64
+    let user: Config.AdminUser
+
+    func run() async {
+        let interactive = isatty(0) != 0
         var messageID: Int64 = 0
-        while true {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if interactive { FileHandle.standardOutput.write(Data("> ".utf8)) }
-            guard let line = await runBlocking(name: "opsbot.stdin", { readLine(strippingNewline: true) }) else { break }
+            guard let line = await Self.readLine() else { break }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
             if text == "quit" || text == "exit" { break }
@@ -63,8 +81,21 @@ struct ConsoleCommand: AsyncParsableCommand {
             messageID += 1
             await router.handle(.message(IncomingMessage(chatID: chatID, userID: user.id, username: user.name, messageID: messageID, text: text)))
         }
-        hangUp.cancel()
-        background.current?.cancel()
-        Log.flush()
+    }
+
+    /// The next stdin line, read on a thread of its own; nil at EOF, or at once when the group
+    /// stops (the blocked read is left behind: the process is about to exit).
+    static func readLine() async -> String? {
+        let answer = FirstAnswer<String?>()
+        return await withTaskCancellationOrGracefulShutdownHandler {
+            await answer.wait {
+                let t = Thread { answer.give(Swift.readLine(strippingNewline: true)) }
+                t.name = "opsbot.stdin"
+                t.start()
+            }
+        } onCancelOrGracefulShutdown: {
+            answer.give(nil)
+        }
     }
 }
+

@@ -1,6 +1,12 @@
 import Foundation
 import LocalStore
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 typealias OpsbotCoreStore = Store
 

@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
+import Logging
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 @main
 struct Opsbot: AsyncParsableCommand {
@@ -17,7 +24,37 @@ struct Opsbot: AsyncParsableCommand {
         """,
         subcommands: [RunCommand.self, ConsoleCommand.self, CheckCommand.self, ValidateCommand.self, RemoteCommand.self]
     )
+
+    /// Parses the command line, then installs opsbot's redacting log handler once, at the level
+    /// `--verbose` asks for, before anything logs; then runs the subcommand.
+    static func main() async {
+        do {
+            let parsed = try parseAsRoot()
+            let verbose = (parsed as? HasCommonOptions)?.options.verbose ?? false
+            LoggingSystem.bootstrap { OpsbotLogHandler(label: $0, logLevel: verbose ? .debug : .info) }
+            if var command = parsed as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                var command = parsed
+                try command.run()
+            }
+            Log.flush()
+        } catch {
+            Log.flush()
+            exit(withError: error)
+        }
+    }
 }
+
+/// A subcommand with the shared options (`--verbose` sets the log level at bootstrap).
+protocol HasCommonOptions: SendableMetatype {
+    var options: CommonOptions { get }
+}
+
+extension RunCommand: HasCommonOptions {}
+extension ConsoleCommand: HasCommonOptions {}
+extension CheckCommand: HasCommonOptions {}
+extension ValidateCommand: HasCommonOptions {}
 
 /// The config file named by --config or OPSBOT_CONFIG, nil when neither is set.
 func configuredPath(_ options: CommonOptions) -> String? {
@@ -44,7 +81,6 @@ struct CommonOptions: ParsableArguments {
     /// With `allowNoAdmins`, missing admin ids are only a warning: `run` then refuses everyone
     /// and logs each refused chat and user id, which is how an operator finds them.
     func loadRuntime(apiURL: String? = nil, strict: Bool = true, allowNoAdmins: Bool = false, demo: Bool = false) -> Runtime {
-        if verbose { Log.minimumLevel = .debug }
         let runtime = Runtime.load(configPath: config, overrides: .init(stateDir: stateDir, commandsDir: commandsDir, apiURL: apiURL), demo: demo)
         var problems = runtime.problems
         if allowNoAdmins {

@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// `opsbot remote`: the forced command of opsbot's SSH key on a monitored host.
 struct RemoteCommand: AsyncParsableCommand {

@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 import OpsbotCore
 import TelegramBotAPI
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
         Needs a config file (--config or OPSBOT_CONFIG; start from opsbot.example.yaml), the bot token in OPSBOT_TOKEN (or telegram.token_file) and the admin chat and user ids (admins.* in the config, or OPSBOT_ADMIN_CHAT_IDS / OPSBOT_ADMIN_USER_IDS).
 
-        SIGTERM or Ctrl-C stops polling, lets running actions finish (up to 10 s) and exits 0. SIGHUP (systemctl reload opsbot) re-reads the config and the catalog; an invalid new config is refused and the running one kept.
+        SIGTERM or Ctrl-C stops polling, lets running actions finish (up to 10 s) and exits 0; a second one exits at once (130). SIGHUP (systemctl reload opsbot) re-reads the config and the catalog; an invalid new config is refused and the running one kept.
         """)
 
     @OptionGroup var options: CommonOptions

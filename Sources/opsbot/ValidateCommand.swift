@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import OpsbotCore
+@testable import OpsbotApp
 
 @Suite struct ConfigLoaderTests {
     @Test func typeErrorNamesFileAndKey() {

@@ -3,6 +3,7 @@ import LocalStore
 import Testing
 import TestSupport
 @testable import OpsbotCore
+@testable import OpsbotApp
 
 /// A destructive test module: counts how often its confirmed action really ran.
 struct CountingModule: CommandModule {

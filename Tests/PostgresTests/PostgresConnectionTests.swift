@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
 import Testing
-import TestSupport
+import TestKit
 
 /// The libpq layer against a real, throwaway PostgreSQL.
 @Suite(.enabled(if: TestPostgres.enabled))

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import SystemOps
-import TestSupport
+import TestKit
 
 /// Recorded `systemctl show` output of a crash-looping unit (systemd 252).
 let recordedShow = RecordedOutput.systemctlShow(

@@ -3,7 +3,7 @@ import HTTPClient
 import OpsbotSupport
 import TelegramBotAPI
 import Testing
-import TestSupport
+import TestKit
 
 @Suite struct BotAPITests {
     @Test func sendEditAnswerAndMenu() async throws {

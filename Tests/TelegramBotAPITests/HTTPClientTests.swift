@@ -1,7 +1,7 @@
 import Foundation
 import HTTPClient
 import Testing
-import TestSupport
+import TestKit
 
 @Suite struct HTTPClientTests {
     @Test func refusedConnectionIsAConnectErrorWithoutTheToken() async throws {

@@ -2,7 +2,7 @@ import Foundation
 import OpsbotSupport
 import TelegramBotAPI
 import Testing
-import TestSupport
+import TestKit
 
 @Suite struct MessageSplitterTests {
     /// Every chunk must be something Telegram accepts on its own.

@@ -1,7 +1,7 @@
 import Foundation
 import OpsbotSupport
 import TelegramBotAPI
-import TestSupport
+import TestKit
 
 /// A token shaped like a real one; every test checks it never leaks.
 let testToken = "987654321:" + "AAHfakeTokenOnlyForOpsbotTests_0123456789xyz"

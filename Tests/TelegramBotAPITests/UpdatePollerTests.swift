@@ -2,7 +2,7 @@ import Foundation
 import OpsbotSupport
 import TelegramBotAPI
 import Testing
-import TestSupport
+import TestKit
 
 @Suite struct UpdatePollerTests {
     @Test func offsetIsPersistedBeforeHandlingAndARestartSeesNoOldUpdates() async throws {
@@ -154,15 +154,15 @@ import TestSupport
     }
 }
 
-/// Tests that capture their own log lines (task-local, so parallel suites do not interfere).
+/// Tests that capture their own log lines (swift-log's task-local logger, so parallel suites do not interfere).
 @Suite(.serialized) struct PollerLogTests {
     @Test(arguments: [
         ("Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", "another instance is polling with the same bot token"),
         ("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", "a webhook is set"),
     ])
     func conflictsAreExplainedAndDoNotSpin(description: String, expected: String) async throws {
-        let lines = Recorder<String>()
-        try await Log.$taskObserver.withValue({ lines.append($0) }) {
+        let log = LogCapture()
+        try await log.run {
             let (fake, api) = try makeFake()
             defer { fake.stop() }
             fake.failNext(method: "getUpdates", status: 409, description: description, count: 1000)
@@ -174,16 +174,16 @@ import TestSupport
             let n = fake.calls("getUpdates").count
             // Backoff 0.1–0.2, 0.2–0.4, 0.4–0.8, 0.5–1 …: at most ~7 calls in 2.5 s; a hot loop makes thousands.
             #expect(n >= 2 && n <= 9, "getUpdates called \(n) times")
-            let warnings = lines.all.filter { $0.contains("409") }
+            let warnings = log.lines.filter { $0.contains("409") }
             #expect(warnings.contains { $0.contains(expected) })
             #expect(warnings.count < n, "one line per escalation, not one per retry")
-            #expect(!lines.all.contains { $0.contains(testToken) })
+            #expect(!log.lines.contains { $0.contains(testToken) })
         }
     }
 
     @Test func tokenNeverAppearsInLogsOrErrors() async throws {
-        let lines = Recorder<String>()
-        try await Log.$taskObserver.withValue({ lines.append($0) }) {
+        let log = LogCapture()
+        try await log.run {
             let (fake, api) = try makeFake()
             defer { fake.stop() }
             fake.failNext(method: "getUpdates", status: 500, description: "Internal Server Error", count: 2)
@@ -194,11 +194,11 @@ import TestSupport
             try await task.value
             // Network failure: the URL (with the token) is in curl's context, never in the text.
             let dead = BotAPI(baseURL: "http://127.0.0.1:1", token: testToken)
-            var texts = lines.all
+            var texts = log.lines
             do { _ = try await dead.getMe() } catch { texts.append("\(error)"); Log.error("getMe failed: \(error)") }
-            texts += lines.all
+            texts += log.lines
             texts += fake.calls.map { String(decoding: $0.body, as: UTF8.self) }
-            #expect(lines.all.contains { $0.contains("getUpdates failed") })
+            #expect(log.lines.contains { $0.contains("getUpdates failed") })
             #expect(texts.count > 3)
             for t in texts { #expect(!t.contains(testToken) && !t.contains("AAHfakeToken"), "leak: \(t)") }
         }

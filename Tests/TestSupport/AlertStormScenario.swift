@@ -1,5 +1,11 @@
 import Foundation
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// Issue 8's storm, in simulated time: 30 services (each with a health endpoint) go down at
 /// once, stay down for `outage` seconds and come back; checks every 10 s, reminders every

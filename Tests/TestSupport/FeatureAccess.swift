@@ -1,4 +1,10 @@
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// Tests reach into an app's features by type; production code gets them as stored properties.
 extension AppContext {

@@ -1,5 +1,11 @@
 import Foundation
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// A ChatTransport that records everything said, for tests of modules and the router.
 public final class RecordingTransport: ChatTransport, @unchecked Sendable {

@@ -1,6 +1,13 @@
 import Foundation
+@_exported import TestKit
 import LocalStore
 import OpsbotCore
+import OpsbotApp
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
 
 /// Builds an AppContext for tests: config from YAML, a fresh state directory, the shipped
 /// catalog unless `commands` is given, and a RecordingTransport.
@@ -27,18 +34,6 @@ public enum TestApp {
         return (app, transport)
     }
 
-    /// The repository root (where Commands/ and Package.swift are), found from this file.
-    public static var repositoryRoot: String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
-        }
-        return FileManager.default.currentDirectoryPath
-    }
-}
-
-public struct TestAppError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+    /// The repository root (where Commands/ and Package.swift are).
+    public static var repositoryRoot: String { Repository.root }
 }

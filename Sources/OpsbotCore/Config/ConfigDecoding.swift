@@ -3,12 +3,12 @@ import Foundation
 /// Helpers shared by the config sections.
 
 /// A coding key for any name, for sections whose keys are data (table names, payment types).
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(_ s: String) { stringValue = s }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init(intValue: Int) {
+package struct AnyKey: CodingKey {
+    package var stringValue: String
+    package var intValue: Int?
+    package init(_ s: String) { stringValue = s }
+    package init?(stringValue: String) { self.stringValue = stringValue }
+    package init(intValue: Int) {
         self.intValue = intValue
         stringValue = "\(intValue)"
     }
@@ -36,7 +36,7 @@ public struct ConfigDuration: Decodable, Sendable, Hashable {
 
 extension KeyedDecodingContainer {
     /// A `ConfigDuration` in seconds, nil when absent; below `min` is an error naming the key.
-    func duration(_ key: Key, min: Double = 0, above: Bool = false) throws -> Double? {
+    package func duration(_ key: Key, min: Double = 0, above: Bool = false) throws -> Double? {
         guard let v = try decodeIfPresent(ConfigDuration.self, forKey: key)?.seconds else { return nil }
         if above ? v <= min : v < min {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription:

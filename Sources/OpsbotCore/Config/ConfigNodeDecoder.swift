@@ -437,7 +437,7 @@ extension Node.Mapping {
     }
 
     /// The value under a string key (the last one when a key is repeated).
-    func value(_ key: String) -> Node? {
+    package func value(_ key: String) -> Node? {
         var found: Node?
         for (k, v) in self where k.string == key { found = v }
         return found

@@ -4,7 +4,7 @@ import SystemOps
 /// The generic `shell` module: an operator's runbook step as an argv with `{placeholders}`
 /// filled from validated arguments. It never goes through a shell: each element is one
 /// argument of `execve`, so `; rm -rf /` in the chat stays a harmless string.
-struct ShellModule: CommandModule {
+package struct ShellModule: CommandModule {
     struct Settings: Decodable {
         var argv: [String]
         var timeout: ConfigDuration?
@@ -57,7 +57,7 @@ struct ShellModule: CommandModule {
         return out
     }
 
-    func handle(_ ctx: ModuleContext) async -> CommandOutcome {
+    package func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let argv = argv(for: ctx.request)
         let shown = argv.map(ShellModule.quote).joined(separator: " ")
         let run: @Sendable (ProgressReporter) async -> Reply = { [settings, timeout] _ in
@@ -84,7 +84,7 @@ struct ShellModule: CommandModule {
     }
 
     /// Shows an argv the way a shell user would read it (display only; nothing is executed through it).
-    static func quote(_ s: String) -> String {
+    package static func quote(_ s: String) -> String {
         if !s.isEmpty, s.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:=@,+".contains($0) }) { return s }
         return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

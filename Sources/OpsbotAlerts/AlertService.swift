@@ -1,0 +1,109 @@
+import Alerting
+import LocalStore
+import Foundation
+import OpsbotCore
+import OpsbotSupport
+
+/// The alerting objects one opsbot process shares (engine, outbox, store), created on first
+/// use from the app's config and local store, held by `AlertsFeature`.
+public final class AlertService: @unchecked Sendable {
+    public let config: AlertsConfig
+    public let engine: AlertEngine
+    public let outbox: Outbox
+    public let store: SQLiteAlertStore
+    public let chatID: Int64?
+    public let renderer: AlertRenderer?
+    private let clock: WallClock
+    private let inbox = Locked<[SourceResults]>([])
+
+    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: WallClock, instance: String? = nil) throws {
+        self.config = config
+        self.chatID = chatID
+        self.clock = clock
+        store = try SQLiteAlertStore(db: db)
+        engine = try AlertEngine(rules: config.effectiveRules, settings: config.engineSettings, clock: clock, persistence: store)
+        outbox = Outbox(store: store, clock: clock, settings: config.outboxSettings)
+        renderer = chatID.map { AlertRenderer(chatID: $0, muteDurations: config.muteDurations, instance: instance ?? AlertRenderer.hostName,
+                                              flapWindow: config.flapWindow) }
+    }
+
+    /// A provider finished: its results join the next evaluation round. `unreachable`: it could
+    /// not run (timed out), so what it reported before is unknown, not recovered.
+    public func submit(_ source: String, _ results: [CheckResult], unreachable: String? = nil) {
+        inbox.withLock { $0.append(SourceResults(source: source, observations: results, unreachable: unreachable)) }
+    }
+
+    /// Acknowledges and drops the alert's queued reminders.
+    @discardableResult
+    public func acknowledge(id: String, by who: String) -> AlertState? {
+        guard let a = engine.acknowledge(id: id, by: who) else { return nil }
+        try? store.dropReminders([id])
+        return a
+    }
+
+    /// Evaluates everything submitted since the last round and queues the messages.
+    /// Returns the notifications (for tests and the console).
+    @discardableResult
+    public func evaluateRound() -> [AlertNotification] {
+        let batch = inbox.withLock { b -> [SourceResults] in defer { b = [] }; return b }
+        guard !batch.isEmpty else { return [] }
+        let notes = engine.evaluate(batch)
+        guard !notes.isEmpty else { return notes }
+        guard let renderer else {
+            Log.warning("alerts: \(notes.count) notification(s) but no alert chat (set alerts.chat_id or admins.chats); kept in /alerts only")
+            return notes
+        }
+        for n in notes {
+            for m in renderer.render(n) { outbox.enqueue(m) }
+        }
+        return notes
+    }
+
+    /// Sends what the outbox has due through the app's transport.
+    @discardableResult
+    public func deliver(_ app: AppContext) async -> Date? {
+        await outbox.deliverDue({ m in await Self.send(m, via: app.transport) }, edit: { chat, mid, m in
+            do {
+                try await app.transport.edit(MessageRef(chatID: chat, messageID: mid),
+                                             Reply(html: m.html, buttons: m.buttons.map { $0.map { Button($0.text, data: $0.data) } }, silent: true))
+                return true
+            } catch { return false }
+        }, isStale: { m in
+            // A reminder about nothing that still fires unacknowledged is not sent.
+            !(m.alertIDs ?? []).contains { id in self.engine.alert(id: id).map { $0.isFiring && $0.ackedBy == nil } ?? false }
+        })
+    }
+
+    static func send(_ m: OutgoingMessage, via transport: ChatTransport) async -> DeliveryResult {
+        let reply = Reply(html: m.html, buttons: m.buttons.map { $0.map { Button($0.text, data: $0.data) } }, silent: m.silent,
+                          replyTo: m.replyToMessageID)
+        do {
+            let ref = try await transport.send(reply, to: m.chatID)
+            return .delivered(messageID: ref.messageID)
+        } catch let e as PermanentDeliveryError {
+            return .permanent(Redactor.shared.redact(e.description))
+        } catch {
+            return .retry(after: retryAfter(error), error: Redactor.shared.redact("\(error)"))
+        }
+    }
+
+    /// A 429's `retry_after`, when the transport's error says how long to wait.
+    static func retryAfter(_ error: Error) -> Double? {
+        (error as? RetryAfterHint)?.retryAfterSeconds
+    }
+
+    /// The check providers to schedule, with their intervals.
+    public func scheduledChecks(_ registry: CheckRegistry) -> [(provider: CheckProvider, interval: Double)] {
+        if config.checks.isEmpty {
+            return registry.all.filter { $0.name != AlertDeliveryCheck.providerName && $0.scheduledByAlerts }.map { ($0, config.defaultInterval) }
+        }
+        return config.checks.sorted { $0.key < $1.key }.compactMap { name, interval in
+            guard let p = registry.named(name), p.scheduledByAlerts else {
+                if registry.named(name) != nil { return nil }   // polled by its own loop
+                Log.warning("alerts: alerts.checks names \"\(name)\", which is not a check provider (known: \(registry.all.map(\.name).joined(separator: ", ")))")
+                return nil
+            }
+            return (p, interval)
+        }
+    }
+}

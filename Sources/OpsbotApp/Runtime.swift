@@ -1,0 +1,112 @@
+import Foundation
+import LocalStore
+import OpsbotCore
+import OpsbotSupport
+import OpsbotAlerts
+import OpsbotServices
+import OpsbotDatabase
+import OpsbotAlertmanager
+import OpsbotHTTPListener
+
+/// Loads everything a subcommand needs (config, catalog, store) and reports every problem
+/// at once, each naming its file and key.
+public struct Runtime: Sendable {
+    public struct Overrides: Sendable {
+        public var stateDir: String?
+        public var commandsDir: String?
+        public var apiURL: String?
+        public init(stateDir: String? = nil, commandsDir: String? = nil, apiURL: String? = nil) {
+            self.stateDir = stateDir
+            self.commandsDir = commandsDir
+            self.apiURL = apiURL
+        }
+    }
+
+    public var config: Config
+    public var catalog: Catalog
+    public var commandsDirectory: String
+    /// Problems found; empty when the setup is usable.
+    public var problems: [ConfigError]
+    /// The catalog's share of `problems` (a broken command file; `check` does not need it).
+    public var catalogProblems: [ConfigError] = []
+    /// The feature values built from `config`, whose modules the catalog holds.
+    public var wiring: FeatureWiring = FeatureWiring([])
+
+    /// Problems that only matter for talking to a chat (`check` runs without them).
+    public static let chatSetupKeys: Set<String> = ["admins.chats", "admins.users", "alerts.chat_id"]
+
+    /// Reads config and catalog. Never throws: problems are returned for the caller to print.
+    /// Without a config file, the embedded default (one console admin, the shipped catalog);
+    /// `demo` adds the demo sandbox's sections — only `opsbot console --demo` (`make demo`).
+    public static func load(configPath: String?, overrides: Overrides = Overrides(), demo: Bool = false,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) -> Runtime {
+        let path = configPath ?? environment["OPSBOT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        var environment = environment
+        if path == nil && demo && (environment["DEMO_DIR"] ?? "").isEmpty {
+            // The embedded demo config names its sandbox through ${DEMO_DIR} (`make demo` sets it).
+            environment["DEMO_DIR"] = FileManager.default.currentDirectoryPath + "/.demo"
+        }
+        var config: Config
+        do {
+            config = try OpsbotConfig.load(path: path, demo: demo, environment: environment)
+        } catch let e as ConfigError {
+            return Runtime(config: Config(), catalog: Catalog(), commandsDirectory: "", problems: [e])
+        } catch {
+            return Runtime(config: Config(), catalog: Catalog(), commandsDirectory: "", problems: [ConfigError(file: path ?? "config", key: "", message: "\(error)")])
+        }
+        if let s = overrides.stateDir { config.stateDir = s }
+        if let c = overrides.commandsDir { config.commandsDir = c }
+        if let a = overrides.apiURL { config.telegram.apiURL = a }
+        var problems = ConfigLoader.lint(config)
+        problems += Features.validate(config)
+        let wiring = Features.build(config, environment: environment)
+        let dir = locateCommands(config, explicit: overrides.commandsDir != nil || path != nil)
+        let loaded = CatalogLoader.load(directory: dir, registry: wiring.modules, config: config)
+        let cross = CrossChecks.run(config, catalog: loaded.catalog, checks: wiring.checks)
+        problems += cross.config + loaded.errors + cross.catalog
+        // A feature's own check may throw the section problem the loader already listed.
+        var seen = Set<String>()
+        problems = problems.filter { seen.insert($0.description).inserted }
+        var runtime = Runtime(config: config, catalog: loaded.catalog, commandsDirectory: dir, problems: problems)
+        runtime.catalogProblems = loaded.errors + cross.catalog
+        runtime.wiring = wiring
+        return runtime
+    }
+
+    /// The catalog directory: as configured, or — for the embedded default — the shipped one
+    /// found next to the working directory or the executable.
+    static func locateCommands(_ config: Config, explicit: Bool) -> String {
+        let configured = config.resolvePath(config.commandsDir)
+        if explicit || FileManager.default.fileExists(atPath: configured) { return configured }
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for candidate in [exe.appendingPathComponent("../share/opsbot/Commands"), exe.appendingPathComponent("../../Commands"),
+                          exe.appendingPathComponent("../../../Commands")] {
+            let p = candidate.standardized.path
+            if FileManager.default.fileExists(atPath: p) { return p }
+        }
+        return configured
+    }
+
+    /// One warning in the alert chat when command files did not load (run and console start).
+    public static func announceCatalogProblems(_ app: AppContext) async {
+        guard let summary = app.catalog.invalidSummary, let chat = (try? AlertsConfig.load(app.config))?.chat(app.config) ?? app.config.admins.chats.first else { return }
+        let text = "⚠️ " + summary + " — the other commands work; fix the file and reload (systemctl reload opsbot)."
+        do { _ = try await app.transport.send(.text(Redactor.shared.redact(text)), to: chat) } catch {
+            Log.warning("cannot post the catalog warning in chat \(chat): \(error)")
+        }
+    }
+
+    /// Opens the local store in the configured state directory.
+    public func openStore() throws -> Store {
+        try Store(directory: config.resolvePath(config.stateDir))
+    }
+
+    public func makeApp(transport: ChatTransport, store: Store) -> AppContext {
+        AppContext(config: config, store: store, transport: transport, catalog: catalog, wiring: wiring)
+    }
+
+    /// Starts every feature's background work (alert scheduler…) as child tasks of the caller.
+    public static func runBackground(_ app: AppContext) async {
+        await app.wiring.runBackground(app)
+    }
+}

@@ -1,0 +1,74 @@
+// OpsbotDatabase — the app's PostgreSQL through libpq: the schema deploy gate, payments
+// (/payments, /complete, /reverse_duplicate), the generic `sql` runbook module and their
+// checks. Depends on OpsbotCore and Postgres.
+
+import Foundation
+import OpsbotCore
+import OpsbotSupport
+
+/// The app's PostgreSQL: `/schema` (the deploy gate), `/payments`, `/complete`, the generic
+/// `sql` runbook module, and the `database`, `schema` and `payments` checks. Settings live in
+/// the `database:` config section (documented in demo/config-database.yaml); the connection
+/// string only ever comes from DATABASE_URL.
+public struct DatabaseFeature: Feature {
+    public static var configSections: [ConfigSection] { [ConfigSection("database", as: DatabaseConfig.self)] }
+
+    private let built: Result<DatabaseClient, Error>
+
+    public init(config: Config) {
+        built = Result {
+            DatabaseClient(settings: try config.section("database", as: DatabaseConfig.self) ?? DatabaseConfig(), url: config.databaseURL)
+        }
+    }
+
+    /// The client (its pool connects on first use); throws when `database:` is invalid.
+    public func client() throws -> DatabaseClient { try built.get() }
+
+    public static func validate(_ config: Config) -> [ConfigError] {
+        do {
+            let settings = try config.section("database", as: DatabaseConfig.self) ?? DatabaseConfig()
+            if let node = config.root?.mapping?.value("database")?.mapping?.value("schema"),
+               settings.schema.tables.isEmpty && settings.schema.migrations == nil {
+                return [ConfigError(file: config.source, key: "database.schema", message: "has no tables and no migrations: `opsbot check schema` would have nothing to compare (list the tables the code needs, or remove the section)", line: node.mark?.line)]
+            }
+            if let dir = settings.schema.migrations?.versionsDir {
+                do { _ = try AlembicHistory.load(directory: config.resolvePath(dir)) } catch {
+                    return [ConfigError(file: config.source, key: "database.schema.migrations.versions_dir", message: "\(error)")]
+                }
+            }
+            return []
+        } catch let e as ConfigError {
+            return [e]
+        } catch {
+            return [ConfigError(file: config.source, key: "database", message: "\(error)")]
+        }
+    }
+
+    public func registerModules(_ r: ModuleRegistry) {
+        r.register("schema") { _, _ in SchemaModule(database: self) }
+        r.register("payments") { _, _ in PaymentsModule(database: self) }
+        r.register("complete") { _, command in
+            guard command.confirm else {
+                throw ConfigError(file: command.source, key: "confirm", message: "completing a payment writes to the database, so it must be confirm: true")
+            }
+            return CompleteModule(database: self, commandName: command.name)
+        }
+        r.register("reverse_duplicate") { _, command in
+            guard command.confirm else {
+                throw ConfigError(file: command.source, key: "confirm", message: "reversing a double credit writes to the database, so it must be confirm: true")
+            }
+            return ReverseDuplicateModule(database: self, commandName: command.name)
+        }
+        r.register("sql") { settings, command in try SQLModule(database: self, settings: settings, command: command) }
+    }
+
+    public func registerChecks(_ r: CheckRegistry) {
+        r.register(DatabaseCheck(database: self))
+        r.register(SchemaCheck(database: self))
+        r.register(PaymentsCheck(database: self))
+    }
+
+    public func registerCallbacks(_ r: CallbackRegistry) {
+        r.register(prefix: "pay", PaymentsPageHandler(database: self))
+    }
+}

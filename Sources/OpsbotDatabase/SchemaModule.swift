@@ -1,0 +1,74 @@
+import Foundation
+import OpsbotCore
+import OpsbotSupport
+
+/// `/schema`: does the database match what the app's code expects? The same inspection is
+/// the `schema` check, i.e. `opsbot check schema`, the deploy gate.
+struct SchemaModule: CommandModule {
+    let database: DatabaseFeature
+    func handle(_ ctx: ModuleContext) async -> CommandOutcome {
+        let db: DatabaseClient
+        do { db = try database.client() } catch {
+            return .reply(.text("❔ " + describe(error)))
+        }
+        let report = await SchemaInspector.inspect(db, resolvePath: ctx.app.config.resolvePath)
+        return .reply(SchemaModule.reply(report))
+    }
+
+    static func reply(_ r: SchemaReport) -> Reply {
+        if r.failure != nil { return Reply(html: "❔ " + HTML.escape(r.summary)) }
+        if r.ok { return Reply(html: "✅ " + HTML.escape(r.summary)) }
+        let lines = r.problems.map { "• " + HTML.escape($0) }.joined(separator: "\n")
+        return Reply(html: "🔴 <b>schema drift</b> (\(r.columnsChecked) columns checked)\n\(lines)")
+    }
+}
+
+/// `schema` for `opsbot check schema` and alerts: ok / critical (drift) / unknown (unreachable).
+struct SchemaCheck: CheckProvider {
+    let database: DatabaseFeature
+    let name = "schema"
+    func run(_ app: AppContext) async -> [CheckResult] {
+        let db: DatabaseClient
+        do { db = try database.client() } catch {
+            return [CheckResult(check: "schema", target: "database", status: .unknown, summary: describe(error))]
+        }
+        guard db.isConfigured else {
+            return [CheckResult(check: "schema", target: "database", status: .unknown, summary: "DATABASE_URL is not set")]
+        }
+        // A gate with nothing to compare must not pass: "schema OK (0 columns checked)" let
+        // every deploy through.
+        let expected = (try? app.config.section("database", as: DatabaseConfig.self))??.schema ?? SchemaExpectations()
+        if expected.tables.isEmpty && expected.migrations == nil {
+            return [CheckResult(check: "schema", target: "database", status: .unknown,
+                                summary: "nothing to check: database.schema has no tables and no migrations in \(app.config.source) — the gate would pass vacuously")]
+        }
+        let r = await SchemaInspector.inspect(db, resolvePath: app.config.resolvePath)
+        if r.failure != nil { return [CheckResult(check: "schema", target: "database", status: .unknown, summary: r.summary)] }
+        return [CheckResult(check: "schema", target: "database", status: r.ok ? .ok : .critical, summary: r.summary,
+                            value: Double(r.problems.count), evidence: r.problems)]
+    }
+}
+
+/// `database`: reachable, and how long a round trip takes.
+struct DatabaseCheck: CheckProvider {
+    let database: DatabaseFeature
+    let name = "database"
+    func run(_ app: AppContext) async -> [CheckResult] {
+        let db: DatabaseClient
+        do { db = try database.client() } catch {
+            return [CheckResult(check: "database", target: "database", status: .unknown, summary: describe(error))]
+        }
+        guard db.isConfigured else {
+            return [CheckResult(check: "database", target: "database", status: .unknown, summary: "DATABASE_URL is not set")]
+        }
+        let started = Date()
+        do {
+            _ = try await db.session { s in try s.query("SELECT 1", timeout: 5) }
+            let ms = Date().timeIntervalSince(started) * 1000
+            return [CheckResult(check: "database", target: "database", status: .ok,
+                                summary: String(format: "reachable, round trip %.0f ms", ms), value: ms)]
+        } catch {
+            return [CheckResult(check: "database", target: "database", status: .critical, summary: "unreachable: " + describe(error))]
+        }
+    }
+}

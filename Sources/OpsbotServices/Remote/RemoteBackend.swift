@@ -1,0 +1,76 @@
+import Foundation
+import SystemOps
+import OpsbotCore
+import OpsbotSupport
+
+/// A service on another machine (`host:` on a service): every operation is one request to
+/// `opsbot remote` on that host, which serves it with its own local backend. An unreachable
+/// host, a timeout or a refusal makes the service *unknown* — never stopped or failed.
+struct RemoteBackend: ServiceBackend {
+    let config: ServiceConfig
+    let host: String
+    let client: SSHClient
+    /// The service's name in the remote host's own config.
+    var remoteName: String { config.remoteService ?? config.name }
+
+    var restartDescription: String { "opsbot remote on \(host): restart \(remoteName) (with \(host)'s own backend)" }
+
+    private func call(_ r: RemoteRequest) async throws -> RemoteResponse {
+        switch await client.call(host, r) {
+        case .success(let resp): return resp
+        case .failure(let f): throw BackendError(f.description)
+        }
+    }
+
+    func status() async -> ServiceStatus {
+        switch await client.call(host, RemoteRequest(op: .status, service: remoteName)) {
+        case .success(let r):
+            guard let s = r.status else { return ServiceStatus(state: .unknown, detail: "\(host): answer without a status", error: "\(host): answer without a status") }
+            return s.serviceStatus
+        case .failure(let f):
+            let detail: String
+            switch f {
+            case .unreachable: detail = "host unreachable"
+            case .timedOut: detail = "host did not answer in time"
+            case .remote: detail = "remote request failed"
+            }
+            return ServiceStatus(state: .unknown, detail: detail, error: f.description)
+        }
+    }
+
+    func logs(lines: Int, filter: LineFilter) async throws -> LogsResult {
+        let r = try await call(RemoteRequest(op: .logs, service: remoteName, lines: lines, level: filter.level?.rawValue, text: filter.text,
+                                             regex: filter.regex?.pattern, since: filter.since?.timeIntervalSince1970))
+        return LogsResult(lines: (r.lines ?? []).map { LogLine($0.text, time: $0.time.map { Date(timeIntervalSince1970: $0) }) }, notes: r.notes ?? [])
+    }
+
+    func restart() async throws {
+        _ = try await call(RemoteRequest(op: .restart, service: remoteName))
+    }
+
+    func instances() async throws -> [ServiceInstance] {
+        let r = try await call(RemoteRequest(op: .instances, service: remoteName))
+        if let why = r.instancesUnknown { throw InstancesUnknown("\(host): \(why)") }
+        guard let list = r.instances else { throw InstancesUnknown("\(host) sent no instance list") }
+        return list.map(\.serviceInstance)
+    }
+
+    func stop(_ instance: ServiceInstance) async throws -> String {
+        let r = try await call(RemoteRequest(op: .stop, service: remoteName, instance: instance.id))
+        return "\(host): " + (r.message ?? "stopped \(instance.id)")
+    }
+
+    func environment() async throws -> [String: String] {
+        throw BackendError("\(config.name) runs on \(host): its environment is not read over SSH (values would cross the network)")
+    }
+}
+
+/// A service that cannot be served at all (a remote service without an SSH client): unknown.
+struct UnavailableBackend: ServiceBackend {
+    let config: ServiceConfig
+    let reason: String
+    var restartDescription: String { "nothing (\(reason))" }
+    func status() async -> ServiceStatus { ServiceStatus(state: .unknown, detail: reason, error: reason) }
+    func logs(lines: Int, filter: LineFilter) async throws -> LogsResult { throw BackendError(reason) }
+    func restart() async throws { throw BackendError(reason) }
+}

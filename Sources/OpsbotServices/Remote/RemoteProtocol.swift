@@ -1,0 +1,148 @@
+import Foundation
+import SystemOps
+import OpsbotCore
+import OpsbotSupport
+
+/// The one request `opsbot remote` serves per SSH session. It travels as the SSH command
+/// string (`opsbot-remote-v1 <base64url JSON>`): the forced command reads it from
+/// `SSH_ORIGINAL_COMMAND` and decodes it — nothing in it is ever given to a shell. The
+/// base64 form has no shell metacharacters at all, so even a key installed without the
+/// forced command runs nothing but a missing program called `opsbot-remote-v1`.
+public struct RemoteRequest: Codable, Sendable, Equatable {
+    public enum Op: String, Codable, Sendable, CaseIterable { case status, logs, restart, instances, stop, disk }
+
+    public var op: Op
+    public var service: String?
+    public var lines: Int?
+    public var level: String?
+    public var text: String?
+    public var regex: String?
+    /// Unix time; lines stamped earlier are not returned.
+    public var since: Double?
+    /// For `stop`: the PID or container id from `instances`.
+    public var instance: String?
+    /// Seconds the caller waits; the remote side gives up (and kills what it started) before.
+    public var deadline: Double
+
+    public init(op: Op, service: String? = nil, lines: Int? = nil, level: String? = nil, text: String? = nil,
+                regex: String? = nil, since: Double? = nil, instance: String? = nil, deadline: Double = 20) {
+        self.op = op; self.service = service; self.lines = lines; self.level = level; self.text = text
+        self.regex = regex; self.since = since; self.instance = instance; self.deadline = deadline
+    }
+
+    public static let prefix = "opsbot-remote-v1"
+
+    /// The SSH command string.
+    public func encoded() throws -> String {
+        let json = try JSONEncoder().encode(self)
+        let b64 = json.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return RemoteRequest.prefix + " " + b64
+    }
+
+    /// Parses `SSH_ORIGINAL_COMMAND`: the encoded form, or a bare JSON object (handy when testing by hand).
+    public static func decode(_ command: String) throws -> RemoteRequest {
+        let s = command.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard s.utf8.count <= 64 * 1024 else { throw RemoteRefusal("request too large") }
+        var json: Data
+        if s.hasPrefix("{") {
+            json = Data(s.utf8)
+        } else {
+            let parts = s.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0] == prefix,
+                  parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                throw RemoteRefusal("not an opsbot request (expected \"\(prefix) <base64url JSON>\")")
+            }
+            var b64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while b64.count % 4 != 0 { b64 += "=" }
+            guard let d = Data(base64Encoded: b64) else { throw RemoteRefusal("request is not valid base64url") }
+            json = d
+        }
+        let r: RemoteRequest
+        do { r = try JSONDecoder().decode(RemoteRequest.self, from: json) } catch {
+            throw RemoteRefusal("request is not valid JSON for opsbot remote")
+        }
+        try r.validate()
+        return r
+    }
+
+    /// Checked by the sender and again by `opsbot remote`: the remote side trusts nothing.
+    public func validate() throws {
+        if let s = service, s.range(of: #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"#, options: .regularExpression) == nil {
+            throw RemoteRefusal("invalid service name")
+        }
+        if [.status, .logs, .restart, .instances, .stop].contains(op) && service == nil { throw RemoteRefusal("\(op.rawValue) needs a service") }
+        if let n = lines, !(1...100_000).contains(n) { throw RemoteRefusal("lines must be 1…100000") }
+        if let l = level, LineFilter.Level(rawValue: l) == nil { throw RemoteRefusal("invalid level") }
+        if let t = text, t.count > 200 || t.contains("\0") { throw RemoteRefusal("filter text too long") }
+        if let re = regex {
+            guard !re.isEmpty, re.count <= 200, (try? NSRegularExpression(pattern: re)) != nil else { throw RemoteRefusal("invalid regular expression") }
+        }
+        if let s = since, !s.isFinite { throw RemoteRefusal("invalid since") }
+        if let i = instance, i.range(of: #"^[A-Za-z0-9]{1,64}$"#, options: .regularExpression) == nil { throw RemoteRefusal("invalid instance id") }
+        if op == .stop && instance == nil { throw RemoteRefusal("stop needs an instance") }
+        guard deadline.isFinite, deadline > 0, deadline <= 3600 else { throw RemoteRefusal("deadline must be 0…3600 s") }
+    }
+
+    var filter: LineFilter {
+        LineFilter(level: level.flatMap(LineFilter.Level.init(rawValue:)), text: text,
+                   regex: regex.flatMap { try? NSRegularExpression(pattern: $0) }, since: since.map { Date(timeIntervalSince1970: $0) })
+    }
+}
+
+/// A request `opsbot remote` will not serve, with the reason sent back.
+public struct RemoteRefusal: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+/// What `opsbot remote` prints: one JSON object.
+public struct RemoteResponse: Codable, Sendable {
+    public struct Status: Codable, Sendable {
+        var state: String, detail: String, pids: [Int32], memoryBytes: Int?, startedAt: Double?, restartCounter: Int?
+        var instances: Int, health: String?, error: String?
+        var instancesUnknown: String?, configured: Int?, release: String?, releasedAt: Double?
+    }
+    public struct Line: Codable, Sendable { var text: String; var time: Double? }
+    public struct Instance: Codable, Sendable { var kind: String, id: String, description: String, startedAt: Double?, supervised: Bool }
+
+    public var ok: Bool
+    public var error: String?
+    public var status: Status?
+    public var lines: [Line]?
+    public var notes: [String]?
+    public var instances: [Instance]?
+    /// The backend cannot count its copies (why): never sent as an empty list.
+    public var instancesUnknown: String?
+    public var message: String?
+    public var disk: DiskSnapshot?
+
+    public init(ok: Bool, error: String? = nil) { self.ok = ok; self.error = error }
+}
+
+extension RemoteResponse.Status {
+    init(_ s: ServiceStatus) {
+        state = s.state.rawValue; detail = s.detail; pids = s.pids; memoryBytes = s.memoryBytes
+        startedAt = s.startedAt?.timeIntervalSince1970; restartCounter = s.restartCounter
+        instances = s.instances; health = s.health; error = s.error
+        instancesUnknown = s.instancesUnknown; configured = s.configured; release = s.release; releasedAt = s.releasedAt?.timeIntervalSince1970
+    }
+    var serviceStatus: ServiceStatus {
+        var s = ServiceStatus(state: ServiceStatus.State(rawValue: state) ?? .unknown, detail: detail, pids: pids, memoryBytes: memoryBytes,
+                              startedAt: startedAt.map { Date(timeIntervalSince1970: $0) }, restartCounter: restartCounter,
+                              instances: instances, health: health, error: error)
+        s.instancesUnknown = instancesUnknown; s.configured = configured; s.release = release
+        s.releasedAt = releasedAt.map { Date(timeIntervalSince1970: $0) }
+        return s
+    }
+}
+
+extension RemoteResponse.Instance {
+    init(_ i: ServiceInstance) {
+        kind = i.kind.rawValue; id = i.id; description = i.description; startedAt = i.startedAt?.timeIntervalSince1970; supervised = i.supervised
+    }
+    var serviceInstance: ServiceInstance {
+        ServiceInstance(kind: ServiceInstance.Kind(rawValue: kind) ?? .process, id: id, description: description,
+                        startedAt: startedAt.map { Date(timeIntervalSince1970: $0) }, supervised: supervised)
+    }
+}

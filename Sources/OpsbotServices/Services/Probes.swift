@@ -1,0 +1,115 @@
+import Foundation
+import HTTPClient
+import SystemOps
+#if canImport(Glibc)
+import Glibc
+import OpsbotCore
+import OpsbotSupport
+#endif
+
+/// The result of one HTTP health probe.
+public struct HealthResult: Sendable, Hashable {
+    public var endpoint: HealthEndpoint
+    public var status: Int?
+    public var seconds: Double
+    public var error: String?
+    public var ok: Bool { error == nil && status == endpoint.expect }
+    public var slow: Bool { ok && seconds > endpoint.slow }
+
+    /// `200 in 35 ms`, `503 in 12 ms (expected 200)`, `timeout after 5 s`.
+    public var summary: String {
+        if let error { return error }
+        let ms = seconds < 1 ? "\(Int(seconds * 1000)) ms" : String(format: "%.1f s", seconds)
+        guard let status else { return "no answer" }
+        return status == endpoint.expect ? "\(status) in \(ms)" : "\(status) in \(ms) (expected \(endpoint.expect))"
+    }
+}
+
+/// HTTP health endpoints, external dependencies (HTTP, TCP, DNS), each with its own timeout.
+public enum Probes {
+    public static func health(_ e: HealthEndpoint) async -> HealthResult {
+        let started = Date()
+        let timedOut = HealthResult(endpoint: e, status: nil, seconds: e.timeout, error: "no answer within \(Durations.format(e.timeout))")
+        return await withDeadline(e.timeout + 0.25, fallback: timedOut) {
+            do {
+                let r = try await HTTPClient.send(HTTPRequest(url: e.url, connectTimeout: min(e.timeout, 3), timeout: e.timeout, unixSocketPath: e.unixSocket))
+                return HealthResult(endpoint: e, status: r.status, seconds: r.totalTime > 0 ? r.totalTime : Date().timeIntervalSince(started), error: nil)
+            } catch let err as HTTPError {
+                let why: String = switch err.kind {
+                case .timeout: "no answer within \(Durations.format(e.timeout))"
+                case .connect: "connection refused or unreachable"
+                case .dns: "DNS lookup failed"
+                case .other: Redactor.shared.redact(err.message)
+                }
+                return HealthResult(endpoint: e, status: nil, seconds: Date().timeIntervalSince(started), error: why)
+            } catch {
+                return HealthResult(endpoint: e, status: nil, seconds: Date().timeIntervalSince(started), error: Redactor.shared.redact("\(error)"))
+            }
+        }
+    }
+
+    public struct DependencyResult: Sendable {
+        public var name: String
+        public var ok: Bool
+        public var seconds: Double
+        public var detail: String
+    }
+
+    public static func dependency(_ d: DependencyConfig) async -> DependencyResult {
+        let start = Date()
+        let fallback = DependencyResult(name: d.name, ok: false, seconds: d.timeout, detail: "no answer within \(Durations.format(d.timeout))")
+        return await withDeadline(d.timeout + 0.25, fallback: fallback) {
+            if let url = d.url {
+                let e = HealthEndpoint(name: d.name, url: url, expect: d.expect ?? 200, timeout: d.timeout, slow: d.timeout)
+                let r = await health(e)
+                // Without `expect`, any HTTP answer means reachable (a 404 from an API root is fine).
+                let ok = d.expect == nil ? r.status != nil : r.ok
+                return DependencyResult(name: d.name, ok: ok, seconds: r.seconds, detail: r.status.map { "HTTP \($0)" } ?? r.summary)
+            }
+            if let tcp = d.tcp {
+                let host = String(tcp[..<tcp.lastIndex(of: ":")!]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                let port = Int(tcp[tcp.index(after: tcp.lastIndex(of: ":")!)...]) ?? 0
+                let err = await runBlocking(name: "opsbot.tcp") { tcpConnect(host: host, port: port, timeout: d.timeout) }
+                return DependencyResult(name: d.name, ok: err == nil, seconds: Date().timeIntervalSince(start), detail: err ?? "TCP connect ok")
+            }
+            let host = d.dns ?? ""
+            let addrs = await runBlocking(name: "opsbot.dns") { resolve(host) }
+            return DependencyResult(name: d.name, ok: !addrs.isEmpty, seconds: Date().timeIntervalSince(start),
+                                    detail: addrs.isEmpty ? "does not resolve" : "resolves (\(addrs.count) address\(addrs.count == 1 ? "" : "es"))")
+        }
+    }
+
+    static func resolve(_ host: String) -> [String] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var res: UnsafeMutablePointer<addrinfo>? = nil
+        guard getaddrinfo(host, nil, &hints, &res) == 0 else { return [] }
+        defer { freeaddrinfo(res) }
+        var out: [String] = []
+        var p = res
+        while let a = p { out.append("\(a.pointee.ai_family)"); p = a.pointee.ai_next }
+        return out
+    }
+
+    /// Non-blocking connect bounded by `timeout`; nil on success, else why.
+    static func tcpConnect(host: String, port: Int, timeout: Double) -> String? {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var res: UnsafeMutablePointer<addrinfo>? = nil
+        guard getaddrinfo(host, String(port), &hints, &res) == 0, let ai = res else { return "cannot resolve \(host)" }
+        defer { freeaddrinfo(res) }
+        let fd = socket(ai.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return "socket() failed" }
+        defer { close(fd) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        if connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 { return nil }
+        guard errno == EINPROGRESS else { return "connect failed: \(String(cString: strerror(errno)))" }
+        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        let rc = poll(&pfd, 1, Int32(timeout * 1000))
+        if rc == 0 { return "connect timed out after \(Durations.format(timeout))" }
+        var soErr: Int32 = 0
+        var len = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soErr, &len)
+        return soErr == 0 ? nil : "connect failed: \(String(cString: strerror(soErr)))"
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import SystemOps
+import OpsbotCore
+import OpsbotSupport
+
+/// A service that is just processes: found by command-line pattern and/or pidfile, logs in a
+/// file, restarted by the operator's `start` argv (detached) after SIGTERM/SIGKILL.
+public struct ProcessBackend: ServiceBackend {
+    public let config: ServiceConfig
+
+    public init(config: ServiceConfig) { self.config = config }
+
+    /// Matching processes, without children of other matches (a `sh -c` wrapper counts once).
+    func processes() -> [ProcessSnapshot] {
+        var found: [ProcessSnapshot] = []
+        if let re = config.match?.regex { found = ProcInfo.find(matching: re) }
+        if let pid = supervisedPID(), !found.contains(where: { $0.pid == pid }), let s = ProcInfo.snapshot(pid), s.state != "Z" {
+            found.append(s)
+        }
+        let pids = Set(found.map(\.pid))
+        return found.filter { !pids.contains($0.ppid) }.sorted { $0.pid < $1.pid }
+    }
+
+    func supervisedPID() -> Int32? {
+        guard let f = config.pidfile, let pid = ProcInfo.readPidfile(f), ProcInfo.isAlive(pid) else { return nil }
+        return pid
+    }
+
+    public func status() async -> ServiceStatus {
+        await runBlocking(name: "opsbot.proc") { [self] in
+            let procs = processes()
+            if procs.isEmpty {
+                let why = config.pidfile.map { ProcInfo.readPidfile($0) == nil ? "no pidfile" : "pid in pidfile not running" }
+                return ServiceStatus(state: .stopped, detail: why ?? "no matching process", instances: 0)
+            }
+            let main = supervisedPID().flatMap { pid in procs.first { $0.pid == pid } } ?? procs.min { ($0.startTime ?? .distantFuture) < ($1.startTime ?? .distantFuture) }!
+            let rss = procs.reduce(0) { $0 + $1.rssBytes }
+            return ServiceStatus(state: .running, detail: procs.count == 1 ? "pid \(main.pid)" : "\(procs.count) processes",
+                                 pids: procs.map(\.pid), memoryBytes: rss, startedAt: main.startTime, instances: procs.count)
+        }
+    }
+
+    public func logs(lines: Int, filter: LineFilter) async throws -> LogsResult {
+        try await fileLogs(lines: lines, filter: filter)
+    }
+
+    public var restartDescription: String {
+        let stop = "SIGTERM (SIGKILL after \(Int(config.stopTimeout)) s) to " + (config.pidfile != nil ? "the pid in \(config.pidfile!)" : "processes matching /\(config.match?.pattern ?? "")/")
+        guard let start = config.start else { return stop + "; no start command configured" }
+        return stop + ", then start: " + start.map(ShellModule.quote).joined(separator: " ")
+    }
+
+    public func restart() async throws {
+        guard let start = config.start, !start.isEmpty else { throw BackendError("\(config.name) has no start command (services.\(config.name).start)") }
+        let victims = await runBlocking { [self] in config.pidfile != nil ? (supervisedPID().map { [$0] } ?? []) : processes().map(\.pid) }
+        for pid in victims { _ = await ProcessStopper.stop(pid, timeout: config.stopTimeout) }
+        let pid: Int32
+        do {
+            pid = try ProcessRunner.spawnDetached(start, logFile: config.logFile, environment: try config.childEnvironment(), workingDirectory: config.workingDirectory)
+        } catch {
+            throw BackendError("cannot start \(config.name): \(error)")
+        }
+        Reaper.reap(pid)
+        if let f = config.pidfile {
+            do { try "\(pid)\n".write(toFile: f, atomically: true, encoding: .utf8) } catch {
+                throw BackendError("started pid \(pid) but cannot write \(f): \(plainWords(error))")
+            }
+        }
+    }
+
+    public func instances() async throws -> [ServiceInstance] {
+        await runBlocking { [self] in
+            let sup = supervisedPID()
+            return processes().map {
+                ServiceInstance(kind: .process, id: String($0.pid), description: "pid \($0.pid): \(String($0.commandLine.prefix(120)))",
+                                startedAt: $0.startTime, supervised: $0.pid == sup)
+            }
+        }
+    }
+
+    public func stop(_ instance: ServiceInstance) async throws -> String {
+        guard let pid = Int32(instance.id), !instance.supervised else { throw BackendError("refusing to stop the supervised instance") }
+        // Re-check that the pid still is one of ours (it may have exited and been reused).
+        let still = await runBlocking { [self] in processes().contains { $0.pid == pid } }
+        guard still else { return "pid \(pid) is no longer a \(config.name) process; left alone" }
+        return await ProcessStopper.stop(pid, timeout: config.stopTimeout)
+    }
+
+    public func environment() async throws -> [String: String] {
+        guard let pid = await runBlocking({ [self] in supervisedPID() ?? processes().first?.pid }) else {
+            throw BackendError("\(config.name) is not running; its environment cannot be read from /proc")
+        }
+        guard let env = ProcInfo.environment(pid) else { throw BackendError("cannot read /proc/\(pid)/environ (permission?)") }
+        return env
+    }
+}
+
+/// Waits for detached children opsbot started, so they never linger as zombies.
+enum Reaper {
+    static func reap(_ pid: Int32) {
+        let t = Thread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+        t.name = "opsbot.reaper"
+        t.stackSize = 64 * 1024
+        t.start()
+    }
+}

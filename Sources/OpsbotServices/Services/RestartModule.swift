@@ -1,0 +1,108 @@
+import Foundation
+import SystemOps
+import OpsbotCore
+import OpsbotSupport
+
+/// `/restart <service|all>`: preview → confirm → restart, then verify: the service running,
+/// every health endpoint answering as expected and (if configured) its startup line logged.
+/// Ends with "worker healthy after 7 s" or "worker still failing after 60 s" and its last errors.
+struct RestartModule: CommandModule {
+    let services: ServicesFeature
+    func handle(_ ctx: ModuleContext) async -> CommandOutcome {
+        let m: ServiceManager
+        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        guard let arg = ctx.request.string("service") else { return .reply(.text("missing service. Usage: /restart <service|all>")) }
+        let names = arg == "all" ? m.restartOrder : [arg]
+        guard names.allSatisfy({ m.backend($0) != nil }), !names.isEmpty else {
+            return .reply(.text("unknown service \"\(arg)\" (known: \(m.settings.services.map(\.name).joined(separator: ", ")), all)"))
+        }
+        if let busy = names.first(where: m.isRestarting) {
+            return .reply(.text("\(busy) is already being restarted; wait for that to finish."))
+        }
+        var preview = "Restart \(names.count == 1 ? "<b>\(HTML.escape(names[0]))</b>" : "in this order: <b>\(HTML.escape(names.joined(separator: " → ")))</b>"):\n"
+        for n in names {
+            let b = m.backend(n)!
+            preview += "• \(HTML.escape(b.config.displayName)): <code>\(HTML.escape(b.restartDescription))</code>"
+            let checks = RestartModule.verification(b.config)
+            preview += checks.isEmpty ? "\n" : ", then wait up to \(Durations.format(b.config.restartWait)) for \(HTML.escape(checks))\n"
+        }
+        return .confirm(ConfirmationPlan(preview: preview.trimmingCharacters(in: .newlines), confirmLabel: "Restart \(arg)",
+                                         auditAction: "restart \(names.joined(separator: ","))") { progress in
+            var lines: [String] = []
+            for n in names {
+                let line = await RestartModule.restartOne(m, n, progress: progress, done: lines)
+                lines.append(line)
+            }
+            return Reply(html: lines.joined(separator: "\n"))
+        })
+    }
+
+    static func verification(_ c: ServiceConfig) -> String {
+        var parts = ["running"]
+        if !c.health.isEmpty { parts.append(c.health.map { "\($0.label) \($0.expect)" }.joined(separator: " and ")) }
+        if let s = c.startupMarker { parts.append("“\(s.pattern)” in the log") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// Restarts one service and waits for it to come back. Returns one line of HTML.
+    static func restartOne(_ m: ServiceManager, _ name: String, progress: ProgressReporter, done: [String],
+                           pollInterval: Double = 1, verb: String = "restart",
+                           action: (@Sendable () async throws -> Void)? = nil) async -> String {
+        guard let b = m.backend(name) else { return "🔴 unknown service \(HTML.escape(name))" }
+        guard m.beginRestart(name) else { return "⚠️ \(HTML.escape(name)) is already being restarted; skipped" }
+        defer { m.endRestart(name) }
+        let prefix = done.isEmpty ? "" : done.joined(separator: "\n") + "\n"
+        let e = HTML.escape(b.config.displayName)
+        await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
+        let oldPIDs = await withDeadline(5, fallback: [Int32]()) { await b.status().pids }
+        let started = Date()
+        var notes: [String] = []
+        do { if let action { try await action() } else { notes = try await b.restartReporting() } } catch {
+            return "🔴 \(e): \(verb) failed: \(HTML.escape(Redactor.shared.redact("\(error)")))" + (await lastErrors(m, b, since: nil))
+        }
+        var last = ""
+        var announced = false
+        var upSince: Date? = nil
+        while Date().timeIntervalSince(started) < b.config.restartWait {
+            let st = await b.status()
+            if st.state == .running {
+                upSince = upSince ?? Date()
+                if !announced { await progress.update(prefix + "⏳ \(e) active, waiting for health…"); announced = true }
+                let results = await withTaskGroup(of: HealthResult.self) { g in
+                    for h in b.config.health { g.addTask { await Probes.health(h) } }
+                    var out: [HealthResult] = []
+                    for await r in g { out.append(r) }
+                    return out
+                }
+                let failing = results.filter { !$0.ok }
+                var markerOK = true
+                if let marker = b.config.startupMarker {
+                    let seen = try? await b.logs(lines: 1, filter: LineFilter(regex: marker.regex, since: started.addingTimeInterval(-1)))
+                    markerOK = seen.map { !$0.lines.isEmpty && ($0.lines.last?.time.map { $0 >= started.addingTimeInterval(-1) } ?? true) } ?? false
+                }
+                // A process that dies a moment after start must not pass: it has to stay up `restart_settle`.
+                let settled = Date().timeIntervalSince(upSince!) >= b.config.restartSettle
+                if failing.isEmpty && markerOK && settled {
+                    m.startFreshLogWindow(name, at: started)
+                    let newPIDs = st.pids
+                    let pids = oldPIDs.isEmpty && newPIDs.isEmpty ? ""
+                        : " (pid \(oldPIDs.isEmpty ? "—" : oldPIDs.map(String.init).joined(separator: ",")) → \(newPIDs.isEmpty ? "—" : newPIDs.map(String.init).joined(separator: ",")))"
+                    return "✅ \(e) healthy after \(Int(Date().timeIntervalSince(started).rounded())) s\(pids)" + notes.map { "\n" + HTML.escape($0) }.joined()
+                }
+                last = failing.map { "\($0.endpoint.label): \($0.summary)" }.joined(separator: "; ")
+                if !markerOK { last += (last.isEmpty ? "" : "; ") + "no startup line yet" }
+                if last.isEmpty { last = "running for \(Int(Date().timeIntervalSince(upSince!))) s" }
+            } else {
+                upSince = nil
+                last = "\(st.state.rawValue): \(st.detail)"
+            }
+            try? await Task.sleep(nanoseconds: UInt64(min(pollInterval, b.config.restartSettle > 0 ? b.config.restartSettle / 2 : pollInterval) * 1e9))
+        }
+        return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + notes.map { "\n" + HTML.escape($0) }.joined() + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
+    }
+
+    static func lastErrors(_ m: ServiceManager, _ b: ServiceBackend, since: Date?) async -> String {
+        guard let r = try? await b.logs(lines: 10, filter: LineFilter(level: .error, since: since)), !r.lines.isEmpty else { return "" }
+        return "\n<pre>" + HTML.escape(m.mask(r.lines.map { String($0.text.prefix(300)) }.joined(separator: "\n"))) + "</pre>"
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import SystemOps
+import OpsbotCore
+import OpsbotSupport
+
+/// What one backend says about one service at one moment.
+public struct ServiceStatus: Sendable, Hashable {
+    public enum State: String, Sendable, Hashable { case running, starting, stopped, failed, unknown }
+    public var state: State
+    /// Backend words: `active (running)`, `Up 3 hours (healthy)`, `2 processes`.
+    public var detail: String
+    public var pids: [Int32] = []
+    public var memoryBytes: Int?
+    public var startedAt: Date?
+    /// Cumulative restart counter when the backend keeps one (NRestarts, RestartCount).
+    public var restartCounter: Int?
+    /// Running copies (processes, containers): more than one bot instance is a 409 risk.
+    public var instances: Int
+    /// Docker health (`healthy`, `unhealthy`, `starting`).
+    public var health: String?
+    /// Why the state could not be read (command failed, socket missing).
+    public var error: String?
+    /// Set when the backend cannot count its copies: `instances` is then meaningless and is
+    /// shown as "instances: unknown (why)", never as 0 or OK.
+    public var instancesUnknown: String?
+    /// Copies the platform is told to run (Heroku formation quantity, Railway numReplicas).
+    public var configured: Int?
+    /// The current release or deployment (`v42`, a deployment id) and when it went out: a deploy marker.
+    public var release: String?
+    public var releasedAt: Date?
+
+    public init(state: State, detail: String, pids: [Int32] = [], memoryBytes: Int? = nil, startedAt: Date? = nil,
+                restartCounter: Int? = nil, instances: Int = 0, health: String? = nil, error: String? = nil) {
+        self.state = state; self.detail = detail; self.pids = pids; self.memoryBytes = memoryBytes; self.startedAt = startedAt
+        self.restartCounter = restartCounter; self.instances = instances; self.health = health; self.error = error
+    }
+}
+
+/// One log line; `time` when the backend knows it (journal, docker timestamps, a stamped line).
+public struct LogLine: Sendable, Hashable {
+    public var text: String
+    public var time: Date?
+    public init(_ text: String, time: Date? = nil) { self.text = text; self.time = time ?? LogTimestamp.parse(text) }
+}
+
+public struct LogsResult: Sendable {
+    public var lines: [LogLine]
+    /// Said under the output: "file truncated while reading", "scan limit reached", "since not supported".
+    public var notes: [String] = []
+    public init(lines: [LogLine], notes: [String] = []) { self.lines = lines; self.notes = notes }
+}
+
+/// One running copy of a service, for `/conflicts`.
+public struct ServiceInstance: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case process, container, dyno, replica }
+    public var kind: Kind
+    /// PID or container id.
+    public var id: String
+    public var description: String
+    public var startedAt: Date?
+    /// The copy the supervisor owns (systemd main PID, the compose container, the pidfile's PID): never stopped.
+    public var supervised: Bool
+}
+
+/// The backend cannot say how many copies run (no instances_command, a token without that permission).
+public struct InstancesUnknown: Error, CustomStringConvertible, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = Redactor.shared.redact(reason) }
+    public var description: String { "instances: unknown (\(reason))" }
+}
+
+public struct BackendError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = Redactor.shared.redact(d) }
+}
+
+/// A way of running services: systemd, docker, plain processes, operator commands.
+public protocol ServiceBackend: Sendable {
+    var config: ServiceConfig { get }
+    func status() async -> ServiceStatus
+    /// Last `lines` lines matching `filter`, oldest first.
+    func logs(lines: Int, filter: LineFilter) async throws -> LogsResult
+    /// What `/restart` will do, shown in the preview (`systemctl restart bot.service`).
+    var restartDescription: String { get }
+    /// Restarts and returns once the backend accepted it (health is verified by the caller).
+    func restart() async throws
+    /// Restarts like `restart()` and returns what the reply should add (the docker engine had to
+    /// SIGKILL PID 1; systemd's main PID changed from 811 to 940).
+    func restartReporting() async throws -> [String]
+    /// Every running copy, supervised or not.
+    func instances() async throws -> [ServiceInstance]
+    func stop(_ instance: ServiceInstance) async throws -> String
+    /// The service's environment (names and values; values are never shown).
+    func environment() async throws -> [String: String]
+}
+
+extension ServiceBackend {
+    public func restartReporting() async throws -> [String] { try await restart(); return [] }
+    /// A backend that cannot list its copies says so: an empty list would read as "0 running, OK".
+    public func instances() async throws -> [ServiceInstance] { throw InstancesUnknown("the \(config.backend.rawValue) backend cannot list instances") }
+    public func stop(_ instance: ServiceInstance) async throws -> String { throw BackendError("stopping single instances is not supported by the \(config.backend.rawValue) backend") }
+    public func environment() async throws -> [String: String] { throw BackendError("the \(config.backend.rawValue) backend cannot read the environment; set env.file") }
+
+    /// Reads a configured log file (any backend may name one).
+    func fileLogs(lines: Int, filter: LineFilter) async throws -> LogsResult {
+        guard let path = config.logFile else { throw BackendError("\(config.name) has no log_file configured") }
+        let r: LogTail.Result
+        do {
+            r = try await runBlocking(name: "opsbot.logtail") {
+                try LogTail.read(path: path, count: lines, filter: filter.isEmpty ? nil : filter)
+            }
+        } catch let e as LogTail.Failure {
+            throw BackendError(e.description)
+        }
+        var notes: [String] = []
+        if let n = r.note { notes.append(n) }
+        if r.hitScanLimit { notes.append("stopped after scanning \(DiskUsage.format(r.scannedBytes)) from the end; older lines not searched") }
+        return LogsResult(lines: r.lines.map { LogLine($0) }, notes: notes)
+    }
+}
+
+/// Stops a process: SIGTERM, wait up to `timeout`, then SIGKILL. Returns what happened.
+enum ProcessStopper {
+    static func stop(_ pid: Int32, timeout: Double) async -> String {
+        guard pid > 1 else { return "refused to signal pid \(pid)" }
+        if kill(pid, SIGTERM) != 0 { return errno == ESRCH ? "pid \(pid) was already gone" : "kill(\(pid), SIGTERM) failed: \(String(cString: strerror(errno)))" }
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !ProcInfo.isAlive(pid) { return "pid \(pid) stopped (SIGTERM)" }
+            try? await Task.sleep(nanoseconds: 100_000_000)
+        }
+        kill(pid, SIGKILL)
+        try? await Task.sleep(nanoseconds: 200_000_000)
+        return ProcInfo.isAlive(pid) ? "pid \(pid) survived SIGKILL" : "pid \(pid) killed (SIGKILL after \(Int(timeout)) s)"
+    }
+}
+
+/// Runs argv with a timeout, refusing output beyond a cap; failure becomes a BackendError.
+enum BackendRun {
+    /// `environment` nil: the minimal child environment (never opsbot's own).
+    static func run(_ argv: [String], timeout: Double, maxOutput: Int = 4 << 20, environment: [String: String]? = nil) async throws -> ProcessResult {
+        do {
+            return try await ProcessRunner.run(argv, timeout: timeout, maxOutput: maxOutput, environment: environment)
+        } catch {
+            throw BackendError("\(argv.first ?? "?"): \(error)")
+        }
+    }
+
+    static func checked(_ argv: [String], timeout: Double, maxOutput: Int = 4 << 20, environment: [String: String]? = nil) async throws -> String {
+        let r = try await run(argv, timeout: timeout, maxOutput: maxOutput, environment: environment)
+        guard r.succeeded else {
+            let err = (r.stderr.isEmpty ? r.stdout : r.stderr).split(separator: "\n").prefix(3).joined(separator: " ")
+            throw BackendError("\(argv.joined(separator: " ")): \(r.summary)\(err.isEmpty ? "" : ": " + err)")
+        }
+        return r.stdout
+    }
+}

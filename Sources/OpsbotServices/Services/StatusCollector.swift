@@ -1,0 +1,335 @@
+import Foundation
+import SystemOps
+import OpsbotCore
+import OpsbotSupport
+
+/// One service at one moment, with what history adds (restarts in the last hour, memory trend).
+public struct ServiceReport: Sendable {
+    public var config: ServiceConfig
+    public var status: ServiceStatus
+    public var health: [HealthResult]
+    public var restartsLastHour: Int?
+    public var memoryTrend: Double?
+    public var restarting: Bool
+}
+
+/// Everything `/status` shows, gathered concurrently, plus the CheckResults derived from it.
+public struct StatusReport: Sendable {
+    public var services: [ServiceReport] = []
+    public var bot: TargetBotProbe.Report?
+    public var disk: [MountUsage]?
+    public var dependencies: [Probes.DependencyResult] = []
+    public var checks: [CheckResult] = []
+    public var elapsed: Double = 0
+}
+
+/// Gathers service state, health, disk, dependencies, the target bot and log patterns — all at
+/// once, each bounded by its own timeout — and turns them into CheckResults (the names the
+/// alert engine keys on: service_down, instances, restart_loop, memory_growth, health,
+/// health_slow, disk, dependency, target_bot, webhook, log_pattern, heartbeat).
+public enum StatusCollector {
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let services = Parts(rawValue: 1)
+        public static let health = Parts(rawValue: 2)
+        public static let disk = Parts(rawValue: 4)
+        public static let dependencies = Parts(rawValue: 8)
+        public static let targetBot = Parts(rawValue: 16)
+        public static let logs = Parts(rawValue: 32)
+        public static let all: Parts = [.services, .health, .disk, .dependencies, .targetBot, .logs]
+    }
+
+    enum Piece: Sendable {
+        case service(Int, ServiceStatus)
+        case health(Int, [HealthResult])
+        case disk([MountUsage]?)
+        case deps([Probes.DependencyResult])
+        case bot(TargetBotProbe.Report)
+        case logs([CheckResult])
+    }
+
+    public static func collect(_ m: ServiceManager, parts: Parts = .all, clock: WallClock = SystemWallClock()) async -> StatusReport {
+        let started = Date()
+        let services = m.settings.services
+        var statuses = [ServiceStatus?](repeating: nil, count: services.count)
+        var healths = [[HealthResult]](repeating: [], count: services.count)
+        var report = StatusReport()
+        let needStatus = parts.contains(.services) || parts.contains(.health)
+        await withTaskGroup(of: Piece.self) { g in
+            for (i, s) in services.enumerated() {
+                if needStatus, let b = m.backend(s.name) {
+                    g.addTask { .service(i, await withDeadline(max(s.commandTimeout, 15) + 1, fallback: ServiceStatus(state: .unknown, detail: "status timed out", error: "status timed out")) { await b.status() }) }
+                }
+                if parts.contains(.health) && !s.health.isEmpty {
+                    g.addTask {
+                        await withTaskGroup(of: (Int, HealthResult).self) { hg in
+                            for (j, e) in s.health.enumerated() { hg.addTask { (j, await Probes.health(e)) } }
+                            var out = [(Int, HealthResult)]()
+                            for await r in hg { out.append(r) }
+                            return .health(i, out.sorted { $0.0 < $1.0 }.map(\.1))
+                        }
+                    }
+                }
+            }
+            if parts.contains(.disk) {
+                let d = m.settings.disk
+                g.addTask { .disk(await withDeadline(3, fallback: nil) { await runBlocking(name: "opsbot.statvfs") { Optional(DiskUsage.mounts(ignore: d.ignoreMounts)) } }) }
+            }
+            if parts.contains(.dependencies) && !m.settings.dependencies.isEmpty {
+                g.addTask {
+                    await withTaskGroup(of: Probes.DependencyResult.self) { dg in
+                        for d in m.settings.dependencies { dg.addTask { await Probes.dependency(d) } }
+                        var out: [Probes.DependencyResult] = []
+                        for await r in dg { out.append(r) }
+                        return .deps(out.sorted { $0.name < $1.name })
+                    }
+                }
+            }
+            if parts.contains(.targetBot), let tb = m.settings.targetBot {
+                g.addTask { .bot(await TargetBotProbe(config: tb, environment: m.environment).check()) }
+            }
+            if parts.contains(.logs) {
+                g.addTask { .logs(await logChecks(m, now: clock.now())) }
+            }
+            for await piece in g {
+                switch piece {
+                case .service(let i, let s): statuses[i] = s
+                case .health(let i, let h): healths[i] = h
+                case .disk(let d): report.disk = d
+                case .deps(let d): report.dependencies = d
+                case .bot(let b): report.bot = b
+                case .logs(let c): report.checks += c
+                }
+            }
+        }
+        let now = clock.now()
+        var checks: [CheckResult] = []
+        for (i, s) in services.enumerated() {
+            guard let st = statuses[i] else { continue }
+            m.record(s.name, st, at: now)
+            let rep = ServiceReport(config: s, status: st, health: healths[i], restartsLastHour: m.restartsLastHour(s.name, now: now),
+                                    memoryTrend: m.memoryTrend(s.name, now: now).flatMap { $0.span >= 600 ? $0.mbPerHour : nil },
+                                    restarting: m.isRestarting(s.name))
+            report.services.append(rep)
+            if parts.contains(.services) { checks += serviceChecks(rep, m: m, now: now) }
+            if parts.contains(.health) { checks += healthChecks(rep) }
+        }
+        if let d = report.disk {
+            let disk = diskChecks(d, m.settings.disk, previous: m.diskLevels(d.map(\.mountPoint)))
+            m.recordDiskLevels(Dictionary(disk.map { ($0.target, $0.status) }, uniquingKeysWith: { a, _ in a }))
+            checks += disk + logGrowthChecks(m, mounts: d, now: now)
+        }
+        else if parts.contains(.disk) { checks.append(CheckResult(check: "disk", target: "/", status: .unknown, summary: "statvfs did not answer within 3 s")) }
+        for d in report.dependencies {
+            checks.append(CheckResult(check: "dependency", target: d.name, status: d.ok ? .ok : .critical,
+                                      summary: "\(d.name): \(d.detail)", value: d.seconds))
+        }
+        if let b = report.bot, let tb = m.settings.targetBot { checks += botChecks(b, tb, now: now) }
+        report.checks = checks + report.checks
+        report.elapsed = Date().timeIntervalSince(started)
+        return report
+    }
+
+    // MARK: - Checks
+
+    static func serviceChecks(_ r: ServiceReport, m: ServiceManager, now: Date) -> [CheckResult] {
+        // Targets (alert fingerprints) keep the name; summaries say which host.
+        let n = r.config.displayName
+        var out: [CheckResult] = []
+        let st = r.status
+        switch st.state {
+        case .running:
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .ok, summary: "\(n) \(st.detail)", value: 1))
+        case .starting:
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .warning, summary: "\(n) is starting: \(st.detail)", value: 0))
+        case .stopped, .failed:
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .critical, summary: "\(n) is \(st.state.rawValue): \(st.detail)",
+                                   value: 0, evidence: st.error.map { [$0] } ?? [], remediation: "/restart \(r.config.name)"))
+        case .unknown:
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .unknown, summary: "\(n): state unknown (\(st.error ?? st.detail))", evidence: st.error.map { [$0] } ?? []))
+        }
+        if let why = st.instancesUnknown {
+            // Never 0 and never OK. It matters for the bot (a second poller is a 409); for other
+            // services an uncountable copy count is left out rather than reported as fine.
+            if r.config.bot && st.state != .stopped {
+                out.append(CheckResult(check: "instances", target: r.config.name, status: .unknown, summary: "\(n): instances: unknown (\(why))", remediation: "/conflicts"))
+            }
+        } else if let q = st.configured, q > r.config.maxInstances {
+            let why = r.config.bot ? " — more than one poller of one token gets 409 Conflict" : ""
+            out.append(CheckResult(check: "instances", target: r.config.name, status: r.config.bot ? .critical : .warning,
+                                   summary: "\(n): the platform is set to run \(q) copies, \(st.instances) running (expected \(r.config.maxInstances))\(why)",
+                                   value: Double(max(q, st.instances)), remediation: "/scale \(r.config.name) \(r.config.maxInstances)"))
+        } else if st.state == .running || st.instances > 0 {
+            let limit = r.config.maxInstances
+            if st.instances > limit {
+                let why = r.config.bot ? " — two copies polling one token get 409 Conflict" : ""
+                out.append(CheckResult(check: "instances", target: r.config.name, status: r.config.bot ? .critical : .warning,
+                                       summary: "\(n): \(st.instances) instances running (expected \(limit))\(why)", value: Double(st.instances),
+                                       evidence: st.pids.map { "pid \($0)" }, remediation: "/conflicts"))
+            } else {
+                out.append(CheckResult(check: "instances", target: r.config.name, status: .ok, summary: "\(n): \(st.instances) instance(s)", value: Double(st.instances)))
+            }
+        }
+        if let k = r.restartsLastHour {
+            let bad = k >= r.config.restartLoop
+            out.append(CheckResult(check: "restart_loop", target: r.config.name, status: bad ? .critical : .ok,
+                                   summary: "\(n): \(k) restart(s) in the last hour", value: Double(k), remediation: bad ? "/logs \(r.config.name) 50 critical" : nil))
+        } else if let c = st.restartCounter, c >= r.config.restartLoop,
+                  st.state != .running || st.startedAt.map({ now.timeIntervalSince($0) < Self.justRestarted }) == true {
+            // A crash loop is running for a second between two crashes: a fresh start with the
+            // counter past the limit is the loop too (an engine's counter only counts automatic restarts).
+            let where_ = st.state == .running ? "up only \(Int(now.timeIntervalSince(st.startedAt ?? now))) s" : "not running"
+            out.append(CheckResult(check: "restart_loop", target: r.config.name, status: .critical,
+                                   summary: "\(n): in a restart loop — \(c) automatic restarts, \(where_) (\(st.detail))", value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
+        }
+        if let t = r.memoryTrend {
+            let bad = t > r.config.memoryGrowthMBPerHour
+            out.append(CheckResult(check: "memory_growth", target: r.config.name, status: bad ? .warning : .ok,
+                                   summary: String(format: "%@: memory %@%.0f MB/h", n, t >= 0 ? "+" : "", t), value: t, remediation: bad ? "/restart \(r.config.name)" : nil))
+        }
+        return out
+    }
+
+    static func healthChecks(_ r: ServiceReport) -> [CheckResult] {
+        r.health.map { h in
+            let target = "\(r.config.name):\(h.endpoint.label)"
+            if !h.ok {
+                return CheckResult(check: "health", target: target, status: .critical, summary: "\(target) \(h.summary)",
+                                   value: h.status.map(Double.init), evidence: [h.endpoint.url], remediation: "/restart \(r.config.name)")
+            }
+            if h.slow {
+                return CheckResult(check: "health_slow", target: target, status: .warning,
+                                   summary: "\(target) slow: \(h.summary) (slow above \(Durations.format(h.endpoint.slow)))", value: h.seconds)
+            }
+            return CheckResult(check: "health", target: target, status: .ok, summary: "\(target) \(h.summary)", value: h.seconds)
+        }
+    }
+
+    /// `previous`: each mount's level last time; a level holds until usage drops
+    /// `disk.clear_margin` points below its threshold (hysteresis: 85 % fires, under 80 % clears).
+    static func diskChecks(_ mounts: [MountUsage], _ cfg: DiskConfig, previous: [String: CheckResult.Status] = [:]) -> [CheckResult] {
+        mounts.map { u in
+            let p = max(u.usedPercent, u.inodesUsedPercent)
+            var status: CheckResult.Status = p >= cfg.criticalPercent ? .critical : (p >= cfg.warnPercent ? .warning : .ok)
+            switch previous[u.mountPoint] {
+            case .critical? where status != .critical && p >= cfg.criticalPercent - cfg.clearMargin: status = .critical
+            case .warning? where status == .ok && p >= cfg.warnPercent - cfg.clearMargin: status = .warning
+            default: break
+            }
+            let inodes = u.inodesUsedPercent >= cfg.warnPercent ? String(format: ", inodes %.0f%%", u.inodesUsedPercent) : ""
+            return CheckResult(check: "disk", target: u.mountPoint, status: status,
+                               summary: String(format: "%@ %.0f%% used, %@ free%@", u.mountPoint, u.usedPercent, DiskUsage.format(u.freeBytes), inodes),
+                               value: p, remediation: status == .ok ? nil : "/disk")
+        }
+    }
+
+    /// `log_growth` per watched log file: MB/h since the previous run; critical when the
+    /// file's mount would fill within the hour at that rate.
+    static func logGrowthChecks(_ m: ServiceManager, mounts: [MountUsage], now: Date) -> [CheckResult] {
+        let cfg = m.settings.disk.logGrowth
+        guard cfg.maxMBPerHour > 0 else { return [] }
+        let files = Array(Set(m.settings.services.compactMap(\.logFile) + cfg.files)).sorted()
+        return files.compactMap { path -> CheckResult? in
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else { return nil }
+            guard let rate = m.logGrowth(path, bytes: size.int64Value, at: now) else {
+                return CheckResult(check: "log_growth", target: path, status: .ok, summary: "\(path): \(DiskUsage.format(size.intValue)), measuring its growth")
+            }
+            let mbh = rate / 1_000_000
+            let mount = mounts.filter { path.hasPrefix($0.mountPoint) }.max { $0.mountPoint.count < $1.mountPoint.count }
+            let fillsInHour = mount.map { Double($0.freeBytes) <= rate } ?? false
+            let status: CheckResult.Status = mbh <= cfg.maxMBPerHour ? .ok : (fillsInHour ? .critical : .warning)
+            var summary = String(format: "%@ grows %.0f MB/h (limit %.0f MB/h), now %@", path, mbh, cfg.maxMBPerHour, DiskUsage.format(size.intValue))
+            if let mount, status != .ok { summary += ", \(DiskUsage.format(Int(mount.freeBytes))) free on \(mount.mountPoint)" }
+            return CheckResult(check: "log_growth", target: path, status: status, summary: summary, value: mbh,
+                               remediation: status == .ok ? nil : "/disk")
+        }
+    }
+
+    static func botChecks(_ b: TargetBotProbe.Report, _ cfg: TargetBotConfig, now: Date) -> [CheckResult] {
+        var out: [CheckResult] = []
+        if !b.tokenOK {
+            out.append(CheckResult(check: "target_bot", target: "getMe", status: .critical, summary: "target bot: \(b.error ?? "getMe failed")"))
+            return out
+        }
+        out.append(CheckResult(check: "target_bot", target: "getMe", status: .ok, summary: "target bot @\(b.username ?? "?") token valid"))
+        if let url = b.webhookURL, cfg.mode == "polling" {
+            out.append(CheckResult(check: "webhook", target: "target_bot", status: .critical,
+                                   summary: "a webhook is set (\(url)) while the bot polls: getUpdates gets 409", evidence: [url], remediation: "/conflicts"))
+        } else if b.webhookURL == nil && cfg.mode == "webhook" {
+            out.append(CheckResult(check: "webhook", target: "target_bot", status: .critical, summary: "no webhook is set but the bot expects one"))
+        } else if let msg = b.lastErrorMessage, let d = b.lastErrorDate, now.timeIntervalSince(d) < 3600 {
+            out.append(CheckResult(check: "webhook", target: "target_bot", status: .warning,
+                                   summary: "webhook error \(Durations.format(now.timeIntervalSince(d))) ago: \(msg)", value: Double(b.pendingUpdates ?? 0), evidence: [msg]))
+        } else if let p = b.pendingUpdates, p >= cfg.pendingWarn {
+            out.append(CheckResult(check: "webhook", target: "target_bot", status: .warning, summary: "\(p) updates pending", value: Double(p)))
+        } else {
+            out.append(CheckResult(check: "webhook", target: "target_bot", status: .ok, summary: "webhook \(b.webhookURL == nil ? "not set" : "set"), \(b.pendingUpdates ?? 0) pending", value: Double(b.pendingUpdates ?? 0)))
+        }
+        return out
+    }
+
+    /// A service started this recently with its automatic-restart counter past `restart_loop` is taken for a crash loop.
+    static let justRestarted: TimeInterval = 60
+    /// The pattern every polling bot's log is checked for.
+    static let conflictPattern = try! ConfigRegex("Conflict: terminated by other getUpdates request")
+
+    /// Log patterns per window and heartbeat markers, per service.
+    static func logChecks(_ m: ServiceManager, now: Date) async -> [CheckResult] {
+        await withTaskGroup(of: [CheckResult].self) { g in
+            for s in m.settings.services {
+                var patterns = s.logPatterns
+                if s.name == m.settings.botService?.name, !patterns.contains(where: { $0.name == "conflict" }) {
+                    patterns.append(LogPattern(name: "conflict", regex: conflictPattern, window: m.settings.targetBot?.conflictWindow ?? 900, warn: 1, critical: 1))
+                }
+                guard !patterns.isEmpty || s.heartbeatMarker != nil, let b = m.backend(s.name) else { continue }
+                g.addTask {
+                    let window = max(patterns.map(\.window).max() ?? 0, s.heartbeatMarker != nil ? s.heartbeatMaxAge : 0)
+                    let fresh = m.logWindowStart(s.name)
+                    let fetched = await withDeadline(10, fallback: nil) { try? await b.logs(lines: 20_000, filter: LineFilter(since: now.addingTimeInterval(-window))) }
+                    guard let logs = fetched else {
+                        return [CheckResult(check: "log_pattern", target: s.name, status: .unknown, summary: "\(s.name): logs could not be read")]
+                    }
+                    // A service that just (re)started has had no time to log its heartbeat yet.
+                    let started: Date? = s.heartbeatMarker == nil ? nil
+                        : await withDeadline(5, fallback: nil) { await b.status().startedAt }
+                    return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started, freshSince: fresh)
+                }
+            }
+            var out: [CheckResult] = []
+            for await r in g { out += r }
+            return out
+        }
+    }
+
+    /// `freshSince`: a fix started a new window then; earlier lines no longer count.
+    static func evaluate(_ s: ServiceConfig, patterns: [LogPattern], lines: [LogLine], now: Date, startedAt: Date? = nil,
+                         freshSince: Date? = nil) -> [CheckResult] {
+        var out: [CheckResult] = []
+        for p in patterns {
+            let hits = lines.filter { l in
+                (l.time.map { t in now.timeIntervalSince(t) <= p.window && (freshSince.map { t >= $0 } ?? true) } ?? true) && p.regex.matches(l.text)
+            }
+            let status: CheckResult.Status = p.critical.map { hits.count >= $0 } == true ? .critical : (hits.count >= p.warn ? .warning : .ok)
+            out.append(CheckResult(check: "log_pattern", target: "\(s.name):\(p.name)", status: status,
+                                   summary: "\(s.name): \(hits.count) × \(p.name) in the last \(Durations.format(p.window))",
+                                   value: Double(hits.count), evidence: hits.suffix(3).map { String($0.text.prefix(300)) },
+                                   remediation: p.name == "conflict" ? "/conflicts" : (status == .ok ? nil : "/logs \(s.name) 100 error")))
+        }
+        if let hb = s.heartbeatMarker {
+            let last = lines.last { hb.matches($0.text) }
+            let age = last.map { $0.time.map { now.timeIntervalSince($0) } ?? 0 }
+            let fresh = age.map { $0 <= s.heartbeatMaxAge } ?? false
+            if !fresh, let startedAt, now.timeIntervalSince(startedAt) < s.heartbeatMaxAge {
+                out.append(CheckResult(check: "heartbeat", target: s.name, status: .ok,
+                                       summary: "\(s.name): started \(Durations.format(now.timeIntervalSince(startedAt))) ago, waiting for its first heartbeat"))
+                return out
+            }
+            out.append(CheckResult(check: "heartbeat", target: s.name, status: fresh ? .ok : .critical,
+                                   summary: fresh ? "\(s.name): heartbeat \(Durations.format(age ?? 0)) ago"
+                                                  : "\(s.name): no /\(hb.pattern)/ line in the last \(Durations.format(s.heartbeatMaxAge))",
+                                   value: age, remediation: fresh ? nil : "/restart \(s.name)"))
+        }
+        return out
+    }
+}

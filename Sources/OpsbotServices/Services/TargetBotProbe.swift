@@ -1,0 +1,78 @@
+import Foundation
+import HTTPClient
+import OpsbotCore
+import OpsbotSupport
+
+/// The monitored bot seen through its own token: `getMe` (is the token valid?) and
+/// `getWebhookInfo` (a webhook set while the bot polls means 409s; pending updates; last error).
+/// The token comes from the env var named in `target_bot.token_env` and is redacted everywhere.
+public struct TargetBotProbe: Sendable {
+    public struct Report: Sendable {
+        public var username: String?
+        public var tokenOK: Bool
+        public var error: String?
+        public var webhookURL: String?
+        public var pendingUpdates: Int?
+        public var lastErrorMessage: String?
+        public var lastErrorDate: Date?
+    }
+
+    let config: TargetBotConfig
+    let token: String?
+
+    public init(config: TargetBotConfig, environment: [String: String]) {
+        self.config = config
+        self.token = environment[config.tokenEnv].flatMap { $0.isEmpty ? nil : $0 }
+        if let t = token { Redactor.shared.register(t) }
+    }
+
+    func call(_ method: String, post: Bool = false) async throws -> [String: Any] {
+        guard let token else { throw BackendError("env var \(config.tokenEnv) is not set") }
+        let url = config.apiURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/bot\(token)/\(method)"
+        let r: HTTPResponse
+        do {
+            r = try await HTTPClient.send(HTTPRequest(method: post ? "POST" : "GET", url: url, connectTimeout: min(config.timeout, 5), timeout: config.timeout))
+        } catch {
+            throw BackendError("\(method): \(Redactor.shared.redact("\(error)"))")
+        }
+        guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any] else {
+            throw BackendError("\(method): HTTP \(r.status), not a Bot API answer")
+        }
+        guard obj["ok"] as? Bool == true else {
+            let desc = obj["description"] as? String ?? "HTTP \(r.status)"
+            throw BackendError("\(method): \(obj["error_code"].map { "\($0) " } ?? "")\(desc)")
+        }
+        return obj
+    }
+
+    public func check() async -> Report {
+        let fallback = Report(tokenOK: false, error: "Bot API did not answer within \(Durations.format(config.timeout))")
+        return await withDeadline(config.timeout * 2 + 0.5, fallback: fallback) { [self] in
+            var rep = Report(tokenOK: false)
+            do {
+                let me = try await call("getMe")
+                rep.tokenOK = true
+                rep.username = (me["result"] as? [String: Any])?["username"] as? String
+            } catch {
+                rep.error = "\(error)"
+                return rep
+            }
+            do {
+                let info = try await call("getWebhookInfo")
+                let res = info["result"] as? [String: Any] ?? [:]
+                let url = res["url"] as? String ?? ""
+                rep.webhookURL = url.isEmpty ? nil : url
+                rep.pendingUpdates = res["pending_update_count"] as? Int
+                rep.lastErrorMessage = res["last_error_message"] as? String
+                rep.lastErrorDate = (res["last_error_date"] as? Int).map { Date(timeIntervalSince1970: Double($0)) }
+            } catch {
+                rep.error = "\(error)"
+            }
+            return rep
+        }
+    }
+
+    public func deleteWebhook() async throws {
+        _ = try await call("deleteWebhook", post: true)
+    }
+}

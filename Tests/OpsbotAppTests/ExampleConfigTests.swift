@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import OpsbotCore
+@testable import OpsbotApp
+@testable import OpsbotServices
+@testable import OpsbotDatabase
+
+/// `opsbot.example.yaml` is the one reference for the config: it loads cleanly through the
+/// real decoder, and every key any section's type asks for appears in it — so a key added to
+/// a `CodingKeys` enum without documenting it fails here. The typo table is generated from
+/// the same decoding: every key of the example, misspelt, is reported with file, line and
+/// the right suggestion.
+struct ExampleConfigTests {
+    static var examplePath: String { TestApp.repositoryRoot + "/opsbot.example.yaml" }
+    static func exampleText() throws -> String { try String(contentsOfFile: examplePath, encoding: .utf8) }
+
+    @Test func exampleLoadsCleanlyAndDocumentsEveryKey() throws {
+        let (config, session) = try OpsbotConfig.decode(try ExampleConfigTests.exampleText(), source: "opsbot.example.yaml",
+                                                        baseDirectory: TestApp.repositoryRoot)
+        #expect(config.problems.isEmpty, "\(config.problems.map(\.description).joined(separator: "\n"))")
+        let missing = session.askedButAbsent
+        #expect(missing.isEmpty, "keys the decoder knows that opsbot.example.yaml does not document:\n\(missing.joined(separator: "\n"))")
+        // Every top-level section a feature declares is in the example.
+        let top = Set(config.root?.mapping?.keys.compactMap(\.string) ?? [])
+        for s in Features.configSections { #expect(top.contains(s.key), "section \(s.key) is not in the example") }
+        #expect(session.knownPresentKeys.count > 100)
+    }
+
+    /// Each key of the example, misspelt on its own line, in its own run.
+    @Test func everyKeyMisspeltIsReportedWithLineAndSuggestion() throws {
+        let text = try ExampleConfigTests.exampleText()
+        let (_, session) = try OpsbotConfig.decode(text, source: "opsbot.example.yaml", baseDirectory: TestApp.repositoryRoot)
+        var lines = text.components(separatedBy: "\n")
+        var failures: [String] = []
+        for k in session.knownPresentKeys {
+            let original = lines[k.line - 1]
+            var scalars = Array(original.unicodeScalars)
+            let at = k.column - 1
+            guard at + k.key.unicodeScalars.count <= scalars.count else { failures.append("\(k.path).\(k.key): bad mark"); continue }
+            let typo = k.key + "x"
+            scalars.replaceSubrange(at..<(at + k.key.unicodeScalars.count), with: Array(typo.unicodeScalars))
+            lines[k.line - 1] = String(String.UnicodeScalarView(scalars))
+            let config = try OpsbotConfig.read(lines.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
+            lines[k.line - 1] = original
+            let path = k.path.isEmpty ? typo : k.path + "." + typo
+            let want = "ex.yaml:\(k.line): \(path): unknown key \"\(typo)\" (did you mean \"\(k.key)\"?)"
+            if !config.problems.map(\.description).contains(want) {
+                failures.append("\(want)\n   got: \(config.problems.map(\.description).joined(separator: " | "))")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) typos not reported:\n\(failures.prefix(20).joined(separator: "\n"))")
+    }
+
+    /// Every optional key of the example misspelt at once (one per mapping): all reported in
+    /// one run. (A required key's typo stops its own mapping, so those are covered one by one
+    /// above.)
+    @Test func allOptionalKeysMisspeltTogetherAreReportedInOneRun() throws {
+        let text = try ExampleConfigTests.exampleText()
+        let (_, session) = try OpsbotConfig.decode(text, source: "opsbot.example.yaml", baseDirectory: TestApp.repositoryRoot)
+        var lines = text.components(separatedBy: "\n")
+        var chosen: [(line: Int, column: Int, key: String, path: String)] = []
+        var usedMappings = Set<String>()
+        for k in session.knownPresentKeys where !usedMappings.contains(k.path) {
+            // Optional: misspelt alone, its mapping still decodes to the end.
+            var alone = lines
+            var scalars = Array(alone[k.line - 1].unicodeScalars)
+            scalars.replaceSubrange((k.column - 1)..<(k.column - 1 + k.key.unicodeScalars.count), with: Array((k.key + "x").unicodeScalars))
+            alone[k.line - 1] = String(String.UnicodeScalarView(scalars))
+            let (_, s) = try OpsbotConfig.decode(alone.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
+            guard s.isCompleted(k.path) else { continue }
+            usedMappings.insert(k.path)
+            chosen.append((k.line, k.column, k.key, k.path))
+        }
+        // Apply right to left so columns on a shared line stay valid.
+        for c in chosen.sorted(by: { ($0.line, $0.column) > ($1.line, $1.column) }) {
+            var scalars = Array(lines[c.line - 1].unicodeScalars)
+            scalars.replaceSubrange((c.column - 1)..<(c.column - 1 + c.key.unicodeScalars.count), with: Array((c.key + "x").unicodeScalars))
+            lines[c.line - 1] = String(String.UnicodeScalarView(scalars))
+        }
+        let config = try OpsbotConfig.read(lines.joined(separator: "\n"), source: "ex.yaml", baseDirectory: TestApp.repositoryRoot)
+        let got = Set(config.problems.map(\.description))
+        let missing = chosen.map { c in
+            "ex.yaml:\(c.line): \(c.path.isEmpty ? "" : c.path + ".")\(c.key)x: unknown key \"\(c.key)x\" (did you mean \"\(c.key)\"?)"
+        }.filter { !got.contains($0) }
+        #expect(chosen.count > 20)
+        #expect(missing.isEmpty, "\(missing.count) of \(chosen.count) not reported:\n\(missing.prefix(10).joined(separator: "\n"))")
+    }
+
+    /// YAML merge keys share settings between services without tripping the unknown-key check.
+    @Test func mergeKeysAreReadLikeWrittenOutKeys() throws {
+        let yaml = """
+        services:
+          web: &common {backend: command, status_command: ["true"], restart_wait: 20s}
+          worker:
+            <<: *common
+            restart_wait: 30s
+            log_fle: /x
+        """
+        let config = try OpsbotConfig.read(yaml, source: "m.yaml", baseDirectory: "/")
+        #expect(config.problems.map(\.description) == ["m.yaml:6: services.worker.log_fle: unknown key \"log_fle\" (did you mean \"log_file\"?)"])
+        let ok = try OpsbotConfig.read(yaml.replacingOccurrences(of: "    log_fle: /x\n", with: "").replacingOccurrences(of: "\n    log_fle: /x", with: ""),
+                                       source: "m.yaml", baseDirectory: "/")
+        #expect(ok.problems.isEmpty, "\(ok.problems)")
+        let worker = try #require(try ServicesSettings.load(ok).service("worker"))
+        #expect(worker.restartWait == 30)
+        #expect(worker.statusCommand == ["true"])
+    }
+
+    /// The issue's typos, all in one file: every one reported, in one run.
+    @Test func typosAcrossSectionsAreAllReportedAtOnce() throws {
+        let yaml = """
+        admins:
+          chats: [1]
+          users: [{id: 2, role: [viewer]}]
+        confirmations: {approvr: second_admin}
+        telegram:
+          poll_timout: 20
+        database:
+          schema:
+            tabels:
+              users: [id]
+          payments:
+            colums: {id: id}
+        alerts:
+          repaet: 1h
+          rules:
+            - {name: x, chek: y}
+        services:
+          web: {backend: command, status_command: [x], log_fle: /x}
+          api: {backend: command}
+          db: {backend: systemd}
+        telegarm: {}
+        """
+        let config = try OpsbotConfig.read(yaml, source: "c.yaml", baseDirectory: "/")
+        let got = config.problems.map(\.description)
+        for want in ["c.yaml:3: admins.users[0].role: unknown key \"role\" (did you mean \"roles\"?)",
+                     "c.yaml:4: confirmations.approvr: unknown key \"approvr\" (did you mean \"approver\"?)",
+                     "c.yaml:6: telegram.poll_timout: unknown key \"poll_timout\" (did you mean \"poll_timeout\"?)",
+                     "c.yaml:9: database.schema.tabels: unknown key \"tabels\" (did you mean \"tables\"?)",
+                     "c.yaml:12: database.payments.colums: unknown key \"colums\" (did you mean \"columns\"?)",
+                     "c.yaml:14: alerts.repaet: unknown key \"repaet\" (did you mean \"repeat\"?)",
+                     "c.yaml:16: alerts.rules[0].chek: unknown key \"chek\" (did you mean \"check\"?)",
+                     "c.yaml:18: services.web.log_fle: unknown key \"log_fle\" (did you mean \"log_file\"?)",
+                     "c.yaml:21: telegarm: unknown key \"telegarm\" (did you mean \"telegram\"?)",
+                     // one broken service does not hide the next
+                     "c.yaml:19: services.api.status_command: is required (the command backend needs status_command)",
+                     "c.yaml:20: services.db.unit: is required (the systemd backend needs unit)"] {
+            #expect(got.contains(want), "missing: \(want)\ngot:\n\(got.joined(separator: "\n"))")
+        }
+        // A typo never weakens security silently: the user with `role:` is refused by validate,
+        // and the two-person rule is not silently off.
+        #expect(got.count == 11, "\(got)")
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+@testable import OpsbotCore
+import Postgres
+import Testing
+import TestSupport
+@testable import OpsbotApp
+@testable import OpsbotDatabase
+
+@Suite(.enabled(if: TestPostgres.enabled))
+struct SQLModuleTests {
+    @Test func jobsListsAsAlignedTable() async throws {
+        let f = try await DBFixture.make()
+        let r = try #require(try await f.run("/jobs").reply)
+        #expect(r.html.contains("<pre>"))
+        let text = HTML.toPlainText(r.html)
+        #expect(text.contains("/jobs: 3 rows"))
+        #expect(text.contains("trial_notifications"))
+        #expect(text.contains("overdue"))
+    }
+
+    @Test func clearJobIsConfirmedAndBindsItsArgument() async throws {
+        let f = try await DBFixture.make()
+        let plan = try #require(try await f.run("/clear_job habit_reminders").plan)
+        #expect(plan.preview.contains("DELETE FROM apscheduler_jobs WHERE id = $1"))
+        #expect(plan.preview.contains("$1 = &#39;habit_reminders&#39;") || plan.preview.contains("$1 = 'habit_reminders'"))
+        #expect(try await f.sql("SELECT count(*) FROM apscheduler_jobs") == "3")
+        #expect(HTML.toPlainText(await plan.run(NoProgress()).html).contains("DELETE 1 (1 row)"))
+        #expect(try await f.sql("SELECT count(*) FROM apscheduler_jobs") == "2")
+    }
+
+    @Test func loadingRulesAndReadOnlyEnforcement() async throws {
+        func load(_ yaml: String) -> [ConfigError] {
+            CatalogLoader.load(sources: [("Commands/x.yaml", yaml)], registry: Features.build(Config()).modules, config: Config()).errors
+        }
+        let writesUnconfirmed = "name: x\ndescription: x\nmodule: sql\nsettings: {statement: 'DELETE FROM t', read_only: false}\n"
+        #expect(load(writesUnconfirmed).first?.key == "confirm")
+        let noFlag = "name: x\ndescription: x\nmodule: sql\nsettings: {statement: 'SELECT 1'}\n"
+        #expect(load(noFlag).first?.key == "settings.read_only")
+        let mismatch = "name: x\ndescription: x\nmodule: sql\narguments: [{name: a, type: string}]\nsettings: {statement: 'SELECT $1, $2', parameters: [a], read_only: true}\n"
+        #expect(load(mismatch).first?.message.contains("$1…$2") == true)
+        // A "read-only" command whose statement writes is stopped by the server.
+        let sneaky = "name: sneaky\ndescription: x\nmodule: sql\nsettings: {statement: 'DELETE FROM apscheduler_jobs', read_only: true}\n"
+        let f = try await DBFixture.make(commands: [("Commands/sneaky.yaml", sneaky)])
+        #expect(try await f.run("/sneaky").text.contains("read-only transaction"))
+        #expect(try await f.sql("SELECT count(*) FROM apscheduler_jobs") == "3")
+    }
+
+    @Test func slowStatementIsCancelledAndReported() async throws {
+        let slow = "name: slow\ndescription: x\nmodule: sql\nsettings: {statement: 'SELECT pg_sleep(60)', read_only: true, timeout: 1s}\n"
+        let f = try await DBFixture.make(commands: [("Commands/slow.yaml", slow)])
+        let started = Date()
+        let text = try await f.run("/slow").text
+        #expect(text.contains("ran longer than 1 s and was cancelled"), "\(text)")
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(try await f.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'") == "0")
+    }
+
+    @Test func largeResultsGoAsAFile() {
+        let rows = PostgresRows(columns: ["n"], types: [23], values: (1...100).map { [String($0)] }, commandStatus: "SELECT 100")
+        let r = SQLModule.render(rows, name: "big", maxRows: 500)
+        #expect(r.attachment?.filename == "big.txt")
+        #expect(String(decoding: r.attachment!.data, as: UTF8.self).split(separator: "\n").count == 102)
+    }
+}

@@ -26,15 +26,19 @@ build:
 	@scripts/deps.sh build
 	$(SWIFT) build
 
+# The Swift runtime and Foundation linked in: the loader no longer maps and relocates a dozen
+# Swift libraries at start, and only the code opsbot uses is in the binary (idle RSS: BENCHMARKS.md).
+RELEASE := -c release --static-swift-stdlib
+
 release:
 	@scripts/deps.sh build
-	$(SWIFT) build -c release --product opsbot
+	$(SWIFT) build $(RELEASE) --product opsbot
 	@echo "built .build/release/opsbot"
 
 bench:
 	@scripts/deps.sh test
-	$(SWIFT) build -c release --product opsbot
-	$(SWIFT) build -c release --product opsbench
+	$(SWIFT) build $(RELEASE) --product opsbot
+	$(SWIFT) build $(RELEASE) --product opsbench
 	.build/release/opsbench
 
 validate: build

@@ -70,30 +70,34 @@ let package = Package(
 
         .executableTarget(name: "opsbench", dependencies: ["OpsbotApp", "Postgres", "SystemOps", "TestSupport"]),
 
-        // Test support: TestKit (loopback servers, throwaway engines; on OpsbotSupport only) for
-        // every layer, with the manual clock; TestSupport (a whole app, harnesses, fakes) for the bot's own targets.
+        // Test support: TestKit (loopback servers, throwaway engines, the manual clock; on
+        // OpsbotSupport only) for every layer; TestSupport (a whole app, fakes) for the bot's own
+        // targets and opsbench; TestTraits and TestHarness (harnesses that `#expect`) need
+        // swift-testing, which a static release binary (opsbench) cannot link.
         .target(name: "TestKit", dependencies: ["OpsbotSupport", .product(name: "InMemoryLogging", package: "swift-log")], path: "Tests/TestKit"),
-        .target(name: "TestSupport", dependencies: [
-            "TestKit", "OpsbotApp", "Postgres", "LocalStore", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-        ], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TestKit", "OpsbotApp", "Postgres", "LocalStore"], path: "Tests/TestSupport"),
+        .target(name: "TestTraits", path: "Tests/TestTraits"),
+        .target(name: "TestHarness", dependencies: [
+            "TestSupport", "TestTraits", "SystemOps", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ], path: "Tests/TestHarness"),
 
         // Tests, one target per library, mirroring Sources/
         .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", "TestKit", .product(name: "InMemoryLogging", package: "swift-log")]),
-        .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestKit"]),
+        .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestKit", "TestTraits"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestKit"]),
         .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestKit"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "TestKit"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
-        .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestSupport"]),
-        .testTarget(name: "OpsbotAlertsTests", dependencies: ["OpsbotAlerts", "TestSupport"]),
-        .testTarget(name: "OpsbotServicesTests", dependencies: ["OpsbotServices", "TestSupport"]),
-        .testTarget(name: "OpsbotDatabaseTests", dependencies: ["OpsbotDatabase", "Postgres", "TestSupport"]),
-        .testTarget(name: "OpsbotAlertmanagerTests", dependencies: ["OpsbotAlertmanager", "TestSupport"]),
+        .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestHarness"]),
+        .testTarget(name: "OpsbotAlertsTests", dependencies: ["OpsbotAlerts", "TestHarness"]),
+        .testTarget(name: "OpsbotServicesTests", dependencies: ["OpsbotServices", "TestHarness"]),
+        .testTarget(name: "OpsbotDatabaseTests", dependencies: ["OpsbotDatabase", "Postgres", "TestHarness"]),
+        .testTarget(name: "OpsbotAlertmanagerTests", dependencies: ["OpsbotAlertmanager", "TestHarness"]),
         .testTarget(name: "OpsbotHTTPListenerTests", dependencies: [
-            "OpsbotHTTPListener", "TestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
+            "OpsbotHTTPListener", "TestHarness", .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
         .testTarget(name: "OpsbotAppTests", dependencies: [
-            "OpsbotApp", "Postgres", "TestSupport", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            "OpsbotApp", "Postgres", "TestHarness", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
     ],
     swiftLanguageModes: [.v6]

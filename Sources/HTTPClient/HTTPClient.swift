@@ -17,8 +17,9 @@ public enum HTTPClient {
     /// second (libcurl's progress callback) and throws `CancellationError`.
     public static func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let cancelled = Locked(false)
+        let trace = StageTrace.current
         return try await withTaskCancellationHandler {
-            try await runBlocking(name: "opsbot.http") { try perform(request, cancelled: cancelled) }
+            try await runBlocking(name: "opsbot.http") { try perform(request, cancelled: cancelled, trace: trace) }
         } onCancel: {
             cancelled.withLock { $0 = true }
         }
@@ -31,7 +32,7 @@ public enum HTTPClient {
 
     // MARK: - The transfer
 
-    private static func perform(_ request: HTTPRequest, cancelled: Locked<Bool>?) throws -> HTTPResponse {
+    private static func perform(_ request: HTTPRequest, cancelled: Locked<Bool>?, trace: StageTrace? = nil) throws -> HTTPResponse {
         let safeURL = URLRedaction.redact(request.url)
         func fail(_ kind: HTTPError.Kind, _ what: String) -> HTTPError {
             HTTPError(kind: kind, message: "\(request.method) \(safeURL): \(what)")
@@ -121,7 +122,9 @@ public enum HTTPClient {
                     throw fail(.other, "libcurl setup failed: \(String(cString: curl_easy_strerror(setupError)))")
                 }
 
+                trace?.mark("http begin")
                 let rc = curl_easy_perform(h)
+                trace?.mark("http done")
                 if rc == CURLE_OPERATION_TIMEDOUT, request.keepPartialBodyOnTimeout, !sink.wasCancelled {
                     var status: Int = 0
                     check(ccurl_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status))

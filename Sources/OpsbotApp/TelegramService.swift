@@ -83,7 +83,11 @@ struct TelegramPoller: Service {
                 try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
                     OpsMetrics.current.updateReceived(at: clock.now())
                     guard let incoming = Incoming(update) else { return }
-                    actions.start { await router.handle(incoming) }
+                    actions.start {
+                        StageTrace.mark("dispatched")
+                        await router.handle(incoming)
+                        if let trace = StageTrace.current { Log.info(trace.line) }
+                    }
                 })
             }
             Log.info("stopping — no new updates, waiting for running actions")

@@ -82,8 +82,9 @@ public struct OpsbotLogHandler: LogHandler {
         var t = time(nil)
         var tmv = tm()
         gmtime_r(&t, &tmv)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", tmv.tm_year + 1900, tmv.tm_mon + 1,
-                      tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec)
+        // By hand: String(format:) goes through CoreFoundation's formatter for every line.
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(tmv.tm_year + 1900)-\(two(tmv.tm_mon + 1))-\(two(tmv.tm_mday))T\(two(tmv.tm_hour)):\(two(tmv.tm_min)):\(two(tmv.tm_sec))Z"
     }
 }
 

@@ -42,12 +42,73 @@ public enum SecretPatterns {
         (try! NSRegularExpression(pattern: #"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{16,}"#), "$1[REDACTED]"),
     ]
 
+    /// `patterns.count`, known without compiling them (the first touch of `patterns` does).
+    static let patternCount = 5
+
     public static func mask(_ text: String) -> String {
         var out = text
-        for (re, template) in patterns {
-            let range = NSRange(out.startIndex..., in: out)
-            out = re.stringByReplacingMatches(in: out, range: range, withTemplate: template)
+        for i in 0..<patternCount where mayMatch(i, out) {
+            out = replace(i, in: out)
         }
         return out
+    }
+
+    /// Pattern `i` applied, whatever `mayMatch` says (tests compare both ways).
+    static func replace(_ i: Int, in text: String) -> String {
+        let (re, template) = patterns[i]
+        return re.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
+    }
+
+    /// False only when pattern `i` cannot match `text`: it lacks a piece every match contains
+    /// (all ASCII, so a byte scan decides). Most lines — every idle log line, every audit
+    /// record of a plain command — lack them all, so the regexes (ICU, megabytes resident once
+    /// woken, and most of an audit write's time) do not run; when the piece is there the
+    /// regex decides, so the masking is exactly what it was.
+    static func mayMatch(_ i: Int, _ text: String) -> Bool {
+        let u = text.utf8
+        switch i {
+        case 0: return u.hasRun(of: 30, after: UInt8(ascii: ":"), in: tokenByte)      // :[A-Za-z0-9_-]{30,}
+        case 1: return u.contains(UInt8(ascii: "@")) && u.containsBytes("://")        // scheme://user:pw@
+        case 2: return u.contains(UInt8(ascii: "="))                                   // password\s*=
+        case 3: return u.containsBytes("sk-")                                          // sk-…
+        default: return u.hasRun(of: 16, after: nil, in: bearerByte)                  // [A-Za-z0-9._~+/=-]{16,}
+        }
+    }
+
+    static func tokenByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
+    }
+
+    static func bearerByte(_ b: UInt8) -> Bool {
+        tokenByte(b) || b == 0x2E || b == 0x7E || b == 0x2B || b == 0x2F || b == 0x3D
+    }
+}
+
+private extension String.UTF8View {
+    /// Byte search (not by Character: a mark joined to the piece's first letter must not hide it).
+    func containsBytes(_ piece: StaticString) -> Bool {
+        let p = UnsafeBufferPointer(start: piece.utf8Start, count: piece.utf8CodeUnitCount)
+        let bytes = Array(self)
+        guard bytes.count >= p.count else { return false }
+        for start in 0...(bytes.count - p.count) where bytes[start] == p[0] {
+            if (1..<p.count).allSatisfy({ bytes[start + $0] == p[$0] }) { return true }
+        }
+        return false
+    }
+
+    /// Whether `count` bytes satisfying `accept` follow one another (right after a `lead`
+    /// byte when one is given).
+    func hasRun(of count: Int, after lead: UInt8?, in accept: (UInt8) -> Bool) -> Bool {
+        var run = 0, open = lead == nil
+        for b in self {
+            if open && accept(b) {
+                run += 1
+                if run >= count { return true }
+            } else {
+                run = 0
+                open = lead == nil || b == lead
+            }
+        }
+        return false
     }
 }

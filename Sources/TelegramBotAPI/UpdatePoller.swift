@@ -61,8 +61,11 @@ public final class UpdatePoller: Sendable {
         var lastProblem: String? = nil
         while !Task.isCancelled {
             let updates: [TGUpdate]
+            let trace = StageTrace.begin()
             do {
-                updates = try await api.getUpdates(offset: offset, timeout: pollTimeout, allowedUpdates: Self.allowedUpdates)
+                updates = try await StageTrace.$current.withValue(trace) {
+                    try await api.getUpdates(offset: offset, timeout: pollTimeout, allowedUpdates: Self.allowedUpdates)
+                }
             } catch is CancellationError {
                 return
             } catch {
@@ -108,9 +111,11 @@ public final class UpdatePoller: Sendable {
             for update in updates.sorted(by: { $0.updateID < $1.updateID }) {
                 if let offset, update.updateID < offset { continue }  // already confirmed
                 let next = update.updateID + 1
+                let updateTrace = trace?.fork()
                 try persistOffset(next)
+                updateTrace?.mark("offset stored")
                 offset = next
-                await handle(update)
+                await StageTrace.$current.withValue(updateTrace) { await handle(update) }
             }
         }
     }

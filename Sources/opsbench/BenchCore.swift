@@ -37,6 +37,7 @@ enum BenchCore {
         """.write(toFile: dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
         var env = ProcessInfo.processInfo.environment
         env["OPSBOT_TOKEN"] = token
+        env["OPSBOT_STAGE_TRACE"] = "1"  // one `stage-trace` log line per update: the breakdown below
         env.removeValue(forKey: "DATABASE_URL")
         let pid = try ProcessRunner.spawnDetached([binary, "run", "--config", dir + "/opsbot.yaml"], logFile: dir + "/opsbot.log",
                                                   environment: env)
@@ -52,8 +53,10 @@ enum BenchCore {
         try await Task.sleep(nanoseconds: 10_000_000_000)
         let cpu = Double(cpuTicks(pid) - c0) / Double(sysconf(Int32(_SC_CLK_TCK))) / Date().timeIntervalSince(t0) * 100
         let rollup = smapsRollup(pid)
-        print(String(format: "core: idle RSS %.1f MB (private dirty %.1f MB, anon %.1f MB; target < 15 MB RSS)",
-                     rss / 1024, (rollup["Private_Dirty"] ?? 0) / 1024, (rollup["Anonymous"] ?? 0) / 1024))
+        print(String(format: "core: idle RSS %.1f MB, PSS %.1f MB (private dirty %.1f MB, anon %.1f MB; target ≤ 20 MB RSS)",
+                     rss / 1024, (rollup["Pss"] ?? 0) / 1024, (rollup["Private_Dirty"] ?? 0) / 1024, (rollup["Anonymous"] ?? 0) / 1024))
+        print("core: idle RSS by mapping: " + residentByFile(pid).prefix(8).map { String(format: "%@ %.1f", $0.name, $0.kb / 1024) }
+            .joined(separator: ", ") + " MB")
         print(String(format: "core: idle CPU %.2f %% over 10 s of long polling (target ~0)", cpu))
 
         // Latency: one /ping at a time; served = the getUpdates response that carried it,
@@ -73,11 +76,114 @@ enum BenchCore {
             }
             latencies.append(send.at.timeIntervalSince(served.at) * 1000)
         }
+        // The last command's edit and audit finish after its reply: wait for its trace line.
+        var traces: [StageLine] = []
+        for _ in 0..<50 {
+            traces = (try? String(contentsOfFile: dir + "/opsbot.log", encoding: .utf8))?.split(separator: "\n")
+                .compactMap { line in line.range(of: "stage-trace ").map { StageLine(String(line[$0.upperBound...])) } } ?? []
+            if traces.count >= n { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        let unsorted = latencies
         latencies.sort()
         let median = latencies[n / 2], p99 = latencies[Int(Double(n) * 0.99)]
-        print(String(format: "core: /ping served→reply over %d commands: median %.2f ms, p99 %.2f ms, max %.2f ms (target median < 2 ms)",
+        print(String(format: "core: /ping served→reply over %d commands: median %.2f ms, p99 %.2f ms, max %.2f ms (target median ≤ 0.8 ms, p99 ≤ 2 ms)",
                      n, median, p99, latencies.last!))
+        printBreakdown(traces.suffix(n), latencies: unsorted)
         print(String(format: "core: RSS after %d commands %.1f MB", n, status(pid, "VmRSS") / 1024))
+    }
+
+    /// One `stage-trace` line: marks in order, monotonic nanoseconds.
+    struct StageLine {
+        var marks: [(name: String, ns: UInt64)]
+        init(_ text: String) {
+            // Names may contain spaces ("offset stored"): words without ":ns" belong to the next.
+            var glued: [(String, UInt64)] = [], pending = ""
+            for word in text.split(separator: " ") {
+                if let eq = word.lastIndex(where: { $0 == ":" || $0 == "=" }), let ns = UInt64(word[word.index(after: eq)...]) {
+                    glued.append((pending + word[..<eq], ns))
+                    pending = ""
+                } else {
+                    pending += word + " "
+                }
+            }
+            marks = glued
+        }
+    }
+
+    /// Median time of each stage of the served→reply path (from the poll's response arriving
+    /// to the reply's transfer starting), what lies outside opsbot (the fake serving and
+    /// parsing, curl reading and writing, loopback), and the work after the reply left.
+    static func printBreakdown(_ traces: ArraySlice<StageLine>, latencies: [Double]) {
+        guard traces.count == latencies.count, !traces.isEmpty else {
+            print("core: stage breakdown unavailable (\(traces.count) stage-trace lines for \(latencies.count) commands)")
+            return
+        }
+        var stages: [(name: String, onPath: Bool)] = []
+        var samples: [String: [Double]] = [:]
+        var inside: [Double] = [], outside: [Double] = []
+        for (trace, latency) in zip(traces, latencies) {
+            let m = trace.marks
+            guard let arrived = m.firstIndex(where: { $0.name == "http done" }),
+                  let leaves = m[(arrived + 1)...].firstIndex(where: { $0.name == "http begin" }) else { continue }
+            for i in (arrived + 1)..<m.count {
+                let name = "\(m[i - 1].name) → \(m[i].name)"
+                if samples[name] == nil { stages.append((name, i <= leaves)) }
+                samples[name, default: []].append(Double(m[i].ns - m[i - 1].ns) / 1e6)
+            }
+            let own = Double(m[leaves].ns - m[arrived].ns) / 1e6
+            inside.append(own)
+            outside.append(latency - own)
+        }
+        guard !inside.isEmpty else {
+            print("core: stage breakdown unavailable (no trace with the poll's arrival and the reply's transfer)")
+            return
+        }
+        func med(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        func p99(_ v: [Double]) -> Double { v.sorted()[min(v.count - 1, Int(Double(v.count) * 0.99))] }
+        func row(_ name: String, _ v: [Double]) {
+            let padded = name + String(repeating: " ", count: max(1, 56 - name.count))
+            print("core:   " + padded + String(format: "%7.3f / %7.3f", med(v), p99(v)))
+        }
+        print("core: where served→reply goes (median / p99 ms over \(inside.count) commands; stage-trace marks, CLOCK_MONOTONIC):")
+        for (name, onPath) in stages where onPath {
+            row(name, samples[name]!)
+        }
+        row("= inside opsbot (poll arrived → reply on the wire)", inside)
+        row("outside opsbot (fake serving/parsing, curl, loopback)", outside)
+        print("core: after the reply left (not in served→reply):")
+        for (name, onPath) in stages where !onPath {
+            row(name, samples[name]!)
+        }
+    }
+
+    /// Resident kB per mapped file (anonymous memory as `[anon]`), largest first.
+    static func residentByFile(_ pid: pid_t) -> [(name: String, kb: Double)] {
+        let text = readProc("/proc/\(pid)/smaps")
+        var byName: [String: Double] = [:], current = "[anon]"
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            if parts.count >= 5, parts[0].contains("-"), parts[0].first?.isHexDigit == true {
+                current = parts.count >= 6 ? String(parts[5].split(separator: "/").last ?? parts[5]) : "[anon]"
+            } else if parts.count >= 2, parts[0] == "Rss:" {
+                byName[current, default: 0] += Double(parts[1]) ?? 0
+            }
+        }
+        return byName.map { ($0.key, $0.value) }.sorted { $0.kb > $1.kb }
+    }
+
+    /// A /proc file read to its end (Foundation reads /proc files by their stat size, 0).
+    static func readProc(_ path: String) -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return "" }
+        defer { close(fd) }
+        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func status(_ pid: pid_t, _ key: String) -> Double {

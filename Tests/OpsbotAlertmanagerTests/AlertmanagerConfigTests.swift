@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import OpsbotCore
-import TestSupport
+import TestHarness
 @testable import OpsbotApp
 @testable import OpsbotAlertmanager
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Alerting
 import OpsbotCore
-import TestSupport
+import TestHarness
 @testable import OpsbotAlertmanager
 
 /// Alertmanager as an alert source, against the real Alertmanager the test support starts.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Alerting
 import OpsbotCore
-import TestSupport
+import TestHarness
 @testable import OpsbotAlerts
 
 /// Issue 8 item 7: a 30-service outage and recovery under a 20/min chat limit stays readable.

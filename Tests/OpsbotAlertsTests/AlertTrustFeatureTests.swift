@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Alerting
 import OpsbotCore
-import TestSupport
+import TestHarness
 @testable import OpsbotAlerts
 
 /// Issue 8: the smaller promises around the engine — late results, inhibited alerts listed

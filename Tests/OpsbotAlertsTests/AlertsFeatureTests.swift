@@ -3,7 +3,7 @@ import Testing
 import Alerting
 import LocalStore
 @testable import OpsbotCore
-import TestSupport
+import TestHarness
 @testable import OpsbotApp
 @testable import OpsbotAlerts
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Alerting
 @testable import OpsbotCore
-import TestSupport
+import TestHarness
 @testable import OpsbotApp
 @testable import OpsbotDatabase
 

@@ -6,7 +6,7 @@ import OpsbotHTTPListener
 import ServiceLifecycleTestKit
 import Testing
 import TestKit
-import TestSupport
+import TestHarness
 
 /// The app's services under ServiceLifecycleTestKit's graceful shutdown (no signals sent).
 @Suite(.exclusive) struct AppServicesTests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Alerting
 import OpsbotCore
-import TestSupport
+import TestHarness
 @testable import OpsbotApp
 
 /// Issue 8 items 3 and 4: no dead default rule, no check without a rule, no remediation button

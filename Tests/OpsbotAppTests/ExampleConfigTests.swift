@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestSupport
+import TestHarness
 @testable import OpsbotCore
 @testable import OpsbotApp
 @testable import OpsbotServices

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestHarness
 @testable import OpsbotCore
 
 /// The router's confirmation handling alone: inputs in, effects out, no transport, store or clock.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestHarness
 import OpsbotCore
 
 /// Issue 8 item 16: a typed number always means one button.

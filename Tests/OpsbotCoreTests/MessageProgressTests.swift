@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestSupport
+import TestHarness
 @testable import OpsbotCore
 
 /// A recording transport whose sends can be held in flight, to put the "working…" send and

@@ -1,7 +1,7 @@
 import Foundation
 import LocalStore
 import Testing
-import TestSupport
+import TestHarness
 @testable import OpsbotCore
 @testable import OpsbotApp
 

@@ -2,7 +2,7 @@ import Foundation
 import OpsbotCore
 import TelegramBotAPI
 import Testing
-import TestSupport
+import TestHarness
 
 @Suite struct TelegramTransportTests {
     func make(threshold: Int = 20_000) throws -> (FakeBotAPI, TelegramTransport) {

@@ -2,7 +2,7 @@ import Foundation
 @testable import OpsbotCore
 import Postgres
 import Testing
-import TestSupport
+import TestHarness
 @testable import OpsbotDatabase
 
 @Suite(.enabled(if: TestPostgres.enabled))

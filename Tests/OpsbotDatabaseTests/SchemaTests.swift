@@ -1,7 +1,7 @@
 import Foundation
 @testable import OpsbotCore
 import Testing
-import TestSupport
+import TestHarness
 @testable import OpsbotDatabase
 
 @Suite(.enabled(if: TestPostgres.enabled))

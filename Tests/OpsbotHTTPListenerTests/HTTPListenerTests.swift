@@ -5,7 +5,7 @@ import MetricsTestKit
 import OpsbotCore
 import SystemOps
 import TelegramBotAPI
-import TestSupport
+import TestHarness
 @testable import OpsbotApp
 @testable import OpsbotHTTPListener
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import OpsbotCore
 import SystemOps
-import TestSupport
+import TestHarness
 @testable import OpsbotServices
 
 /// The systemd backend against a live systemd (PID 1 of its own namespaces, TestSystemd), driven

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import OpsbotCore
-import TestSupport
+import TestHarness
 @testable import OpsbotServices
 
 /// The SSH request format and the generated client files, without a server.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import OpsbotCore
 import SystemOps
-import TestSupport
+import TestHarness
 @testable import OpsbotServices
 
 /// The demo end to end: scripts/demo-app.sh starts the sample app, demo/config-services.yaml

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import OpsbotCore
 import SystemOps
-import TestSupport
+import TestHarness
 @testable import OpsbotApp
 @testable import OpsbotServices
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import OpsbotCore
 import SystemOps
-import TestSupport
+import TestHarness
 @testable import OpsbotServices
 
 /// /status and the check providers against loopback HTTP servers that answer 200, 503,

@@ -3,6 +3,7 @@ import HTTPClient
 import OpsbotSupport
 import TelegramBotAPI
 import Testing
+import TestTraits
 import TestKit
 
 @Suite(.exclusive) struct BotAPITests {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import Testing
+import TestTraits
 import TestKit
 
 @Suite(.exclusive) struct HTTPClientTests {

@@ -2,6 +2,7 @@ import Foundation
 import OpsbotSupport
 import TelegramBotAPI
 import Testing
+import TestTraits
 import TestKit
 
 @Suite(.exclusive) struct UpdatePollerTests {

@@ -86,6 +86,13 @@ public enum ArgumentValidator {
     }
 
     private static func matchOrThrow(_ raw: String, pattern: String, name: String) throws {
+        // Plain patterns on printable ASCII are decided without ICU (SimplePattern); the rest as before.
+        if let matched = SimplePattern.wholeMatch(raw, pattern) {
+            guard matched else {
+                throw ArgumentError("\(name) \"\(clip(raw))\" has characters that are not allowed (expected \(pattern))")
+            }
+            return
+        }
         guard let re = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else {
             throw ArgumentError("\(name): the catalog's pattern is invalid")
         }
@@ -98,11 +105,12 @@ public enum ArgumentValidator {
 }
 
 extension Config {
-    /// Names of the monitored services (the keys of the `services:` section).
+    /// Names of the monitored services (the keys of the `services:` section). Read on every
+    /// command: keys are compared as strings (a `Node` key would resolve tags by regex).
     public var serviceNames: [String] {
-        guard let node = root?.mapping?[Node("services")] else { return [] }
+        guard let node = root?.mapping?.value("services") else { return [] }
         if let m = node.mapping { return m.keys.compactMap(\.string) }
-        if let s = node.sequence { return s.compactMap { $0.mapping?[Node("name")]?.string } }
+        if let s = node.sequence { return s.compactMap { $0.mapping?.value("name")?.string } }
         return []
     }
 }

@@ -117,7 +117,7 @@ public enum CatalogLoader {
 
     static func parseCommand(_ text: String, file: String, config: Config) throws -> CatalogCommand {
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
+        do { node = try Yams.compose(yaml: text, .basic) } catch {  // no regex tagging: see ConfigLoader
             throw ConfigError(file: file, key: "", message: "not valid YAML: \(error)")
         }
         guard let node, node.mapping != nil else {
@@ -131,7 +131,7 @@ public enum CatalogLoader {
         guard problems.isEmpty, let f = decoded else { throw FileProblems(errors: problems) }
         func fail(_ key: String, _ message: String) -> ConfigError { ConfigError(file: file, key: key, message: message, line: session.line(for: key)) }
 
-        guard namePattern.firstMatch(in: f.name, range: NSRange(f.name.startIndex..., in: f.name)) != nil else {
+        guard SimplePattern.isCommandName(f.name) else {
             throw fail("name", "\"\(f.name)\" is not a valid command name (1–32 of a-z, 0-9, _ — Telegram's rule)")
         }
         guard (1...256).contains(f.description.count) else {
@@ -171,7 +171,9 @@ public enum CatalogLoader {
         spec.defaultValue = a.defaultValue
         spec.required = a.required ?? (spec.defaultValue == nil && type != .words)
         if let p = a.pattern {
-            guard (try? NSRegularExpression(pattern: p)) != nil else { throw fail("\(key).pattern", "is not a valid regular expression") }
+            guard SimplePattern.isCertainlyValid(p) || (try? NSRegularExpression(pattern: p)) != nil else {
+                throw fail("\(key).pattern", "is not a valid regular expression")
+            }
             spec.pattern = p
         }
         spec.values = a.values ?? []

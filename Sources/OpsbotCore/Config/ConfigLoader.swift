@@ -31,7 +31,10 @@ public enum ConfigLoader {
         config.baseDirectory = baseDirectory
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            // The basic resolver: Yams' default one tags scalars with NSRegularExpression, which
+            // wakes ICU (megabytes of resident memory) for nothing — ConfigNodeDecoder converts
+            // scalars itself.
+            node = try Yams.compose(yaml: yaml, .basic)
         } catch let e as YamlError {
             throw ConfigError(file: source, key: "", message: "not valid YAML: \(e)")
         }

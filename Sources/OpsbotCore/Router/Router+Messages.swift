@@ -6,6 +6,7 @@ extension Router {
     public func handleMessage(_ m: IncomingMessage) async {
         let elapsed = app.clock.stopwatch()
         let parsed = CommandParser.parse(m.text, botUsername: botUsername)
+        StageTrace.mark("parsed")
         var name: String
         let words: [String]
         switch parsed {
@@ -20,6 +21,7 @@ extension Router {
             words = w
         }
         guard await authorize(chatID: m.chatID, userID: m.userID, username: m.username, what: "/" + name) else { return }
+        StageTrace.mark("acl")
         if name == "start" && app.catalog.entry("start") == nil { name = "help" }
 
         func audit(_ outcome: String) {
@@ -28,6 +30,7 @@ extension Router {
             app.store.audit(.init(at: app.clock.now(), chatID: m.chatID, userID: m.userID, username: m.username, command: "/" + name,
                                   arguments: words.joined(separator: " "), outcome: outcome,
                                   durationMS: Int(elapsed() * 1000)))
+            StageTrace.mark("audited")
         }
 
         guard let entry = app.catalog.entry(name) else {
@@ -53,6 +56,7 @@ extension Router {
             return
         }
 
+        StageTrace.mark("arguments bound")
         let request = CommandRequest(command: entry.command, arguments: arguments, chatID: m.chatID, userID: m.userID, username: m.username)
         let progress = MessageProgress(transport: app.transport, chatID: m.chatID)
         let ctx = ModuleContext(app: app, request: request, progress: progress)
@@ -64,7 +68,8 @@ extension Router {
         let module = entry.module
         let limit = entry.command.timeout
         let outcome = await withDeadline(.seconds(limit), fallback: CommandOutcome.reply(.text("⏱ /\(shownName) did not finish within \(Durations.format(limit)) and was stopped (the command's timeout)."))) {
-            await module.handle(ctx)
+            StageTrace.mark("module started")
+            return await module.handle(ctx)
         }
         timer.cancel()
         let summary = await present(outcome, request: request, progress: progress)

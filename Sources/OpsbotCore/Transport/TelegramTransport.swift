@@ -94,6 +94,7 @@ public final class TelegramTransport: ChatTransport, Sendable {
 
     private func sendText(_ html: String, buttons: [[Button]], silent: Bool, to chatID: Int64, replyTo: Int64? = nil) async throws -> MessageRef {
         let keyboard = Self.keyboard(buttons)
+        StageTrace.mark("rendered")
         let m = try await deliver(chatID) { chat in
             try await self.withPlainFallback(html) { text, mode in
                 try await self.api.sendMessage(chatID: chat, text: text ?? " ", parseMode: mode, keyboard: keyboard,

@@ -3,7 +3,7 @@ import OpsbotCore
 import OpsbotSupport
 import SystemOps
 import Testing
-import TestSupport
+import TestHarness
 @testable import OpsbotApp
 @testable import OpsbotHTTPListener
 

@@ -3,7 +3,7 @@ import Testing
 import Alerting
 import OpsbotCore
 import TelegramBotAPI
-import TestSupport
+import TestHarness
 @testable import OpsbotApp
 @testable import OpsbotAlerts
 

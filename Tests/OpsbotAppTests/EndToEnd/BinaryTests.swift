@@ -2,7 +2,7 @@ import Foundation
 import OpsbotSupport
 import SystemOps
 import Testing
-import TestSupport
+import TestHarness
 
 /// The real `opsbot` binary, as an operator runs it.
 @Suite(.exclusive) struct BinaryTests {

@@ -2,7 +2,7 @@ import Foundation
 import OpsbotSupport
 import SystemOps
 import Testing
-import TestSupport
+import TestHarness
 
 /// One broken command file costs its command, not the bot.
 @Suite struct BrokenCatalogBinaryTests {

@@ -1,7 +1,7 @@
 import Foundation
 import SystemOps
 import Testing
-import TestSupport
+import TestHarness
 
 /// `opsbot check schema` as a CI job runs it: a config with only the database section, no
 /// admin ids, no token, no state directory.

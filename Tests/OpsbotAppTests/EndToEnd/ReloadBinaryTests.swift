@@ -2,7 +2,7 @@ import Foundation
 import OpsbotSupport
 import SystemOps
 import Testing
-import TestSupport
+import TestHarness
 
 /// SIGHUP re-reads config and catalog without a restart; an invalid new config is refused and
 /// the running one kept; a confirmation shown before the reload still works after it.

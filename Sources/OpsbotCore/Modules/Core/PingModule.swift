@@ -8,6 +8,6 @@ struct PingModule: CommandModule {
         await ctx.progress.update("🏓 pong")
         let roundTrip = Date().timeIntervalSince(started) * 1000
         let up = ctx.app.clock.now().timeIntervalSince(ctx.app.startedAt)
-        return .reply(Reply(html: String(format: "🏓 pong — reply round trip %.0f ms, up %@", roundTrip, Durations.format(up))))
+        return .reply(Reply(html: "🏓 pong — reply round trip \(Int(roundTrip.rounded())) ms, up \(Durations.format(up))"))
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+import TestKit
+import TestSupport
+import TestTraits
 import Testing
 import OpsbotCore
 import OpsbotApp

@@ -92,13 +92,13 @@ import OpsbotSupport
     @Test func aDeadlineThatCancelsTheRunStopsTheChild() async throws {
         let marker = Self.marker()
         let seen = Task { () -> Bool in
-            for _ in 0..<500 {
+            for _ in 0..<1500 {
                 if Self.running(marker) { return true }
                 try? await Task.sleep(for: .milliseconds(10))
             }
             return false
         }
-        let r: ProcessResult? = await withDeadline(.seconds(1.5), fallback: nil) { () -> ProcessResult? in
+        let r: ProcessResult? = await withDeadline(.seconds(6), fallback: nil) { () -> ProcessResult? in
             try? await ProcessRunner.run(["sleep", marker], timeout: 60)
         }
         #expect(r == nil)
@@ -112,7 +112,8 @@ import OpsbotSupport
     }
 
     @Test func aMissingProgramOrEmptyArgvIsAnError() async {
-        await #expect(throws: ProcessError.self) { _ = try await ProcessRunner.run([], timeout: 5) }
-        await #expect(throws: ProcessError.self) { _ = try await ProcessRunner.run(["opsbot-no-such-program-x"], timeout: 5) }
+        // A generous timeout: on a loaded machine a slow spawn must not pass for a timeout.
+        await #expect(throws: ProcessError.self) { _ = try await ProcessRunner.run([], timeout: 60) }
+        await #expect(throws: ProcessError.self) { _ = try await ProcessRunner.run(["opsbot-no-such-program-x"], timeout: 60) }
     }
 }

@@ -27,10 +27,10 @@ public enum Features {
     /// The features of `config`. `environment`: what service backends see (opsbot's own, or a test's).
     /// `clock`: what restart verification and platform rate-limit waits sleep on (the app's clock).
     public static func build(_ config: Config, environment: [String: String] = ProcessInfo.processInfo.environment,
-                             services: ServicesFeature? = nil, clock: any OpsClock = SystemClock()) -> FeatureWiring {
+                             clock: any OpsClock = SystemClock()) -> FeatureWiring {
         let source = AlertmanagerSource.make(config)
         let alerts = AlertsFeature(config: config, muteHook: source.map { AlertmanagerSilencing(source: $0) })
-        let services = services ?? ServicesFeature(config: config, environment: environment, clock: clock, alertCounts: { alerts.firingCounts() })
+        let services = ServicesFeature(config: config, environment: environment, clock: clock, alertCounts: { alerts.firingCounts() })
         return FeatureWiring([
             CoreFeature(),
             alerts,

@@ -29,12 +29,6 @@ public struct ServicesFeature: Feature {
         self.alertCounts = alertCounts
     }
 
-    /// A feature over a ready manager (tests give backends of their own).
-    public init(manager: ServiceManager, alertCounts: @escaping @Sendable () -> (firing: Int, muted: Int)? = { nil }) {
-        built = .success(manager)
-        self.alertCounts = alertCounts
-    }
-
     /// The manager; throws the config problem when `services:` is invalid.
     public func manager() throws -> ServiceManager { try built.get() }
 

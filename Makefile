@@ -16,7 +16,7 @@ demo:
 
 # Tests run in parallel: backoff, retry_after, expiry and progress timers run on a manual
 # clock (no test waits for them), and the few suites that bound wall time on real I/O or start
-# engines take turns among themselves (`@Suite(.exclusive)`, Tests/TestKit/Exclusive.swift).
+# engines take turns among themselves (`@Suite(.exclusive)`, Tests/TestTraits/Exclusive.swift).
 test:
 	@scripts/deps.sh test
 	$(SWIFT) build --build-tests

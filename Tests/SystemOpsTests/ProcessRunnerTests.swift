@@ -28,7 +28,7 @@ import OpsbotSupport
         let r = try await ProcessRunner.run(["sh", "-c", "exec >&- 2>&-; sleep \(marker)"], timeout: 1)
         #expect(r.timedOut && !r.succeeded, "\(r)")
         #expect(r.signal == SIGTERM, "\(r)")
-        #expect(r.duration >= 1 && r.duration < 10, "\(r)")
+        #expect(r.duration >= 1 && r.duration < 30, "\(r)")   // the child would sleep 60 s; < 30 leaves room for a slow spawn on a loaded machine
         #expect(r.summary.contains("timeout"))
         #expect(!Self.running(marker))
     }
@@ -37,7 +37,7 @@ import OpsbotSupport
         let marker = Self.marker()
         let r = try await ProcessRunner.run(["sh", "-c", "trap '' TERM; exec >&- 2>&-; sleep \(marker)"], timeout: 1)
         #expect(r.timedOut && r.signal == SIGKILL, "\(r)")
-        #expect(r.duration < 10, "\(r)")
+        #expect(r.duration < 30, "\(r)")
         #expect(!Self.running(marker))
     }
 
@@ -83,7 +83,7 @@ import OpsbotSupport
         let started = ContinuousClock.now
         run.cancel()
         await #expect(throws: CancellationError.self) { _ = try await run.value }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(30))
         #expect(!Self.running(marker))
     }
 

@@ -7,17 +7,25 @@ SWIFT ?= swift
 # Debug builds are what the tests use; `make release` for deployment.
 BIN := .build/debug/opsbot
 
-.PHONY: demo test build release bench validate clean
+.PHONY: demo test test-parallel build release bench validate clean
 
 demo:
 	@scripts/deps.sh demo
 	@$(SWIFT) build --product opsbot
 	@scripts/demo.sh
 
-# Tests run in parallel: backoff, retry_after, expiry and progress timers run on a manual
-# clock (no test waits for them), and the few suites that bound wall time on real I/O or start
-# engines take turns among themselves (`@Suite(.exclusive)`, Tests/TestTraits/Exclusive.swift).
+# `make test` (CI) runs the suites one after another; `make test-parallel` runs them at once.
+# Backoff, retry_after, expiry and progress timers run on a manual clock, and the suites that
+# bound wall time on real I/O or start engines take turns (`@Suite(.exclusive)`,
+# Tests/TestTraits/Exclusive.swift), so the parallel run passes too — but on 2 cores its first
+# seconds (80 suites, PostgreSQL, dockerd and systemd starting at once) delayed a process spawn
+# by ~10 s in 2 of 5 fresh-clone runs, so CI keeps the serial order until that is understood.
 test:
+	@scripts/deps.sh test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --no-parallel
+
+test-parallel:
 	@scripts/deps.sh test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build

@@ -19,7 +19,7 @@ demo:
 # bound wall time on real I/O or start engines take turns (`@Suite(.exclusive)`,
 # Tests/TestTraits/Exclusive.swift), so the parallel run passes too — but on 2 cores its first
 # seconds (80 suites, PostgreSQL, dockerd and systemd starting at once) delayed a process spawn
-# by ~10 s in 2 of 5 fresh-clone runs, so CI keeps the serial order until that is understood.
+# or a cancellation past its bound in 3 of 7 fresh-clone runs, so CI keeps the serial order.
 test:
 	@scripts/deps.sh test
 	$(SWIFT) build --build-tests

@@ -59,7 +59,7 @@ let package = Package(
         // The composition and the binaries
         .target(name: "OpsbotApp", dependencies: [
             "OpsbotCore", "OpsbotAlerts", "OpsbotServices", "OpsbotDatabase", "OpsbotAlertmanager", "OpsbotHTTPListener",
-            "Alerting", "TelegramBotAPI", "LocalStore",
+            "Alerting", "TelegramBotAPI", "LocalStore", "SystemOps",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),

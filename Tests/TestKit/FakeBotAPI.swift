@@ -14,6 +14,10 @@ public struct FakeBotCall: Sendable {
     /// The HTTP status the fake answered with.
     public var status: Int
     public var at: Date
+    /// When the request's last byte arrived, and when the serialized answer went to the socket
+    /// (nil until then): what a bench times opsbot by, leaving the fake's own work out.
+    public var receivedAt: Date? = nil
+    public var answeredAt: Date? = nil
     /// The message_id the fake answered with (sendMessage, sendDocument, edits).
     public var resultMessageID: Int64? = nil
 
@@ -49,6 +53,7 @@ public final class FakeBotAPI: @unchecked Sendable {
     private var nextUpdateID: Int64 = 500_000
     private var nextMessageID: Int64 = 1
     private var recorded: [FakeBotCall] = []
+    private var counts: [String: Int] = [:]
     private var faults: [String: [Fault]] = [:]
     private var delays: [String: Double] = [:]
     private var messages: [String: (text: String, markup: String)] = [:]  // "chat:msg"
@@ -145,6 +150,21 @@ public final class FakeBotAPI: @unchecked Sendable {
         return calls(method).count >= count
     }
 
+    /// Blocks the calling thread until more than `count` calls of `method` were answered, or
+    /// `timeout` passes (benches: no polling, no copies of the record while waiting).
+    public func waitForCalls(_ method: String, moreThan count: Int, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        cond.lock()
+        defer { cond.unlock() }
+        while counts[method, default: 0] <= count {
+            guard cond.wait(until: deadline) else { return counts[method, default: 0] > count }
+        }
+        return true
+    }
+
+    /// Calls of `method` answered so far.
+    public func callCount(_ method: String) -> Int { locked { counts[method, default: 0] } }
+
     // MARK: - Serving
 
     private func respond(_ request: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response {
@@ -156,6 +176,8 @@ public final class FakeBotAPI: @unchecked Sendable {
         guard segments[0].dropFirst(3) == token else {
             locked {
                 recorded.append(FakeBotCall(method: method, body: request.body, fields: [:], files: [:], status: 401, at: Date()))
+                counts[method, default: 0] += 1
+                cond.broadcast()
             }
             return envelope(401, ["ok": false, "error_code": 401, "description": "Unauthorized"])
         }
@@ -180,13 +202,17 @@ public final class FakeBotAPI: @unchecked Sendable {
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
 
         let (status, payload, extraHeaders) = answer(method, fields: fields, files: files, json: json)
-        locked {
+        let index = locked { () -> Int in
             let resultID = ((payload["result"] as? [String: Any])?["message_id"] as? NSNumber)?.int64Value
             recorded.append(FakeBotCall(method: method, body: request.body, fields: fields, files: files,
-                                        status: status, at: Date(), resultMessageID: resultID))
+                                        status: status, at: Date(), receivedAt: request.receivedAt, resultMessageID: resultID))
+            counts[method, default: 0] += 1
+            cond.broadcast()
+            return recorded.count - 1
         }
         var response = envelope(status, payload)
         response.headers.merge(extraHeaders) { $1 }
+        response.sending = { [self] at in locked { recorded[index].answeredAt = at } }
         return response
     }
 

@@ -13,6 +13,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var path: String
         public var headers: [String: String]  // lower-cased names
         public var body: Data
+        /// When its last byte was read (benches time the client from here).
+        public var receivedAt = Date()
     }
 
     public struct Response: Sendable {
@@ -22,6 +24,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         /// A body without a length, written as it comes (a log stream): `stream` gets a writer
         /// (false once the client is gone) and the connection closes when it returns.
         public var stream: (@Sendable (_ write: (Data) -> Bool) -> Void)?
+        /// Called with the time its serialized bytes are handed to the socket, just before (not
+        /// for streams): a client cannot have seen them earlier.
+        public var sending: (@Sendable (Date) -> Void)?
         public init(status: Int, headers: [String: String] = [:], body: Data,
                     stream: (@Sendable (_ write: (Data) -> Bool) -> Void)? = nil) {
             self.status = status
@@ -178,7 +183,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             }
             let body = Data(buffer[0..<length])
             buffer.removeFirst(length)
-            let request = Request(method: String(parts[0]), path: String(parts[1]), headers: headers, body: body)
+            let request = Request(method: String(parts[0]), path: String(parts[1]), headers: headers, body: body, receivedAt: Date())
             let response = handler(request)
             if let stream = response.stream {
                 var out = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\nConnection: close\r\n"
@@ -195,7 +200,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             if h["Content-Type"] == nil { h["Content-Type"] = "application/json" }
             for (k, v) in h.sorted(by: { $0.key < $1.key }) { out += "\(k): \(v)\r\n" }
             out += "\r\n"
-            guard write(fd, Data(out.utf8) + response.body), !closeAfter else { return }
+            let bytes = Data(out.utf8) + response.body
+            response.sending?(Date())
+            guard write(fd, bytes), !closeAfter else { return }
         }
     }
 

@@ -21,8 +21,7 @@ public enum TelegramService {
                              stopSignals: [UnixSignal] = [.sigterm, .sigint], idleTrim: IdleTrimPolicy? = nil,
                              reload: (@Sendable () -> Runtime)? = nil) async -> Int32 {
         let config = runtime.config
-        let api = BotAPI(baseURL: config.telegram.apiURL, token: token)
-        OpsMetrics.observeBotAPI()
+        let api = BotAPI(baseURL: config.telegram.apiURL, token: token, observer: OpsMetrics.botAPIObserver)
         let me: TGUser
         do {
             me = try await api.getMe()

@@ -12,15 +12,19 @@ public final class BotAPI: Sendable {
     public let requestTimeout: Double
     public let connectTimeout: Double
     private let token: String
+    /// Told every request's method and result class (`ok`, `409`, `429`, `5xx`, `401`,
+    /// `error`, `network`) — the `/metrics` counters.
+    private let observer: (@Sendable (_ method: String, _ result: String) -> Void)?
 
     public init(baseURL: String = "https://api.telegram.org", token: String, requestTimeout: Double = 30,
-                connectTimeout: Double = 10) {
+                connectTimeout: Double = 10, observer: (@Sendable (_ method: String, _ result: String) -> Void)? = nil) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.token = token
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
+        self.observer = observer
         Redactor.shared.register(token)
     }
 
@@ -131,24 +135,20 @@ public final class BotAPI: Sendable {
         do {
             response = try await HTTPClient.send(request)
         } catch let e as HTTPError {
-            Self.observer.current?(method, "network")
+            observer?(method, "network")
             throw BotAPIError(kind: .network(e.kind), method: method, errorCode: nil, apiDescription: redact(e.message))
         }
         do {
             let v = try Self.decode(response, method: method, as: type, redact: redact)
             StageTrace.mark(method + " decoded")
-            Self.observer.current?(method, "ok")
+            observer?(method, "ok")
             return v
         } catch let e as BotAPIError {
             let code = e.errorCode ?? response.status
-            Self.observer.current?(method, code == 409 ? "409" : code == 429 ? "429" : code >= 500 ? "5xx" : code == 401 ? "401" : "error")
+            observer?(method, code == 409 ? "409" : code == 429 ? "429" : code >= 500 ? "5xx" : code == 401 ? "401" : "error")
             throw e
         }
     }
-
-    /// Told every request's method and result class (`ok`, `409`, `429`, `5xx`, `401`,
-    /// `error`, `network`) — the `/metrics` counters.
-    public static let observer = Locked<(@Sendable (_ method: String, _ result: String) -> Void)?>(nil)
 
     /// Reads the envelope whatever the status: Telegram explains its errors in the body.
     static func decode<T: Decodable>(_ response: HTTPResponse, method: String, as type: T.Type,

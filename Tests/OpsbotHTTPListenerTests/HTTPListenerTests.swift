@@ -153,11 +153,10 @@ import TestHarness
         let test = TestMetrics()
         // Scoped to this test's task: other tests running meanwhile count elsewhere.
         try await OpsMetrics.$scoped.withValue(OpsMetrics(factory: test)) {
-            OpsMetrics.observeBotAPI()
             let token = "123456789:" + "AAMetricsTestTokenxxxxxxxxxxxxxxxxxx"
             let fake = try FakeBotAPI(token: token)
             defer { fake.stop() }
-            let api = BotAPI(baseURL: fake.baseURL, token: token)
+            let api = BotAPI(baseURL: fake.baseURL, token: token, observer: OpsMetrics.botAPIObserver)
             _ = try await api.getMe()
             fake.failNext(method: "sendMessage", status: 429, description: "Too Many Requests: retry after 1", retryAfter: 1)
             fake.failNext(method: "getMe", status: 409, description: "Conflict: terminated by other getUpdates request")
@@ -165,7 +164,7 @@ import TestHarness
             _ = try? await api.sendMessage(chatID: 1, text: "x")
             _ = try? await api.getMe()
             _ = try? await api.getMe()
-            let down = BotAPI(baseURL: "http://127.0.0.1:1", token: token)
+            let down = BotAPI(baseURL: "http://127.0.0.1:1", token: token, observer: OpsMetrics.botAPIObserver)
             _ = try? await down.getMe()
             #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "getMe"), ("result", "ok")]).totalValue == 1)
             #expect(try test.expectCounter("opsbot_telegram_requests_total", [("method", "sendMessage"), ("result", "429")]).totalValue == 1)

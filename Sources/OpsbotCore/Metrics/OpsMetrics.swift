@@ -40,9 +40,9 @@ public final class OpsMetrics: Sendable {
         Gauge(label: label, dimensions: dims, factory: factory).record(v)
     }
 
-    /// Counts every Bot API request of this process into `current` (called by `opsbot run`).
-    public static func observeBotAPI() {
-        BotAPI.observer.withLock { $0 = { method, result in OpsMetrics.current.telegramRequest(method: method, result: result) } }
+    /// A `BotAPI` observer that counts its requests into `current` (`opsbot run`'s client).
+    public static let botAPIObserver: @Sendable (_ method: String, _ result: String) -> Void = { method, result in
+        OpsMetrics.current.telegramRequest(method: method, result: result)
     }
 
     public func telegramRequest(method: String, result: String) {

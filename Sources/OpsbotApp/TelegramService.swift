@@ -81,7 +81,9 @@ struct TelegramPoller: Service {
         var fatal: Error?
         do {
             try await cancelWhenGracefulShutdown { [poller, store, router, actions] in
-                try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, handle: { update in
+                try await poller.run(persistOffset: { try store.setUpdateOffset($0) }, polled: {
+                    router.app.pollingHealth.succeeded(at: clock.now())
+                }, handle: { update in
                     OpsMetrics.current.updateReceived(at: clock.now())
                     guard let incoming = Incoming(update) else { return }
                     actions.start {

@@ -112,7 +112,7 @@ public struct HTTPListenerFeature: Feature {
     static func health(_ app: AppContext) -> HTTPListener.Response {
         let now = Date()
         let grace = Double(app.config.telegram.pollTimeout) + 60
-        if let last = PollingHealth.lastSuccess {
+        if let last = app.pollingHealth.lastSuccess {
             let age = now.timeIntervalSince(last)
             if age > grace { return .init(status: 503, body: "unhealthy: last successful getUpdates \(Int(age)) s ago\n") }
             return .init(status: 200, body: "ok: last successful getUpdates \(Int(age)) s ago\n")

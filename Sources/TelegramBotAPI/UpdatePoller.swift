@@ -54,7 +54,8 @@ public final class UpdatePoller: Sendable {
     /// Polls until the task is cancelled (returns) or the token is rejected (throws
     /// `PollerFatalError`). A failing `persistOffset` is rethrown: handling an update whose
     /// confirmation was not stored could run it twice.
-    public func run(persistOffset: @Sendable (Int64) throws -> Void,
+    /// `polled` hears of every successful getUpdates (the health endpoint's "last poll").
+    public func run(persistOffset: @Sendable (Int64) throws -> Void, polled: @Sendable () -> Void = {},
                     handle: @Sendable (TGUpdate) async -> Void) async throws {
         var offset = initialOffset
         var failures = 0
@@ -103,6 +104,7 @@ public final class UpdatePoller: Sendable {
                 do { try await clock.sleep(seconds: wait) } catch { return }
                 continue
             }
+            polled()
             if lastProblem != nil {
                 Log.info("getUpdates works again")
                 lastProblem = nil

@@ -220,14 +220,14 @@ import TestHarness
     @Test func healthzFollowsTelegramPolling() async throws {
         let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [-100]\n  users: [1]\ncommands_dir: Commands\ntelegram:\n  poll_timeout: 30\n")
         let l = try app.httpFeature.start(app, .init(host: "127.0.0.1", port: 0))
-        defer { l.stop(); PollingHealth.succeeded(at: nil) }
+        defer { l.stop() }
         func get() async throws -> (Int, String) {
             let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "GET", path: "/healthz") }
             return (r.status, String(decoding: r.body, as: UTF8.self))
         }
-        PollingHealth.succeeded(at: Date().addingTimeInterval(-5))
+        app.pollingHealth.succeeded(at: Date().addingTimeInterval(-5))
         #expect(try await get().0 == 200)
-        PollingHealth.succeeded(at: Date().addingTimeInterval(-300))   // > poll_timeout + 60 s
+        app.pollingHealth.succeeded(at: Date().addingTimeInterval(-300))   // > poll_timeout + 60 s
         let (status, body) = try await get()
         #expect(status == 503 && body.contains("getUpdates"), "\(body)")
     }

@@ -60,13 +60,16 @@ import TestKit
         fake.failNext(method: "getUpdates", status: 429, description: "Too Many Requests: retry after 7", retryAfter: 7)
         let clock = ManualClock()
         let poller = UpdatePoller(api: api, pollTimeout: 1, initialOffset: nil, backoff: Backoff(initial: 0.05, maximum: 0.1), clock: clock)
-        let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
+        let polls = Locked(0)  // what /healthz hears: successful polls only
+        let task = Task { try await poller.run(persistOffset: { _ in }, polled: { polls.withLock { $0 += 1 } }, handle: { _ in }) }
         await clock.sleepers(atLeast: 1)
         #expect(clock.requestedSleeps == [.seconds(7)])
         clock.advance(by: .milliseconds(6999))
         #expect(clock.sleeperCount == 1 && fake.calls("getUpdates").count == 1)   // not a moment early
+        #expect(polls.current == 0, "a refused poll is not a successful one")
         clock.advance(by: .milliseconds(1))
         #expect(await fake.waitFor(method: "getUpdates", count: 2, timeout: 5))
+        #expect(await eventually { polls.current >= 1 }, "the answered poll counts")
         task.cancel()
         try await task.value
         let calls = fake.calls("getUpdates")

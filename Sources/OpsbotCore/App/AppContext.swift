@@ -7,6 +7,8 @@ public final class AppContext: Sendable {
     public let clock: any OpsClock
     public let transport: ChatTransport
     public let startedAt: Date
+    /// Set by the Telegram poller after each successful getUpdates (none in the console).
+    public let pollingHealth = PollingHealth()
     /// Config, catalog and the features built from them: replaced together by a reload (SIGHUP).
     private let live: Locked<(config: Config, catalog: Catalog, wiring: FeatureWiring)>
 

@@ -46,7 +46,6 @@ public final class OpsMetrics: Sendable {
     }
 
     public func telegramRequest(method: String, result: String) {
-        if method == "getUpdates" && result == "ok" { PollingHealth.succeeded(at: Date()) }
         count("opsbot_telegram_requests_total", [("method", Self.safe(method)), ("result", result)])
     }
     public func updateReceived(at: Date) {
@@ -83,7 +82,7 @@ public final class OpsMetrics: Sendable {
     public func render(_ app: AppContext?) -> String {
         gauge("opsbot_build_info", [("version", OpsbotVersion.string)], 1)
         gauge("opsbot_start_time_seconds", [], app?.startedAt.timeIntervalSince1970 ?? 0)
-        if let last = PollingHealth.lastSuccess { gauge("opsbot_telegram_last_poll_success_timestamp_seconds", [], last.timeIntervalSince1970) }
+        if let last = app?.pollingHealth.lastSuccess { gauge("opsbot_telegram_last_poll_success_timestamp_seconds", [], last.timeIntervalSince1970) }
         let p = ProcessStats.read()
         gauge("opsbot_process_resident_memory_bytes", [], p.rssBytes)
         gauge("opsbot_process_open_fds", [], p.openFDs)
@@ -167,9 +166,10 @@ public enum OpsbotVersion {
     public static let string = "0.1.0"
 }
 
-/// When Telegram polling last succeeded (for `/healthz`).
-public enum PollingHealth {
-    private static let last = Locked<Date?>(nil)
-    public static func succeeded(at d: Date?) { last.withLock { $0 = d } }
-    public static var lastSuccess: Date? { last.current }
+/// When getUpdates last succeeded: `/healthz` and the scrape's gauge read it, the poller sets it.
+public final class PollingHealth: Sendable {
+    private let last = Locked<Date?>(nil)
+    public init() {}
+    public func succeeded(at d: Date?) { last.withLock { $0 = d } }
+    public var lastSuccess: Date? { last.current }
 }

@@ -61,10 +61,10 @@ struct DatabaseCheck: CheckProvider {
         guard db.isConfigured else {
             return [CheckResult(check: "database", target: "database", status: .unknown, summary: "DATABASE_URL is not set")]
         }
-        let started = Date()
+        let elapsed = app.clock.stopwatch()
         do {
             _ = try await db.session { s in try s.query("SELECT 1", timeout: 5) }
-            let ms = Date().timeIntervalSince(started) * 1000
+            let ms = elapsed() * 1000
             return [CheckResult(check: "database", target: "database", status: .ok,
                                 summary: String(format: "reachable, round trip %.0f ms", ms), value: ms)]
         } catch {

@@ -27,13 +27,14 @@ public struct HealthResult: Sendable, Hashable {
 
 /// HTTP health endpoints, external dependencies (HTTP, TCP, DNS), each with its own timeout.
 public enum Probes {
-    public static func health(_ e: HealthEndpoint) async -> HealthResult {
-        let started = Date()
+    /// Times the probe on `clock` (the HTTP transfer's own time when curl reports one).
+    public static func health(_ e: HealthEndpoint, clock: any OpsClock = SystemClock()) async -> HealthResult {
+        let elapsed = clock.stopwatch()
         let timedOut = HealthResult(endpoint: e, status: nil, seconds: e.timeout, error: "no answer within \(Durations.format(e.timeout))")
         return await withDeadline(.seconds(e.timeout + 0.25), fallback: timedOut) {
             do {
                 let r = try await HTTPClient.send(HTTPRequest(url: e.url, connectTimeout: min(e.timeout, 3), timeout: e.timeout, unixSocketPath: e.unixSocket))
-                return HealthResult(endpoint: e, status: r.status, seconds: r.totalTime > 0 ? r.totalTime : Date().timeIntervalSince(started), error: nil)
+                return HealthResult(endpoint: e, status: r.status, seconds: r.totalTime > 0 ? r.totalTime : elapsed(), error: nil)
             } catch let err as HTTPError {
                 let why: String = switch err.kind {
                 case .timeout: "no answer within \(Durations.format(e.timeout))"
@@ -41,9 +42,9 @@ public enum Probes {
                 case .dns: "DNS lookup failed"
                 case .other: Redactor.shared.redact(err.message)
                 }
-                return HealthResult(endpoint: e, status: nil, seconds: Date().timeIntervalSince(started), error: why)
+                return HealthResult(endpoint: e, status: nil, seconds: elapsed(), error: why)
             } catch {
-                return HealthResult(endpoint: e, status: nil, seconds: Date().timeIntervalSince(started), error: Redactor.shared.redact("\(error)"))
+                return HealthResult(endpoint: e, status: nil, seconds: elapsed(), error: Redactor.shared.redact("\(error)"))
             }
         }
     }
@@ -55,13 +56,13 @@ public enum Probes {
         public var detail: String
     }
 
-    public static func dependency(_ d: DependencyConfig) async -> DependencyResult {
-        let start = Date()
+    public static func dependency(_ d: DependencyConfig, clock: any OpsClock = SystemClock()) async -> DependencyResult {
+        let elapsed = clock.stopwatch()
         let fallback = DependencyResult(name: d.name, ok: false, seconds: d.timeout, detail: "no answer within \(Durations.format(d.timeout))")
         return await withDeadline(.seconds(d.timeout + 0.25), fallback: fallback) {
             if let url = d.url {
                 let e = HealthEndpoint(name: d.name, url: url, expect: d.expect ?? 200, timeout: d.timeout, slow: d.timeout)
-                let r = await health(e)
+                let r = await health(e, clock: clock)
                 // Without `expect`, any HTTP answer means reachable (a 404 from an API root is fine).
                 let ok = d.expect == nil ? r.status != nil : r.ok
                 return DependencyResult(name: d.name, ok: ok, seconds: r.seconds, detail: r.status.map { "HTTP \($0)" } ?? r.summary)
@@ -70,11 +71,11 @@ public enum Probes {
                 let host = String(tcp[..<tcp.lastIndex(of: ":")!]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
                 let port = Int(tcp[tcp.index(after: tcp.lastIndex(of: ":")!)...]) ?? 0
                 let err = await runBlocking(name: "opsbot.tcp") { tcpConnect(host: host, port: port, timeout: d.timeout) }
-                return DependencyResult(name: d.name, ok: err == nil, seconds: Date().timeIntervalSince(start), detail: err ?? "TCP connect ok")
+                return DependencyResult(name: d.name, ok: err == nil, seconds: elapsed(), detail: err ?? "TCP connect ok")
             }
             let host = d.dns ?? ""
             let addrs = await runBlocking(name: "opsbot.dns") { resolve(host) }
-            return DependencyResult(name: d.name, ok: !addrs.isEmpty, seconds: Date().timeIntervalSince(start),
+            return DependencyResult(name: d.name, ok: !addrs.isEmpty, seconds: elapsed(),
                                     detail: addrs.isEmpty ? "does not resolve" : "resolves (\(addrs.count) address\(addrs.count == 1 ? "" : "es"))")
         }
     }

@@ -71,7 +71,7 @@ struct RestartModule: CommandModule {
                 upSince = upSince ?? elapsed()
                 if !announced { await progress.update(prefix + "⏳ \(e) active, waiting for health…"); announced = true }
                 let results = await withTaskGroup(of: HealthResult.self) { g in
-                    for h in b.config.health { g.addTask { await Probes.health(h) } }
+                    for h in b.config.health { g.addTask { await Probes.health(h, clock: clock) } }
                     var out: [HealthResult] = []
                     for await r in g { out.append(r) }
                     return out

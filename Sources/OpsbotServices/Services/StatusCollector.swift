@@ -50,7 +50,7 @@ public enum StatusCollector {
     }
 
     public static func collect(_ m: ServiceManager, parts: Parts = .all, clock: any OpsClock = SystemClock()) async -> StatusReport {
-        let started = Date()
+        let elapsed = clock.stopwatch()
         let services = m.settings.services
         var statuses = [ServiceStatus?](repeating: nil, count: services.count)
         var healths = [[HealthResult]](repeating: [], count: services.count)
@@ -64,7 +64,7 @@ public enum StatusCollector {
                 if parts.contains(.health) && !s.health.isEmpty {
                     g.addTask {
                         await withTaskGroup(of: (Int, HealthResult).self) { hg in
-                            for (j, e) in s.health.enumerated() { hg.addTask { (j, await Probes.health(e)) } }
+                            for (j, e) in s.health.enumerated() { hg.addTask { (j, await Probes.health(e, clock: clock)) } }
                             var out = [(Int, HealthResult)]()
                             for await r in hg { out.append(r) }
                             return .health(i, out.sorted { $0.0 < $1.0 }.map(\.1))
@@ -79,7 +79,7 @@ public enum StatusCollector {
             if parts.contains(.dependencies) && !m.settings.dependencies.isEmpty {
                 g.addTask {
                     await withTaskGroup(of: Probes.DependencyResult.self) { dg in
-                        for d in m.settings.dependencies { dg.addTask { await Probes.dependency(d) } }
+                        for d in m.settings.dependencies { dg.addTask { await Probes.dependency(d, clock: clock) } }
                         var out: [Probes.DependencyResult] = []
                         for await r in dg { out.append(r) }
                         return .deps(out.sorted { $0.name < $1.name })
@@ -127,7 +127,7 @@ public enum StatusCollector {
         }
         if let b = report.bot, let tb = m.settings.targetBot { checks += botChecks(b, tb, now: now) }
         report.checks = checks + report.checks
-        report.elapsed = Date().timeIntervalSince(started)
+        report.elapsed = elapsed()
         return report
     }
 

@@ -4,9 +4,9 @@ import Foundation
 /// accept it, and edits in that time and opsbot's uptime.
 struct PingModule: CommandModule {
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        let started = Date()
+        let elapsed = ctx.app.clock.stopwatch()
         await ctx.progress.update("🏓 pong")
-        let roundTrip = Date().timeIntervalSince(started) * 1000
+        let roundTrip = elapsed() * 1000
         let up = ctx.app.clock.now().timeIntervalSince(ctx.app.startedAt)
         return .reply(Reply(html: "🏓 pong — reply round trip \(Int(roundTrip.rounded())) ms, up \(Durations.format(up))"))
     }

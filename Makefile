@@ -7,25 +7,20 @@ SWIFT ?= swift
 # Debug builds are what the tests use; `make release` for deployment.
 BIN := .build/debug/opsbot
 
-.PHONY: demo test test-parallel build release bench validate clean
+.PHONY: demo test build release bench validate clean
 
 demo:
 	@scripts/deps.sh demo
 	@$(SWIFT) build --product opsbot
 	@scripts/demo.sh
 
-# `make test` (CI) runs the suites one after another; `make test-parallel` runs them at once.
-# Backoff, retry_after, expiry and progress timers run on a manual clock, and the suites that
-# bound wall time on real I/O or start engines take turns (`@Suite(.exclusive)`,
-# Tests/TestTraits/Exclusive.swift), so the parallel run passes too — but on 2 cores its first
-# seconds (80 suites, PostgreSQL, dockerd and systemd starting at once) delayed a process spawn
-# or a cancellation past its bound in 3 of 7 fresh-clone runs, so CI keeps the serial order.
+# `make test` (CI) runs the suites in parallel. Backoff, retry_after, expiry and progress timers
+# run on a manual clock. Swift's cooperative pool has one thread per core and swift-testing
+# starts every test at once, so nothing slow may hold a pool thread: engine and binary suites
+# take turns on threads of their own (`@Suite(.exclusive)`), light suites that bound wall time
+# get threads of their own (`@Suite(.ownThreads)`, both in Tests/TestTraits), and CPU-heavy
+# test bodies run through `runBlocking`. (`swift test --no-parallel` still runs them serially.)
 test:
-	@scripts/deps.sh test
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
-
-test-parallel:
 	@scripts/deps.sh test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build

@@ -84,8 +84,8 @@ let package = Package(
         // Tests, one target per library, mirroring Sources/
         .testTarget(name: "OpsbotSupportTests", dependencies: ["OpsbotSupport", "TestKit", .product(name: "InMemoryLogging", package: "swift-log")]),
         .testTarget(name: "TelegramBotAPITests", dependencies: ["TelegramBotAPI", "HTTPClient", "TestKit", "TestTraits"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestKit"]),
-        .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestKit"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestKit", "TestTraits"]),
+        .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestKit", "TestTraits"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "TestKit"]),
         .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
         .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestHarness"]),

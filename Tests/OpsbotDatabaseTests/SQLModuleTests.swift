@@ -6,7 +6,7 @@ import TestHarness
 @testable import OpsbotApp
 @testable import OpsbotDatabase
 
-@Suite(.enabled(if: TestPostgres.enabled))
+@Suite(.enabled(if: TestPostgres.enabled), .ownThreads)
 struct SQLModuleTests {
     @Test func jobsListsAsAlignedTable() async throws {
         let f = try await DBFixture.make()

@@ -5,7 +5,7 @@ import TestHarness
 @testable import OpsbotServices
 
 /// The SSH request format and the generated client files, without a server.
-@Suite struct RemoteProtocolTests {
+@Suite(.ownThreads) struct RemoteProtocolTests {
     static let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyFakeKeyFakeKeyFakeKeyFakeKey0000"
 
     @Test func requestsRoundTripAndCarryNoShellMetacharacters() throws {
@@ -32,7 +32,7 @@ import TestHarness
     @Test func servingRefusesUnknownServicesAndNeverExits255() async throws {
         let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\nservices:\n  web:\n    backend: command\n    status_command: [/bin/echo, running]\n    running_pattern: running\n")
         let settings = try ServicesSettings.load(app.config)
-        let (ok, c0) = await RemoteServer.serve(command: try RemoteRequest(op: .status, service: "web", deadline: 30).encoded(), settings: settings)
+        let (ok, c0) = await RemoteServer.serve(command: try RemoteRequest(op: .status, service: "web", deadline: 5).encoded(), settings: settings)
         #expect(c0 == 0 && ok.status?.state == "running", "\(ok)")
         let (no, c1) = await RemoteServer.serve(command: try RemoteRequest(op: .restart, service: "db", deadline: 5).encoded(), settings: settings)
         #expect(c1 == 1 && no.ok == false && no.error?.contains("not in this host's config") == true)

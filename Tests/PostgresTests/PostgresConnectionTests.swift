@@ -1,10 +1,11 @@
 import Foundation
 import Postgres
 import Testing
+import TestTraits
 import TestKit
 
 /// The libpq layer against a real, throwaway PostgreSQL.
-@Suite(.enabled(if: TestPostgres.enabled))
+@Suite(.enabled(if: TestPostgres.enabled), .ownThreads)
 struct PostgresConnectionTests {
     func connect(_ sql: String? = nil, statementTimeout: Double = 10) async throws -> PostgresConnection {
         let pg = try await TestPostgres.sharedAsync()

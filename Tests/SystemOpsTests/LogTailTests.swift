@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestTraits
 @testable import SystemOps
 
 func tempDir() -> String {
@@ -8,7 +9,7 @@ func tempDir() -> String {
     return d
 }
 
-@Suite struct LogTailTests {
+@Suite(.ownThreads) struct LogTailTests {
     @Test func lastLinesAcrossBlockBoundaries() throws {
         let path = tempDir() + "/a.log"
         let lines = (1...500).map { "line \($0) " + String(repeating: "x", count: $0 % 37) }

@@ -91,17 +91,23 @@ import TestKit
         #expect(chunks.first!.hasPrefix("xxx") && chunks.last!.hasSuffix("yyy"))
     }
 
-    @Test func randomizedLogsAlwaysSplitIntoValidChunks() {
-        var rng = SplitMix(seed: 42)
-        for round in 0..<3 {
-            var lines: [String] = []
-            for _ in 0..<Int.random(in: 50...200, using: &rng) {
-                let n = Int.random(in: 0...300, using: &rng)
-                let raw = String((0..<n).map { _ in "ab <>&é😀 \t".randomElement(using: &rng)! })
-                lines.append(HTML.escape(raw))
+    /// Tenths of a second of CPU per round: built and split on a thread of their own
+    /// (`runBlocking`), checked here.
+    @Test func randomizedLogsAlwaysSplitIntoValidChunks() async {
+        let rounds = await runBlocking(name: "test.cpu") { () -> [(html: String, chunks: [String])] in
+            var rng = SplitMix(seed: 42)
+            return (0..<3).map { round in
+                var lines: [String] = []
+                for _ in 0..<Int.random(in: 50...200, using: &rng) {
+                    let n = Int.random(in: 0...300, using: &rng)
+                    let raw = String((0..<n).map { _ in "ab <>&é😀 \t".randomElement(using: &rng)! })
+                    lines.append(HTML.escape(raw))
+                }
+                let html = "<b>round \(round)</b>\n<pre>" + lines.joined(separator: "\n") + "</pre>"
+                return (html, MessageSplitter.split(html))
             }
-            let html = "<b>round \(round)</b>\n<pre>" + lines.joined(separator: "\n") + "</pre>"
-            let chunks = MessageSplitter.split(html)
+        }
+        for (html, chunks) in rounds {
             assertValid(chunks, limit: 4096)
             #expect(chunks.map { HTML.toPlainText($0) }.joined(separator: "\n").count <= HTML.toPlainText(html).count + chunks.count)
             #expect(chunks.map { HTML.toPlainText($0) }.joined().filter { !$0.isWhitespace }

@@ -2,9 +2,10 @@ import Testing
 
 /// `@Suite(.exclusive)`: the suite's tests run one at a time together with every other
 /// `.exclusive` test in the process (swift-testing's `.serialized` orders tests only within
-/// one suite). For tests that bound wall time on real I/O or start engines and binaries —
-/// a 2-core machine running them all at once turns their bounds into noise; the rest of the
-/// suite still runs in parallel alongside.
+/// one suite), each on threads of its own (`OwnThreads`), not on the cooperative pool. For
+/// tests that bound wall time on real I/O or start engines and binaries — a 2-core machine
+/// running them all at once turns their bounds into noise, and their blocking engine calls
+/// would starve the pool; the rest of the suite still runs in parallel alongside.
 public struct ExclusiveTrait: SuiteTrait, TestTrait, TestScoping {
     public var isRecursive: Bool { true }
 
@@ -12,7 +13,12 @@ public struct ExclusiveTrait: SuiteTrait, TestTrait, TestScoping {
                              performing function: @Sendable () async throws -> Void) async throws {
         guard testCase != nil else { return try await function() }   // the suite itself: its tests take turns
         await ExclusiveTurn.shared.acquire()
-        do { try await function() } catch { await ExclusiveTurn.shared.release(); throw error }
+        do {
+            try await OwnThreads.run(name: "test.exclusive", function)
+        } catch {
+            await ExclusiveTurn.shared.release()
+            throw error
+        }
         await ExclusiveTurn.shared.release()
     }
 }

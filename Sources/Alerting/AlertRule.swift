@@ -126,7 +126,7 @@ public enum DefaultRules {
     ]
 
     public static let inhibitions: [InhibitRule] = [
-        InhibitRule(source: ["database"], targets: ["schema", "payments", "sql", "sql_*"]),
+        InhibitRule(source: ["database"], targets: ["schema", "payments", "sql_*"]),
         InhibitRule(source: ["service_down"], targets: ["health", "health_slow", "log", "heartbeat", "instances", "memory_growth"],
                     sameService: true),
     ]

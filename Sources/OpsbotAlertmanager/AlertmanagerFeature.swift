@@ -46,8 +46,8 @@ public struct AlertmanagerFeature: Feature {
     }
 
     public func registerModules(_ r: ModuleRegistry) {
-        r.register("silences") { _, _ in SilencesModule(source: source) }
-        r.register("expire_silence") { _, _ in ExpireSilenceModule(source: source) }
+        r.register("silences") { _, _ in SilencesModule(source: source, configured: configured) }
+        r.register("expire_silence") { _, _ in ExpireSilenceModule(source: source, configured: configured) }
     }
 
     public func registerChecks(_ registry: CheckRegistry) {

@@ -34,20 +34,20 @@ public final class AlertmanagerSource: Sendable {
     }
 
     /// The configured source; nil when `alertmanager:` is absent, or invalid or its token file
-    /// unreadable (logged once, here).
+    /// unreadable (a config problem: `Features.validate` lists it, so only a debug line here).
     public static func make(_ config: Config, now: Date = Date()) -> AlertmanagerSource? {
         let cfg: AlertmanagerConfig
         do {
             guard let c = try AlertmanagerConfig.load(config) else { return nil }
             cfg = c
         } catch {
-            Log.error("alertmanager: not started: \(error)")
+            Log.debug("alertmanager: not started: \(error)")   // a config problem, listed by validate and at start
             return nil
         }
         var token: String?
         if let f = cfg.bearerTokenFile {
             do { token = try readSecretFile(f, key: "alertmanager.bearer_token_file", config: config) } catch {
-                Log.error("alertmanager: not started: \(error)")
+                Log.debug("alertmanager: not started: \(error)")   // a config problem, listed by validate and at start
                 return nil
             }
         }

@@ -7,6 +7,9 @@ import OpsbotAlerts
 /// matchers — with an Expire button each (which runs `/expire_silence ID`, confirmed).
 struct SilencesModule: CommandModule {
     let source: AlertmanagerSource?
+    /// `alertmanager:` is in the config (when it is but unusable, the command says why).
+    var configured = true
+    var notConfigured: String? { configured ? nil : "alertmanager.url is not in the config" }
     static let maxListed = 15
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
@@ -34,6 +37,9 @@ struct SilencesModule: CommandModule {
 /// `/expire_silence <id>`: shows the silence, expires it after Confirm.
 struct ExpireSilenceModule: CommandModule {
     let source: AlertmanagerSource?
+    /// `alertmanager:` is in the config (when it is but unusable, the command says why).
+    var configured = true
+    var notConfigured: String? { configured ? nil : "alertmanager.url is not in the config" }
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         guard let src = source else { return .reply(.text("Alertmanager is not configured (alertmanager.url).")) }
         guard let id = ctx.request.string("id") else { return .reply(.text("Usage: /expire_silence <id> (ids are listed by /silences)")) }

@@ -92,6 +92,12 @@ public final class AlertService: Sendable {
         (error as? RetryAfterHint)?.retryAfterSeconds
     }
 
+    /// Providers a partial `alerts.checks` leaves out (never run by the scheduler, so they
+    /// never alert): empty when `alerts.checks` is not set.
+    public func unscheduledChecks(_ registry: CheckRegistry) -> [String] {
+        AlertsConfig.unscheduledChecks(config, registry)
+    }
+
     /// The check providers to schedule, with their intervals.
     public func scheduledChecks(_ registry: CheckRegistry) -> [(provider: CheckProvider, interval: Double)] {
         if config.checks.isEmpty {

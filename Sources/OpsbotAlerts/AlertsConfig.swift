@@ -217,3 +217,12 @@ public struct AlertsConfig: Decodable, Sendable {
         try config.section("alerts", as: AlertsConfig.self) ?? AlertsConfig()
     }
 }
+
+extension AlertsConfig {
+    /// Check providers a partial `alerts.checks` turns off: listing some schedules only those.
+    public static func unscheduledChecks(_ config: AlertsConfig, _ registry: CheckRegistry) -> [String] {
+        guard !config.checks.isEmpty else { return [] }
+        return registry.all.filter { $0.scheduledByAlerts && $0.name != AlertDeliveryCheck.providerName && config.checks[$0.name] == nil }
+            .map(\.name).sorted()
+    }
+}

@@ -85,6 +85,10 @@ public final class AlertsFeature: Feature, Sendable {
         guard svc.config.enabled else { Log.info("alerts: disabled (alerts.enabled: false)"); return }
         let jobs = svc.scheduledChecks(app.checks)
         Log.info("alerts: \(jobs.count) check provider(s) scheduled (\(jobs.map { "\($0.provider.name) every \(Durations.format($0.interval))" }.joined(separator: ", "))), alert chat \(svc.chatID.map(String.init) ?? "none")")
+        let off = svc.unscheduledChecks(app.checks)
+        if !off.isEmpty {
+            Log.warning("alerts: alerts.checks lists only \(svc.config.checks.keys.sorted().joined(separator: ", ")), so these checks never run and never alert: \(off.joined(separator: ", ")) (add them to alerts.checks, or remove alerts.checks to run every check at default_interval)")
+        }
         await withTaskGroup(of: Void.self) { group in
             for job in jobs {
                 let scheduler = CheckScheduler(interval: job.interval, timeout: svc.config.timeout, jitter: svc.config.jitter,

@@ -25,7 +25,10 @@ struct AlertsModule: CommandModule {
         func line(_ a: AlertState) -> String {
             // The fingerprint is exactly what /mute takes.
             var s = "\(a.severity.symbol) <code>\(HTML.escape(a.fingerprint))</code> — "
-            s += "since \(age(a.firingSince ?? a.firstSeen)), last sent \(age(a.lastSent)), \(a.failedChecks) failed"
+            // What failed, next to how often: "7 failed" alone read like 7 failed deliveries.
+            s += "since \(age(a.firingSince ?? a.firstSeen)), last sent \(age(a.lastSent)), "
+            s += "\(a.failedChecks) failed check\(a.failedChecks == 1 ? "" : "s") in a row"
+            if !a.summary.isEmpty { s += ": \(HTML.escape(a.summary))" }
             if a.flapping { s += ", flapping" }
             if let u = a.unknownSince { s += ", ❔ unknown since \(AlertRenderer.clock(u)): \(HTML.escape(a.unknownReason ?? "?"))" }
             if !a.firingSent { s += ", not sent" }

@@ -18,19 +18,24 @@ public enum AppServices {
     /// `reload` re-reads config and catalog on SIGHUP (nil: SIGHUP is not handled).
     /// `stopSignals` empty: only a parent's graceful shutdown stops the group (tests).
     /// `idleTrim`: release start-up's clean pages when idle (`opsbot run`; nil: never).
+    /// `background` false: no feature background work and no reload (a console beside a `run`).
     public static func group(app: AppContext, frontEnd: any Service, frontEndName: String, api: BotAPI?,
                              reload: (@Sendable () -> Runtime)?, stopSignals: [UnixSignal] = [.sigterm, .sigint],
-                             idleTrim: IdleTrimPolicy? = nil, clock: any OpsClock = SystemClock()) -> ServiceGroup {
+                             idleTrim: IdleTrimPolicy? = nil, clock: any OpsClock = SystemClock(),
+                             background: Bool = true) -> ServiceGroup {
         let (reloads, requests) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if !stopSignals.isEmpty {
             services.append(.init(service: SecondStopSignal(signals: stopSignals), serviceName: "second stop signal"))
         }
-        services.append(.init(service: FeatureServices(app: app, reloads: reloads, load: reload, api: api, clock: clock), serviceName: "features"))
+        // background false: another opsbot runs the scheduler, pollers and listener on this state.
+        if background {
+            services.append(.init(service: FeatureServices(app: app, reloads: reloads, load: reload, api: api, clock: clock), serviceName: "features"))
+        }
         if let idleTrim {
             services.append(.init(service: IdleTrim(policy: idleTrim, clock: clock), serviceName: "idle trim"))
         }
-        if reload != nil {
+        if reload != nil && background {
             services.append(.init(service: HangUpListener(requests: requests), serviceName: "SIGHUP listener"))
         }
         services.append(.init(service: frontEnd, successTerminationBehavior: .gracefullyShutdownGroup,

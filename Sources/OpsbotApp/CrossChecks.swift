@@ -19,11 +19,15 @@ enum CrossChecks {
     ]
 
     /// Problems of the config, and problems of catalog files (which `check` does not need).
-    static func run(_ config: Config, catalog: Catalog, checks: CheckRegistry) -> (config: [ConfigError], catalog: [ConfigError]) {
-        var out: [ConfigError] = [], catalogOut: [ConfigError] = []
+    static func run(_ config: Config, catalog: Catalog, checks: CheckRegistry) -> (config: [ConfigError], catalog: [ConfigError], warnings: [ConfigError]) {
+        var out: [ConfigError] = [], catalogOut: [ConfigError] = [], warnings: [ConfigError] = []
         func problem(_ key: String, _ message: String) {
             out.append(ConfigError(file: config.source, key: key, message: message, line: line(config, key)))
         }
+        func warn(_ key: String, _ message: String) {
+            warnings.append(ConfigError(file: config.source, key: key, message: message, line: line(config, key)))
+        }
+        warnings += chatIDHints(config, alertChat: (try? AlertsConfig.load(config))?.chatID)
         let services = (try? ServicesSettings.load(config))
         let alerts = try? AlertsConfig.load(config)
 
@@ -65,6 +69,11 @@ enum CrossChecks {
 
             // Rules name checks that exist; inhibitions name rules that exist.
             let providers = Set(checks.all.map(\.name))
+            // A partial alerts.checks schedules only what it lists: say what that turns off.
+            let off = AlertsConfig.unscheduledChecks(alerts, checks)
+            if !off.isEmpty {
+                warn("alerts.checks", "lists only \(alerts.checks.keys.sorted().joined(separator: ", ")), so these checks never run and never alert: \(off.joined(separator: ", ")) (add them, or remove alerts.checks to run every check at default_interval)")
+            }
             for name in alerts.checks.keys.sorted() where checks.named(name) == nil {
                 problem("alerts.checks.\(name)", "no such check provider (known: \(checks.all.map(\.name).joined(separator: ", ")))")
             }
@@ -84,8 +93,9 @@ enum CrossChecks {
             }
 
             // Remediation buttons run catalog commands: the command must exist and take the arguments.
+            // Not when the catalog did not load: its own problem is the cause, listed already.
             let names = config.serviceNames
-            for (i, r) in alerts.rules.enumerated() {
+            for (i, r) in alerts.rules.enumerated() where !catalog.entries.isEmpty {
                 guard let line = r.remediation else { continue }
                 if let why = remediationProblem(line, catalog: catalog, services: names) {
                     problem("alerts.rules[\(i)].remediation", why)
@@ -102,7 +112,28 @@ enum CrossChecks {
                                        message: "no admin holds \(entry.command.roles.joined(separator: " or ")): nobody could run /\(entry.command.name) (admins.users roles: \(held.sorted().joined(separator: ", ")))"))
             }
         }
-        return (out, catalogOut)
+        return (out, catalogOut, warnings)
+    }
+
+    /// Chat ids that look mistyped: a group id without its `-100` prefix (a supergroup's id is
+    /// -100 followed by its number), or a positive id that is no admin's private chat.
+    static func chatIDHints(_ config: Config, alertChat: Int64?) -> [ConfigError] {
+        var out: [ConfigError] = []
+        let users = Set(config.admins.users.map(\.id))
+        func hint(_ key: String, _ id: Int64) {
+            let text = String(id)
+            let fix = "supergroup ids are -100 followed by the group's number (-100\(text.hasPrefix("-") ? String(text.dropFirst()) : text)); opsbot logs the id of every chat it refuses, so a message in the group shows the right one"
+            if id > 0 && !users.contains(id) {
+                out.append(ConfigError(file: config.source, key: key, message: "\(id) is positive, i.e. a private chat, but no admin user has that id: a group's id is negative — \(fix)", line: line(config, key)))
+            } else if id < 0 && !text.hasPrefix("-100") && text.count >= 11 {
+                // Basic (legacy) groups have short negative ids without -100; ten digits and
+                // more without it is a supergroup id with its prefix lost.
+                out.append(ConfigError(file: config.source, key: key, message: "\(id) has no -100 prefix: if the chat is a supergroup (most groups are), its id is missing it — \(fix)", line: line(config, key)))
+            }
+        }
+        for (i, c) in config.admins.chats.enumerated() { hint("admins.chats[\(i)]", c) }
+        if let c = alertChat { hint("alerts.chat_id", c) }
+        return out
     }
 
     /// Why `/restart {service}` cannot work as a button, nil when it can.
@@ -112,7 +143,9 @@ enum CrossChecks {
         let name = String(first.dropFirst())
         words.removeFirst()
         guard let entry = catalog.entry(name) else {
-            return "/\(name) is not a command of the catalog (known: \(catalog.visible.map { "/" + $0.name }.joined(separator: ", ")))"
+            // The command's file did not load: that file's problem is the cause, listed already.
+            if catalog.invalidFiles.contains(where: { ($0.file as NSString).lastPathComponent.hasPrefix(name + ".y") }) { return nil }
+            return "/\(name) is not a command of the catalog (known: \(catalog.entries.map { "/" + $0.command.name }.joined(separator: ", ")))"
         }
         // Placeholders are filled when the alert fires: check them with a plausible value.
         let sample = words.map { w -> String in

@@ -29,11 +29,15 @@ public struct Runtime: Sendable {
     public var problems: [ConfigError]
     /// The catalog's share of `problems` (a broken command file; `check` does not need it).
     public var catalogProblems: [ConfigError] = []
+    /// What works but may not be what was meant (a partial alerts.checks, a chat id without
+    /// -100, no DATABASE_URL, a command naming a missing file): `validate` lists them, `run`
+    /// and `console` log them at start. Never a reason to refuse the config.
+    public var warnings: [ConfigError] = []
     /// The feature values built from `config`, whose modules the catalog holds.
     public var wiring: FeatureWiring = FeatureWiring([])
 
     /// Problems that only matter for talking to a chat (`check` runs without them).
-    public static let chatSetupKeys: Set<String> = ["admins.chats", "admins.users", "alerts.chat_id"]
+    public static let chatSetupKeys: Set<String> = ["admins.chats", "admins.users", "alerts.chat_id", "OPSBOT_TOKEN", "telegram.token_file"]
 
     /// Reads config and catalog. Never throws: problems are returned for the caller to print.
     /// Without a config file, the embedded default (one console admin, the shipped catalog);
@@ -60,8 +64,11 @@ public struct Runtime: Sendable {
         var problems = ConfigLoader.lint(config)
         problems += Features.validate(config)
         let wiring = Features.build(config, environment: environment)
-        let dir = locateCommands(config, explicit: overrides.commandsDir != nil || path != nil)
-        let loaded = CatalogLoader.load(directory: dir, registry: wiring.modules, config: config)
+        let dir = locateCommands(config, explicit: overrides.commandsDir != nil || (path != nil && config.commandsDir != Config().commandsDir))
+        // The demo's own runbooks (demo/Commands: its sandbox's files and tables) join the
+        // core catalog only in `console --demo`.
+        let extra = demo && path == nil ? [config.resolvePath("demo/Commands")] : []
+        let loaded = CatalogLoader.load(directory: dir, extra: extra, registry: wiring.modules, config: config)
         let cross = CrossChecks.run(config, catalog: loaded.catalog, checks: wiring.checks)
         problems += cross.config + loaded.errors + cross.catalog
         // A feature's own check may throw the section problem the loader already listed.
@@ -70,17 +77,34 @@ public struct Runtime: Sendable {
         var runtime = Runtime(config: config, catalog: loaded.catalog, commandsDirectory: dir, problems: problems)
         runtime.catalogProblems = loaded.errors + cross.catalog
         runtime.wiring = wiring
+        runtime.warnings = cross.warnings + setupWarnings(config, catalog: loaded.catalog)
         return runtime
     }
 
-    /// The catalog directory: as configured, or — for the embedded default — the shipped one
-    /// found next to the working directory or the executable.
+    /// Warnings about the environment and the catalog on this machine: no DATABASE_URL while
+    /// `database:` is configured; commands naming files or programs that are not here.
+    static func setupWarnings(_ config: Config, catalog: Catalog) -> [ConfigError] {
+        var out: [ConfigError] = []
+        if config.databaseURL == nil, let node = config.root?.mapping?.value("database") {
+            out.append(ConfigError(file: config.source, key: "database", message: "DATABASE_URL is not set in opsbot's environment: the database checks and commands are off (/status says database: not configured)", line: node.mark?.line))
+        }
+        for e in catalog.entries where e.notConfigured == nil {
+            for m in e.module.missingPaths(config) {
+                out.append(ConfigError(file: e.command.source, key: "settings", message: "/\(e.command.name): \(m)"))
+            }
+        }
+        return out
+    }
+
+    /// The catalog directory: `commands_dir` (or --commands-dir), resolved against the config
+    /// file's directory. When it is the default (`Commands`) and that directory does not exist
+    /// there, the shipped catalog: /usr/share/opsbot/Commands, or next to the executable.
     static func locateCommands(_ config: Config, explicit: Bool) -> String {
         let configured = config.resolvePath(config.commandsDir)
         if explicit || FileManager.default.fileExists(atPath: configured) { return configured }
         let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
         for candidate in [exe.appendingPathComponent("../share/opsbot/Commands"), exe.appendingPathComponent("../../Commands"),
-                          exe.appendingPathComponent("../../../Commands")] {
+                          exe.appendingPathComponent("../../../Commands"), URL(fileURLWithPath: "/usr/share/opsbot/Commands")] {
             let p = candidate.standardized.path
             if FileManager.default.fileExists(atPath: p) { return p }
         }

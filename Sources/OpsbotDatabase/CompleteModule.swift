@@ -10,6 +10,7 @@ import OpsbotSupport
 /// unless it is still pending and unchanged, so a double press, two admins at once or a
 /// retry after a dropped connection credit the user once.
 struct CompleteModule: CommandModule {
+    var notConfigured: String? { database.notConfigured() }
     let database: DatabaseFeature
     let commandName: String
 

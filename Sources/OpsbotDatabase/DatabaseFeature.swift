@@ -44,6 +44,17 @@ public struct DatabaseFeature: Feature {
         }
     }
 
+    /// Why a database command cannot work here (no DATABASE_URL; for /schema, nothing to
+    /// compare), nil when it can — or when `database:` is invalid (the command says so).
+    func notConfigured(needsSchema: Bool = false) -> String? {
+        guard let c = try? client() else { return nil }
+        if !c.isConfigured { return "DATABASE_URL is not set in opsbot's environment" }
+        if needsSchema && c.settings.schema.tables.isEmpty && c.settings.schema.migrations == nil {
+            return "database.schema lists no tables and no migrations"
+        }
+        return nil
+    }
+
     public func registerModules(_ r: ModuleRegistry) {
         r.register("schema") { _, _ in SchemaModule(database: self) }
         r.register("payments") { _, _ in PaymentsModule(database: self) }

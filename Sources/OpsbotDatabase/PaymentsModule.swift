@@ -6,6 +6,7 @@ import OpsbotSupport
 /// `/payments pending [older-than]`, `/payments <id>`, `/payments duplicates`: read-only views
 /// of the app's payments table for incidents 17, 18 and 22.
 struct PaymentsModule: CommandModule {
+    var notConfigured: String? { database.notConfigured() }
     let database: DatabaseFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let db: DatabaseClient

@@ -7,6 +7,7 @@ import OpsbotSupport
 /// and the `payments:duplicates` alert point to). The preview shows the rows kept and deleted,
 /// the balance correction and the exact SQL with its values; Confirm runs it once.
 struct ReverseDuplicateModule: CommandModule {
+    var notConfigured: String? { database.notConfigured() }
     let database: DatabaseFeature
     let commandName: String
 

@@ -8,6 +8,7 @@ import OpsbotSupport
 /// listed in `parameters`. A statement that writes must be `read_only: false` and the command
 /// `confirm: true`; read-only ones run in a READ ONLY transaction so the server enforces it.
 struct SQLModule: CommandModule {
+    var notConfigured: String? { database.notConfigured() }
     let database: DatabaseFeature
     struct Settings: Decodable {
         var statement: String

@@ -1,10 +1,12 @@
 import Foundation
 import OpsbotCore
 import OpsbotSupport
+import Postgres
 
 /// `/schema`: does the database match what the app's code expects? The same inspection is
 /// the `schema` check, i.e. `opsbot check schema`, the deploy gate.
 struct SchemaModule: CommandModule {
+    var notConfigured: String? { database.notConfigured(needsSchema: true) }
     let database: DatabaseFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let db: DatabaseClient
@@ -68,7 +70,9 @@ struct DatabaseCheck: CheckProvider {
             return [CheckResult(check: "database", target: "database", status: .ok,
                                 summary: String(format: "reachable, round trip %.0f ms", ms), value: ms)]
         } catch {
-            return [CheckResult(check: "database", target: "database", status: .critical, summary: "unreachable: " + describe(error))]
+            // libpq's own words, whole: "unreachable: connection to server at … failed: …".
+            let why = (error as? PostgresError).map { $0.isUnreachable ? $0.message : $0.description } ?? describe(error)
+            return [CheckResult(check: "database", target: "database", status: .critical, summary: "unreachable: " + why)]
         }
     }
 }

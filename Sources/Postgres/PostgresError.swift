@@ -27,9 +27,16 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
 
     public init(_ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil) {
         self.kind = kind
-        self.message = Redactor.shared.redact(message.trimmingCharacters(in: .whitespacesAndNewlines))
+        self.message = Redactor.shared.redact(PostgresError.oneLine(message))
         self.sqlState = sqlState
-        self.detail = detail.map { Redactor.shared.redact($0) }
+        self.detail = detail.map { Redactor.shared.redact(PostgresError.oneLine($0)) }
+    }
+
+    /// libpq's text on one line, whole: its continuation lines ("\n\tIs the server running on
+    /// that host…?") joined with single spaces, so a reply, a table cell or a log line shows
+    /// every word and no tab.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     public var description: String {

@@ -35,6 +35,15 @@ public enum ProcessRunner {
         return env.merging(extra) { $1 }
     }
 
+    /// Where `program` would be found on the children's PATH (a path with a slash: itself when
+    /// it is executable), nil when it is not installed.
+    public static func findExecutable(_ program: String, path: String? = nil) -> String? {
+        let fm = FileManager.default
+        if program.contains("/") { return fm.isExecutableFile(atPath: program) ? program : nil }
+        let dirs = (path ?? childEnvironment()["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+        return dirs.map { "\($0)/\(program)" }.first { fm.isExecutableFile(atPath: $0) }
+    }
+
     /// What a child is started with: `environment` (nil: `childEnvironment()`) minus the
     /// withheld variables.
     static func finalEnvironment(_ environment: [String: String]?) -> [String: String] {

@@ -13,7 +13,11 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Run all checks (or the named ones) once and print a table — for cron and deploy gates.",
         discussion: """
-        Exit 0 when everything is ok, 1 when a check found a problem (e.g. schema drift), 2 when a check could not run (database unreachable) or the config is wrong.
+        Exit codes:
+          0  every check is ok
+          1  a check found a problem (warning or critical): schema drift, a service down, the `database` check when the database is unreachable or does not exist
+          2  a check could not tell (unknown): `schema` or `payments` while the database cannot be reached or DATABASE_URL is not set, a check that timed out; or the config is invalid
+        When both 1 and 2 apply, 2. Output is masked like the chat (tokens, passwords, mask_env values).
 
         Example deploy gate:  opsbot check schema || exit 1
         """)
@@ -70,7 +74,8 @@ struct CheckCommand: AsyncParsableCommand {
             for await r in group { all.append(r) }
             return all.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
-        print(CheckTable.render(results))
+        // Masked like the chat: evidence lines are the app's own log lines.
+        print(Redactor.shared.redact(CheckTable.render(results)))
         throw ExitCode(CheckTable.exitCode(results))
     }
 }

@@ -26,6 +26,14 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = options.loadRuntime(demo: demo)
+        // Beside a running `opsbot run` on the same state: commands only, its scheduler is the one.
+        let stateDir = runtime.config.resolvePath(runtime.config.stateDir)
+        let lock = StateLock.acquire(stateDir: stateDir)
+        var shared = false
+        if case .held(let pid) = lock {
+            shared = true
+            ConsoleTransport.stdout("note: opsbot run\(pid.map { " (pid \($0))" } ?? "") is using the state directory \(stateDir): this console runs commands only — no alert scheduler, pollers, HTTP listener or reload of its own (the running opsbot does those).\n")
+        }
         let store: OpsbotCoreStore
         do { store = try runtime.openStore() } catch { fail("\(error)") }
         let config = runtime.config
@@ -43,9 +51,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         let input = ConsoleInput(router: router, transport: transport, chatID: chatID, user: user)
         let group = AppServices.group(app: app, frontEnd: input, frontEndName: "console input", api: nil, reload: {
             Runtime.load(configPath: options.config, overrides: .init(stateDir: options.stateDir, commandsDir: options.commandsDir), demo: demo)
-        })
+        }, background: !shared)
         do { try await group.run() } catch { Log.error("\(error)") }
         Log.flush()
+        withExtendedLifetime(lock) {}
     }
 }
 

@@ -101,6 +101,16 @@ struct CommonOptions: ParsableArguments {
             printProblems(problems)
             Foundation.exit(2)
         }
+        if strict {
+            for w in runtime.warnings { Log.warning("config: \(w.description)") }
+            let off = runtime.catalog.notConfigured
+            if !off.isEmpty {
+                Log.info("catalog: \(off.count) command\(off.count == 1 ? "" : "s") not configured here, left out of /help and the menu: \(off.map { "/\($0.name) (\($0.why))" }.joined(separator: "; "))")
+            }
+            if runtime.config.databaseURL == nil && runtime.config.root?.mapping?.value("database") == nil {
+                Log.info("database: DATABASE_URL is not set, so the database checks and commands are off")
+            }
+        }
         return runtime
     }
 }

@@ -37,6 +37,11 @@ struct RunCommand: AsyncParsableCommand {
         guard let token = runtime.config.token, !token.isEmpty else {
             fail("no bot token: set OPSBOT_TOKEN (from @BotFather) or telegram.token_file in the config")
         }
+        let stateDir = runtime.config.resolvePath(runtime.config.stateDir)
+        let lock = StateLock.acquire(stateDir: stateDir)
+        if case .held(let pid) = lock {
+            fail("another opsbot\(pid.map { " (pid \($0))" } ?? "") is running on the state directory \(stateDir) (it holds \(stateDir)/opsbot.lock): two would poll the same bot and send every alert twice. Stop it, or give this one its own --state-dir.")
+        }
         let store: OpsbotCoreStore
         do { store = try runtime.openStore() } catch { fail("\(error)") }
         let options = options, apiURL = apiURL
@@ -44,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
             Runtime.load(configPath: options.config, overrides: .init(stateDir: options.stateDir, commandsDir: options.commandsDir, apiURL: apiURL))
         })
         Log.flush()
+        withExtendedLifetime(lock) {}
         throw ExitCode(code)
     }
 }

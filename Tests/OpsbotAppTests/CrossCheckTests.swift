@@ -6,10 +6,21 @@ import TestHarness
 
 /// Semantic validation: config that decodes but cannot work is named with its key.
 struct CrossCheckTests {
-    func problems(_ yaml: String) throws -> [String] {
+    /// `withDemo`: the shipped catalog plus the demo's runbooks (which hold operator-only ones).
+    func problems(_ yaml: String, withDemo: Bool = false) throws -> [String] {
         let dir = NSTemporaryDirectory() + "opsbot-cross-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try ("commands_dir: \(TestApp.repositoryRoot)/Commands\n" + yaml).write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        var commands = "\(TestApp.repositoryRoot)/Commands"
+        if withDemo {
+            commands = dir + "/Commands"
+            try FileManager.default.createDirectory(atPath: commands, withIntermediateDirectories: true)
+            for sub in ["/Commands", "/demo/Commands"] {
+                for f in try FileManager.default.contentsOfDirectory(atPath: TestApp.repositoryRoot + sub) {
+                    try FileManager.default.copyItem(atPath: TestApp.repositoryRoot + sub + "/" + f, toPath: commands + "/" + f)
+                }
+            }
+        }
+        try ("commands_dir: \(commands)\n" + yaml).write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
         return Runtime.load(configPath: dir + "/c.yaml", environment: [:]).problems.map(\.description)
     }
 
@@ -35,7 +46,7 @@ struct CrossCheckTests {
             - {source: database, targets: [no_such_rule]}
         database:
           schema: {schema_name: public}
-        """).joined(separator: "\n")
+        """, withDemo: true).joined(separator: "\n")
         for want in ["services.web.health[0].timeout: 40 s is not shorter than the health check's time limit (20 s",
                      "services.web.log_patterns[0].warn: 5 is not below critical (2)",
                      "disk.warn_percent: 95.0 is not below critical_percent (90.0)",
@@ -46,7 +57,7 @@ struct CrossCheckTests {
                      "database.schema: has no tables and no migrations"] {
             #expect(got.contains(want), "missing: \(want)\n\(got)")
         }
-        // Commands limited to roles that no admin holds (the shipped catalog has admin-only ones).
+        // Commands limited to roles that no admin holds (the demo's runbooks have operator-only ones).
         #expect(got.contains("roles: no admin holds"), "\(got)")
     }
 

@@ -167,3 +167,54 @@ struct ExampleConfigTests {
         #expect(got.count == 11, "\(got)")
     }
 }
+
+/// Issue 18 item 6: the example, copied as a newcomer copies it (to a directory of its own,
+/// with the token in OPSBOT_TOKEN), validates: its only problems are on lines it marks
+/// "(placeholder)" (a secret file, the app's own directory). Generic: a section added later
+/// validates too, or marks its placeholders.
+struct ExampleConfigAsCopiedTests {
+    static let token = "123456789:AAExampleTokenForTheCopiedConfig0000"
+
+    /// The example in a fresh directory (as /etc/opsbot/opsbot.yaml would be), and the keys on
+    /// its "(placeholder)" lines.
+    static func copied() throws -> (path: String, placeholders: Set<String>) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-example-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let text = try ExampleConfigTests.exampleText()
+        try text.write(toFile: dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
+        let (_, session) = try OpsbotConfig.decode(text, source: "x", baseDirectory: dir)
+        let lines = text.components(separatedBy: "\n")
+        let marked = session.knownPresentKeys.filter { lines[$0.line - 1].contains("(placeholder)") }
+        return (dir + "/opsbot.yaml", Set(marked.map { $0.path.isEmpty ? $0.key : $0.path + "." + $0.key }))
+    }
+
+    @Test func exampleValidatesAsCopiedExceptItsMarkedPlaceholders() throws {
+        let (path, placeholders) = try Self.copied()
+        #expect(placeholders.contains("alertmanager.bearer_token_file"), "\(placeholders)")
+        let runtime = Runtime.load(configPath: path, environment: ["OPSBOT_TOKEN": Self.token, "PATH": "/usr/bin:/bin"])
+        let unexpected = runtime.problems.filter { !placeholders.contains($0.key) }
+        #expect(unexpected.isEmpty, "problems not marked as placeholders:\n\(unexpected.map(\.description).joined(separator: "\n"))")
+        // The catalog was found (the shipped one: the copy has no Commands/ beside it), so no
+        // remediation cascade ("… is not a command of the catalog (known: )").
+        #expect(runtime.catalog.entry("status") != nil, "\(runtime.commandsDirectory)")
+        #expect(runtime.commandsDirectory.hasPrefix("/"))
+        // Its partial alerts.checks says what it turns off.
+        let warning = runtime.warnings.first { $0.key == "alerts.checks" }?.message ?? ""
+        let off = warning.components(separatedBy: "never run and never alert: ").last ?? ""
+        #expect(warning.contains("never run and never alert") && off.contains("disk") && !off.contains("health"), "\(warning)")
+    }
+
+    /// Without the token, the token_file problem is listed with every other one, in one run.
+    @Test func tokenFileProblemDoesNotHideTheOthers() throws {
+        let (path, _) = try Self.copied()
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "  poll_timeout: 30 ", with: "  poll_timout: 30 ")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let runtime = Runtime.load(configPath: path, environment: ["PATH": "/usr/bin:/bin"])
+        let keys = runtime.problems.map(\.key)
+        #expect(keys.contains("telegram.token_file"), "\(keys)")
+        #expect(keys.contains("telegram.poll_timout"), "\(keys)")
+        #expect(keys.contains("alertmanager.bearer_token_file"), "\(keys)")
+        #expect(keys.contains("database.schema.migrations.versions_dir"), "\(keys)")
+    }
+}

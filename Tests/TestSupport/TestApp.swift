@@ -10,7 +10,7 @@ import OpsbotAlertmanager
 import OpsbotHTTPListener
 
 /// Builds an AppContext for tests: config from YAML, a fresh state directory, the shipped
-/// catalog unless `commands` is given, and a RecordingTransport.
+/// catalog (and the demo's) unless `commands` is given, and a RecordingTransport.
 public enum TestApp {
     public static func make(configYAML: String = DefaultConfig.yaml, commands: [(String, String)]? = nil,
                             clock: any OpsClock = SystemClock(), environment: [String: String] = [:],
@@ -25,7 +25,9 @@ public enum TestApp {
         if let commands {
             loaded = CatalogLoader.load(sources: commands, registry: registry, config: config)
         } else {
-            loaded = CatalogLoader.load(directory: repositoryRoot + "/Commands", registry: registry, config: config)
+            // The shipped catalog plus the demo's own runbooks (/jobs, /grep_log…), as `make demo` loads them.
+            loaded = CatalogLoader.load(directory: repositoryRoot + "/Commands", extra: [repositoryRoot + "/demo/Commands"],
+                                        registry: registry, config: config)
         }
         if !loaded.errors.isEmpty { throw TestAppError(message: loaded.errors.map(\.description).joined(separator: "\n")) }
         let transport = RecordingTransport()

@@ -71,6 +71,11 @@ public enum ArgumentValidator {
             } else if let d = spec.defaultValue {
                 out[spec.name] = try validate(d, spec: spec, services: nil)
             } else if spec.required {
+                // A missing service says which there are: `/restart` alone lists them.
+                if spec.type == .service {
+                    let known = services.isEmpty ? "none configured" : services.joined(separator: ", ") + (spec.allowAll ? ", all" : "")
+                    throw ArgumentError("missing \(spec.name) (services: \(known)). Usage: \(command.synopsis)")
+                }
                 throw ArgumentError("missing \(spec.name). Usage: \(command.synopsis)")
             }
         }

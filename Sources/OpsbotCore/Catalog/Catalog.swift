@@ -5,6 +5,13 @@ public struct Catalog: Sendable {
     public struct Entry: Sendable {
         public var command: CatalogCommand
         public var module: CommandModule
+        /// Why the command cannot work here (its module's `notConfigured`, asked once at load).
+        public var notConfigured: String?
+        public init(command: CatalogCommand, module: CommandModule) {
+            self.command = command
+            self.module = module
+            notConfigured = module.notConfigured
+        }
     }
 
     public private(set) var entries: [Entry] = []
@@ -32,6 +39,12 @@ public struct Catalog: Sendable {
 
     public func entry(_ name: String) -> Entry? { byName[name].map { entries[$0] } }
 
-    /// Commands shown in /help and Telegram's menu, in file-name order.
-    public var visible: [CatalogCommand] { entries.map(\.command).filter { !$0.hidden } }
+    /// Commands shown in /help and Telegram's menu, in file-name order: not hidden, and
+    /// configured here.
+    public var visible: [CatalogCommand] { entries.filter { !$0.command.hidden && $0.notConfigured == nil }.map(\.command) }
+
+    /// Commands left out because their backend or feature is not configured, with why.
+    public var notConfigured: [(name: String, why: String)] {
+        entries.compactMap { e in e.notConfigured.map { (e.command.name, $0) } }
+    }
 }

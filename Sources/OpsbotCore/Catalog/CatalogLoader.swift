@@ -11,21 +11,28 @@ public enum CatalogLoader {
         public var errors: [ConfigError]
     }
 
-    public static func load(directory: String, registry: ModuleRegistry, config: Config) -> Result {
+    /// Loads every `*.yaml` of `directory` (then of each of `extra`, e.g. the demo's own
+    /// catalog). Files are named by their absolute path in every message, so an operator knows
+    /// which directory was read (`commands_dir` resolves against the config file's directory).
+    public static func load(directory: String, extra: [String] = [], registry: ModuleRegistry, config: Config) -> Result {
         let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
-            return Result(catalog: Catalog(), errors: [ConfigError(file: directory, key: "", message: "cannot read the command catalog directory (set commands_dir in the config)")])
-        }
         var sources: [(String, String)] = []
         var errors: [ConfigError] = []
-        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-            let path = (directory as NSString).appendingPathComponent(name)
-            let display = "\((directory as NSString).lastPathComponent)/\(name)"
-            guard let data = fm.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                errors.append(ConfigError(file: display, key: "", message: "cannot read the file as UTF-8 text"))
+        for dir in [directory] + extra {
+            let absolute = URL(fileURLWithPath: dir).standardized.path
+            guard let names = try? fm.contentsOfDirectory(atPath: absolute) else {
+                let key = dir == directory ? " (set commands_dir in the config; a relative path resolves against the config file's directory)" : ""
+                errors.append(ConfigError(file: absolute, key: "", message: "cannot read the command catalog directory\(key)"))
                 continue
             }
-            sources.append((display, text))
+            for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                let path = (absolute as NSString).appendingPathComponent(name)
+                guard let data = fm.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    errors.append(ConfigError(file: path, key: "", message: "cannot read the file as UTF-8 text"))
+                    continue
+                }
+                sources.append((path, text))
+            }
         }
         var result = load(sources: sources, registry: registry, config: config)
         result.errors.insert(contentsOf: errors, at: 0)
@@ -40,21 +47,19 @@ public enum CatalogLoader {
         var seen: [String: String] = [:]
         for (file, text) in sources {
             do {
-                let command = try parseCommand(text, file: file, config: config)
+                let (command, built) = try parseCommand(text, file: file, config: config, registry: registry)
                 if let other = seen[command.name] {
                     errors.append(ConfigError(file: file, key: "name", message: "/\(command.name) is already defined in \(other)"))
                     continue
                 }
-                guard let factory = registry.factory(command.module) else {
-                    errors.append(ConfigError(file: file, key: "module", message: "unknown module \"\(command.module)\" (known: \(registry.names.joined(separator: ", ")))"))
-                    continue
-                }
-                let module = try factory(command.settings, command)
+                guard let module = built else { continue }
                 seen[command.name] = file
                 catalog.add(.init(command: command, module: module))
             } catch let e as ConfigError {
                 errors.append(e)
             } catch let e as FileProblems {
+                errors += e.errors
+            } catch let e as ConfigErrors {
                 errors += e.errors
             } catch {
                 errors.append(ConfigError(file: file, key: "", message: "\(error)"))
@@ -115,7 +120,9 @@ public enum CatalogLoader {
         }
     }
 
-    static func parseCommand(_ text: String, file: String, config: Config) throws -> CatalogCommand {
+    /// The command of one file, or every problem it has — decoding, names, arguments and the
+    /// module's own settings together, so one `validate` run lists them all.
+    static func parseCommand(_ text: String, file: String, config: Config, registry: ModuleRegistry? = nil) throws -> (CatalogCommand, CommandModule?) {
         let node: Node?
         do { node = try Yams.compose(yaml: text, .basic) } catch {  // no regex tagging: see ConfigLoader
             throw ConfigError(file: file, key: "", message: "not valid YAML: \(error)")
@@ -128,26 +135,29 @@ public enum CatalogLoader {
         var problems: [ConfigError] = []
         do { decoded = try session.decode(CommandFile.self, from: node) } catch let e as ConfigError { problems.append(e) }
         for p in session.itemErrors + session.unknownKeys where !problems.contains(p) { problems.append(p) }
-        guard problems.isEmpty, let f = decoded else { throw FileProblems(errors: problems) }
+        guard let f = decoded else { throw FileProblems(errors: problems) }
         func fail(_ key: String, _ message: String) -> ConfigError { ConfigError(file: file, key: key, message: message, line: session.line(for: key)) }
 
-        guard SimplePattern.isCommandName(f.name) else {
-            throw fail("name", "\"\(f.name)\" is not a valid command name (1–32 of a-z, 0-9, _ — Telegram's rule)")
+        if !SimplePattern.isCommandName(f.name) {
+            problems.append(fail("name", "\"\(f.name)\" is not a valid command name (1–32 of a-z, 0-9, _ — Telegram's rule)"))
         }
-        guard (1...256).contains(f.description.count) else {
-            throw fail("description", "must be 1–256 characters (Telegram's rule)")
+        if !(1...256).contains(f.description.count) {
+            problems.append(fail("description", "must be 1–256 characters (Telegram's rule)"))
         }
-        var args: [ArgumentSpec] = []
+        // Each argument keeps its index in the file, so a bad one does not shift the others' keys.
+        var indexed: [(Int, ArgumentSpec)] = []
         for (i, a) in (f.arguments ?? []).enumerated() {
-            args.append(try argument(a, key: "arguments[\(i)]", fail: fail))
+            do { indexed.append((i, try argument(a, key: "arguments[\(i)]", fail: fail))) } catch let e as ConfigError { problems.append(e) }
         }
+        let args = indexed.map(\.1)
+        let count = f.arguments?.count ?? 0
         var sawOptional = false
-        for (i, a) in args.enumerated() {
-            if a.type == .words && i != args.count - 1 {
-                throw fail("arguments[\(i)].type", "words takes the rest of the line, so it must be the last argument")
+        for (i, a) in indexed {
+            if a.type == .words && i != count - 1 {
+                problems.append(fail("arguments[\(i)].type", "words takes the rest of the line, so it must be the last argument"))
             }
             if a.required && sawOptional {
-                throw fail("arguments[\(i)].required", "a required argument cannot follow an optional one")
+                problems.append(fail("arguments[\(i)].required", "a required argument cannot follow an optional one"))
             }
             if !a.required { sawOptional = true }
         }
@@ -156,10 +166,26 @@ public enum CatalogLoader {
                                      settings: ModuleSettings(node: f.settings?.node, source: file), source: file,
                                      hidden: f.hidden ?? false)
         if let t = f.timeout {
-            guard t.seconds > 0 else { throw fail("timeout", "must be more than 0 s") }
-            command.timeout = t.seconds
+            if t.seconds > 0 { command.timeout = t.seconds } else { problems.append(fail("timeout", "must be more than 0 s")) }
         }
-        return command
+        // The module's settings, checked even when the file has other problems.
+        var module: CommandModule?
+        if let registry {
+            if let factory = registry.factory(command.module) {
+                do { module = try factory(command.settings, command) } catch let e as ConfigError {
+                    problems.append(e)
+                } catch let e as ConfigErrors {
+                    problems += e.errors
+                } catch {
+                    problems.append(ConfigError(file: file, key: "", message: "\(error)"))
+                }
+            } else {
+                problems.append(ConfigError(file: file, key: "module", message: "unknown module \"\(command.module)\" (known: \(registry.names.joined(separator: ", ")))",
+                                            line: session.line(for: "module")))
+            }
+        }
+        if !problems.isEmpty { throw FileProblems(errors: problems) }
+        return (command, module)
     }
 
     static func argument(_ a: ArgumentFile, key: String, fail: (String, String) -> ConfigError) throws -> ArgumentSpec {

@@ -1,5 +1,12 @@
 import Foundation
 
+/// Several problems of one place found together (a command file's settings), all reported.
+public struct ConfigErrors: Error, CustomStringConvertible, Sendable {
+    public var errors: [ConfigError]
+    public init(_ errors: [ConfigError]) { self.errors = errors }
+    public var description: String { errors.map(\.description).joined(separator: "; ") }
+}
+
 /// A configuration or catalog problem, naming the file, the line when known, and the key at fault.
 public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     public var file: String

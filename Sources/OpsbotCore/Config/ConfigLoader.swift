@@ -97,39 +97,89 @@ public enum ConfigLoader {
             let (yaml, base) = demo ? DefaultConfig.assemble() : (DefaultConfig.yaml, FileManager.default.currentDirectoryPath)
             config = try read(yaml, source: demo ? "<embedded demo>" : "<embedded default>", baseDirectory: base, sections: sections)
         }
-        try applyEnvironment(&config, environment)
+        // Environment problems join the document's: one `validate` run lists them all.
+        config.problems += readEnvironment(&config, environment)
         return config
     }
 
+    /// Applies the environment; throws the first problem (`readEnvironment` lists them all).
     public static func applyEnvironment(_ config: inout Config, _ env: [String: String]) throws {
-        func ids(_ name: String) throws -> [Int64]? {
+        if let first = readEnvironment(&config, env).first { throw first }
+    }
+
+    /// Applies the environment (admin ids, API URL, state dir, the token, DATABASE_URL) and
+    /// returns every problem instead of stopping at the first, so `validate` lists a bad
+    /// `token_file` together with everything else.
+    public static func readEnvironment(_ config: inout Config, _ env: [String: String]) -> [ConfigError] {
+        var problems: [ConfigError] = []
+        func ids(_ name: String) -> [Int64]? {
             guard let raw = env[name], !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
             var out: [Int64] = []
             for part in raw.split(separator: ",") {
                 let p = part.trimmingCharacters(in: .whitespaces)
                 guard let v = Int64(p) else {
-                    throw ConfigError(file: "environment", key: name, message: "\"\(p)\" is not an integer id (expected a comma-separated list such as -1001234567890,42)")
+                    problems.append(ConfigError(file: "environment", key: name, message: "\"\(p)\" is not an integer id (expected a comma-separated list such as -1001234567890,42)"))
+                    return nil
                 }
                 out.append(v)
             }
             return out
         }
-        if let chats = try ids("OPSBOT_ADMIN_CHAT_IDS") { config.admins.chats = chats }
-        if let users = try ids("OPSBOT_ADMIN_USER_IDS") { config.admins.users = users.map { Config.AdminUser(id: $0) } }
+        if let chats = ids("OPSBOT_ADMIN_CHAT_IDS") { config.admins.chats = chats }
+        if let users = ids("OPSBOT_ADMIN_USER_IDS") { config.admins.users = users.map { Config.AdminUser(id: $0) } }
         if let url = env["OPSBOT_API_URL"], !url.isEmpty { config.telegram.apiURL = url }
         if let dir = env["OPSBOT_STATE_DIR"], !dir.isEmpty { config.stateDir = dir }
         if let token = env["OPSBOT_TOKEN"], !token.isEmpty {
             config.token = token
+            if let why = tokenWhitespace(token) {
+                problems.append(ConfigError(file: "environment", key: "OPSBOT_TOKEN", message: why))
+            }
         } else if let file = config.telegram.tokenFile {
             let path = config.resolvePath(file)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw ConfigError(file: config.source, key: "telegram.token_file", message: "cannot read \(path)")
+            if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
+                // The file's final newline is normal; anything else around the token is not.
+                var token = text
+                while let last = token.last, last == "\n" || last == "\r" { token.removeLast() }
+                config.token = token
+                if let why = tokenWhitespace(token) {
+                    problems.append(ConfigError(file: config.source, key: "telegram.token_file", message: "\(path): \(why)"))
+                } else if token.isEmpty {
+                    problems.append(ConfigError(file: config.source, key: "telegram.token_file", message: "\(path) is empty (put the token from @BotFather in it)"))
+                }
+            } else {
+                problems.append(ConfigError(file: config.source, key: "telegram.token_file", message: "cannot read \(path) (does it exist, and may opsbot's user read it?)"))
             }
-            config.token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         if let db = env["DATABASE_URL"], !db.isEmpty { config.databaseURL = db }
-        if let token = config.token { Redactor.shared.register(token) }
-        if let db = config.databaseURL { Redactor.shared.register(db) }
+        if let token = config.token, !token.isEmpty {
+            Redactor.shared.register(token)
+            let bare = token.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !bare.isEmpty && bare != token { Redactor.shared.register(bare) }
+        }
+        if let db = config.databaseURL {
+            Redactor.shared.register(db)
+            // The password alone too: an app's log line may carry it outside a URL.
+            if let pw = URLComponents(string: db)?.password, let plain = pw.removingPercentEncoding {
+                Redactor.shared.register(plain)
+            }
+        }
+        return problems
+    }
+
+    /// Names whitespace around or inside a bot token ("the token has trailing whitespace"):
+    /// it would otherwise surface as a malformed Bot API URL, which reads like a network fault.
+    static func tokenWhitespace(_ token: String) -> String? {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
+        let leading = token.first.map(isSpace) ?? false
+        let trailing = token.last.map(isSpace) ?? false
+        let fix = "remove it: a bot token (from @BotFather) has no spaces, tabs or newlines"
+        switch (leading, trailing) {
+        case (true, true): return "the token has leading and trailing whitespace; \(fix)"
+        case (true, false): return "the token has leading whitespace; \(fix)"
+        case (false, true): return "the token has trailing whitespace; \(fix)"
+        default:
+            return token.contains(where: isSpace) ? "the token contains whitespace; \(fix)" : nil
+        }
     }
 
     /// Every problem of the config: its decoding problems (unknown keys included), then missing

@@ -120,6 +120,18 @@ public struct ModuleContext: Sendable {
 /// setting is reported by `opsbot validate` and not at 3 a.m. when the command first runs.
 public protocol CommandModule: Sendable {
     func handle(_ context: ModuleContext) async -> CommandOutcome
+    /// Why this command cannot work on this machine with this config (its backend or feature
+    /// is not configured: no Docker service, no DATABASE_URL, no alertmanager.url…), nil when
+    /// it can. Such a command is left out of /help and the Telegram menu, and typed it says so.
+    var notConfigured: String? { get }
+    /// Files, programs or directories the command names that do not exist here, each as a
+    /// phrase ("/var/log/app.log does not exist"): `opsbot validate` reports them.
+    func missingPaths(_ config: Config) -> [String]
+}
+
+extension CommandModule {
+    public var notConfigured: String? { nil }
+    public func missingPaths(_ config: Config) -> [String] { [] }
 }
 
 /// The `settings:` node of a catalog file, decoded by the module that owns it.
@@ -149,8 +161,14 @@ public struct ModuleSettings: @unchecked Sendable {
         }
         // Strict like the config: a misspelt setting is an error naming it, not a silent default.
         let session = ConfigDecodingSession(file: source, prefix: "settings")
-        let v = try session.decode(T.self, from: node)
-        if let problem = (session.itemErrors + session.unknownKeys).first { throw problem }
+        // Every problem of the settings at once (a wrong type and a typo both show).
+        var problems: [ConfigError] = []
+        var v: T?
+        do { v = try session.decode(T.self, from: node) } catch let e as ConfigError { problems.append(e) }
+        for p in session.itemErrors + session.unknownKeys where !problems.contains(p) { problems.append(p) }
+        if problems.count == 1 { throw problems[0] }
+        if problems.count > 1 { throw ConfigErrors(problems) }
+        guard let v else { throw ConfigError(file: source, key: "settings", message: "cannot be read") }
         return v
     }
 }

@@ -43,6 +43,11 @@ extension Router {
             audit("refused: role")
             return
         }
+        if let why = entry.notConfigured {
+            await reply(m.chatID, Reply(html: "⚪ /\(HTML.escape(name)) is not configured here: \(HTML.escape(why))."))
+            audit("not configured: \(why)")
+            return
+        }
         let arguments: [String: ArgumentValue]
         do {
             arguments = try ArgumentValidator.bind(words, to: entry.command, services: app.config.serviceNames)

@@ -7,6 +7,7 @@ import OpsbotSupport
 /// (processes, containers), conflict lines in its log, a webhook set while it polls — and the
 /// fixes: stop the extras (never the one the supervisor owns) and delete a stray webhook.
 struct ConflictsModule: CommandModule {
+    var notConfigured: String? { services.notConfigured(.botService) }
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager

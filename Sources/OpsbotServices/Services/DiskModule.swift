@@ -122,6 +122,24 @@ struct CleanupModule: CommandModule {
         commandName = command.name
     }
 
+    /// Not configured here when its program is not installed, or none of the paths it
+    /// works on exist (no nginx logs to truncate, no persistent journal to vacuum).
+    var notConfigured: String? {
+        if let program = argv?.first, ProcessRunner.findExecutable(program) == nil {
+            return "\(program) is not installed (not on PATH)"
+        }
+        let paths = files.map(\.path) + measure
+        if !paths.isEmpty && !paths.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
+            return "none of its paths exist here (\(paths.joined(separator: ", ")))"
+        }
+        return nil
+    }
+
+    func missingPaths(_ config: Config) -> [String] {
+        guard notConfigured == nil else { return [] }
+        return files.map(\.path).filter { !FileManager.default.fileExists(atPath: $0) }.map { "\($0) does not exist" }
+    }
+
     static func parseSize(_ s: String) -> Int? {
         let t = s.uppercased().replacingOccurrences(of: "B", with: "")
         let mult: Double = t.hasSuffix("K") ? 1e3 : t.hasSuffix("M") ? 1e6 : t.hasSuffix("G") ? 1e9 : t.hasSuffix("T") ? 1e12 : 1

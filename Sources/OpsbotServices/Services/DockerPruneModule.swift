@@ -8,6 +8,7 @@ import OpsbotSupport
 /// the engine the services are on, not whatever `docker` reaches by default. The preview shows
 /// the `docker system df` figures (what is reclaimable); the result says what each part freed.
 struct DockerPruneModule: CommandModule {
+    var notConfigured: String? { services.notConfigured(.docker) }
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager

@@ -6,6 +6,7 @@ import OpsbotSupport
 /// `/env [service]`: the target app's environment checked against `env.rules` — present,
 /// well-formed, right length — without ever showing a value.
 struct EnvModule: CommandModule {
+    var notConfigured: String? { services.notConfigured(.anyService) }
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager

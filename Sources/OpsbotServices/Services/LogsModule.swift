@@ -7,6 +7,7 @@ import OpsbotSupport
 /// `/logs <service> [N] [level] [since] [filter]`: the last N lines, optionally filtered, masked,
 /// in `<pre>`; long output goes out as a file.
 struct LogsModule: CommandModule {
+    var notConfigured: String? { services.notConfigured(.anyService) }
     let services: ServicesFeature
     struct Request: Equatable {
         var lines: Int?

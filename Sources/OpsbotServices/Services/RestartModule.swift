@@ -7,6 +7,7 @@ import OpsbotSupport
 /// every health endpoint answering as expected and (if configured) its startup line logged.
 /// Ends with "worker healthy after 7 s" or "worker still failing after 60 s" and its last errors.
 struct RestartModule: CommandModule {
+    var notConfigured: String? { services.notConfigured(.anyService) }
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager

@@ -6,6 +6,7 @@ import OpsbotSupport
 /// quantity (`heroku ps:scale worker=1`, the fix of a worker scaled to 0) or Railway's
 /// numReplicas. Backends that run on a host say they cannot scale.
 struct ScaleModule: CommandModule {
+    var notConfigured: String? { services.notConfigured(.scalable) }
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
@@ -36,6 +37,7 @@ struct ScaleModule: CommandModule {
 
 /// `/redeploy <service>` (confirmed, Railway): rebuild and roll out, then verify like /restart.
 struct RedeployModule: CommandModule {
+    var notConfigured: String? { services.notConfigured(.railway) }
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager

@@ -34,7 +34,10 @@ struct StatusModule: CommandModule {
         var report = await StatusCollector.collect(m, clock: ctx.app.clock)
         report.checks += await extra
         let alerts = services.alertCounts()
-        var html = StatusModule.render(report, alerts: alerts)
+        // Said, not dropped: without it /status would look healthier than with a database.
+        let off = app.config.databaseURL == nil && app.checks.named("database") != nil
+            ? ["database: not configured (DATABASE_URL is not set in opsbot's environment)"] : []
+        var html = StatusModule.render(report, alerts: alerts, notConfigured: off)
         if let bad = app.catalog.invalidSummary { html += "\n⚠️ " + HTML.escape(bad) }
         return .reply(Reply(html: html))
     }
@@ -75,7 +78,8 @@ struct StatusModule: CommandModule {
     static let order = ["services", "health", "database", "schema", "payments", "heartbeat", "env", "conflicts", "logs", "bot",
                         "disk", "deps", "alert delivery"]
 
-    static func render(_ r: StatusReport, alerts: (firing: Int, muted: Int)? = nil) -> String {
+    /// `notConfigured`: areas that are off here ("database: not configured (…)"), one line each.
+    static func render(_ r: StatusReport, alerts: (firing: Int, muted: Int)? = nil, notConfigured: [String] = []) -> String {
         var groups: [String: Group] = [:]
         for c in r.checks {
             let (label, deeper) = group(of: c)
@@ -110,6 +114,7 @@ struct StatusModule: CommandModule {
             if !fine.isEmpty && g.results.contains(where: { $0.status == .ok }) { line += " · ok: " + HTML.escape(fine) }
             html += line + "\n"
         }
+        for line in notConfigured { html += "⚪ \(HTML.escape(line))\n" }
         if !r.services.isEmpty {
             var rows: [String] = []
             let width = max(8, r.services.map(\.config.displayName.count).max() ?? 8)

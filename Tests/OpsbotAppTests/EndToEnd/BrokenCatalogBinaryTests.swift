@@ -25,13 +25,14 @@ import TestHarness
                                             timeout: 60, environment: env, workingDirectory: dir, stdin: Data("/ping\n/status\n".utf8))
         #expect(r.exitCode == 0, "\(r.stderr)")
         #expect(r.stdout.contains("pong"))
-        #expect(r.stdout.contains("catalog: 1 file invalid (Commands/x.yaml:5: settings.argvv: unknown key \"argvv\" (did you mean \"argv\"?)"), "\(r.stdout)")
-        #expect(r.stderr.contains("command file skipped: Commands/x.yaml"))
+        // Named by its absolute path: "Commands/x.yaml" alone was relative to nothing.
+        #expect(r.stdout.contains("catalog: 1 file invalid (\(dir)/Commands/x.yaml:5: settings.argvv: unknown key \"argvv\" (did you mean \"argv\"?)"), "\(r.stdout)")
+        #expect(r.stderr.contains("command file skipped: \(dir)/Commands/x.yaml"))
         // validate still fails on it.
         let v = try await ProcessRunner.run([BinaryTests.binary, "validate", "--commands-dir", dir + "/Commands"], timeout: 60,
                                             environment: env, workingDirectory: dir)
         #expect(v.exitCode == 1)
-        #expect(v.stderr.contains("Commands/x.yaml"))
+        #expect(v.stderr.contains("\(dir)/Commands/x.yaml"))
     }
 
     @Test func runStartsAndWarnsTheAdminChatOnce() async throws {
@@ -49,7 +50,7 @@ import TestHarness
         defer { kill(pid, SIGKILL) }
         #expect(await fake.waitFor(method: "sendMessage", timeout: 20))
         let warning = fake.calls("sendMessage").first?.text ?? ""
-        #expect(warning.contains("catalog: 1 file invalid (Commands/x.yaml"), "\(warning)")
+        #expect(warning.contains("catalog: 1 file invalid (\(dir)/Commands/x.yaml"), "\(warning)")
         _ = fake.enqueueMessage(chatID: -7, userID: 7, text: "/ping")
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && !fake.calls("sendMessage").contains(where: { $0.text?.contains("pong") == true }) {

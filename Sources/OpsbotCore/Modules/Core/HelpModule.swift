@@ -18,6 +18,7 @@ struct HelpModule: CommandModule {
                 if let desc = a.description { d += ": \(HTML.escape(desc))" }
                 lines.append(d)
             }
+            if let why = catalog.entry(bare)?.notConfigured { lines.append("⚪ not configured here: \(HTML.escape(why))") }
             if cmd.confirm { lines.append("⚠️ asks for confirmation before it runs") }
             if !cmd.roles.isEmpty { lines.append("roles: \(HTML.escape(cmd.roles.joined(separator: ", ")))") }
             return .reply(Reply(html: lines.joined(separator: "\n")))
@@ -26,6 +27,10 @@ struct HelpModule: CommandModule {
         for cmd in catalog.visible {
             let mark = cmd.confirm ? " ⚠️" : ""
             lines.append("\(HTML.escape(cmd.synopsis)) — \(HTML.escape(cmd.description))\(mark)")
+        }
+        let off = catalog.notConfigured.filter { n in catalog.entry(n.name)?.command.hidden == false }
+        if !off.isEmpty {
+            lines.append("\n⚪ not configured here: " + off.map { "/" + HTML.escape($0.name) }.joined(separator: ", ") + " (/help &lt;command&gt; says why)")
         }
         lines.append("\n⚠️ = asks for confirmation. /help &lt;command&gt; for details.")
         return .reply(Reply(html: lines.joined(separator: "\n")))

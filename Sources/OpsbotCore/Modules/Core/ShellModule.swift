@@ -41,6 +41,28 @@ package struct ShellModule: CommandModule {
 
     static func placeholders(in s: String) -> [String] { Placeholders.names(in: s) }
 
+    /// The program when it is not installed, and argv elements that are plainly paths
+    /// (`/…`, `./…`, `../…`, `.hidden/…`, no placeholder) that do not exist — relative ones
+    /// against `working_directory`, else opsbot's working directory.
+    package func missingPaths(_ config: Config) -> [String] {
+        var out: [String] = []
+        let program = settings.argv[0]
+        if !program.contains("{"), ProcessRunner.findExecutable(program) == nil {
+            out.append("\(program) is not installed (not on PATH)")
+        }
+        let base = settings.workingDirectory.map { config.resolvePath($0) } ?? FileManager.default.currentDirectoryPath
+        for element in settings.argv.dropFirst() where !element.contains("{") && ShellModule.looksLikePath(element) {
+            let path = element.hasPrefix("/") ? element : URL(fileURLWithPath: base).appendingPathComponent(element).standardized.path
+            if !FileManager.default.fileExists(atPath: path) { out.append("\(path) does not exist") }
+        }
+        return out
+    }
+
+    static func looksLikePath(_ s: String) -> Bool {
+        guard s.contains("/"), !s.contains(where: { " *?^$=:;|()[]\\".contains($0) }) else { return false }
+        return s.hasPrefix("/") || s.hasPrefix("./") || s.hasPrefix("../") || (s.hasPrefix(".") && s.dropFirst().first?.isLetter == true)
+    }
+
     /// The argv with placeholders filled. A `{words}` element on its own expands to several.
     func argv(for request: CommandRequest) -> [String] {
         var out: [String] = []

@@ -96,6 +96,21 @@ public struct Runtime: Sendable {
         return out
     }
 
+    /// Warnings only the live backends can give (`validate`): catalog statements naming tables
+    /// or columns the database does not have. Each command asked at once.
+    public func liveWarnings() async -> [ConfigError] {
+        await withTaskGroup(of: [ConfigError].self) { group in
+            for e in catalog.entries where e.notConfigured == nil {
+                group.addTask {
+                    await e.module.liveProblems().map { ConfigError(file: e.command.source, key: "settings", message: "/\(e.command.name): \($0)") }
+                }
+            }
+            var out: [ConfigError] = []
+            for await w in group { out += w }
+            return out.sorted { $0.file < $1.file }
+        }
+    }
+
     /// The catalog directory: `commands_dir` (or --commands-dir), resolved against the config
     /// file's directory. When it is the default (`Commands`) and that directory does not exist
     /// there, the shipped catalog: /usr/share/opsbot/Commands, or next to the executable.

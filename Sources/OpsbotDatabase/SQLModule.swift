@@ -56,6 +56,27 @@ struct SQLModule: CommandModule {
         commandName = command.name
     }
 
+    /// Prepares the statement (PREPARE parses, resolves tables and columns and types `$n`, and
+    /// runs nothing) in a read-only transaction, then drops it: a table or column the database
+    /// does not have is named before the command first runs.
+    func liveProblems() async -> [String] {
+        guard notConfigured == nil, let db = try? database.client() else { return [] }
+        let statement = statement
+        do {
+            try await db.session { s in
+                try s.transaction(readOnly: true) { t in
+                    try t.query(PostgresQuery(unsafeSQL: "PREPARE opsbot_validate AS " + statement), timeout: 10)
+                    try t.query("DEALLOCATE opsbot_validate", timeout: 10)
+                }
+            }
+            return []
+        } catch let e as PostgresError where e.isUnreachable {
+            return ["the statement could not be checked: \(e.description)"]
+        } catch {
+            return ["the database refuses the statement: \(describe(error))"]
+        }
+    }
+
     static func highestPlaceholder(_ sql: String) -> Int {
         var highest = 0
         var i = sql.startIndex

@@ -21,7 +21,9 @@ struct ValidateCommand: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        let runtime = options.loadRuntime(strict: false)
+        var runtime = options.loadRuntime(strict: false)
+        // With DATABASE_URL set: the sql commands' tables and columns, asked of the database.
+        runtime.warnings += await runtime.liveWarnings()
         let text = ValidateReport.render(runtime)
         if runtime.problems.isEmpty {
             print(Redactor.shared.redact(text), terminator: "")

@@ -127,11 +127,15 @@ public protocol CommandModule: Sendable {
     /// Files, programs or directories the command names that do not exist here, each as a
     /// phrase ("/var/log/app.log does not exist"): `opsbot validate` reports them.
     func missingPaths(_ config: Config) -> [String]
+    /// What `opsbot validate` finds by asking the live backend, without running anything
+    /// (a `sql` statement naming a table the database does not have), as phrases.
+    func liveProblems() async -> [String]
 }
 
 extension CommandModule {
     public var notConfigured: String? { nil }
     public func missingPaths(_ config: Config) -> [String] { [] }
+    public func liveProblems() async -> [String] { [] }
 }
 
 /// The `settings:` node of a catalog file, decoded by the module that owns it.

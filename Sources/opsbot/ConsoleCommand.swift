@@ -25,7 +25,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
-        let runtime = options.loadRuntime(demo: demo)
+        let runtime = options.loadRuntime(demo: demo, needsToken: false)
         // Beside a running `opsbot run` on the same state: commands only, its scheduler is the one.
         let stateDir = runtime.config.resolvePath(runtime.config.stateDir)
         let lock = StateLock.acquire(stateDir: stateDir)

@@ -80,9 +80,15 @@ struct CommonOptions: ParsableArguments {
     /// Loads config and catalog; prints every problem and exits 2 when the setup is unusable.
     /// With `allowNoAdmins`, missing admin ids are only a warning: `run` then refuses everyone
     /// and logs each refused chat and user id, which is how an operator finds them.
-    func loadRuntime(apiURL: String? = nil, strict: Bool = true, allowNoAdmins: Bool = false, demo: Bool = false) -> Runtime {
+    /// `needsToken` false (the console): a token problem is only a warning.
+    func loadRuntime(apiURL: String? = nil, strict: Bool = true, allowNoAdmins: Bool = false, demo: Bool = false, needsToken: Bool = true) -> Runtime {
         let runtime = Runtime.load(configPath: config, overrides: .init(stateDir: stateDir, commandsDir: commandsDir, apiURL: apiURL), demo: demo)
         var problems = runtime.problems
+        if !needsToken {
+            let token = problems.filter { $0.key == "OPSBOT_TOKEN" || $0.key == "telegram.token_file" }
+            problems.removeAll { p in token.contains(p) }
+            for p in token { Log.warning("\(p.description) (the console does not need the token)") }
+        }
         if allowNoAdmins {
             let admins = problems.filter { $0.key == "admins.chats" || $0.key == "admins.users" || $0.key == "alerts.chat_id" }
             problems.removeAll { p in admins.contains(p) }

@@ -122,13 +122,14 @@ enum CrossChecks {
         let users = Set(config.admins.users.map(\.id))
         func hint(_ key: String, _ id: Int64) {
             let text = String(id)
-            let fix = "supergroup ids are -100 followed by the group's number (-100\(text.hasPrefix("-") ? String(text.dropFirst()) : text)); opsbot logs the id of every chat it refuses, so a message in the group shows the right one"
+            let number = text.hasPrefix("-") ? String(text.dropFirst()) : text
+            let find = "opsbot logs the id of every chat it refuses, so a message in the group shows the right one"
             if id > 0 && !users.contains(id) {
-                out.append(ConfigError(file: config.source, key: key, message: "\(id) is positive, i.e. a private chat, but no admin user has that id: a group's id is negative — \(fix)", line: line(config, key)))
+                out.append(ConfigError(file: config.source, key: key, message: "\(id) is positive, i.e. a private chat, but no admin user has that id: a group's id is negative (a supergroup's is -100\(number)) — \(find)", line: line(config, key)))
             } else if id < 0 && !text.hasPrefix("-100") && text.count >= 11 {
-                // Basic (legacy) groups have short negative ids without -100; ten digits and
-                // more without it is a supergroup id with its prefix lost.
-                out.append(ConfigError(file: config.source, key: key, message: "\(id) has no -100 prefix: if the chat is a supergroup (most groups are), its id is missing it — \(fix)", line: line(config, key)))
+                // Basic (legacy) groups have negative ids without -100; ten digits and more
+                // without it is most often a supergroup id that lost its prefix.
+                out.append(ConfigError(file: config.source, key: key, message: "\(id) has no -100 prefix: a supergroup's id is -100 followed by the group's number (-100\(number)), only a basic group's has none — \(find)", line: line(config, key)))
             }
         }
         for (i, c) in config.admins.chats.enumerated() { hint("admins.chats[\(i)]", c) }

@@ -19,6 +19,18 @@ import TestHarness
         #expect(await h.shutdown() == 0)
     }
 
+    /// Issue 18 item 5: the menu holds only what works here; typed, the rest says why.
+    @Test func commandsNotConfiguredHereStayOutOfTheMenu() async throws {
+        let h = try LoopHarness(shippedCommands: ["scale.yaml", "silences.yaml", "status.yaml"])
+        try h.start()
+        #expect(await h.fake.waitFor(method: "setMyCommands", timeout: 20))
+        let menu = h.fake.calls("setMyCommands").first?.fields["commands"] ?? ""
+        #expect(menu.contains("\"status\"") && !menu.contains("\"scale\"") && !menu.contains("\"silences\""), "\(menu)")
+        h.say("/scale worker 1")
+        #expect(await h.waitForText("/scale is not configured here: no service uses backend: heroku or backend: railway"), "\(h.texts())")
+        #expect(await h.shutdown() == 0)
+    }
+
     @Test func strangersGetNothingExecuted() async throws {
         let h = try LoopHarness()
         try h.start()

@@ -18,6 +18,10 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = options.loadRuntime(strict: false)
+        // What /proc shows now, not the file: a warning, never a reason to refuse the config.
+        for w in await ServicesFeature(config: runtime.config).matchWarnings() {
+            FileHandle.standardError.write(Data("opsbot: warning: \(Redactor.shared.redact(w))\n".utf8))
+        }
         if runtime.problems.isEmpty {
             print("ok: \(runtime.config.source), \(runtime.catalog.entries.count) commands in \(runtime.commandsDirectory)")
             return

@@ -35,7 +35,8 @@ public struct SystemdDiscovery: Sendable {
             return out
         }
         guard list.succeeded else {
-            out.notes.append("systemd: list-units failed: \(list.stderr.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))")
+            let why = list.stderr.split(separator: "\n").first.map(String.init) ?? "exit \(list.exitCode)"
+            out.notes.append("systemd: list-units failed (\(why.prefix(200))) — no units looked at")
             return out
         }
         let units = list.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }.filter { $0.hasSuffix(".service") }

@@ -32,7 +32,7 @@ struct InitCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Answer yes to every question (for scripts).")
     var yes = false
 
-    @Option(name: .long, help: ArgumentHelp("The admin chat id (-100… for a group); with --admin-user, no Telegram handshake.", valueName: "id"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The admin chat id (-100… for a group); with --admin-user, no Telegram handshake.", valueName: "id"))
     var adminChat: Int64?
 
     @Option(name: .long, help: ArgumentHelp("The admin user id.", valueName: "id"))

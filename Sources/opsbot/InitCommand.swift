@@ -163,7 +163,8 @@ struct InitCommand: AsyncParsableCommand {
                 say(question + " yes (--yes)")
             } else {
                 FileHandle.standardError.write(Data((question + " [Y/n] ").utf8))
-                let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+                guard let line = readLine() else { fail("no answer (stdin is closed); for scripts, add --yes") }
+                let answer = line.trimmingCharacters(in: .whitespaces).lowercased()
                 if !(answer.isEmpty || answer.hasPrefix("y")) {
                     say("Then send a message in the right chat; waiting again.")
                     continue

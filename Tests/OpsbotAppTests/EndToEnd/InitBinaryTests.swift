@@ -77,6 +77,22 @@ import TestHarness
         #expect(r.exitCode == 0, "\(r.stderr)")
         let yaml = try String(contentsOfFile: path, encoding: .utf8)
         #expect(yaml.contains("chats: [-1009876543210]") && yaml.contains("given on the command line"))
+        // Learned through Telegram without a terminal: a message already waiting (the newest of a
+        // backlog counts); no answer on a closed stdin is a refusal, --yes accepts.
+        let fake = try FakeBotAPI(token: Self.token)
+        defer { fake.stop() }
+        fake.enqueueMessage(chatID: -1005555555555, userID: 8, text: "old", username: "bob")
+        fake.enqueueMessage(chatID: -1001111111111, userID: 9, text: "here", username: "carol")
+        let telegram = env(["OPSBOT_TOKEN": Self.token, "OPSBOT_API_URL": fake.baseURL])
+        let noAnswer = try await ProcessRunner.run([Repository.opsbotBinary, "init", "--config", dir + "/t.yaml", "--docker-socket", dir + "/no.sock", "--wait", "20"],
+                                                   timeout: 60, environment: telegram)
+        #expect(noAnswer.exitCode == 2 && noAnswer.stderr.contains("no answer (stdin is closed); for scripts, add --yes"), "\(noAnswer.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/t.yaml"))
+        fake.enqueueMessage(chatID: -1001111111111, userID: 9, text: "again", username: "carol")
+        let accepted = try await ProcessRunner.run([Repository.opsbotBinary, "init", "--yes", "--no-check", "--config", dir + "/t.yaml", "--docker-socket", dir + "/no.sock", "--wait", "20"],
+                                                   timeout: 60, environment: telegram)
+        #expect(accepted.exitCode == 0 && accepted.stderr.contains("chat -1001111111111 (ops), user 9 (@carol) — use these? yes (--yes)"), "\(accepted.stderr)")
+
         let bad = try await ProcessRunner.run([Repository.opsbotBinary, "init", "--admin-chat", "-1", "--config", dir + "/x.yaml"], timeout: 60, environment: env([:]))
         #expect(bad.exitCode != 0 && bad.stderr.contains("give both --admin-chat and --admin-user"), "\(bad.stderr)")
     }

@@ -113,3 +113,33 @@ import TestHarness
         #expect(ProcInfo.placement(cgroups: ["/system.slice/worker.service"]) == ("worker.service", nil) as (String?, String?))
     }
 }
+
+/// The systemd backend's `match` under the live systemd: a process of another unit, and one of
+/// another user, both matching the regex, are neither counted nor offered by /conflicts.
+@Suite(.serialized, .exclusive, .enabled(if: TestSystemd.enabled))
+struct LiveMatchOwnershipTests {
+    @Test func anotherUnitsAndAnotherUsersProcessesAreLeftAlone() async throws {
+        let s = try await TestSystemd.shared()
+        func unit(_ extra: String) -> String { "[Service]\nExecStart=/opt/opsbot-test/poller.sh mo-worker\n\(extra)\n" }
+        try s.install("mo-worker.service", unit(""))
+        try s.install("mo-other.service", unit(""))
+        try s.install("mo-nobody.service", unit("User=nobody"))
+        try s.systemctl("start", "mo-worker.service", "mo-other.service", "mo-nobody.service")
+        defer { _ = try? s.systemctl("stop", "mo-worker.service", "mo-other.service", "mo-nobody.service") }
+        let app = try ServicesTest.app("""
+        services:
+          worker: {backend: systemd, unit: mo-worker.service, match: 'poller\\.sh mo-worker', bot: true, stop_timeout: 2s}
+        service_options:
+          systemctl: [\(s.systemctl)]
+          journalctl: [\(s.journalctl)]
+        """)
+        let st = await (try app.servicesFeature.manager()).backend("worker")!.status()
+        #expect(st.instances == 1, "\(st)")
+        let w = st.matchWarning ?? ""
+        #expect(w.contains("belongs to mo-other.service") && w.contains("runs as nobody (uid 65534), the service as root (uid 0)"), "\(w)")
+        let reply = try await ServicesTest.run(app, "/conflicts")
+        #expect(ServicesTest.plan(reply) == nil, "nothing to stop: \(ServicesTest.text(reply))")
+        #expect(ServicesTest.text(reply).contains("1 instance running"), "\(ServicesTest.text(reply))")
+        #expect(try s.property("mo-other.service", "ActiveState") == "active" && s.property("mo-nobody.service", "ActiveState") == "active")
+    }
+}

@@ -147,12 +147,25 @@ struct InitCommand: AsyncParsableCommand {
         let tty = isatty(STDERR_FILENO) == 1
         while true {
             let found: AdminHandshake.Found
-            do {
-                found = try await hs.waitForMessage(timeout: wait) { left in
-                    if tty { FileHandle.standardError.write(Data("\r  waiting for the message… \(left) s  ".utf8)) }
-                    else if left % 30 == 0 || left == Int(wait) { FileHandle.standardError.write(Data("  waiting for the message… \(left) s\n".utf8)) }
+            // On a terminal the countdown ticks every second, apart from the long polls.
+            let started = Date()
+            let ticker = Task {
+                while tty && !Task.isCancelled {
+                    let left = max(0, Int((wait - Date().timeIntervalSince(started)).rounded(.up)))
+                    FileHandle.standardError.write(Data("\r  waiting for the message… \(left) s  ".utf8))
+                    try? await Task.sleep(nanoseconds: 1_000_000_000)
                 }
+            }
+            do {
+                let lastLine = Locked(Int.max)
+                found = try await hs.waitForMessage(timeout: wait) { left in
+                    // Not a terminal (a log): one line at the start, then one per 30 s.
+                    guard !tty, lastLine.withLock({ last in defer { if left <= last - 30 || last == .max { last = left } }; return left <= last - 30 || last == .max }) else { return }
+                    FileHandle.standardError.write(Data("  waiting for the message… \(left) s\n".utf8))
+                }
+                ticker.cancel()
             } catch {
+                ticker.cancel()
                 if tty { FileHandle.standardError.write(Data("\n".utf8)) }
                 fail("\(error) (or give --admin-chat and --admin-user)")
             }

@@ -53,7 +53,7 @@ import TestHarness
 
         let checks = await ServicesCheckProvider(services: app.servicesFeature, name: "services", parts: .services).run(app)
         let inst = try #require(checks.first { $0.check == "instances" && $0.target == "worker" })
-        #expect(inst.value == 2 && !inst.evidence.contains("pid \(stranger)"))
+        #expect(inst.value == 2 && !inst.evidence.contains("pid \(stranger)") && inst.evidence.last?.contains("is ambiguous") == true, "\(inst)")
 
         let plan = try #require(ServicesTest.plan(try await ServicesTest.run(app, "/conflicts")))
         let preview = HTML.toPlainText(plan.preview)
@@ -93,6 +93,10 @@ import TestHarness
         let strict = try ServicesTest.app(base + "\n    user: root\n")
         let st2 = await (try strict.servicesFeature.manager()).backend("worker")!.status()
         #expect(st2.instancesUnknown == nil && st2.pids == [own] && st2.matchWarning?.contains("pid \(stranger) runs as nobody") == true)
+        // `opsbot check`: one copy, yet a warning that names the regex as ambiguous (exit 1).
+        let checks2 = await ServicesCheckProvider(services: strict.servicesFeature, name: "services", parts: .services).run(strict)
+        let inst2 = try #require(checks2.first { $0.check == "instances" })
+        #expect(inst2.status == .warning && inst2.summary.contains("worker: 1 instance(s); match /\(tag)\\.sh/ is ambiguous"), "\(inst2.summary)")
     }
 
     /// The other identity fields, on made-up identities: container, unit, configured directory.

@@ -166,7 +166,7 @@ public enum StatusCollector {
                 let why = r.config.bot ? " — two copies polling one token get 409 Conflict" : ""
                 out.append(CheckResult(check: "instances", target: r.config.name, status: r.config.bot ? .critical : .warning,
                                        summary: "\(n): \(st.instances) instances running (expected \(limit))\(why)", value: Double(st.instances),
-                                       evidence: st.pids.map { "pid \($0)" }, remediation: "/conflicts"))
+                                       evidence: st.pids.map { "pid \($0)" } + (st.matchWarning.map { [$0] } ?? []), remediation: "/conflicts"))
             } else if let w = st.matchWarning {
                 // Strangers are not counted, but a regex that catches them is a problem to fix.
                 out.append(CheckResult(check: "instances", target: r.config.name, status: .warning,

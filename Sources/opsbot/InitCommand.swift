@@ -18,6 +18,7 @@ struct InitCommand: AsyncParsableCommand {
         In a script:      opsbot init --yes --admin-chat -1001234567890 --admin-user 42 --config /etc/opsbot/opsbot.yaml
         Without Telegram: opsbot init --no-telegram   (fill admins in by hand)
 
+        The file: --config, else $OPSBOT_CONFIG, else /etc/opsbot/opsbot.yaml as root and ./opsbot.yaml otherwise.
         Exit 0 when the written config validates, 1 when it has problems (printed), 2 when nothing was written.
         """)
 
@@ -41,7 +42,7 @@ struct InitCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not talk to Telegram: admins are left for you to fill in.")
     var noTelegram = false
 
-    @Option(name: .long, help: ArgumentHelp("How long to wait for the message in the ops chat (default 300).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("How long to wait for the message in the ops chat.", valueName: "seconds"))
     var wait: Double = 300
 
     @Option(name: .long, help: ArgumentHelp("The Docker Engine socket to look at.", valueName: "path"))

@@ -72,7 +72,9 @@ public struct SystemdDiscovery: Sendable {
         let fragment = p["FragmentPath"] ?? ""
         let argv = Self.execArgv(p["ExecStart"] ?? "")
         let program = argv.first ?? ""
-        let inAppDir = argv.prefix(3).contains { a in Self.appDirectories.contains { a.hasPrefix($0) } }
+        // Its program, an argument (`sh -c "cd /srv/app && …"`) or its working directory under an app directory.
+        let line = " " + argv.joined(separator: " ") + " " + (p["WorkingDirectory"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "!-")) + "/"
+        let inAppDir = Self.appDirectories.contains { line.contains(" " + $0) || line.contains("\"" + $0) }
         let base = (program as NSString).lastPathComponent
         let runtime = Self.runtimes.contains { base == $0 || (base.hasPrefix($0) && base.dropFirst($0.count).allSatisfy { $0.isNumber || $0 == "." }) }
         let packaged = fragment.hasPrefix("/lib/systemd/") || fragment.hasPrefix("/usr/lib/systemd/")

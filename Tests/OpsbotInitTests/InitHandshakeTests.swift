@@ -63,6 +63,8 @@ import TestHarness
         #expect(verdict("bot.service", "/etc/systemd/system/bot.service", "/usr/bin/python3 -m shop.bot") == "app bot")
         #expect(verdict("api.service", "/etc/systemd/system/api.service", "/srv/shop/.venv/bin/gunicorn app:app") == "app api")
         #expect(verdict("backup.service", "/etc/systemd/system/backup.service", "/usr/bin/rsync -a / /mnt") == "not an app")
+        #expect(verdict("shop.service", "/etc/systemd/system/shop.service", "/bin/sh -c cd /srv/shop && exec ./run") == "app shop")
+        #expect(verdict("cron.service", "/lib/systemd/system/cron.service", "/usr/sbin/cron -f") == "packaged")
         #expect(verdict("opsbot.service", "/etc/systemd/system/opsbot.service", "/usr/bin/opsbot run") == "skip")
         #expect(verdict("web@1.service", "/etc/systemd/system/web@.service", "/usr/bin/node3.1 /opt/web/server.js") == "app web-1")
         #expect(SystemdDiscovery.outputFile("[Service]\nStandardOutput=journal\n# /etc/systemd/system/a.service.d/log.conf\nStandardOutput=append:/var/log/a.log\n") == "/var/log/a.log")

@@ -116,6 +116,24 @@ public struct ConfigWriter: Sendable {
         return y
     }
 
+    /// A regex for the unit's command line: from its first argument under an app directory
+    /// (`/srv/app/bot\.py --prod`), else its arguments (`-m shop\.bot`); nil when too vague.
+    static func matchPattern(_ argv: [String]) -> String? {
+        guard argv.count > 0 else { return nil }
+        let start = argv.firstIndex { a in SystemdDiscovery.appDirectories.contains { a.hasPrefix($0) } } ?? 1
+        let tail = argv[min(start, argv.count)...].joined(separator: " ")
+        guard tail.count >= 4 else { return nil }
+        var out = ""
+        for c in tail.prefix(120) {
+            if "\\.^$|?*+()[]{}".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// A YAML single-quoted scalar (regexes keep their backslashes).
+    static func sq(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+
     func service(_ s: FoundService, bot: Bool) -> String {
         var y = ""
         switch s.kind {
@@ -141,7 +159,12 @@ public struct ConfigWriter: Sendable {
             y += "    # listens on \(s.ports.map(String.init).joined(separator: ", ")), but no /healthz, /health, /status or /ping answered 200:\n"
             y += "    # health: [http://127.0.0.1:\(s.ports[0])/YOUR_HEALTH_PATH]\n"
         }
-        if bot { y += "    bot: true   # runs the Telegram bot (a *BOT_TOKEN* variable): /conflicts watches for a second poller\n" }
+        if bot {
+            y += "    bot: true   # runs the Telegram bot (a *BOT_TOKEN* variable): /conflicts watches for a second poller\n"
+            if let m = Self.matchPattern(s.argv) {
+                y += "    match: \(Self.sq(m))   # finds a copy started by hand too (only the unit's user's processes count)\n"
+            }
+        }
         return y
     }
 }

@@ -15,6 +15,8 @@ public struct FoundService: Sendable, Hashable {
     public var kind: Kind
     /// The command it runs, for the summary (`python3 /srv/app/bot.py`).
     public var command: String = ""
+    /// Its argv (systemd units), for a `match:` that finds copies started by hand.
+    public var argv: [String] = []
     public var user: String?
     public var workingDirectory: String?
     /// A file its output goes to (`StandardOutput=append:`), when not the journal or docker.

@@ -84,6 +84,7 @@ public struct SystemdDiscovery: Sendable {
         }
         var s = FoundService(name: Self.serviceName(unit), kind: .systemd(unit: unit))
         s.command = argv.joined(separator: " ")
+        s.argv = argv
         s.user = p["User"].flatMap { $0.isEmpty ? nil : $0 }
         s.workingDirectory = p["WorkingDirectory"].map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "!-")) }.flatMap { $0.isEmpty || $0 == "~" ? nil : $0 }
         var pairs: [(key: String, value: String)] = SystemdParser.parseEnvironment(p["Environment"] ?? "").map { ($0.key, $0.value) }

@@ -71,6 +71,9 @@ import TestHarness
         #expect(SystemdDiscovery.outputFile("[Service]\nExecStart=/x\n") == nil)
         #expect(SystemdDiscovery.environmentFiles("/etc/a.env (ignore_errors=no) /etc/b.env (ignore_errors=yes)") == ["/etc/a.env", "/etc/b.env"])
         #expect(EnvironmentScan.databaseVariables(EnvironmentScan.parse("A=1\nexport DB='postgresql+asyncpg://u:p@h/d'\nDATABASE_URL=\"postgres://x\"\n# X=postgres://\n")) == ["DATABASE_URL", "DB"])
+        #expect(ConfigWriter.matchPattern(["/usr/bin/python3", "-m", "shop.bot"]) == "-m shop\\.bot")
+        #expect(ConfigWriter.matchPattern(["/usr/bin/python3", "/srv/app/bot.py", "--prod"]) == "/srv/app/bot\\.py --prod")
+        #expect(ConfigWriter.matchPattern(["/usr/bin/node"]) == nil)
         #expect(ConfigWriter.q("-1001") == "\"-1001\"" && ConfigWriter.q("/var/log/a.log") == "/var/log/a.log" && ConfigWriter.q("yes") == "\"yes\"")
     }
 }

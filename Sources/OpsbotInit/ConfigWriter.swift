@@ -101,6 +101,12 @@ public struct ConfigWriter: Sendable {
             y += "# database:\n#   schema:\n#     migrations:\n#       versions_dir: \(Self.q(v))\n"
         }
 
+        if let bot = f.services.first(where: \.isBot), let v = bot.botTokenVariable {
+            y += "\n# \(bot.name) runs a Telegram bot; its token is in \(v) (in \(bot.environmentSources.first ?? "its environment")).\n"
+            y += "# With the same variable in opsbot's environment, /conflicts and the target_bot check also ask\n"
+            y += "# Telegram about it (getMe, a webhook set while it polls, pending updates):\n"
+            y += "# target_bot:\n#   token_env: \(v)\n#   service: \(bot.name)\n"
+        }
         if !f.nginxLogs.isEmpty {
             y += "\ndisk:\n  log_growth:\n    files:   # nginx's logs: an alert when one grows faster than max_mb_per_hour\n"
             for l in f.nginxLogs { y += "      - \(Self.q(l))\n" }

@@ -48,7 +48,7 @@ public struct DockerDiscovery: Sendable {
                 if let read = EnvironmentScan.read(wd + "/.env", root: "/") { pairs += read; s.environmentSources.append(wd + "/.env") }
             }
             s.databaseVariables = EnvironmentScan.databaseVariables(pairs)
-            s.isBot = EnvironmentScan.hasBotToken(pairs)
+            s.botTokenVariable = EnvironmentScan.botTokenVariable(pairs)
             let ports = ((detail?["NetworkSettings"] as? [String: Any])?["Ports"] as? [String: Any]) ?? [:]
             for (_, bindings) in ports {
                 for b in (bindings as? [[String: Any]]) ?? [] {

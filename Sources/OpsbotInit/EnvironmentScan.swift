@@ -31,9 +31,9 @@ public enum EnvironmentScan {
         return names.filter { seen.insert($0).inserted }.sorted { ($0 == "DATABASE_URL" ? 0 : 1, $0) < ($1 == "DATABASE_URL" ? 0 : 1, $1) }
     }
 
-    /// A Telegram bot token variable is set (`BOT_TOKEN`, `TELEGRAM_BOT_TOKEN`, …).
-    public static func hasBotToken(_ pairs: [(key: String, value: String)]) -> Bool {
-        pairs.contains { $0.key.uppercased().contains("BOT_TOKEN") && !$0.value.isEmpty }
+    /// The variable holding a Telegram bot token (`BOT_TOKEN`, `TELEGRAM_BOT_TOKEN`, …), if one is set.
+    public static func botTokenVariable(_ pairs: [(key: String, value: String)]) -> String? {
+        pairs.first { $0.key.uppercased().contains("BOT_TOKEN") && !$0.value.isEmpty }?.key
     }
 
     /// Reads `path` under `root` (the live systemd's overlay in tests, `/` otherwise).

@@ -29,8 +29,9 @@ public struct FoundService: Sendable, Hashable {
     public var environmentSources: [String] = []
     /// Variable names that hold a PostgreSQL URL in its environment (never the values).
     public var databaseVariables: [String] = []
-    /// Looks like a Telegram bot (a `*BOT_TOKEN*` variable): `bot: true` for /conflicts.
-    public var isBot = false
+    /// The variable holding a Telegram bot token (`TELEGRAM_BOT_TOKEN`): `bot: true` for /conflicts.
+    public var botTokenVariable: String?
+    public var isBot: Bool { botTokenVariable != nil }
 
     public init(name: String, kind: Kind) { self.name = name; self.kind = kind }
 }

@@ -97,7 +97,7 @@ public struct SystemdDiscovery: Sendable {
             s.environmentSources.append(wd + "/.env")
         }
         s.databaseVariables = EnvironmentScan.databaseVariables(pairs)
-        s.isBot = EnvironmentScan.hasBotToken(pairs)
+        s.botTokenVariable = EnvironmentScan.botTokenVariable(pairs)
         if let pid = Int32(p["MainPID"] ?? ""), pid > 0, root == "/" { s.ports = PortScan.listening(unit: unit, mainPID: pid) }
         return .app(s)
     }

@@ -32,7 +32,7 @@ struct InitDiscoveryTests {
         print("init: systemd discovery took \(Int(Date().timeIntervalSince(t) * 1000)) ms")
         let w = try #require(f.services.first { $0.name == "ini-worker" }, "\(f.services.map(\.name)) left out: \(f.leftOut)")
         #expect(w.kind == .systemd(unit: "ini-worker.service") && w.workingDirectory == app && w.logFile == "/var/log/ini-worker.log")
-        #expect(w.databaseVariables == ["DATABASE_URL"] && w.isBot && w.environmentSources == ["\(app)/app.env", "\(app)/.env"])
+        #expect(w.databaseVariables == ["DATABASE_URL"] && w.botTokenVariable == "BOT_TOKEN" && w.environmentSources == ["\(app)/app.env", "\(app)/.env"])
         #expect(!f.services.contains { $0.name == "ini-tool" } && f.leftOut.contains { $0.hasPrefix("ini-tool.service: runs /bin/sleep") }, "\(f.leftOut)")
         // basic.target's own units come from /lib/systemd/system: counted, never taken.
         #expect(f.leftOut.contains { $0.contains("from Debian packages") && $0.contains("systemd-journald") }, "\(f.leftOut)")
@@ -44,6 +44,7 @@ struct InitDiscoveryTests {
         #expect(!yaml.contains(Self.secret))
         #expect(yaml.contains("  ini-worker:   # systemd ini-worker.service: /opt/opsbot-test/poller.sh ini-worker\n    backend: systemd\n    unit: ini-worker.service\n    log_file: /var/log/ini-worker.log\n"))
         #expect(yaml.contains("    match: '/opt/opsbot-test/poller\\.sh ini-worker'   # finds a copy"), "\(yaml)")
+        #expect(yaml.contains("# target_bot:\n#   token_env: BOT_TOKEN\n#   service: ini-worker\n"), "\(yaml)")
         #expect(yaml.contains("bot: true") && yaml.contains("reads its URL from DATABASE_URL (in \(app)/app.env)"))
         // The alembic folder is empty here, so the written versions_dir is the one problem `validate` may name.
         let problems = try Self.validate(yaml).filter { !$0.key.hasPrefix("database.schema") }
@@ -65,7 +66,7 @@ struct InitDiscoveryTests {
         let r = await DockerDiscovery(socket: d.socket).discover()
         let web = try #require(r.services.first { if case .docker(_, _, let c) = $0.kind { c == name } else { false } }, "\(r)")
         #expect(web.name == "web" && web.kind == .docker(project: "shop", service: "web", container: name))
-        #expect(web.databaseVariables == ["DATABASE_URL", "POSTGRES_DSN"] && web.isBot && web.workingDirectory == dir)
+        #expect(web.databaseVariables == ["DATABASE_URL", "POSTGRES_DSN"] && web.botTokenVariable == "TELEGRAM_BOT_TOKEN" && web.workingDirectory == dir)
         var f = Findings()
         f.services = [web]
         let yaml = ConfigWriter(findings: f, admins: .init(chat: -1001234567890, user: 42, note: "test"), tokenFile: nil,

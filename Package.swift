@@ -63,8 +63,10 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
+        // `opsbot init`: discovery, the admin-id handshake, the config writer.
+        .target(name: "OpsbotInit", dependencies: ["OpsbotApp", "SystemOps", "TelegramBotAPI", "HTTPClient", "OpsbotSupport"]),
         .executableTarget(name: "opsbot", dependencies: [
-            "OpsbotApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "OpsbotApp", "OpsbotInit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -96,6 +98,7 @@ let package = Package(
         .testTarget(name: "OpsbotHTTPListenerTests", dependencies: [
             "OpsbotHTTPListener", "TestHarness", .product(name: "MetricsTestKit", package: "swift-metrics"),
         ]),
+        .testTarget(name: "OpsbotInitTests", dependencies: ["OpsbotInit", "TestHarness"]),
         .testTarget(name: "OpsbotAppTests", dependencies: [
             "OpsbotApp", "Postgres", "TestHarness", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),

@@ -18,7 +18,7 @@ public enum Features {
     /// Every feature type: the config sections they own are what a config may contain.
     public static let types: [any Feature.Type] = [
         CoreFeature.self, AlertsFeature.self, ServicesFeature.self, DatabaseFeature.self,
-        AlertmanagerFeature.self, HTTPListenerFeature.self,
+        AlertmanagerFeature.self, HTTPListenerFeature.self, HeartbeatFeature.self,
     ]
 
     /// Every top-level config key of this build.
@@ -38,6 +38,7 @@ public enum Features {
             DatabaseFeature(config: config),
             AlertmanagerFeature(config: config, source: source, alerts: alerts),
             HTTPListenerFeature(source: source, alerts: alerts),
+            HeartbeatFeature(config: config),
         ])
     }
 

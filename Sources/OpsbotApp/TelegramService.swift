@@ -27,9 +27,11 @@ public enum TelegramService {
             me = try await api.getMe()
         } catch let e as BotAPIError where e.kind == .unauthorized {
             Log.error("Telegram rejected the bot token (401 Unauthorized): check OPSBOT_TOKEN (from @BotFather). Not starting.")
+            await HeartbeatFeature.stopping(config, reason: "Telegram rejected the bot token (401 Unauthorized)")
             return 2
         } catch {
             Log.error("cannot reach the Bot API at \(config.telegram.apiURL): \(error). Not starting.")
+            await HeartbeatFeature.stopping(config, reason: "cannot reach the Bot API at start: \(error)")
             return 2
         }
         Log.info("connected as @\(me.username ?? "?") (id \(me.id)); admin chats \(config.admins.chats.map(String.init).joined(separator: ", "))")
@@ -59,6 +61,7 @@ public enum TelegramService {
         var code: Int32 = 0
         do { try await group.run() } catch {
             Log.error("\(error)")
+            await HeartbeatFeature.stopping(app.config, reason: "\(error)")
             code = 2
         }
         Log.info("stopped")

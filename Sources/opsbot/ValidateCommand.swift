@@ -24,6 +24,10 @@ struct ValidateCommand: AsyncParsableCommand {
         var runtime = options.loadRuntime(strict: false)
         // With DATABASE_URL set: the sql commands' tables and columns, asked of the database.
         runtime.warnings += await runtime.liveWarnings()
+        // What /proc shows now, not the file: a warning, never a reason to refuse the config.
+        for w in await ServicesFeature(config: runtime.config).matchWarnings() {
+            runtime.warnings.append(ConfigError(file: runtime.config.source, key: "", message: w))
+        }
         let text = ValidateReport.render(runtime)
         if runtime.problems.isEmpty {
             print(Redactor.shared.redact(text), terminator: "")

@@ -102,6 +102,8 @@ public struct RemoteResponse: Codable, Sendable {
         var state: String, detail: String, pids: [Int32], memoryBytes: Int?, startedAt: Double?, restartCounter: Int?
         var instances: Int, health: String?, error: String?
         var instancesUnknown: String?, configured: Int?, release: String?, releasedAt: Double?
+        /// The remote `match` also catches processes not the service's (absent from older peers).
+        var matchWarning: String?
     }
     public struct Line: Codable, Sendable { var text: String; var time: Double? }
     public struct Instance: Codable, Sendable { var kind: String, id: String, description: String, startedAt: Double?, supervised: Bool }
@@ -126,6 +128,7 @@ extension RemoteResponse.Status {
         startedAt = s.startedAt?.timeIntervalSince1970; restartCounter = s.restartCounter
         instances = s.instances; health = s.health; error = s.error
         instancesUnknown = s.instancesUnknown; configured = s.configured; release = s.release; releasedAt = s.releasedAt?.timeIntervalSince1970
+        matchWarning = s.matchWarning
     }
     var serviceStatus: ServiceStatus {
         var s = ServiceStatus(state: ServiceStatus.State(rawValue: state) ?? .unknown, detail: detail, pids: pids, memoryBytes: memoryBytes,
@@ -133,6 +136,7 @@ extension RemoteResponse.Status {
                               instances: instances, health: health, error: error)
         s.instancesUnknown = instancesUnknown; s.configured = configured; s.release = release
         s.releasedAt = releasedAt.map { Date(timeIntervalSince1970: $0) }
+        s.matchWarning = matchWarning
         return s
     }
 }

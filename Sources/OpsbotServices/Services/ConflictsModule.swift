@@ -20,7 +20,8 @@ struct ConflictsModule: CommandModule {
         async let inst: Result<[ServiceInstance], Error> = { do { return .success(try await b.instances()) } catch { return .failure(error) } }()
         async let logs = try? b.logs(lines: 5, filter: LineFilter(regex: StatusCollector.conflictPattern.regex, since: now.addingTimeInterval(-window)))
         async let bot: TargetBotProbe.Report? = { if let tb = m.settings.targetBot { return await TargetBotProbe(config: tb, environment: m.environment).check() } else { return nil } }()
-        let (instances, conflictLines, botReport) = await (inst, logs, bot)
+        async let warning = svc.match != nil && (svc.backend == .process || svc.backend == .systemd) ? b.status().matchWarning : nil
+        let (instances, conflictLines, botReport, matchWarning) = await (inst, logs, bot, warning)
 
         var html = "<b>Conflicts for \(HTML.escape(svc.displayName))</b>\n"
         var extras: [ServiceInstance] = []
@@ -58,6 +59,9 @@ struct ConflictsModule: CommandModule {
                 html += (i.supervised ? "• keep: " : "• extra: ") + HTML.escape(i.description)
                 if let s = i.startedAt { html += " — started \(HTML.escape(Durations.format(now.timeIntervalSince(s)))) ago" }
                 html += "\n"
+            }
+            if let w = matchWarning {
+                html += "⚠️ " + HTML.escape(String(w.dropFirst(svc.name.count + 2))) + "\n"
             }
             if !extras.isEmpty && supervised.isEmpty {
                 html += "⚠️ none of them is owned by a supervisor (no systemd main PID, compose container or pidfile match), so opsbot will not choose which to stop.\n"

@@ -10,15 +10,23 @@ public struct ProcessBackend: ServiceBackend {
 
     public init(config: ServiceConfig) { self.config = config }
 
-    /// Matching processes, without children of other matches (a `sh -c` wrapper counts once).
-    func processes() -> [ProcessSnapshot] {
+    /// Matching processes that are the service's own (`MatchOwnership`: its user, directory,
+    /// unit, container), without children of other matches (a `sh -c` wrapper counts once).
+    func processes() -> [ProcessSnapshot] { owned().ours }
+
+    /// Every match split into the service's copies and strangers.
+    func owned() -> MatchOwnership {
         var found: [ProcessSnapshot] = []
         if let re = config.match?.regex { found = ProcInfo.find(matching: re) }
-        if let pid = supervisedPID(), !found.contains(where: { $0.pid == pid }), let s = ProcInfo.snapshot(pid), s.state != "Z" {
+        let sup = supervisedPID()
+        if let pid = sup, !found.contains(where: { $0.pid == pid }), let s = ProcInfo.snapshot(pid), s.state != "Z" {
             found.append(s)
         }
+        var split = MatchOwnership.partition(found, user: config.user, reference: sup, workingDirectory: config.workingDirectory, unit: nil)
         let pids = Set(found.map(\.pid))
-        return found.filter { !pids.contains($0.ppid) }.sorted { $0.pid < $1.pid }
+        split.ours = split.ours.filter { !pids.contains($0.ppid) }.sorted { $0.pid < $1.pid }
+        split.strangers = split.strangers.filter { s in !(found.first { $0.pid == s.pid }.map { pids.contains($0.ppid) } ?? false) }
+        return split
     }
 
     func supervisedPID() -> Int32? {
@@ -28,15 +36,22 @@ public struct ProcessBackend: ServiceBackend {
 
     public func status() async -> ServiceStatus {
         await runBlocking(name: "opsbot.proc") { [self] in
-            let procs = processes()
+            let split = owned()
+            let procs = split.ours
+            let warning = split.warning(service: config.name, pattern: config.match?.pattern)
             if procs.isEmpty {
                 let why = config.pidfile.map { ProcInfo.readPidfile($0) == nil ? "no pidfile" : "pid in pidfile not running" }
-                return ServiceStatus(state: .stopped, detail: why ?? "no matching process", instances: 0)
+                var st = ServiceStatus(state: .stopped, detail: why ?? "no matching process", instances: 0)
+                st.matchWarning = warning
+                return st
             }
             let main = supervisedPID().flatMap { pid in procs.first { $0.pid == pid } } ?? procs.min { ($0.startTime ?? .distantFuture) < ($1.startTime ?? .distantFuture) }!
             let rss = procs.reduce(0) { $0 + $1.rssBytes }
-            return ServiceStatus(state: .running, detail: procs.count == 1 ? "pid \(main.pid)" : "\(procs.count) processes",
-                                 pids: procs.map(\.pid), memoryBytes: rss, startedAt: main.startTime, instances: procs.count)
+            var st = ServiceStatus(state: .running, detail: procs.count == 1 ? "pid \(main.pid)" : "\(procs.count) processes",
+                                   pids: procs.map(\.pid), memoryBytes: rss, startedAt: main.startTime, instances: procs.count)
+            st.matchWarning = warning
+            st.instancesUnknown = split.ambiguous
+            return st
         }
     }
 
@@ -52,7 +67,11 @@ public struct ProcessBackend: ServiceBackend {
 
     public func restart() async throws {
         guard let start = config.start, !start.isEmpty else { throw BackendError("\(config.name) has no start command (services.\(config.name).start)") }
-        let victims = await runBlocking { [self] in config.pidfile != nil ? (supervisedPID().map { [$0] } ?? []) : processes().map(\.pid) }
+        let split = await runBlocking { [self] in owned() }
+        if config.pidfile == nil, let why = split.ambiguous {
+            throw BackendError("cannot tell which processes are \(config.name)'s, so none is stopped: \(why)")
+        }
+        let victims = await runBlocking { [self] in config.pidfile != nil ? (supervisedPID().map { [$0] } ?? []) : split.ours.map(\.pid) }
         for pid in victims { _ = await ProcessStopper.stop(pid, timeout: config.stopTimeout) }
         let pid: Int32
         do {
@@ -69,9 +88,11 @@ public struct ProcessBackend: ServiceBackend {
     }
 
     public func instances() async throws -> [ServiceInstance] {
-        await runBlocking { [self] in
+        try await runBlocking { [self] in
             let sup = supervisedPID()
-            return processes().map {
+            let split = owned()
+            if let why = split.ambiguous { throw InstancesUnknown(why) }
+            return split.ours.map {
                 ServiceInstance(kind: .process, id: String($0.pid), description: "pid \($0.pid): \(String($0.commandLine.prefix(120)))",
                                 startedAt: $0.startTime, supervised: $0.pid == sup)
             }
@@ -81,7 +102,7 @@ public struct ProcessBackend: ServiceBackend {
     public func stop(_ instance: ServiceInstance) async throws -> String {
         guard let pid = Int32(instance.id), !instance.supervised else { throw BackendError("refusing to stop the supervised instance") }
         // Re-check that the pid still is one of ours (it may have exited and been reused).
-        let still = await runBlocking { [self] in processes().contains { $0.pid == pid } }
+        let still = await runBlocking { [self] in owned().ambiguous == nil && processes().contains { $0.pid == pid } }
         guard still else { return "pid \(pid) is no longer a \(config.name) process; left alone" }
         return await ProcessStopper.stop(pid, timeout: config.stopTimeout)
     }

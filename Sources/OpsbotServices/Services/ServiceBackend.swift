@@ -28,6 +28,9 @@ public struct ServiceStatus: Sendable, Hashable {
     /// The current release or deployment (`v42`, a deployment id) and when it went out: a deploy marker.
     public var release: String?
     public var releasedAt: Date?
+    /// `match` also catches processes that are not the service's (another user's, another
+    /// unit's), or cannot tell: one sentence for the instances check and `validate`.
+    public var matchWarning: String?
 
     public init(state: State, detail: String, pids: [Int32] = [], memoryBytes: Int? = nil, startedAt: Date? = nil,
                 restartCounter: Int? = nil, instances: Int = 0, health: String? = nil, error: String? = nil) {

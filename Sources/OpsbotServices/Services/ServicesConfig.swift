@@ -127,6 +127,8 @@ public struct ServiceConfig: Decodable, Sendable {
     public var pidfile: String?
     public var start: [String]?
     public var workingDirectory: String?
+    /// The account the service runs as (name or uid): `match` counts only its processes.
+    public var user: String?
     public var stopTimeout: Double = 10
     // command
     public var statusCommand: [String]?
@@ -173,7 +175,7 @@ public struct ServiceConfig: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case backend, unit, container, composeService = "compose_service", composeProject = "compose_project"
-        case match, pidfile, start, workingDirectory = "working_directory", stopTimeout = "stop_timeout"
+        case match, pidfile, start, workingDirectory = "working_directory", user, stopTimeout = "stop_timeout"
         case statusCommand = "status_command", runningPattern = "running_pattern", logsCommand = "logs_command"
         case restartCommand = "restart_command", commandTimeout = "command_timeout"
         case instancesCommand = "instances_command", envCommand = "env_command", heroku, railway
@@ -215,6 +217,7 @@ public struct ServiceConfig: Decodable, Sendable {
         pidfile = try c.decodeIfPresent(String.self, forKey: .pidfile)
         start = try c.decodeIfPresent([String].self, forKey: .start)
         workingDirectory = try c.decodeIfPresent(String.self, forKey: .workingDirectory)
+        user = try c.decodeIfPresent(String.self, forKey: .user)
         stopTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .stopTimeout)?.seconds ?? 10
         statusCommand = try c.decodeIfPresent([String].self, forKey: .statusCommand)
         runningPattern = try c.decodeIfPresent(ConfigRegex.self, forKey: .runningPattern)

@@ -43,6 +43,17 @@ public struct ServicesFeature: Feature {
         return []
     }
 
+    /// Every `match:` that also catches processes not the service's (another user's, another
+    /// unit's) or cannot tell them apart, as read from /proc now: `opsbot validate` prints them.
+    public func matchWarnings() async -> [String] {
+        guard let m = try? manager() else { return [] }
+        var out: [String] = []
+        for s in m.settings.services where s.match != nil && (s.backend == .process || s.backend == .systemd) {
+            if let w = await m.backend(s.name)?.status().matchWarning { out.append("services.\(s.name).match: " + w) }
+        }
+        return out
+    }
+
     public func registerModules(_ r: ModuleRegistry) {
         r.register("status") { _, _ in StatusModule(services: self) }
         r.register("logs") { _, _ in LogsModule(services: self) }

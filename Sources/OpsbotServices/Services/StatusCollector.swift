@@ -152,7 +152,7 @@ public enum StatusCollector {
         if let why = st.instancesUnknown {
             // Never 0 and never OK. It matters for the bot (a second poller is a 409); for other
             // services an uncountable copy count is left out rather than reported as fine.
-            if r.config.bot && st.state != .stopped {
+            if (r.config.bot || st.matchWarning != nil) && st.state != .stopped {
                 out.append(CheckResult(check: "instances", target: r.config.name, status: .unknown, summary: "\(n): instances: unknown (\(why))", remediation: "/conflicts"))
             }
         } else if let q = st.configured, q > r.config.maxInstances {
@@ -166,7 +166,11 @@ public enum StatusCollector {
                 let why = r.config.bot ? " — two copies polling one token get 409 Conflict" : ""
                 out.append(CheckResult(check: "instances", target: r.config.name, status: r.config.bot ? .critical : .warning,
                                        summary: "\(n): \(st.instances) instances running (expected \(limit))\(why)", value: Double(st.instances),
-                                       evidence: st.pids.map { "pid \($0)" }, remediation: "/conflicts"))
+                                       evidence: st.pids.map { "pid \($0)" } + (st.matchWarning.map { [$0] } ?? []), remediation: "/conflicts"))
+            } else if let w = st.matchWarning {
+                // Strangers are not counted, but a regex that catches them is a problem to fix.
+                out.append(CheckResult(check: "instances", target: r.config.name, status: .warning,
+                                       summary: "\(n): \(st.instances) instance(s); " + w.dropFirst(r.config.name.count + 2), value: Double(st.instances), remediation: "/conflicts"))
             } else {
                 out.append(CheckResult(check: "instances", target: r.config.name, status: .ok, summary: "\(n): \(st.instances) instance(s)", value: Double(st.instances)))
             }

@@ -37,14 +37,22 @@ public struct SystemdBackend: ServiceBackend {
         }
         var instances = u.isActive ? 1 : 0
         var pids = u.mainPID > 0 ? [u.mainPID] : []
-        if config.match != nil, let all = try? await self.instances() {
+        var warning: String?
+        var unknown: String?
+        if config.match != nil {
+            let (all, split) = await matched(u)
             instances = all.count
             pids = all.compactMap { Int32($0.id) }
+            warning = split.warning(service: config.name, pattern: config.match?.pattern)
+            unknown = split.ambiguous
         }
         var detail = "\(u.activeState) (\(u.subState))"
         if !u.isActive, let t = u.stateSince { detail += " since \(ISO8601.format(t))" }
-        return ServiceStatus(state: state, detail: detail, pids: pids, memoryBytes: u.memoryBytes,
-                             startedAt: u.isActive ? u.activeSince : nil, restartCounter: u.restarts, instances: instances)
+        var st = ServiceStatus(state: state, detail: detail, pids: pids, memoryBytes: u.memoryBytes,
+                               startedAt: u.isActive ? u.activeSince : nil, restartCounter: u.restarts, instances: instances)
+        st.matchWarning = warning
+        st.instancesUnknown = unknown
+        return st
     }
 
     public func logs(lines: Int, filter: LineFilter) async throws -> LogsResult {
@@ -98,16 +106,31 @@ public struct SystemdBackend: ServiceBackend {
 
     public func instances() async throws -> [ServiceInstance] {
         let u = try await show()
+        let (list, split) = await matched(u)
+        if let why = split.ambiguous { throw InstancesUnknown(why) }
+        return list
+    }
+
+    /// The unit's copies: its main PID and, with `match`, the service's own matching processes
+    /// (`MatchOwnership`: the unit's user, not another unit's), marked supervised when they
+    /// sit in the unit's cgroup or below its main PID.
+    func matched(_ u: SystemdUnitState) async -> ([ServiceInstance], MatchOwnership) {
         guard let re = config.match?.regex else {
-            return u.mainPID > 0 ? [ServiceInstance(kind: .process, id: String(u.mainPID), description: "pid \(u.mainPID): main PID of \(unit)", startedAt: u.activeSince, supervised: true)] : []
+            return (u.mainPID > 0 ? [ServiceInstance(kind: .process, id: String(u.mainPID), description: "pid \(u.mainPID): main PID of \(unit)", startedAt: u.activeSince, supervised: true)] : [], MatchOwnership())
         }
-        return await runBlocking {
-            let procs = ProcInfo.find(matching: re)
-            let byPID = Dictionary(procs.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
+        return await runBlocking { [config, unit] in
+            let cg = unit.contains(".") ? unit : unit + ".service"   // systemd's cgroup is named after the full unit name
+            let found = ProcInfo.find(matching: re)
+            func inUnit(_ pid: Int32) -> Bool { ProcInfo.cgroups(pid).contains { $0.hasSuffix("/" + cg) || $0.contains("/" + cg + "/") } }
+            // The unit's own copy tells its user; a match in its cgroup, else the main PID.
+            let reference = found.first { inUnit($0.pid) }?.pid ?? (u.mainPID > 0 ? u.mainPID : nil)
+            let split = MatchOwnership.partition(found, user: config.user, reference: reference,
+                                                 workingDirectory: config.workingDirectory, unit: cg)
+            let procs = split.ours
+            let byPID = Dictionary(found.map { ($0.pid, $0) }, uniquingKeysWith: { a, _ in a })
             // In the unit's cgroup (…/system.slice/UNIT), or below its main PID.
             func underMain(_ p: ProcessSnapshot) -> Bool {
-                let cg = unit.contains(".") ? unit : unit + ".service"   // systemd's cgroup is named after the full unit name
-                if ProcInfo.cgroups(p.pid).contains(where: { $0.hasSuffix("/" + cg) || $0.contains("/" + cg + "/") }) { return true }
+                if inUnit(p.pid) { return true }
                 var cur: Int32 = p.pid
                 var hops = 0
                 while cur > 1 && hops < 64 {
@@ -117,7 +140,7 @@ public struct SystemdBackend: ServiceBackend {
                 }
                 return false
             }
-            let pids = Set(procs.map(\.pid))
+            let pids = Set(found.map(\.pid))
             var out: [ServiceInstance] = []
             for p in procs where !pids.contains(p.ppid) {
                 let sup = underMain(p)
@@ -128,7 +151,7 @@ public struct SystemdBackend: ServiceBackend {
             if u.mainPID > 0 && !out.contains(where: { $0.supervised }) {
                 out.append(ServiceInstance(kind: .process, id: String(u.mainPID), description: "pid \(u.mainPID): main PID of \(unit)", startedAt: u.activeSince, supervised: true))
             }
-            return out
+            return (out, split)
         }
     }
 

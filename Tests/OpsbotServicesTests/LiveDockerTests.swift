@@ -157,7 +157,7 @@ struct LiveDockerTests {
         #expect(disk.contains("docker system df on \(d.socket)") && disk.contains("Containers") && disk.contains("/docker_prune"), "\(disk)")
         // The running container's root filesystem is an overlay mount of its own; it is not a disk.
         let procMounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
-        #expect(procMounts.contains(" \(d.directory)/data/overlay2/") && procMounts.contains("/merged overlay "))
+        #expect(procMounts.contains(" \(d.directory)/data/overlay2/") && procMounts.contains("/merged overlay "), "\(procMounts.split(separator: "\n").filter { $0.contains("overlay") })")
         #expect(!DiskUsage.mounts().contains { $0.mountPoint.hasPrefix(d.directory) }, "container root filesystems listed as disks")
         let table = disk.components(separatedBy: "Largest directories").first ?? disk
         #expect(!table.contains(String(d.directory.prefix(19))), "\(disk)")

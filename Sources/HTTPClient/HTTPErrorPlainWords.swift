@@ -29,7 +29,7 @@ extension HTTPError {
             }
             return "no answer\(within)"
         case .connect:
-            return lower.contains("refused") ? "connection refused" : "could not connect (host unreachable or refusing)"
+            return lower.contains("refused") ? "connection refused" : "could not connect (nothing listening there, or unreachable)"
         case .dns:
             return "the host name does not resolve"
         case .other:

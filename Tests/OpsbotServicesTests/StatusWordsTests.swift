@@ -60,6 +60,17 @@ import TestHarness
         #expect(!bot.summary.contains("http") && !bot.summary.contains("127.0.0.1") && !bot.summary.contains("bot[REDACTED]"), "\(bot.summary)")
     }
 
+    @Test func aMissingDockerSocketIsNamedWithoutLibcurlsURL() async throws {
+        do {
+            _ = try await DockerEngine(socket: "/tmp/no-such-docker-\(UUID().uuidString.prefix(6)).sock").call("GET", "/containers/json?all=1")
+            Issue.record("expected an error")
+        } catch {
+            let said = "\(error)"
+            #expect(said.contains("could not connect (nothing listening there, or unreachable) (GET /containers/json)"), "\(said)")
+            #expect(!said.contains("http://") && !said.contains("?all=1"), "\(said)")
+        }
+    }
+
     @Test func herokuTimeoutAloneValidatesAndTheOtherDefaultFollowsIt() throws {
         func heroku(_ keys: String) throws -> HerokuServiceConfig {
             let yaml = "services:\n  w:\n    backend: heroku\n    heroku:\n      app: habitbot\n\(keys)"

@@ -68,7 +68,7 @@ struct ConflictsModule: CommandModule {
             }
         }
         let scope = fixedAt.map { "since the last fix \(Durations.format(max(0, now.timeIntervalSince($0)))) ago" } ?? "in the last \(Durations.format(window))"
-        let earlier = beforeFix > 0 ? " (\(beforeFix) from before it no longer count\(beforeFix == 1 ? "s" : ""): the copies it removed)" : ""
+        let earlier = beforeFix > 0 ? " (\(beforeFix) from before it no longer count\(beforeFix == 1 ? "s" : ""))" : ""
         if lines.isEmpty {
             html += "✅ no “Conflict: terminated by other getUpdates request” in the log \(scope)\(earlier)\n"
         } else {

@@ -23,8 +23,9 @@ struct ConflictsModule: CommandModule {
 
         var html = "<b>Conflicts for \(HTML.escape(svc.displayName))</b>\n"
         var extras: [ServiceInstance] = []
-        // Lines from before the last fix were the copies it removed: they say nothing about now.
-        let fixedAt = m.logWindowStart(svc.name, pattern: StatusCollector.conflictPatternName)
+        // Lines from before the last fix (a /conflicts fix, a /restart) belong to what it fixed:
+        // they say nothing about now. A fix older than the window changes nothing.
+        let fixedAt = m.logWindowStart(svc.name, pattern: StatusCollector.conflictPatternName).flatMap { now.timeIntervalSince($0) < window ? $0 : nil }
         let found = conflictLines?.lines ?? []
         let lines = found.filter { l in fixedAt.map { f in l.time.map { $0 >= f } ?? true } ?? true }
         let beforeFix = found.count - lines.count

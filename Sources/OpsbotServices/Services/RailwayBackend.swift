@@ -139,8 +139,8 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
             if before.changed(now) {
                 beforeRestart.end()
             } else if st.state == .running {
-                let unchanged = "Railway shows no sign of it yet: deployment \(d.id.prefix(8)) still \(d.status), same replicas, same status time"
-                    + (before.executions == nil ? "" : ", no new instance run")
+                let unchanged = "Railway shows no sign of it (deployment \(d.id.prefix(8)) still \(d.status), same replicas and status time"
+                    + (before.executions == nil ? ")" : ", no new instance run)")
                 st.restartUnconfirmed = UnconfirmedRestart(unchanged: unchanged, alwaysVisible: false)
                 st.detail = "restart requested; \(unchanged) · " + st.detail
             }

@@ -109,7 +109,7 @@ struct RestartModule: CommandModule {
             let hint = b.config.startupMarker == nil
                 ? "It runs; a startup_marker for \(HTML.escape(name)) would let opsbot see the new start in its log."
                 : "It runs, but no startup line has appeared in its log since the request."
-            return "⚠️ \(e): \(verb) requested, not verifiable: \(HTML.escape(u.unchanged)) after \(Int(b.config.restartWait)) s. " + hint
+            return "⚠️ \(e): \(verb) requested, not verifiable: \(HTML.escape(u.unchanged)) within \(Int(b.config.restartWait)) s. " + hint
                 + notes.map { "\n" + HTML.escape($0) }.joined()
         }
         return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + notes.map { "\n" + HTML.escape($0) }.joined() + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))

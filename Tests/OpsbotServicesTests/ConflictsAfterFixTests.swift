@@ -58,6 +58,27 @@ import TestHarness
         #expect(outside.contains("only 1 dyno runs on Heroku, so the other poller is outside the platform"), "\(outside)")
     }
 
+    @Test func aSecretAcrossTheCutIsMaskedBeforeTheLineIsCut() async throws {
+        let secret = "s3cr3t-pass-0123456789"
+        let dir = ServicesTest.dir()
+        let head = "\(ServicesTest.stamp()) - ERROR - Conflict: terminated by other getUpdates request; dsn=postgres://bot:"
+        // The secret starts 10 characters before the 250-character cut.
+        try ServicesTest.write("\(dir)/w.log", head + String(repeating: "y", count: 240 - head.count) + secret + "@db/app\n")
+        let app = try ServicesTest.app("""
+        services:
+          worker:
+            backend: command
+            status_command: [/bin/true]
+            log_file: \(dir)/w.log
+            bot: true
+        service_options:
+          mask_env: [DB_PASSWORD]
+        """, environment: ["DB_PASSWORD": secret])
+        let text = ServicesTest.text(try await ServicesTest.run(app, "/conflicts"))
+        #expect(text.contains("conflict lines in the last 15 min"), "\(text)")
+        #expect(!text.contains(String(secret.prefix(8))), "\(text)")
+    }
+
     @Test func aConflictFixRestartsOnlyTheConflictPatternsWindow() async throws {
         let token = "987654321:AAF" + String(repeating: "x", count: 32)
         let server = try RoutedHTTPServer()

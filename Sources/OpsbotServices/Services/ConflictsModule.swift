@@ -73,7 +73,7 @@ struct ConflictsModule: CommandModule {
         if lines.isEmpty {
             html += "✅ no “Conflict: terminated by other getUpdates request” in the log \(scope)\(earlier)\n"
         } else {
-            html += "🔴 conflict lines \(scope)\(earlier):\n<pre>\(HTML.escape(m.mask(lines.map { String($0.text.prefix(250)) }.joined(separator: "\n"))))</pre>\n"
+            html += "🔴 conflict lines \(scope)\(earlier):\n<pre>\(HTML.escape(lines.map { String(m.mask($0.text).prefix(250)) }.joined(separator: "\n")))</pre>\n"
             // A dyno that no longer runs may still have logged while it stopped: not an outside poller.
             let running = svc.backend == .heroku ? (try? instances.get()).map { Set($0.map(\.id)) } : nil
             let gone = running.map { ids in Set(lines.compactMap(HerokuBackend.dyno(of:)).filter { !ids.contains($0) }) } ?? []

@@ -67,7 +67,12 @@ struct RestartModule: CommandModule {
         var announced = false
         var upSince: Double? = nil   // `elapsed()` when it was first seen running
         var unconfirmed: UnconfirmedRestart? = nil   // the platform shows no sign of the restart yet
-        while elapsed() < b.config.restartWait {
+        // restart_wait counts from the platform's acceptance (a slow API must not eat it), and the
+        // state is read at least once, so a reply always says why.
+        let waiting = clock.stopwatch()
+        var polls = 0
+        while polls == 0 || waiting() < b.config.restartWait {
+            polls += 1
             let st = await b.status()
             unconfirmed = st.state == .running ? st.restartUnconfirmed : nil
             if let u = unconfirmed, !(await startupLogged(b, since: started)) {
@@ -124,6 +129,7 @@ struct RestartModule: CommandModule {
 
     static func lastErrors(_ m: ServiceManager, _ b: ServiceBackend, since: Date?) async -> String {
         guard let r = try? await b.logs(lines: 10, filter: LineFilter(level: .error, since: since)), !r.lines.isEmpty else { return "" }
-        return "\n<pre>" + HTML.escape(m.mask(r.lines.map { String($0.text.prefix(300)) }.joined(separator: "\n"))) + "</pre>"
+        // Masked before the cut: a secret cut in half would no longer match the mask.
+        return "\n<pre>" + HTML.escape(r.lines.map { String(m.mask($0.text).prefix(300)) }.joined(separator: "\n")) + "</pre>"
     }
 }

@@ -65,6 +65,28 @@ public struct LineFilter: Sendable {
         }
     }
 
+    /// A log source's own severity word (Railway's `severity`: `err`, `error`, `warn`, `crit`…)
+    /// as a journal priority; nil for words that say nothing (`info`, `debug`, empty).
+    public static func priority(severity: String) -> Int? {
+        switch severity.lowercased() {
+        case "emerg", "emergency", "panic": 0
+        case "alert": 1
+        case "crit", "critical", "fatal": 2
+        case "err", "error": 3
+        case "warn", "warning": 4
+        default: nil
+        }
+    }
+
+    /// `matchesContent`, with the level also met by the priority the source gives for the line
+    /// (a line the platform marks as an error is one, whatever its text says).
+    public func matchesContent(_ line: String, priority: Int?) -> Bool {
+        guard let level, let priority, LineFilter.matches(level: level, priority: priority) else { return matchesContent(line) }
+        var rest = self
+        rest.level = nil
+        return rest.matchesContent(line)
+    }
+
     public func judge(_ line: String) -> Verdict {
         if expired { return .stop }
         if let since, let t = LogTimestamp.parse(line), t < since { return .stop }

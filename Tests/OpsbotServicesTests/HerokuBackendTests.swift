@@ -185,6 +185,9 @@ import TestHarness
         #expect(Date().timeIntervalSince(t0) < 2.5)
         #expect(st.state == .unknown)
         #expect(st.error?.contains("no answer within 1 s") == true, "\(st)")
+        // Issue 19 item 12: what timed out and after how long — not libcurl's sentence, not the URL.
+        #expect(st.error?.contains("Heroku API: no answer within 1 s (GET /apps/habitbot/dynos)") == true, "\(st)")
+        #expect(st.error.map { !$0.contains("Operation timed out") && !$0.contains("milliseconds") && !$0.contains("http://") } == true, "\(st)")
     }
 
     @Test func tokenVariableIsWithheldFromChildProcesses() async throws {

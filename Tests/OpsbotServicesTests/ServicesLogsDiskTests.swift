@@ -12,6 +12,9 @@ import TestHarness
         #expect(try LogsModule.parse(["critical", "1h"]) == .init(since: 3600, level: .critical))
         #expect(try LogsModule.parse(["50", "create_payment", "failed"]) == .init(lines: 50, text: "create_payment failed"))
         #expect(try LogsModule.parse(["/Conflict|429/"]) == .init(regex: "Conflict|429"))
+        // Issue 19 item 16: a bare number after the count is text, never seconds.
+        #expect(try LogsModule.parse(["200", "429"]) == .init(lines: 200, text: "429"))
+        #expect(try LogsModule.parse(["200", "429", "30s"]) == .init(lines: 200, since: 30, text: "429"))
         #expect(throws: ArgumentError.self) { try LogsModule.parse(["/([/"]) }
         #expect(throws: ArgumentError.self) { try LogsModule.parse(["0"]) }
     }
@@ -45,7 +48,9 @@ import TestHarness
         #expect(errs.contains("last 1 line (error)") && errs.contains("db connect failed"))
         let long = try #require(ServicesTest.reply(try await ServicesTest.run(app, "/logs worker 5000")))
         let file = String(decoding: try #require(long.attachment).data, as: UTF8.self)
-        #expect(long.html.contains("capped at 500 lines"))
+        // Issue 18 item 7: 301 lines are all there is; the 500-line cap did not stop anything.
+        #expect(HTML.toPlainText(long.html).contains("that is all there is: 301 lines (asked for 5000)"), "\(long.html)")
+        #expect(!long.html.contains("capped"))
         #expect(file.split(separator: "\n").count == 301)
         #expect(!file.contains(secret))
         // Issue 8 item 12: the caption keeps the newest lines, monospace, under Telegram's limit.

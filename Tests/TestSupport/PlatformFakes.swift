@@ -23,6 +23,8 @@ package final class FakeHeroku: @unchecked Sendable {
         package var faults: [(status: Int, headers: [String: String], body: String)] = []
         /// Dynos of a restarted type come back in this state.
         package var restartState = "up"
+        /// The restart is accepted (202) but Heroku performs none: dynos keep their state and timestamps.
+        package var restartIgnored = false
         package var forbidden: Set<String> = []
         /// Seconds every API answer takes (a slow platform).
         package var delay: Double = 0
@@ -113,7 +115,7 @@ package final class FakeHeroku: @unchecked Sendable {
             return json(formationJSON(rest[1], q))
         case ("DELETE", "formations", 2):
             state.withLock { s in
-                for i in s.dynos.indices where s.dynos[i].type == rest[1] {
+                for i in s.dynos.indices where s.dynos[i].type == rest[1] && !s.restartIgnored {
                     s.dynos[i].state = s.restartState
                     s.dynos[i].updatedAt = Date().addingTimeInterval(0.5)
                 }
@@ -167,6 +169,24 @@ package final class FakeRailway: @unchecked Sendable {
         package var errors: [String: [String]] = [:]
         package var restartReturns = true
         package var restartedStatus = "SUCCESS"
+        /// What an accepted restart shows through the API (Railway documents none of it).
+        package var restartTrace = RestartTrace.statusAndReplicas
+        /// Status answers still to show the replicas RESTARTING (`.transition`).
+        var transitionReads = 0
+        /// Instance executions (container runs): id and deployment.
+        package var executions: [(id: String, deploymentID: String)] = [("exec-0001", "dep-0001-aaaa")]
+        /// Railway's `severity` per log message (default "info").
+        package var severities: [String: String] = [:]
+    }
+    package enum RestartTrace: Sendable {
+        /// A new statusUpdatedAt and new replica ids.
+        case statusAndReplicas
+        /// Nothing at all changes.
+        case nothing
+        /// The next status read shows the replicas RESTARTING, then everything as before.
+        case transition
+        /// Only a new instance execution of the deployment.
+        case newExecution
     }
     package let state = Locked(State())
     let requests = Locked<[LoopbackHTTPServer.Request]>([])
@@ -198,7 +218,8 @@ package final class FakeRailway: @unchecked Sendable {
             return .init(status: 400, body: Data(#"{"errors":[{"message":"bad request"}]}"#.utf8))
         }
         let vars = body["variables"] as? [String: Any] ?? [:]
-        let op = ["opsbotServiceStatus", "opsbotDeploymentLogs", "opsbotDeploymentRestart", "opsbotDeploymentRedeploy", "opsbotVariables", "opsbotScale"]
+        let op = ["opsbotServiceStatus", "opsbotDeploymentLogs", "opsbotDeploymentRestart", "opsbotDeploymentRedeploy", "opsbotVariables", "opsbotScale",
+                  "opsbotInstanceExecutions"]
             .first { q.contains($0) } ?? "?"
         if let msg = state.withLock({ s -> String? in
             guard var list = s.errors[op], !list.isEmpty else { return nil }
@@ -209,22 +230,37 @@ package final class FakeRailway: @unchecked Sendable {
         let s = state.current
         switch op {
         case "opsbotServiceStatus":
+            let restarting = state.withLock { st -> Bool in
+                guard st.transitionReads > 0 else { return false }
+                st.transitionReads -= 1
+                return true
+            }
             return json(["data": ["serviceInstance": [
                 "serviceName": "mluvme-bot", "numReplicas": s.numReplicas as Any,
                 "latestDeployment": ["id": s.deploymentID, "status": s.status, "createdAt": "2026-11-23T09:58:00.000Z",
                                      "updatedAt": s.statusUpdatedAt, "statusUpdatedAt": s.statusUpdatedAt,
-                                     "instances": s.replicas.map { ["id": $0.0, "status": $0.1] }],
+                                     "instances": s.replicas.map { ["id": $0.0, "status": restarting ? "RESTARTING" : $0.1] }],
             ]]])
+        case "opsbotInstanceExecutions":
+            let edges = s.executions.map { ["cursor": $0.id, "node": ["id": $0.id, "deploymentId": $0.deploymentID, "status": "RUNNING",
+                                                                    "createdAt": "2026-11-23T09:58:00.000Z"]] }
+            let page: [String: Any] = ["edges": edges, "pageInfo": ["hasNextPage": false, "hasPreviousPage": false]]
+            return json(["data": ["newest": page, "oldest": page]])
         case "opsbotDeploymentLogs":
             guard vars["deploymentId"] as? String == s.deploymentID else { return json(["errors": [["message": "Deployment not found"]], "data": NSNull()]) }
             let limit = vars["limit"] as? Int ?? 100
-            return json(["data": ["deploymentLogs": s.logs.suffix(limit).map { ["timestamp": $0.0, "message": $0.1, "severity": "info"] }]])
+            return json(["data": ["deploymentLogs": s.logs.suffix(limit).map { ["timestamp": $0.0, "message": $0.1, "severity": s.severities[$0.1] ?? "info"] }]])
         case "opsbotDeploymentRestart":
             state.withLock { st in
-                if st.restartReturns {
+                guard st.restartReturns else { return }
+                switch st.restartTrace {
+                case .statusAndReplicas:
                     st.status = st.restartedStatus
                     st.statusUpdatedAt = FakeHeroku.iso(Date())
                     st.replicas = st.replicas.map { _ in ("inst-\(UUID().uuidString.prefix(8))", st.restartedStatus == "SUCCESS" ? "RUNNING" : "CRASHED") }
+                case .nothing: break
+                case .transition: st.transitionReads = 1
+                case .newExecution: st.executions.append(("exec-\(UUID().uuidString.prefix(8))", st.deploymentID))
                 }
             }
             return json(["data": ["deploymentRestart": s.restartReturns]])

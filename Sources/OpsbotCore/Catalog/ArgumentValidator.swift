@@ -19,6 +19,8 @@ public enum ArgumentValidator {
             if let max = spec.max, v > max { throw ArgumentError("\(spec.name) must be at most \(max), got \(v)") }
             return .int(v)
         case .duration:
+            // A duration typed in the chat carries its unit: is a bare 30 seconds or minutes?
+            if Double(raw) != nil { throw ArgumentError("\(spec.name) needs a unit: \(clip(raw))s, \(clip(raw))m or \(clip(raw))h? (got \"\(clip(raw))\")") }
             guard let v = Durations.parse(raw) else { throw ArgumentError("\(spec.name) must be a duration such as 90s, 15m or 1h, got \"\(clip(raw))\"") }
             if let min = spec.min, v < Double(min) { throw ArgumentError("\(spec.name) must be at least \(Durations.format(Double(min)))") }
             if let max = spec.max, v > Double(max) { throw ArgumentError("\(spec.name) must be at most \(Durations.format(Double(max)))") }

@@ -25,7 +25,12 @@ struct ConflictsModule: CommandModule {
 
         var html = "<b>Conflicts for \(HTML.escape(svc.displayName))</b>\n"
         var extras: [ServiceInstance] = []
-        let lines = conflictLines?.lines ?? []
+        // Lines from before the last fix (a /conflicts fix, a /restart) belong to what it fixed:
+        // they say nothing about now. A fix older than the window changes nothing.
+        let fixedAt = m.logWindowStart(svc.name, pattern: StatusCollector.conflictPatternName).flatMap { now.timeIntervalSince($0) < window ? $0 : nil }
+        let found = conflictLines?.lines ?? []
+        let lines = found.filter { l in fixedAt.map { f in l.time.map { $0 >= f } ?? true } ?? true }
+        let beforeFix = found.count - lines.count
         // Set for platform services (dynos, replicas): the copies are the platform's, the fix is its count.
         var platformCount: Int? = nil
         let platformName = svc.backend == .heroku ? "Heroku" : "Railway"
@@ -68,11 +73,20 @@ struct ConflictsModule: CommandModule {
                 extras = []
             }
         }
+        let scope = fixedAt.map { "since the last fix \(Durations.format(max(0, now.timeIntervalSince($0)))) ago" } ?? "in the last \(Durations.format(window))"
+        let earlier = beforeFix > 0 ? " (\(beforeFix) from before it no longer count\(beforeFix == 1 ? "s" : ""))" : ""
         if lines.isEmpty {
-            html += "✅ no “Conflict: terminated by other getUpdates request” in the log in the last \(Durations.format(window))\n"
+            html += "✅ no “Conflict: terminated by other getUpdates request” in the log \(scope)\(earlier)\n"
         } else {
-            html += "🔴 conflict lines in the last \(Durations.format(window)):\n<pre>\(HTML.escape(m.mask(lines.map { String($0.text.prefix(250)) }.joined(separator: "\n"))))</pre>\n"
-            if let n = platformCount, n <= 1 {
+            html += "🔴 conflict lines \(scope)\(earlier):\n<pre>\(HTML.escape(lines.map { String(m.mask($0.text).prefix(250)) }.joined(separator: "\n")))</pre>\n"
+            // A dyno that no longer runs may still have logged while it stopped: not an outside poller.
+            let running = svc.backend == .heroku ? (try? instances.get()).map { Set($0.map(\.id)) } : nil
+            let gone = running.map { ids in Set(lines.compactMap(HerokuBackend.dyno(of:)).filter { !ids.contains($0) }) } ?? []
+            let fromRunning = lines.filter { l in HerokuBackend.dyno(of: l).map { !gone.contains($0) } ?? true }.count
+            if !gone.isEmpty {
+                html += "ℹ️ \(lines.count - fromRunning) of them from \(HTML.escape(gone.sorted().joined(separator: ", "))), which no longer run\(gone.count == 1 ? "s" : "")\n"
+            }
+            if let n = platformCount, n <= 1, fromRunning > 0 {
                 // Seed 004: one replica on the platform, yet Telegram sees two pollers.
                 html += "🔴 only \(n) \(noun) runs on \(platformName), so the other poller is outside the platform (a laptop, another host, a second app with the same token): stop it there, or revoke the token with @BotFather and set the new one only here.\n"
             }
@@ -94,7 +108,12 @@ struct ConflictsModule: CommandModule {
             guard n > limit, let sb = b as? ScalableBackend else { return nil }
             return ConfirmationPlan(preview: html + "\nScale \(HTML.escape(svc.name)) to \(limit):\n<code>\(HTML.escape(sb.scaleDescription(to: limit)))</code>",
                                     confirmLabel: "Scale to \(limit)", auditAction: "conflicts: scale \(svc.name) to \(limit)") { _ in
-                do { return .text("✅ " + (try await sb.scale(to: limit))) } catch { return .text("🔴 scaling failed: \(error)") }
+                do {
+                    let said = try await sb.scale(to: limit)
+                    // Like the other fixes: conflict lines of the copies it removed no longer count.
+                    if sb.scaleAppliesAtOnce { m.startFreshLogWindow(svc.name, pattern: StatusCollector.conflictPatternName) }
+                    return .text("✅ " + said)
+                } catch { return .text("🔴 scaling failed: \(error)") }
             }
         }
         let stopPlan: ConfirmationPlan? = toStop.isEmpty ? scalePlan : ConfirmationPlan(
@@ -105,7 +124,7 @@ struct ConflictsModule: CommandModule {
                     do { out.append("✅ " + HTML.escape(try await b.stop(e))) } catch { out.append("🔴 " + HTML.escape("\(error)")) }
                 }
                 let left = (try? await b.instances())?.count
-                if left.map({ $0 <= svc.maxInstances }) == true { m.startFreshLogWindow(svc.name) }
+                if left.map({ $0 <= svc.maxInstances }) == true { m.startFreshLogWindow(svc.name, pattern: StatusCollector.conflictPatternName) }
                 return Reply(html: out.joined(separator: "\n") + (left.map { "\n\($0) instance(s) of \(HTML.escape(svc.name)) now running" } ?? ""))
             }
         let hookPlan: ConfirmationPlan? = webhookToDelete.map { url in
@@ -114,7 +133,7 @@ struct ConflictsModule: CommandModule {
                 guard let tb = m.settings.targetBot else { return .text("target_bot is not configured") }
                 do {
                     try await TargetBotProbe(config: tb, environment: m.environment).deleteWebhook()
-                    m.startFreshLogWindow(svc.name)
+                    m.startFreshLogWindow(svc.name, pattern: StatusCollector.conflictPatternName)
                     return .text("✅ webhook deleted")
                 } catch { return .text("🔴 deleteWebhook failed: \(error)") }
             }

@@ -24,6 +24,9 @@ public struct DockerEngine: Sendable {
         do {
             r = try await HTTPClient.send(HTTPRequest(method: method, url: DockerEngine.base + path, connectTimeout: 3,
                                                       timeout: timeout, unixSocketPath: socket))
+        } catch let e as HTTPError {
+            // What failed and after how long, not libcurl's sentence with the placeholder URL.
+            throw BackendError("docker API on \(socket): \(e.plainWords(timeout: timeout)) (\(method) \(path.split(separator: "?").first.map(String.init) ?? path))")
         } catch {
             throw BackendError("docker API on \(socket): \(error)")
         }

@@ -14,13 +14,14 @@ public struct HerokuBackend: ScalableBackend {
     let api: PlatformAPI
     /// Each dyno's `updated_at` when a restart was requested: a dyno counts as restarted only
     /// once Heroku reports a different timestamp (immune to clock skew between us and Heroku).
-    private let beforeRestart = Locked<[String: Date]?>(nil)
+    private let beforeRestart: RestartWatch<[String: Date]>
 
     public var processType: String { heroku.processType ?? config.name }
 
     public init(config: ServiceConfig, environment: [String: String], clock: any OpsClock = SystemClock()) {
         self.config = config
         heroku = config.heroku!
+        beforeRestart = RestartWatch(clock: clock, limit: config.restartWait + 2)
         api = PlatformAPI(platform: "Heroku", token: heroku.token, environment: environment, timeout: heroku.timeout, clock: clock) { token in
             ["Authorization": "Bearer \(token)", "Accept": "application/vnd.heroku+json; version=3"]
         }
@@ -94,10 +95,12 @@ public struct HerokuBackend: ScalableBackend {
             st = ServiceStatus(state: .unknown, detail: "dynos could not be listed", error: "\(e)")
             st.instancesUnknown = "\(e)"
         case .success(let (list, answer)):
-            st = HerokuBackend.summarize(list, quantity: try? quantityResult.get(), type: processType, before: beforeRestart.current)
+            let before = beforeRestart.before
+            st = HerokuBackend.summarize(list, quantity: try? quantityResult.get(), type: processType, before: before)
             if case .failure(let e) = quantityResult { st.detail += " · formation unknown: \(e)" }
             if let n = answer.note { st.detail += " · \(n)" }
-            if beforeRestart.current != nil, st.state == .running { beforeRestart.withLock { $0 = nil } }
+            // Every dyno carries a new timestamp: the restart happened; what follows is Heroku's word.
+            if before != nil, st.restartUnconfirmed == nil { beforeRestart.end() }
         }
         if let r = release {
             st.release = "v\(r.version)"
@@ -129,9 +132,6 @@ public struct HerokuBackend: ScalableBackend {
         } else if !crashed.isEmpty {
             st.state = .failed
             st.error = "\(crashed.map(\.name).joined(separator: ", ")) crashed"
-        } else if !notYet.isEmpty {
-            st.state = .starting
-            st.detail = "restart requested; Heroku still reports \(notYet.map(\.name).joined(separator: ", ")) unchanged · " + st.detail
         } else if !starting.isEmpty {
             st.state = .starting
         } else if !up.isEmpty {
@@ -139,6 +139,12 @@ public struct HerokuBackend: ScalableBackend {
         } else {
             st.state = .stopped
             st.detail = dynos.isEmpty ? "no \(type) dyno running" + (quantity.map { " (formation quantity \($0))" } ?? "") : st.detail
+        }
+        if !notYet.isEmpty, st.state != .stopped, st.state != .failed {
+            // Heroku gives every restarted dyno a new timestamp: until then the restart has not happened.
+            let unchanged = "Heroku still reports \(notYet.map(\.name).joined(separator: ", ")) unchanged"
+            st.restartUnconfirmed = UnconfirmedRestart(unchanged: unchanged, alwaysVisible: true)
+            st.detail = "restart requested; \(unchanged) · " + st.detail
         }
         return st
     }
@@ -182,7 +188,10 @@ public struct HerokuBackend: ScalableBackend {
             if filter.matchesContent(l.text) { kept.append(l) }
             if kept.count >= lines { break }
         }
-        return LogsResult(lines: kept.reversed(), notes: notes)
+        // A full session (1500 lines, Heroku's most) may have left older lines unread.
+        let full = all.count >= fetch && fetch == 1500
+        if full && kept.count < lines { notes.append("Heroku returns at most 1500 lines per log session; older lines were not searched") }
+        return LogsResult(lines: kept.reversed(), notes: notes, reachedLimit: full || r.cutAtTimeout)
     }
 
     public var restartDescription: String {
@@ -191,15 +200,17 @@ public struct HerokuBackend: ScalableBackend {
 
     public func restart() async throws {
         let before = (try? await dynos().0) ?? []
-        beforeRestart.withLock { $0 = Dictionary(before.compactMap { d in d.updatedAt.map { (d.name, $0) } }, uniquingKeysWith: { a, _ in a }) }
+        beforeRestart.begin(Dictionary(before.compactMap { d in d.updatedAt.map { (d.name, $0) } }, uniquingKeysWith: { a, _ in a }))
         do {
             _ = try await json("DELETE", appPath + "/formations/" + Self.escape(processType),
                                permission: "restart dynos (OAuth scope write, app permission operate)")
         } catch {
-            beforeRestart.withLock { $0 = nil }
+            beforeRestart.end()
             throw error
         }
     }
+
+    public func endRestartWatch() { beforeRestart.end() }
 
     public func instances() async throws -> [ServiceInstance] {
         let list: [Dyno]
@@ -214,6 +225,15 @@ public struct HerokuBackend: ScalableBackend {
         let (v, _) = try await json("GET", appPath + "/config-vars", permission: "read config vars (OAuth scope read-protected, app permission deploy)")
         guard let o = v as? [String: Any] else { throw BackendError("Heroku: config-vars is not an object") }
         return o.compactMapValues { $0 as? String }
+    }
+
+    public var scaleAppliesAtOnce: Bool { true }
+
+    /// The dyno a log line came from (`… app[worker.2]: …`), if the line says.
+    static func dyno(of line: LogLine) -> String? {
+        guard let open = line.text.range(of: " app["), let close = line.text[open.upperBound...].firstIndex(of: "]") else { return nil }
+        let name = line.text[open.upperBound..<close]
+        return name.isEmpty ? nil : String(name)
     }
 
     public func scaleDescription(to n: Int) -> String {

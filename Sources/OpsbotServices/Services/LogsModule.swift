@@ -15,24 +15,38 @@ struct LogsModule: CommandModule {
         var level: LineFilter.Level?
         var text: String?
         var regex: String?
+        /// How each argument was read, in the order typed ("200 = lines", "429 = text filter"), for the reply's header.
+        var readings: [String] = []
+
+        /// What was asked for; how the words were read follows from it.
+        static func == (a: Request, b: Request) -> Bool {
+            (a.lines, a.since, a.level, a.text, a.regex) == (b.lines, b.since, b.level, b.text, b.regex)
+        }
     }
 
-    /// Words after the service: an integer is N, a duration (`1h`, `30m`) is the window, a
-    /// level word (`error`, `warning`, `critical`) the level, `/re/` or `re:…` a regex, the
-    /// rest a fixed string.
+    /// Words after the service: the first whole number is N; a number with a unit (`30s`,
+    /// `5m`, `1h`) is the window; a level word (`error`, `warning`, `critical`) the level;
+    /// `/re/` or `re:…` a regex; the rest, bare numbers after N included (`/logs worker 200
+    /// 429`: lines with 429), a fixed string.
     static func parse(_ words: [String]) throws -> Request {
         var r = Request()
         var rest: [String] = []
+        var readings: [(word: String, meaning: String?)] = []
         for w in words {
             if r.lines == nil, let n = Int(w) {
                 guard n > 0 else { throw ArgumentError("the number of lines must be positive, got \(n)") }
                 r.lines = n
-            } else if r.since == nil, w.first?.isNumber == true, let d = Durations.parse(w), d > 0 {
+                readings.append((w, "lines"))
+            } else if r.since == nil, w.first?.isNumber == true, Double(w) == nil, let d = Durations.parse(w), d > 0 {
+                // A duration carries its unit: a bare number is never seconds.
                 r.since = d
+                readings.append((w, "the last \(Durations.format(d))"))
             } else if r.level == nil, let l = LogsModule.levelWords[w.lowercased()] {
                 r.level = l
+                readings.append((w, "level \(l.rawValue) and above"))
             } else {
                 rest.append(w)
+                readings.append((w, nil))
             }
         }
         if !rest.isEmpty {
@@ -44,6 +58,14 @@ struct LogsModule: CommandModule {
             } else {
                 r.text = joined
             }
+            let filter = r.regex == nil ? "text filter" : "regex"
+            // The filter's words read as one; it is named once, where its first word was.
+            var named = false
+            readings = readings.compactMap { rd in
+                if rd.meaning != nil { return rd }
+                defer { named = true }
+                return named ? nil : (rest.count == 1 ? rd.word : joined, filter)
+            }
             if let re = r.regex {
                 guard !re.isEmpty, re.count <= 200 else { throw ArgumentError("a regular expression must be 1–200 characters") }
                 do { _ = try LinearRegex(re) } catch {
@@ -51,6 +73,7 @@ struct LogsModule: CommandModule {
                 }
             }
         }
+        r.readings = readings.map { "\($0.word) = \($0.meaning ?? "?")" }
         return r
     }
 
@@ -63,8 +86,8 @@ struct LogsModule: CommandModule {
     static let captionLimit = 1000
 
     /// The file's caption: the header and the *newest* lines that fit, in a balanced `<pre>`.
-    static func caption(header: String, lines: [String], notes: String) -> String {
-        let head = "<b>\(HTML.escape(header))</b> — full output attached; the newest lines:\n"
+    static func caption(header: String, readAs: String = "", lines: [String], notes: String) -> String {
+        let head = "<b>\(HTML.escape(header))</b> — full output attached; the newest lines:\(readAs)\n"
         let fixed = MessageSplitter.visibleLength(head + notes)
         var budget = captionLimit - fixed
         var kept: [String] = []
@@ -88,9 +111,9 @@ struct LogsModule: CommandModule {
             return .reply(.text("\(error). Usage: /logs <service> [lines] [error|warning|critical] [1h] [text or /regex/]"))
         }
         let opts = m.settings.options
-        var n = req.lines ?? opts.defaultLines
+        let asked = req.lines ?? opts.defaultLines
+        let n = min(asked, opts.maxLines)
         var notes: [String] = []
-        if n > opts.maxLines { notes.append("capped at \(opts.maxLines) lines (service_options.max_lines)"); n = opts.maxLines }
         let now = ctx.app.clock.now()
         let filter = LineFilter(level: req.level, text: req.text, chatRegex: req.regex.flatMap { try? LinearRegex($0) },
                                 since: req.since.map { now.addingTimeInterval(-$0) })
@@ -102,16 +125,25 @@ struct LogsModule: CommandModule {
             return .reply(.text("Cannot read the logs of \(name): \(Redactor.shared.redact("\(error)"))"))
         }
         notes += result.notes
-        if scan.expired { notes.append("the scan stopped at the command's timeout (\(Durations.format(ctx.request.command.timeout))): older lines were not searched") }
+        let got = result.lines.count
+        if scan.expired {
+            notes.append("the scan stopped at the command's timeout (\(Durations.format(ctx.request.command.timeout))): older lines were not searched")
+        } else if got < n && !filter.filtersContent && !result.reachedLimit {
+            // Fewer lines than asked, and nothing stopped the reading early: that is the whole log (or window).
+            notes.append("that is all there is: \(got) line\(got == 1 ? "" : "s")\(filter.since == nil ? "" : " in that window") (asked for \(asked))")
+        } else if asked > n {
+            notes.append("capped at \(opts.maxLines) lines (service_options.max_lines); asked for \(asked)")
+        }
         let text = m.mask(result.lines.map(\.text).joined(separator: "\n"))
-        var header = "\(backend.config.displayName): last \(result.lines.count) line\(result.lines.count == 1 ? "" : "s")"
+        var header = "\(backend.config.displayName): last \(got) line\(got == 1 ? "" : "s")"
         if !filter.isEmpty { header += " (" + filter.summary + ")" }
         if result.lines.isEmpty { header += " — nothing matched" }
+        let readAs = req.readings.isEmpty ? "" : "\n<i>read as: \(HTML.escape(req.readings.joined(separator: " · ")))</i>"
         let noteHTML = notes.map { "\n<i>\(HTML.escape($0))</i>" }.joined()
         if result.lines.count > opts.attachmentLines || text.utf8.count > 3500 {
-            let html = LogsModule.caption(header: header, lines: result.lines.map { m.mask($0.text) }, notes: noteHTML)
+            let html = LogsModule.caption(header: header, readAs: readAs, lines: result.lines.map { m.mask($0.text) }, notes: noteHTML)
             return .reply(Reply(html: html, attachment: Attachment(filename: "\(name)-logs.txt", data: Data((text + "\n").utf8))))
         }
-        return .reply(Reply(html: "<b>\(HTML.escape(header))</b>\n" + (text.isEmpty ? "" : "<pre>\(HTML.escape(text))</pre>") + noteHTML))
+        return .reply(Reply(html: "<b>\(HTML.escape(header))</b>\(readAs)\n" + (text.isEmpty ? "" : "<pre>\(HTML.escape(text))</pre>") + noteHTML))
     }
 }

@@ -49,7 +49,8 @@ struct PlatformAPI: Sendable {
             req.keepPartialBodyOnTimeout = keepPartial
             let r: HTTPResponse
             do { r = try await HTTPClient.send(req) } catch let e as HTTPError {
-                throw BackendError("\(platform) API: \(e.kind == .timeout ? "no answer within \(Durations.format(timeout ?? self.timeout)) (" + e.message + ")" : e.message)")
+                // What timed out and after how long; libcurl's sentence and the URL stay out of the chat.
+                throw BackendError("\(platform) API: \(e.plainWords(timeout: timeout ?? self.timeout)) (\(method) \(Self.path(url)))")
             }
             let remaining = (r.headers["ratelimit-remaining"] ?? r.headers["x-ratelimit-remaining"]).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             switch r.status {

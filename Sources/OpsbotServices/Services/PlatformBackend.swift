@@ -9,6 +9,9 @@ public protocol ScalableBackend: ServiceBackend {
     func scaleDescription(to n: Int) -> String
     /// Sets the count; returns what the platform now says, one line.
     func scale(to n: Int) async throws -> String
+    /// True when the new count takes effect at once (Heroku's formation), false when it waits
+    /// for the next deployment (Railway's numReplicas).
+    var scaleAppliesAtOnce: Bool { get }
 }
 
 /// A backend that can build and roll out the current source again (Railway's Redeploy).

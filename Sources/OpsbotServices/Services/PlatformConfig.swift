@@ -36,9 +36,10 @@ public struct HerokuServiceConfig: Decodable, Sendable, Hashable {
     public var processType: String?
     public var token: PlatformToken
     public var apiURL: String = "https://api.heroku.com"
-    /// Every API request's total timeout.
+    /// Every API request's total timeout; default 15 s, or twice a `log_window` set above 7.5 s.
     public var timeout: Double = 15
-    /// How long a log session is read when the stream does not end by itself.
+    /// How long a log session is read when the stream does not end by itself; stays below
+    /// `timeout`. Default 5 s, or half a `timeout` set below 10 s.
     public var logWindow: Double = 5
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -58,10 +59,17 @@ public struct HerokuServiceConfig: Decodable, Sendable, Hashable {
         token = PlatformToken(env: try c.decodeIfPresent(String.self, forKey: .tokenEnv) ?? "HEROKU_API_KEY",
                               file: try c.decodeIfPresent(String.self, forKey: .tokenFile))
         apiURL = try PlatformURL.decode(c, .apiURL) ?? apiURL
-        timeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout)?.seconds ?? 15
-        logWindow = try c.decodeIfPresent(ConfigDuration.self, forKey: .logWindow)?.seconds ?? 5
-        guard timeout > 0, logWindow > 0, logWindow < timeout else {
-            throw DecodingError.dataCorruptedError(forKey: .logWindow, in: c, debugDescription: "timeout and log_window must be positive, log_window below timeout")
+        // A default that depends on the other key derives from what the user set, so that
+        // `timeout: 5s` alone is valid (log_window 2.5 s), and so is `log_window: 20s` (timeout 40 s).
+        let setTimeout = try c.decodeIfPresent(ConfigDuration.self, forKey: .timeout)?.seconds
+        let setWindow = try c.decodeIfPresent(ConfigDuration.self, forKey: .logWindow)?.seconds
+        timeout = setTimeout ?? max(15, (setWindow ?? 0) * 2)
+        logWindow = setWindow ?? min(5, timeout / 2)
+        guard timeout > 0 else { throw DecodingError.dataCorruptedError(forKey: .timeout, in: c, debugDescription: "must be positive") }
+        guard logWindow > 0 else { throw DecodingError.dataCorruptedError(forKey: .logWindow, in: c, debugDescription: "must be positive") }
+        guard logWindow < timeout else {
+            throw DecodingError.dataCorruptedError(forKey: .logWindow, in: c, debugDescription:
+                "log_window (\(Durations.format(logWindow))) must be below timeout (\(Durations.format(timeout))): raise timeout or lower log_window")
         }
     }
 }

@@ -37,10 +37,10 @@ public enum Probes {
                 return HealthResult(endpoint: e, status: r.status, seconds: r.totalTime > 0 ? r.totalTime : elapsed(), error: nil)
             } catch let err as HTTPError {
                 let why: String = switch err.kind {
-                case .timeout: "no answer within \(Durations.format(e.timeout))"
+                case .timeout: err.plainWords(timeout: e.timeout)
                 case .connect: "connection refused or unreachable"
                 case .dns: "DNS lookup failed"
-                case .other: Redactor.shared.redact(err.message)
+                case .other: Redactor.shared.redact(err.plainWords())
                 }
                 return HealthResult(endpoint: e, status: nil, seconds: elapsed(), error: why)
             } catch {

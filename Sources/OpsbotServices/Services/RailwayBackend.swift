@@ -14,14 +14,29 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
     public let config: ServiceConfig
     let railway: RailwayServiceConfig
     let api: PlatformAPI
-    /// The deployment as it was when a restart/redeploy was requested: it counts as done once
-    /// Railway reports another deployment, another status time or other replica ids.
-    private let beforeRestart = Locked<Snapshot?>(nil)
+    /// The deployment as it was when a restart/redeploy was requested. Railway documents no
+    /// field a restart must change, so every sign the API exposes counts (see `Snapshot`); with
+    /// none by the deadline the restart is "requested, not verifiable", never "failing".
+    private let beforeRestart: RestartWatch<Snapshot>
 
+    /// What a restart shows through Railway's API: another latest deployment (a redeploy), a
+    /// status transition of the deployment or of a replica (SUCCESS → DEPLOYING, RUNNING →
+    /// RESTARTING), another status time, other replica ids, or a new instance execution (a
+    /// container run) of the deployment.
     struct Snapshot: Sendable, Equatable {
         var id: String
+        var status: String
         var statusUpdatedAt: String?
-        var instanceIDs: [String]
+        var instances: [String]
+        /// Instance executions of the deployment, when Railway lists them (nil: not readable).
+        var executions: Set<String>?
+
+        /// True when `now` shows any sign of a restart since `self` was taken.
+        func changed(_ now: Snapshot) -> Bool {
+            if now.id != id || now.status != status || now.statusUpdatedAt != statusUpdatedAt || now.instances != instances { return true }
+            if let before = executions, let after = now.executions, !after.subtracting(before).isEmpty { return true }
+            return false
+        }
     }
 
     struct Deployment: Sendable {
@@ -30,7 +45,9 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
         var createdAt: Date?
         var statusUpdatedAt: String?
         var instances: [(id: String, status: String)]
-        var snapshot: Snapshot { Snapshot(id: id, statusUpdatedAt: statusUpdatedAt, instanceIDs: instances.map(\.id).sorted()) }
+        var snapshot: Snapshot {
+            Snapshot(id: id, status: status, statusUpdatedAt: statusUpdatedAt, instances: instances.map { "\($0.id) \($0.status)" }.sorted())
+        }
     }
 
     struct Instance: Sendable {
@@ -41,6 +58,7 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
     public init(config: ServiceConfig, environment: [String: String], clock: any OpsClock = SystemClock()) {
         self.config = config
         railway = config.railway!
+        beforeRestart = RestartWatch(clock: clock, limit: config.restartWait + 2)
         let kind = railway.tokenKind
         api = PlatformAPI(platform: "Railway", token: railway.token, environment: environment, timeout: railway.timeout, clock: clock) { token in
             kind == .project ? ["Project-Access-Token": token] : ["Authorization": "Bearer \(token)"]
@@ -113,14 +131,42 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
             st.instancesUnknown = "\(error)"
             return st
         }
-        var st = RailwayBackend.summarize(si, name: config.name, before: beforeRestart.current)
-        if st.state == .running && beforeRestart.current != nil { beforeRestart.withLock { $0 = nil } }
+        var st = RailwayBackend.summarize(si, name: config.name)
+        if let before = beforeRestart.before, let d = si.latest {
+            var now = d.snapshot
+            // A new run of the same deployment is asked for only while nothing cheaper showed.
+            if !before.changed(now), before.executions != nil { now.executions = await executions(of: d.id) }
+            if before.changed(now) {
+                beforeRestart.end()
+            } else if st.state == .running {
+                let unchanged = "Railway shows no sign of it (deployment \(d.id.prefix(8)) still \(d.status), same replicas and status time"
+                    + (before.executions == nil ? ")" : ", no new instance run)")
+                st.restartUnconfirmed = UnconfirmedRestart(unchanged: unchanged, alwaysVisible: false)
+                st.detail = "restart requested; \(unchanged) · " + st.detail
+            }
+        }
         if let note { st.detail += " · Railway: \(note)" }
         return st
     }
 
+    /// Ids of the deployment's instance executions (its container runs), from both ends of the
+    /// list (the schema leaves its order open); nil when Railway does not answer.
+    func executions(of deploymentID: String) async -> Set<String>? {
+        guard let (data, _) = try? await graphql(RailwayQueries.executions, ["environmentId": railway.environmentID, "serviceId": railway.serviceID],
+                                                 permission: "read instance executions") else { return nil }
+        var ids = Set<String>()
+        for key in ["newest", "oldest"] {
+            guard let edges = (data[key] as? [String: Any])?["edges"] as? [[String: Any]] else { return nil }
+            for e in edges {
+                guard let n = e["node"] as? [String: Any], let id = n["id"] as? String else { continue }
+                if n["deploymentId"] as? String == deploymentID { ids.insert(id) }
+            }
+        }
+        return ids
+    }
+
     /// Deployment status (SUCCESS, CRASHED, FAILED, DEPLOYING, SLEEPING…) and its replicas into one status.
-    static func summarize(_ si: Instance, name: String, before: Snapshot?) -> ServiceStatus {
+    static func summarize(_ si: Instance, name: String) -> ServiceStatus {
         guard let d = si.latest else {
             var st = ServiceStatus(state: .stopped, detail: "no deployment")
             st.configured = si.numReplicas
@@ -136,10 +182,7 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
         if let at = d.createdAt { st.detail += " · deployed \(Durations.format(max(0, Date().timeIntervalSince(at)))) ago" }
         switch d.status {
         case "SUCCESS":
-            if let b = before, b == d.snapshot {
-                st.state = .starting
-                st.detail = "restart requested; Railway still reports the same deployment state · " + st.detail
-            } else if d.instances.contains(where: { $0.status == "CRASHED" }) {
+            if d.instances.contains(where: { $0.status == "CRASHED" }) {
                 st.state = .failed
                 st.error = "a replica crashed"
             } else if d.instances.isEmpty || !running.isEmpty {
@@ -166,48 +209,59 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
         let d = try await latestDeployment()
         let fetch = min(5000, filter.isEmpty ? lines : max(lines * 20, 500))
         let (data, note) = try await graphql(RailwayQueries.logs, ["deploymentId": d.id, "limit": fetch], permission: "read deployment logs")
-        let all = (data["deploymentLogs"] as? [[String: Any]] ?? []).map { l -> LogLine in
+        // Railway's `severity` (err, warn…) counts for the level filter: a line it marks as an
+        // error is one even when its text has no ERROR or Traceback.
+        let all = (data["deploymentLogs"] as? [[String: Any]] ?? []).map { l -> (line: LogLine, priority: Int?) in
             let ts = l["timestamp"] as? String ?? ""
             let msg = Sanitize.line(Array((l["message"] as? String ?? "").utf8))
-            return LogLine(ts.isEmpty ? msg : "\(ts) \(msg)", time: PlatformDate.parse(ts))
+            return (LogLine(ts.isEmpty ? msg : "\(ts) \(msg)", time: PlatformDate.parse(ts)), (l["severity"] as? String).flatMap(LineFilter.priority(severity:)))
         }
         var kept: [LogLine] = []
-        for l in all.reversed() {
+        for (l, priority) in all.reversed() {
             if let since = filter.since, let t = l.time, t < since { break }
-            if filter.matchesContent(l.text) { kept.append(l) }
+            if filter.matchesContent(l.text, priority: priority) { kept.append(l) }
             if kept.count >= lines { break }
         }
         var notes = ["deployment \(d.id.prefix(8)) (\(d.status))"]
         if let note { notes.append("Railway: \(note)") }
-        return LogsResult(lines: kept.reversed(), notes: notes)
+        return LogsResult(lines: kept.reversed(), notes: notes, reachedLimit: all.count >= fetch)
     }
 
     public var restartDescription: String { "Railway deploymentRestart of the latest deployment of \(config.name) (Dashboard → Deployments → Restart)" }
 
-    public func restart() async throws {
+    /// Takes the snapshot a restart or redeploy is verified against.
+    private func watch() async throws -> Deployment {
         let d = try await latestDeployment()
-        beforeRestart.withLock { $0 = d.snapshot }
+        var snap = d.snapshot
+        snap.executions = await executions(of: d.id)
+        beforeRestart.begin(snap)
+        return d
+    }
+
+    public func restart() async throws {
+        let d = try await watch()
         let data: [String: Any]
         do { (data, _) = try await graphql(RailwayQueries.restart, ["id": d.id], permission: "restart deployments") } catch {
-            beforeRestart.withLock { $0 = nil }
+            beforeRestart.end()
             throw error
         }
         guard data["deploymentRestart"] as? Bool == true else {
-            beforeRestart.withLock { $0 = nil }
+            beforeRestart.end()
             throw BackendError("Railway did not restart deployment \(d.id.prefix(8)) (deploymentRestart returned false; status \(d.status))")
         }
     }
 
+    public func endRestartWatch() { beforeRestart.end() }
+
     public var redeployDescription: String { "Railway deploymentRedeploy of the latest deployment of \(config.name) (Dashboard → Deploy → Redeploy: rebuild and roll out)" }
 
     public func redeploy() async throws {
-        let d = try await latestDeployment()
-        beforeRestart.withLock { $0 = d.snapshot }
+        let d = try await watch()
         do {
             let (data, _) = try await graphql(RailwayQueries.redeploy, ["id": d.id], permission: "redeploy")
             guard (data["deploymentRedeploy"] as? [String: Any])?["id"] is String else { throw BackendError("Railway: deploymentRedeploy returned no deployment") }
         } catch {
-            beforeRestart.withLock { $0 = nil }
+            beforeRestart.end()
             throw error
         }
     }
@@ -229,6 +283,8 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
         guard let o = data["variables"] as? [String: Any] else { throw BackendError("Railway: variables is not an object") }
         return o.compactMapValues { $0 as? String }
     }
+
+    public var scaleAppliesAtOnce: Bool { false }
 
     public func scaleDescription(to n: Int) -> String {
         "Railway serviceInstanceUpdate numReplicas = \(n) (Dashboard → Service → Settings → Scaling; railway.json \"numReplicas\": \(n)); Railway applies it with the next deployment"

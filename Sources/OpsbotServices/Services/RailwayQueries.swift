@@ -31,6 +31,18 @@ public enum RailwayQueries {
     }
     """
 
+    /// A restart's new container runs: both ends of the list, whose order the schema leaves open.
+    public static let executions = """
+    query opsbotInstanceExecutions($environmentId: String!, $serviceId: String!) {
+      newest: deploymentInstanceExecutions(input: { environmentId: $environmentId, serviceId: $serviceId }, first: 20) {
+        edges { node { id deploymentId status createdAt } }
+      }
+      oldest: deploymentInstanceExecutions(input: { environmentId: $environmentId, serviceId: $serviceId }, last: 20) {
+        edges { node { id deploymentId status createdAt } }
+      }
+    }
+    """
+
     public static let variables = """
     query opsbotVariables($projectId: String!, $environmentId: String!, $serviceId: String!) {
       variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId)
@@ -44,6 +56,6 @@ public enum RailwayQueries {
     """
 
     public static let all: [String: String] = [
-        "status": status, "logs": logs, "restart": restart, "redeploy": redeploy, "variables": variables, "scale": scale,
+        "status": status, "logs": logs, "executions": executions, "restart": restart, "redeploy": redeploy, "variables": variables, "scale": scale,
     ]
 }

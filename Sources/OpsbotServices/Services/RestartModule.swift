@@ -51,7 +51,8 @@ struct RestartModule: CommandModule {
                            action: (@Sendable () async throws -> Void)? = nil) async -> String {
         guard let b = m.backend(name) else { return "🔴 unknown service \(HTML.escape(name))" }
         guard m.beginRestart(name) else { return "⚠️ \(HTML.escape(name)) is already being restarted; skipped" }
-        defer { m.endRestart(name) }
+        // The verification ends here, whatever its outcome: /status then shows what the platform reports.
+        defer { b.endRestartWatch(); m.endRestart(name) }
         let prefix = done.isEmpty ? "" : done.joined(separator: "\n") + "\n"
         let e = HTML.escape(b.config.displayName)
         await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
@@ -66,9 +67,21 @@ struct RestartModule: CommandModule {
         var last = ""
         var announced = false
         var upSince: Double? = nil   // `elapsed()` when it was first seen running
-        while elapsed() < b.config.restartWait {
+        var unconfirmed: UnconfirmedRestart? = nil   // the platform shows no sign of the restart yet
+        // restart_wait counts from the platform's acceptance (a slow API must not eat it), and the
+        // state is read at least once, so a reply always says why.
+        let waiting = clock.stopwatch()
+        var polls = 0
+        while polls == 0 || waiting() < b.config.restartWait {
+            polls += 1
             let st = await b.status()
-            if st.state == .running {
+            unconfirmed = st.state == .running ? st.restartUnconfirmed : nil
+            if let u = unconfirmed, !(await startupLogged(b, since: started)) {
+                // Running as before the request: the restart has not shown yet (a startup line logged since would show it).
+                upSince = nil
+                last = "restart requested; \(u.unchanged)"
+            } else if st.state == .running {
+                unconfirmed = nil
                 upSince = upSince ?? elapsed()
                 if !announced { await progress.update(prefix + "⏳ \(e) active, waiting for health…"); announced = true }
                 let results = await withTaskGroup(of: HealthResult.self) { g in
@@ -78,11 +91,7 @@ struct RestartModule: CommandModule {
                     return out
                 }
                 let failing = results.filter { !$0.ok }
-                var markerOK = true
-                if let marker = b.config.startupMarker {
-                    let seen = try? await b.logs(lines: 1, filter: LineFilter(regex: marker.regex, since: started.addingTimeInterval(-1)))
-                    markerOK = seen.map { !$0.lines.isEmpty && ($0.lines.last?.time.map { $0 >= started.addingTimeInterval(-1) } ?? true) } ?? false
-                }
+                let markerOK = b.config.startupMarker == nil ? true : await startupLogged(b, since: started)
                 // A process that dies a moment after start must not pass: it has to stay up `restart_settle`.
                 let settled = elapsed() - upSince! >= b.config.restartSettle
                 if failing.isEmpty && markerOK && settled {
@@ -101,11 +110,27 @@ struct RestartModule: CommandModule {
             }
             try? await clock.sleep(seconds: min(pollInterval, b.config.restartSettle > 0 ? b.config.restartSettle / 2 : pollInterval))
         }
+        if let u = unconfirmed, !u.alwaysVisible {
+            // Up as before, and the platform exposes nothing a restart must change: not a failure, just unknown.
+            let hint = b.config.startupMarker == nil
+                ? "It runs; a startup_marker for \(HTML.escape(name)) would let opsbot see the new start in its log."
+                : "It runs, but no startup line has appeared in its log since the request."
+            return "⚠️ \(e): \(verb) requested, not verifiable: \(HTML.escape(u.unchanged)) within \(Int(b.config.restartWait)) s. " + hint
+                + notes.map { "\n" + HTML.escape($0) }.joined()
+        }
         return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + notes.map { "\n" + HTML.escape($0) }.joined() + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
+    }
+
+    /// The service's startup line logged since `started` (false without a startup_marker).
+    static func startupLogged(_ b: ServiceBackend, since started: Date) async -> Bool {
+        guard let marker = b.config.startupMarker else { return false }
+        let seen = try? await b.logs(lines: 1, filter: LineFilter(regex: marker.regex, since: started.addingTimeInterval(-1)))
+        return seen.map { !$0.lines.isEmpty && ($0.lines.last?.time.map { $0 >= started.addingTimeInterval(-1) } ?? true) } ?? false
     }
 
     static func lastErrors(_ m: ServiceManager, _ b: ServiceBackend, since: Date?) async -> String {
         guard let r = try? await b.logs(lines: 10, filter: LineFilter(level: .error, since: since)), !r.lines.isEmpty else { return "" }
-        return "\n<pre>" + HTML.escape(m.mask(r.lines.map { String($0.text.prefix(300)) }.joined(separator: "\n"))) + "</pre>"
+        // Masked before the cut: a secret cut in half would no longer match the mask.
+        return "\n<pre>" + HTML.escape(r.lines.map { String(m.mask($0.text).prefix(300)) }.joined(separator: "\n")) + "</pre>"
     }
 }

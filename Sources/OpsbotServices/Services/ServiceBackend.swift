@@ -31,6 +31,9 @@ public struct ServiceStatus: Sendable, Hashable {
     /// `match` also catches processes that are not the service's (another user's, another
     /// unit's), or cannot tell: one sentence for the instances check and `validate`.
     public var matchWarning: String?
+    /// Set while a restart opsbot asked for shows no effect on the platform yet (`state` is still
+    /// what the platform reports); nil once it shows, and once the verification is over.
+    public var restartUnconfirmed: UnconfirmedRestart?
 
     public init(state: State, detail: String, pids: [Int32] = [], memoryBytes: Int? = nil, startedAt: Date? = nil,
                 restartCounter: Int? = nil, instances: Int = 0, health: String? = nil, error: String? = nil) {
@@ -50,7 +53,12 @@ public struct LogsResult: Sendable {
     public var lines: [LogLine]
     /// Said under the output: "file truncated while reading", "scan limit reached", "since not supported".
     public var notes: [String] = []
-    public init(lines: [LogLine], notes: [String] = []) { self.lines = lines; self.notes = notes }
+    /// The backend stopped at a limit of its own (a scan limit, a platform's page size) before
+    /// the log's start: fewer lines than asked then do not mean there are no more.
+    public var reachedLimit = false
+    public init(lines: [LogLine], notes: [String] = [], reachedLimit: Bool = false) {
+        self.lines = lines; self.notes = notes; self.reachedLimit = reachedLimit
+    }
 }
 
 /// One running copy of a service, for `/conflicts`.
@@ -90,6 +98,9 @@ public protocol ServiceBackend: Sendable {
     /// Restarts like `restart()` and returns what the reply should add (the docker engine had to
     /// SIGKILL PID 1; systemd's main PID changed from 811 to 940).
     func restartReporting() async throws -> [String]
+    /// The verification of a restart is over (success or failure): from now on `status()`
+    /// reports what the platform says, not "restart requested".
+    func endRestartWatch()
     /// Every running copy, supervised or not.
     func instances() async throws -> [ServiceInstance]
     func stop(_ instance: ServiceInstance) async throws -> String
@@ -99,6 +110,7 @@ public protocol ServiceBackend: Sendable {
 
 extension ServiceBackend {
     public func restartReporting() async throws -> [String] { try await restart(); return [] }
+    public func endRestartWatch() {}
     /// A backend that cannot list its copies says so: an empty list would read as "0 running, OK".
     public func instances() async throws -> [ServiceInstance] { throw InstancesUnknown("the \(config.backend.rawValue) backend cannot list instances") }
     public func stop(_ instance: ServiceInstance) async throws -> String { throw BackendError("stopping single instances is not supported by the \(config.backend.rawValue) backend") }
@@ -118,7 +130,7 @@ extension ServiceBackend {
         var notes: [String] = []
         if let n = r.note { notes.append(n) }
         if r.hitScanLimit { notes.append("stopped after scanning \(DiskUsage.format(r.scannedBytes)) from the end; older lines not searched") }
-        return LogsResult(lines: r.lines.map { LogLine($0) }, notes: notes)
+        return LogsResult(lines: r.lines.map { LogLine($0) }, notes: notes, reachedLimit: r.hitScanLimit)
     }
 }
 

@@ -68,11 +68,20 @@ public final class ServiceManager: Sendable {
     public func endRestart(_ name: String) { restarting.withLock { _ = $0.remove(name) } }
     public func isRestarting(_ name: String) -> Bool { restarting.current.contains(name) }
 
-    /// After a fix (`/restart`, `/conflicts`) a service's windowed log alerts count only lines
-    /// from then on, so they resolve once the fresh window stays clean.
+    /// After a fix a service's windowed log alerts count only lines from then on, so they
+    /// resolve once the fresh window stays clean: a `/restart` starts every pattern's window of
+    /// the service afresh, a `/conflicts` fix only the pattern it fixed (`pattern: "conflict"`).
     private let logWindowStarts = Locked<[String: Date]>([:])
-    public func startFreshLogWindow(_ name: String, at date: Date = Date()) { logWindowStarts.withLock { $0[name] = date } }
-    public func logWindowStart(_ name: String) -> Date? { logWindowStarts.current[name] }
+    public func startFreshLogWindow(_ name: String, pattern: String? = nil, at date: Date = Date()) {
+        logWindowStarts.withLock { $0[pattern.map { "\(name)\u{1F}\($0)" } ?? name] = date }
+    }
+    /// Where the pattern's window starts afresh (the later of the service's and the pattern's
+    /// own fix); `pattern` nil: the service's.
+    public func logWindowStart(_ name: String, pattern: String? = nil) -> Date? {
+        let d = logWindowStarts.current
+        let own = pattern.flatMap { d["\(name)\u{1F}\($0)"] }
+        return [d[name], own].compactMap { $0 }.max()
+    }
 
     /// Each mount's disk level from the previous check, for hysteresis.
     private let diskLevelState = Locked<[String: CheckResult.Status]>([:])

@@ -59,7 +59,9 @@ public enum StatusCollector {
         await withTaskGroup(of: Piece.self) { g in
             for (i, s) in services.enumerated() {
                 if needStatus, let b = m.backend(s.name) {
-                    g.addTask { .service(i, await withDeadline(.seconds(max(s.commandTimeout, 15) + 1), fallback: ServiceStatus(state: .unknown, detail: "status timed out", error: "status timed out")) { await b.status() }) }
+                    let limit = max(s.commandTimeout, 15) + 1
+                    let late = "its status gave no answer within \(Durations.format(limit))"
+                    g.addTask { .service(i, await withDeadline(.seconds(limit), fallback: ServiceStatus(state: .unknown, detail: late, error: late)) { await b.status() }) }
                 }
                 if parts.contains(.health) && !s.health.isEmpty {
                     g.addTask {
@@ -115,6 +117,7 @@ public enum StatusCollector {
             if parts.contains(.services) { checks += serviceChecks(rep, m: m, now: now) }
             if parts.contains(.health) { checks += healthChecks(rep) }
         }
+        await attachLastErrors(&checks, m)
         if let d = report.disk {
             let disk = diskChecks(d, m.settings.disk, previous: m.diskLevels(d.map(\.mountPoint)))
             m.recordDiskLevels(Dictionary(disk.map { ($0.target, $0.status) }, uniquingKeysWith: { a, _ in a }))
@@ -193,6 +196,31 @@ public enum StatusCollector {
                                    summary: String(format: "%@: memory %@%.0f MB/h", n, t >= 0 ? "+" : "", t), value: t, remediation: bad ? "/restart \(r.config.name)" : nil))
         }
         return out
+    }
+
+    /// How many error lines a crash-loop alert carries.
+    static let crashLoopErrorLines = 3
+
+    /// A crash loop's alert carries the service's last error lines (masked, a few), as the log
+    /// alerts carry theirs: the chat sees why it crashes without pressing "Last errors".
+    static func attachLastErrors(_ checks: inout [CheckResult], _ m: ServiceManager) async {
+        let loops = checks.indices.filter { checks[$0].check == "restart_loop" && checks[$0].status == .critical }
+        guard !loops.isEmpty else { return }
+        let found = await withTaskGroup(of: (Int, [String]).self) { g in
+            for i in loops {
+                guard let b = m.backend(checks[i].target) else { continue }
+                g.addTask {
+                    let r = await withDeadline(.seconds(5), fallback: nil) {
+                        try? await b.logs(lines: crashLoopErrorLines, filter: LineFilter(level: .error))
+                    }
+                    return (i, (r?.lines ?? []).map { String(m.mask($0.text).prefix(300)) })
+                }
+            }
+            var out: [(Int, [String])] = []
+            for await r in g { out.append(r) }
+            return out
+        }
+        for (i, lines) in found where !lines.isEmpty { checks[i].evidence += lines }
     }
 
     static func healthChecks(_ r: ServiceReport) -> [CheckResult] {
@@ -275,21 +303,24 @@ public enum StatusCollector {
 
     /// A service started this recently with its automatic-restart counter past `restart_loop` is taken for a crash loop.
     static let justRestarted: TimeInterval = 60
-    /// The pattern every polling bot's log is checked for.
+    /// The pattern every polling bot's log is checked for, and its name (a `/conflicts` fix
+    /// starts this pattern's window afresh, no other).
     static let conflictPattern = try! ConfigRegex("Conflict: terminated by other getUpdates request")
+    static let conflictPatternName = "conflict"
 
     /// Log patterns per window and heartbeat markers, per service.
     static func logChecks(_ m: ServiceManager, now: Date) async -> [CheckResult] {
         await withTaskGroup(of: [CheckResult].self) { g in
             for s in m.settings.services {
                 var patterns = s.logPatterns
-                if s.name == m.settings.botService?.name, !patterns.contains(where: { $0.name == "conflict" }) {
-                    patterns.append(LogPattern(name: "conflict", regex: conflictPattern, window: m.settings.targetBot?.conflictWindow ?? 900, warn: 1, critical: 1))
+                if s.name == m.settings.botService?.name, !patterns.contains(where: { $0.name == conflictPatternName }) {
+                    patterns.append(LogPattern(name: conflictPatternName, regex: conflictPattern, window: m.settings.targetBot?.conflictWindow ?? 900, warn: 1, critical: 1))
                 }
                 guard !patterns.isEmpty || s.heartbeatMarker != nil, let b = m.backend(s.name) else { continue }
                 g.addTask {
                     let window = max(patterns.map(\.window).max() ?? 0, s.heartbeatMarker != nil ? s.heartbeatMaxAge : 0)
-                    let fresh = m.logWindowStart(s.name)
+                    let fresh = Dictionary(patterns.compactMap { p in m.logWindowStart(s.name, pattern: p.name).map { (p.name, $0) } },
+                                           uniquingKeysWith: { a, _ in a })
                     let fetched = await withDeadline(.seconds(10), fallback: nil) { try? await b.logs(lines: 20_000, filter: LineFilter(since: now.addingTimeInterval(-window))) }
                     guard let logs = fetched else {
                         return [CheckResult(check: "log_pattern", target: s.name, status: .unknown, summary: "\(s.name): logs could not be read")]
@@ -297,7 +328,11 @@ public enum StatusCollector {
                     // A service that just (re)started has had no time to log its heartbeat yet.
                     let started: Date? = s.heartbeatMarker == nil ? nil
                         : await withDeadline(.seconds(5), fallback: nil) { await b.status().startedAt }
-                    return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started, freshSince: fresh)
+                    return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started, freshSince: fresh).map { c in
+                        var c = c
+                        c.evidence = c.evidence.map { String(m.mask($0).prefix(300)) }
+                        return c
+                    }
                 }
             }
             var out: [CheckResult] = []
@@ -306,18 +341,19 @@ public enum StatusCollector {
         }
     }
 
-    /// `freshSince`: a fix started a new window then; earlier lines no longer count.
+    /// `freshSince`: per pattern name, a fix started a new window then; earlier lines no longer count.
     static func evaluate(_ s: ServiceConfig, patterns: [LogPattern], lines: [LogLine], now: Date, startedAt: Date? = nil,
-                         freshSince: Date? = nil) -> [CheckResult] {
+                         freshSince: [String: Date] = [:]) -> [CheckResult] {
         var out: [CheckResult] = []
         for p in patterns {
+            let fresh = freshSince[p.name]
             let hits = lines.filter { l in
-                (l.time.map { t in now.timeIntervalSince(t) <= p.window && (freshSince.map { t >= $0 } ?? true) } ?? true) && p.regex.matches(l.text)
+                (l.time.map { t in now.timeIntervalSince(t) <= p.window && (fresh.map { t >= $0 } ?? true) } ?? true) && p.regex.matches(l.text)
             }
             let status: CheckResult.Status = p.critical.map { hits.count >= $0 } == true ? .critical : (hits.count >= p.warn ? .warning : .ok)
             out.append(CheckResult(check: "log_pattern", target: "\(s.name):\(p.name)", status: status,
                                    summary: "\(s.name): \(hits.count) × \(p.name) in the last \(Durations.format(p.window))",
-                                   value: Double(hits.count), evidence: hits.suffix(3).map { String($0.text.prefix(300)) },
+                                   value: Double(hits.count), evidence: hits.suffix(3).map(\.text),
                                    remediation: p.name == "conflict" ? "/conflicts" : (status == .ok ? nil : "/logs \(s.name) 100 error")))
         }
         if let hb = s.heartbeatMarker {

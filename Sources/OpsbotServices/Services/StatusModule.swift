@@ -106,7 +106,7 @@ struct StatusModule: CommandModule {
                 continue
             }
             let bad = g.results.filter { $0.status != .ok }.sorted { rank($0.status) > rank($1.status) }
-            var line = "\(worst.symbol) \(HTML.escape(g.label)): " + bad.prefix(3).map { HTML.escape(String($0.summary.prefix(160))) }.joined(separator: "; ")
+            var line = "\(worst.symbol) \(HTML.escape(g.label)): " + bad.prefix(3).map { HTML.escape($0.summary.clipped(toWords: 160)) }.joined(separator: "; ")
             if bad.count > 3 { line += "; +\(bad.count - 3) more" }
             if let d = g.deeper { line += " → \(HTML.escape(d))" }
             // What is fine in the same area, briefly (`web direct 200`, `local-api ok`).

@@ -32,6 +32,9 @@ public struct TargetBotProbe: Sendable {
         let r: HTTPResponse
         do {
             r = try await HTTPClient.send(HTTPRequest(method: post ? "POST" : "GET", url: url, connectTimeout: min(config.timeout, 5), timeout: config.timeout))
+        } catch let e as HTTPError {
+            // Never the URL (it holds the token's place) nor libcurl's sentence: what failed, after how long.
+            throw BackendError("\(method): Bot API: \(e.plainWords(timeout: config.timeout))")
         } catch {
             throw BackendError("\(method): \(Redactor.shared.redact("\(error)"))")
         }

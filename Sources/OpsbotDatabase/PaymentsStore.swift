@@ -237,3 +237,15 @@ public struct PaymentsStore: Sendable {
         return f.string(from: d)
     }
 }
+
+extension PaymentsStore {
+    /// Pending rows created more than `seconds` ago but within `window`, newest first: what
+    /// the provider check asks about (a row paid longer ago than the grace was created earlier still).
+    public func recentPending(_ s: PostgresSession, olderThan seconds: Double, within window: Double, limit: Int) throws -> [Payment] {
+        try s.query("""
+            SELECT \(fragment: selectList) FROM \(fragment: table) WHERE \(fragment: olderThan(seconds))
+            AND \(fragment: col("created_at")) > now() - make_interval(secs => \(window))
+            ORDER BY \(fragment: col("created_at")) DESC LIMIT \(limit)
+            """).map(payment)
+    }
+}

@@ -77,7 +77,7 @@ struct PaymentProvidersCheck: CheckProvider {
         var unknown = 0
         for p in askable {
             switch verdicts[p.id] {
-            case .found(let pp) where pp.state == .paid:
+            case .found(let pp)? where pp.state == .paid:
                 let since = pp.paidAt ?? p.createdAt ?? now
                 guard now.timeIntervalSince(since) >= grace else { continue }
                 let mismatch = ProviderView.mismatch(pp, p)

@@ -68,11 +68,11 @@ enum PaymentsView {
             var r = [$0.id, $0.user, amount($0), $0.type, $0.provider ?? "", $0.providerPaymentID ?? "", Durations.format($0.age)]
             if asked { r.append(ProviderView.cell(verdicts[$0.id], $0)) }
             return r
-        }, maxCell: 36)
+        }, maxCell: asked ? 48 : 36)  // "canceled at provider (expired_on_confirmation)" whole
         html += "<pre>\(HTML.escape(table))</pre>"
         var reasons: [String] = []
         for p in rows {
-            if case .unknown(let why) = verdicts[p.id], !reasons.contains(why) { reasons.append(why) }
+            if case .unknown(let why)? = verdicts[p.id], !reasons.contains(why) { reasons.append(why) }
         }
         for why in reasons.prefix(3) { html += "\n❔ \(HTML.escape(why)) — unknown, not \"not paid\"" }
         let pages = (summary.count + size - 1) / size

@@ -51,10 +51,11 @@ public struct ProviderDirectory: Sendable {
             groups[name, default: (c, [])].1.append(p)
         }
         guard !groups.isEmpty else { return out }
+        let asked = groups
         let results = Locked<[String: ProviderVerdict]>([:])
         let work: @Sendable () async -> Bool = { [self] in
             await withTaskGroup(of: Void.self) { g in
-                for (_, (c, rows)) in groups {
+                for (_, (c, rows)) in asked {
                     g.addTask { await self.ask(c, rows, into: results) }
                 }
             }

@@ -122,7 +122,7 @@ public struct CryptoPayAPI: Sendable {
 
     /// An invoice object (`cryptopay.schema.json#/definitions/invoice`).
     static func invoice(_ o: [String: Any], testnet: Bool) throws -> ProviderPayment {
-        guard let idNum = (o["invoice_id"] as? NSNumber)?.int64Value, let status = o["status"] as? String,
+        guard let idNum = (o["invoice_id"] as? Int).map(Int64.init) ?? (o["invoice_id"] as? Int64) ?? (o["invoice_id"] as? Double).map({ Int64($0) }), let status = o["status"] as? String,
               let amount = ProviderHTTP.decimalText(o["amount"]) else {
             throw ProviderError(.badAnswer, "Crypto Pay sent an invoice without invoice_id, status or amount")
         }

@@ -87,7 +87,8 @@ public struct ProviderHTTP: Sendable {
     /// A decimal sent as a string (documented) or a number (tolerated).
     public static func decimalText(_ raw: Any?) -> String? {
         if let s = raw as? String { return s }
-        if let n = raw as? NSNumber { return n.stringValue }
+        if let i = raw as? Int { return String(i) }
+        if let d = raw as? Double { return "\(Decimal(d))" }
         return nil
     }
 }

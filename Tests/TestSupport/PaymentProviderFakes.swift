@@ -8,7 +8,8 @@ import TestKit
 /// answered as the provider documents it *and* recorded in `violations`, which every test
 /// expects empty. Wrong credentials are answered 401 without a violation (that is a scenario).
 package final class FakeYooKassa: @unchecked Sendable {
-    package struct State {
+    /// @unchecked: JSON objects ([String: Any]), only touched under `state`'s lock.
+    package struct State: @unchecked Sendable {
         package var shopID = "506751"
         package var secretKey = "test_Fh8hUAVVBGUGbjmlzba6TB0iyUbos_lueTHE-axOwM0"
         /// Payment objects by id (`payment(...)` builds them).
@@ -130,7 +131,8 @@ package final class FakeYooKassa: @unchecked Sendable {
 
 /// Crypto Pay (Crypto Bot) on loopback: `/api/getMe` and `/api/getInvoices` only.
 package final class FakeCryptoPay: @unchecked Sendable {
-    package struct State {
+    /// @unchecked: JSON objects ([String: Any]), only touched under `state`'s lock.
+    package struct State: @unchecked Sendable {
         package var token = "12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"
         package var invoices: [[String: Any]] = []
         package var delay: Double = 0

@@ -5,7 +5,8 @@ import PaymentProviders
 
 /// One entry of `database.payments.providers`: which provider a value of the product's
 /// `provider` column means, and where its credentials are — environment variable names or
-/// files, never the values. Keys are strict per type (a `token_env` on a YooKassa entry is an
+/// files, never the values (a file, when given, wins over the variable, as for the platform
+/// tokens). Keys are strict per type (a `token_env` on a YooKassa entry is an
 /// unknown key).
 public struct PaymentProviderConfig: Decodable, Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable { case yookassa, cryptopay }
@@ -45,9 +46,6 @@ public struct PaymentProviderConfig: Decodable, Sendable, Hashable {
         type = kind
         func credential(_ env: CodingKeys, _ file: CodingKeys, default name: String) throws -> ProviderCredential {
             let e = try c.decodeIfPresent(String.self, forKey: env), f = try c.decodeIfPresent(String.self, forKey: file)
-            if e != nil && f != nil {
-                throw DecodingError.dataCorruptedError(forKey: file, in: c, debugDescription: "give \(env.stringValue) or \(file.stringValue), not both")
-            }
             if let e, e.range(of: #"^[A-Za-z_][A-Za-z0-9_]{0,127}$"#, options: .regularExpression) == nil {
                 throw DecodingError.dataCorruptedError(forKey: env, in: c, debugDescription: "expected the *name* of an environment variable (e.g. \(name)), never the secret itself")
             }

@@ -81,19 +81,23 @@ public struct ProviderDirectory: Sendable {
             }
         case .yookassa:
             let api = yookassa(c)
-            await withTaskGroup(of: (String, ProviderVerdict).self) { g in
+            await withTaskGroup(of: (String, Result<ProviderPayment?, ProviderError>).self) { g in
                 var queue = rows[...]
                 func next() {
                     guard let p = queue.popFirst() else { return }
-                    g.addTask { (p.id, await api.payment(p.providerPaymentID ?? "")) }
+                    g.addTask { (p.id, await api.fetch(p.providerPaymentID ?? "")) }
                 }
                 for _ in 0..<parallel { next() }
-                for await (id, v) in g {
-                    results.withLock { $0[id] = v }
-                    if case .unknown(let why) = v, why.contains("refused the credentials") || why.contains("is not set") {
-                        // Every other request would fail the same way: say so for all at once.
-                        results.withLock { r in for p in queue { r[p.id] = .unknown(why) } }
-                        queue = []
+                for await (id, r) in g {
+                    switch r {
+                    case .success(let found): results.withLock { $0[id] = found.map { .found($0) } ?? .notFound }
+                    case .failure(let e):
+                        results.withLock { $0[id] = .unknown(e.message) }
+                        if e.kind == .credentials {
+                            // Every other request would be refused the same way: say so for all at once.
+                            results.withLock { r in for p in queue { r[p.id] = .unknown(e.message) } }
+                            queue = []
+                        }
                     }
                     next()
                 }

@@ -48,17 +48,25 @@ public struct YooKassaAPI: Sendable {
 
     /// One payment; `.notFound` on 404. Never sends an id of the wrong shape.
     public func payment(_ id: String) async -> ProviderVerdict {
+        switch await fetch(id) {
+        case .success(let p): p.map { .found($0) } ?? .notFound
+        case .failure(let e): .unknown(e.message)
+        }
+    }
+
+    /// One payment (nil on 404), or why it could not be read (the kind tells credentials apart).
+    public func fetch(_ id: String) async -> Result<ProviderPayment?, ProviderError> {
         guard Self.isPaymentID(id) else {
-            return .unknown("\"\(id.prefix(40))\" is not a YooKassa payment id (36 characters, UUID layout)")
+            return .failure(ProviderError(.rejected, "\"\(id.prefix(40))\" is not a YooKassa payment id (36 characters, UUID layout)"))
         }
         do {
             let r = try await http.get(baseURL + "/payments/" + id, headers: authHeader())
-            if r.status == 404 { return .notFound }
-            return .found(try Self.payment(try object(r, what: "/v3/payments/{id}")))
+            if r.status == 404 { return .success(nil) }
+            return .success(try Self.payment(try object(r, what: "/v3/payments/{id}")))
         } catch let e as ProviderError {
-            return .unknown(e.message)
+            return .failure(e)
         } catch {
-            return .unknown("YooKassa: \(error)")
+            return .failure(ProviderError(.unreachable, "YooKassa: \(error)"))
         }
     }
 

@@ -70,6 +70,17 @@ struct PaymentProviderDatabaseTests {
         #expect(try await f.db.sql("SELECT status FROM payments WHERE id = 5") == "pending")
     }
 
+    @Test func refusedCredentialsStopTheRestOfThePage() async throws {
+        let f = try await ProviderFixture.make()
+        defer { f.stop() }
+        f.yk.state.withLock { $0.secretKey = "test_rotatedrotatedrotatedrotated" }
+        let text = try await f.db.run("/payments pending 1m").text
+        #expect(text.contains("unknown (credentials)") && text.contains("YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY"), "\(text)")
+        // 3 YooKassa rows on the page, 10 in flight at once: all asked at most once, none retried.
+        #expect(f.yk.requestCount <= 3)
+        #expect(f.violations.isEmpty, "\(f.violations)")
+    }
+
     @Test func pendingPageIsOneDeadlineForAllRows() async throws {
         let f = try await ProviderFixture.make(timeout: "10s")
         defer { f.stop() }

@@ -83,9 +83,9 @@ struct PaymentProvidersCheck: CheckProvider {
                 let mismatch = ProviderView.mismatch(pp, p)
                 out.append(CheckResult(
                     check: "payment_webhook_lost", target: p.id, status: .critical,
-                    summary: "payment \(p.id) of user \(p.user), \(p.amount) \(p.currency): pending here, paid at \(pp.provider) \(PaymentsStore.clock(since)) (\(pp.provider) id \(pp.id)) — the webhook never arrived",
+                    summary: "payment \(p.id) of user \(p.user), \(p.amount) \(p.currency): pending here, paid at \(pp.provider) \(ProviderText.clock(since)) (\(pp.provider) id \(pp.id)) — the webhook never arrived",
                     value: now.timeIntervalSince(since),
-                    evidence: [mismatch.map { "⚠️ \($0)" } ?? "amount and currency match", "type \(p.type), created \(p.createdAt.map(PaymentsStore.clock) ?? "?")"],
+                    evidence: [mismatch.map { "⚠️ \($0)" } ?? "amount and currency match", "type \(p.type), created \(p.createdAt.map { ProviderText.clock($0) } ?? "?")"],
                     remediation: "/complete \(p.id)"))
             case .unknown(let why)?:
                 unknown += 1

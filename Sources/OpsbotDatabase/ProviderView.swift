@@ -50,7 +50,7 @@ enum ProviderView {
         case .found(let pp):
             switch pp.state {
             case .paid:
-                let at = pp.paidAt.map { " " + PaymentsStore.clock($0).replacingOccurrences(of: " UTC", with: "") } ?? ""
+                let at = pp.paidAt.map { " " + ProviderText.clock($0).replacingOccurrences(of: " UTC", with: "") } ?? ""
                 if mismatch(pp, p) != nil { return "⚠️ paid \(pp.amount) \(pp.currency) ≠ row" }
                 return "paid at \(pp.provider)\(at) ✅"
             case .pending: return "pending at provider"
@@ -79,9 +79,9 @@ enum ProviderView {
         if let paid = pp.paidAmount { amount += " · paid \(HTML.escape(paid))" }
         lines.append(amount)
         var times: [String] = []
-        if let c = pp.createdAt { times.append("created \(PaymentsStore.clock(c))") }
-        if let t = pp.paidAt { times.append("paid \(PaymentsStore.clock(t))") }
-        if let e = pp.expiresAt { times.append("expires \(PaymentsStore.clock(e))") }
+        if let c = pp.createdAt { times.append("created \(ProviderText.clock(c))") }
+        if let t = pp.paidAt { times.append("paid \(ProviderText.clock(t))") }
+        if let e = pp.expiresAt { times.append("expires \(ProviderText.clock(e))") }
         if !times.isEmpty { lines.append(times.joined(separator: " · ")) }
         if let c = pp.cancellation { lines.append("cancellation: \(HTML.escape(c))") }
         if let t = pp.test { lines.append(t ? "test: yes (a test shop or testnet)" : "test: no (live)") }
@@ -94,7 +94,7 @@ enum ProviderView {
         let here = "here: \(HTML.escape(p.amount)) \(HTML.escape(p.currency)), \(HTML.escape(p.status))"
         switch v {
         case .found(let pp):
-            let at = pp.paidAt.map { " at \(PaymentsStore.clock($0))" } ?? ""
+            let at = pp.paidAt.map { " at \(ProviderText.clock($0))" } ?? ""
             return "<b>At \(HTML.escape(pp.provider))</b>: \(HTML.escape(pp.status))\(at), \(HTML.escape(pp.amount)) \(HTML.escape(pp.currency))"
                 + (pp.test == true ? " (test)" : "") + " · " + here
         case .notFound: return "<b>At \(HTML.escape(name))</b>: not found · " + here

@@ -56,7 +56,7 @@ public struct CryptoPayAPI: Sendable {
             case .invoiceID:
                 var numeric: [String] = []
                 for id in Set(ids) {
-                    if id.range(of: #"^[1-9][0-9]{0,18}$"#, options: .regularExpression) != nil { numeric.append(id) } else {
+                    if ProviderText.isInvoiceID(id) { numeric.append(id) } else {
                         out[id] = .unknown("\"\(id.prefix(40))\" is not a Crypto Pay invoice id (digits); if the product stores its own key, set id_field: payload")
                     }
                 }

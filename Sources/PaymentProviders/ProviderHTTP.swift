@@ -77,11 +77,7 @@ public struct ProviderHTTP: Sendable {
     /// ISO 8601 with or without a fraction, `Z` or an offset.
     public static func date(_ raw: Any?) -> Date? {
         guard let s = raw as? String else { return nil }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: s) { return d }
-        f.formatOptions = [.withInternetDateTime]
-        return f.date(from: s)
+        return ProviderText.date(s)
     }
 
     /// A decimal sent as a string (documented) or a number (tolerated).

@@ -66,11 +66,8 @@ public struct ProviderPayment: Sendable, Hashable {
     /// Both amounts equal as decimals ("250" = "250.00"), never compared as floats.
     public static func sameAmount(_ a: String, _ b: String) -> Bool {
         let na = a.trimmingCharacters(in: .whitespaces), nb = b.trimmingCharacters(in: .whitespaces)
-        guard na.range(of: #"^-?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil,
-              nb.range(of: #"^-?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil,
-              let da = Decimal(string: na, locale: Locale(identifier: "en_US_POSIX")),
-              let db = Decimal(string: nb, locale: Locale(identifier: "en_US_POSIX")) else { return false }
-        return da == db
+        guard ProviderText.isDecimal(na), ProviderText.isDecimal(nb) else { return false }
+        return ProviderText.canonicalDecimal(na) == ProviderText.canonicalDecimal(nb)
     }
 }
 

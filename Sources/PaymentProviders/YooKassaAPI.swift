@@ -26,7 +26,7 @@ public struct YooKassaAPI: Sendable {
 
     /// `2d5f1c2a-000f-5000-8000-1a2b3c4d5e05`: 36 characters, lower-case hex in UUID layout.
     public static func isPaymentID(_ s: String) -> Bool {
-        s.range(of: #"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"#, options: .regularExpression) != nil
+        ProviderText.isLowerHexUUID(s)
     }
 
     /// Which variables to check when YooKassa says 401.

@@ -57,11 +57,13 @@ enum BenchPayments {
                          delay * 1000, Date().timeIntervalSince(s) * 1000, lost))
         }
         print("payments: fake requests: YooKassa \(yk.requestCount), Crypto Pay \(cp.requestCount); violations: \(yk.violations.count + cp.violations.count)")
-        try await idle(url: url, yk: yk, cp: cp, section: section, env: env)
+        try await idle(url: url, yk: yk, cp: cp, section: section, env: env, providers: true)
+        // The same app and data without providers: what the provider checks add.
+        try await idle(url: url, yk: yk, cp: cp, section: DBFixture.demoConfig(providers: nil), env: env, providers: false)
     }
 
     /// The release binary idle with the provider checks scheduled every 10 s.
-    static func idle(url: String, yk: FakeYooKassa, cp: FakeCryptoPay, section: String, env: [String: String]) async throws {
+    static func idle(url: String, yk: FakeYooKassa, cp: FakeCryptoPay, section: String, env: [String: String], providers: Bool) async throws {
         let root = TestApp.repositoryRoot
         let binary = root + "/.build/release/opsbot"
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -85,8 +87,8 @@ enum BenchPayments {
         state_dir: \(dir)/state
         commands_dir: \(root)/Commands
         alerts:
-          checks: {payment_providers: 10s, payments: 60s, database: 60s, schema: 60s}
-        \(section)
+          checks: {\(providers ? "payment_providers: 10s, " : "")payments: 60s, database: 60s, schema: 60s}
+        \(section.replacingOccurrences(of: "versions_dir: demo/", with: "versions_dir: \(root)/demo/"))
         """.write(toFile: dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
         var e = ProcessInfo.processInfo.environment.merging(env) { $1 }
         e["OPSBOT_TOKEN"] = token
@@ -108,9 +110,12 @@ enum BenchPayments {
         try await Task.sleep(nanoseconds: 30_000_000_000)
         let cpu = Double(BenchCore.cpuTicks(pid) - c0) / Double(sysconf(Int32(_SC_CLK_TCK))) / Date().timeIntervalSince(t0) * 100
         let rss = BenchCore.status(pid, "VmRSS"), r = BenchCore.smapsRollup(pid)
-        print(String(format: "payments: idle with payment_providers every 10 s (100 pending rows, both providers at 50 ms): RSS %.1f MB, PSS %.1f MB, private dirty %.1f MB; CPU %.2f %% over 30 s (%d provider requests)%@",
-                     rss / 1024, (r["Pss"] ?? 0) / 1024, (r["Private_Dirty"] ?? 0) / 1024, cpu, yk.requestCount + cp.requestCount - before,
+        let what = providers ? "with payment_providers every 10 s (100 pending rows, both providers at 50 ms)" : "baseline, no providers configured"
+        print(String(format: "payments: idle %@: RSS %.1f MB, PSS %.1f MB, private dirty %.1f MB; CPU %.2f %% over 30 s (%d provider requests)%@",
+                     what, rss / 1024, (r["Pss"] ?? 0) / 1024, (r["Private_Dirty"] ?? 0) / 1024, cpu, yk.requestCount + cp.requestCount - before,
                      released ? "" : " (no idle release logged)"))
+        print("payments: idle RSS by mapping: " + BenchCore.residentByFile(pid).prefix(8).map { String(format: "%@ %.1f", $0.name, $0.kb / 1024) }
+            .joined(separator: ", ") + " MB")
         print("payments: alerts sent while idle: \(fake.calls("sendMessage").filter { $0.text?.contains("payment_webhook_lost") == true }.count) with payment_webhook_lost")
     }
 }

@@ -211,6 +211,26 @@ import TestKit
         #expect(ProviderPayment.sameAmount("0.10", ".1") == false)
         #expect(!ProviderPayment.sameAmount("250.00", "250.01"))
         #expect(!ProviderPayment.sameAmount("1e2", "100"))
+        #expect(ProviderPayment.sameAmount("007.500", "7.5") && ProviderPayment.sameAmount("-0.00", "0"))
+        #expect(!ProviderPayment.sameAmount("5.", "5") && !ProviderPayment.sameAmount("", "0"))
+    }
+
+    /// Shapes and times without ICU, against Foundation's own answers.
+    @Test func shapesAndTimesParsedByteByByte() {
+        #expect(ProviderText.isLowerHexUUID("2d5f1c2a-000f-5000-8000-1a2b3c4d5e05"))
+        #expect(!ProviderText.isLowerHexUUID("2D5F1C2A-000F-5000-8000-1A2B3C4D5E05") && !ProviderText.isLowerHexUUID("2d5f1c2a-000f-5000-8000-1a2b3c4d5e0"))
+        #expect(!ProviderText.isLowerHexUUID("2d5f1c2a0000f-5000-8000-1a2b3c4d5e05"))
+        #expect(ProviderText.isInvoiceID("1000001") && !ProviderText.isInvoiceID("01") && !ProviderText.isInvoiceID("CB-1") && !ProviderText.isInvoiceID(""))
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for s in ["2024-05-01T10:00:00.123Z", "2026-12-31T23:59:59.999Z", "2024-02-29T00:00:00.000Z"] {
+            #expect(abs((ProviderText.date(s)?.timeIntervalSince1970 ?? 0) - (f.date(from: s)?.timeIntervalSince1970 ?? 1)) < 0.001, "\(s)")
+        }
+        #expect(ProviderText.date("2024-05-01T13:00:00+03:00") == ProviderText.date("2024-05-01T10:00:00Z"))
+        #expect(ProviderText.date("2024-05-01T10:00:00") == nil && ProviderText.date("2024-13-01T10:00:00Z") == nil && ProviderText.date("yesterday") == nil)
+        let d = ProviderText.date("2024-05-01T10:07:00Z")!
+        #expect(ProviderText.clock(d, now: d.addingTimeInterval(3600)) == "10:07 UTC")
+        #expect(ProviderText.clock(d, now: d.addingTimeInterval(86400)) == "2024-05-01 10:07 UTC")
     }
 }
 

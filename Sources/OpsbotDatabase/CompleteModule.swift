@@ -105,26 +105,38 @@ struct CompleteModule: CommandModule {
 
     /// The confirmed step of a provider-checked completion: the provider is asked again at the
     /// press, and the transaction runs only while it still says paid with the same amount.
+    /// The provider is asked inside the completion's transaction, with the row locked: a status
+    /// that changed since the preview (or between the question and the commit) is caught.
     static func runChecked(_ db: DatabaseClient, _ p: Payment, directory: ProviderDirectory, name: String) async -> Reply {
         let display = directory.config.providers[name]?.displayName ?? name
-        let now = await directory.verdict(p) ?? .unknown("not configured")
-        guard case .paid = ProviderView.decide(now, p, provider: display) else {
-            let why: String
-            if case .refuse(let w) = ProviderView.decide(now, p, provider: display) { why = w } else { why = "?" }
-            return .text("⚠️ Not completed: asked again at Confirm, \(why). Nothing was changed.")
+        let wait = directory.config.providerDeadline + 2
+        // Runs on the session's own thread (never the cooperative pool), so it may block there.
+        let verify: @Sendable (Payment) -> String? = { locked in
+            let answer = Locked<ProviderVerdict?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                let v = await directory.verdict(locked)
+                answer.withLock { $0 = v }
+                done.signal()
+            }
+            guard done.wait(timeout: .now() + wait) == .success, let v = answer.current else {
+                return "asked again at Confirm, \(display) gave no answer within \(Durations.format(wait))"
+            }
+            if case .refuse(let why) = ProviderView.decide(v, locked, provider: display) { return "asked again at Confirm, \(why)" }
+            return nil
         }
-        return await run(db, p)
+        return await run(db, p, verify: verify)
     }
 
     /// The confirmed step; also what the concurrency tests call many times at once.
-    static func run(_ db: DatabaseClient, _ p: Payment) async -> Reply {
+    static func run(_ db: DatabaseClient, _ p: Payment, verify: (@Sendable (Payment) -> String?)? = nil) async -> Reply {
         let store = PaymentsStore(db.settings.payments)
         do {
             // Safe to retry after a lost connection: the transaction rechecks the status under lock.
             let attempts = Locked(0)
             switch try await db.session(retryIfLost: true, { s in
                 attempts.withLock { $0 += 1 }
-                return try store.complete(s, p)
+                return try store.complete(s, p, verify: verify)
             }) {
             case .refused(let why) where attempts.current > 1:
                 // The first attempt's COMMIT may have reached the server before the connection dropped.

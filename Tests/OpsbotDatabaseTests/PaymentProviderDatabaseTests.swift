@@ -128,6 +128,25 @@ struct PaymentProviderDatabaseTests {
         #expect(try await f.db.sql("SELECT count(*) FROM balance_transactions WHERE payment_id = 5") == "0")
     }
 
+    /// The provider is asked again inside the completion's transaction: while YooKassa is
+    /// being asked at Confirm, the row is already locked (nobody else can complete it).
+    @Test func theConfirmQuestionIsAskedWithTheRowLocked() async throws {
+        let f = try await ProviderFixture.make(timeout: "10s")
+        defer { f.stop() }
+        f.paidAtYooKassa(5, "250.00")
+        let plan = try #require(try await f.db.run("/complete 5").plan)
+        let asked = f.yk.requestCount
+        f.yk.state.withLock { $0.delay = 3 }
+        let run = Task { HTML.toPlainText(await plan.run(NoProgress()).html) }
+        while f.yk.requestCount == asked { try await Task.sleep(nanoseconds: 10_000_000) }
+        // YooKassa is answering (3 s): the row is locked by the completion's transaction.
+        var locked = ""
+        do { _ = try await f.db.sql("SELECT id FROM payments WHERE id = 5 FOR UPDATE NOWAIT") } catch { locked = "\(error)" }
+        #expect(locked.contains("could not obtain lock"), "\(locked)")
+        #expect(await run.value.hasPrefix("✅ Payment 5 completed"))
+        #expect(try await f.db.sql("SELECT count(*) FROM balance_transactions WHERE payment_id = 5") == "1")
+    }
+
     @Test func refusalsSayWhyAndOfferNoConfirm() async throws {
         let f = try await ProviderFixture.make()
         defer { f.stop() }

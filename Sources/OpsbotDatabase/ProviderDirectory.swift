@@ -30,6 +30,10 @@ public struct ProviderDirectory: Sendable {
         YooKassaAPI(baseURL: c.apiURL, shopID: c.shopID, secretKey: c.secretKey, environment: environment, timeout: c.timeout, clock: clock)
     }
 
+    func stars(_ c: PaymentProviderConfig) -> StarsAPI {
+        StarsAPI(baseURL: c.apiURL, token: c.token, environment: environment, scanLimit: c.scanLimit, timeout: c.timeout, clock: clock)
+    }
+
     func cryptopay(_ c: PaymentProviderConfig) -> CryptoPayAPI {
         CryptoPayAPI(baseURL: c.apiURL, token: c.token, environment: environment, idField: c.idField, scanLimit: c.scanLimit,
                      testnet: c.testnet, timeout: c.timeout, clock: clock)
@@ -74,10 +78,11 @@ public struct ProviderDirectory: Sendable {
     /// One provider's rows.
     func ask(_ c: PaymentProviderConfig, _ rows: [Payment], into results: Locked<[String: ProviderVerdict]>) async {
         switch c.type {
-        case .cryptopay:
-            let answers = await cryptopay(c).lookup(rows.compactMap(\.providerPaymentID))
+        case .cryptopay, .stars:
+            let ids = rows.compactMap(\.providerPaymentID)
+            let answers = c.type == .stars ? await stars(c).lookup(ids) : await cryptopay(c).lookup(ids)
             results.withLock { r in
-                for p in rows { r[p.id] = answers[p.providerPaymentID ?? ""] ?? .unknown("Crypto Pay gave no answer") }
+                for p in rows { r[p.id] = answers[p.providerPaymentID ?? ""] ?? .unknown("\(c.displayName) gave no answer") }
             }
         case .yookassa:
             let api = yookassa(c)
@@ -121,6 +126,8 @@ public struct ProviderDirectory: Sendable {
             case .cryptopay:
                 let me = try await cryptopay(c).me()
                 return .success("Crypto Pay app \(me.name) (@\(me.bot))")
+            case .stars:
+                return .success("Telegram Stars of @\(try await stars(c).me())")
             }
         } catch let e as ProviderError {
             return .failure(e)

@@ -9,7 +9,7 @@ import PaymentProviders
 /// tokens). Keys are strict per type (a `token_env` on a YooKassa entry is an
 /// unknown key).
 public struct PaymentProviderConfig: Decodable, Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable { case yookassa, cryptopay }
+    public enum Kind: String, Sendable, Hashable { case yookassa, cryptopay, stars }
     public var type: Kind
     /// YooKassa: the shop id and the secret key.
     public var shopID = ProviderCredential(env: "YOOKASSA_SHOP_ID")
@@ -41,7 +41,7 @@ public struct PaymentProviderConfig: Decodable, Sendable, Hashable {
         let c = try d.container(keyedBy: CodingKeys.self)
         let raw = try c.decode(String.self, forKey: .type)
         guard let kind = Kind(rawValue: raw) else {
-            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "expected yookassa or cryptopay, got \"\(raw.prefix(40))\"")
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "expected yookassa, cryptopay or stars, got \"\(raw.prefix(40))\"")
         }
         type = kind
         func credential(_ env: CodingKeys, _ file: CodingKeys, default name: String) throws -> ProviderCredential {
@@ -74,6 +74,14 @@ public struct PaymentProviderConfig: Decodable, Sendable, Hashable {
             guard (100...100_000).contains(scanLimit) else {
                 throw DecodingError.dataCorruptedError(forKey: .scanLimit, in: c, debugDescription: "must be 100–100000, got \(scanLimit)")
             }
+        case .stars:
+            // The selling bot's own token (the target bot's), for getStarTransactions.
+            token = try credential(.tokenEnv, .tokenFile, default: "BOT_TOKEN")
+            apiURL = try Self.url(c) ?? StarsAPI.defaultURL
+            scanLimit = try c.decodeIfPresent(Int.self, forKey: .scanLimit) ?? scanLimit
+            guard (100...100_000).contains(scanLimit) else {
+                throw DecodingError.dataCorruptedError(forKey: .scanLimit, in: c, debugDescription: "must be 100–100000, got \(scanLimit)")
+            }
         }
         timeout = try c.duration(.timeout, above: true) ?? timeout
         guard timeout <= 60 else { throw DecodingError.dataCorruptedError(forKey: .timeout, in: c, debugDescription: "must be at most 60s") }
@@ -91,7 +99,7 @@ public struct PaymentProviderConfig: Decodable, Sendable, Hashable {
     }
 
     /// "YooKassa", "Crypto Pay".
-    public var displayName: String { type == .yookassa ? "YooKassa" : "Crypto Pay" }
+    public var displayName: String { [.yookassa: "YooKassa", .cryptopay: "Crypto Pay", .stars: "Telegram Stars"][type] ?? "?" }
 
     /// The variables/files to check, for alerts: `YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY`.
     public var credentialNames: String {

@@ -64,7 +64,12 @@ public struct ProviderHTTP: Sendable {
     }
 
     /// The path only: the query may carry ids and never belongs in a sentence.
-    public static func path(_ url: String) -> String { URLComponents(string: url)?.path ?? "?" }
+    /// A Bot API path's `/bot<token>` is shown as `/bot…`.
+    public static func path(_ url: String) -> String {
+        let p = URLComponents(string: url)?.path ?? "?"
+        guard p.hasPrefix("/bot"), let slash = p.dropFirst(4).firstIndex(of: "/") else { return p }
+        return "/bot…" + p[slash...]
+    }
 
     /// `not_found` (YooKassa `code`) or `UNAUTHORIZED` (Crypto Pay `error.name`).
     static func errorCode(_ r: HTTPResponse) -> String? {

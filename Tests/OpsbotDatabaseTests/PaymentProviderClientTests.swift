@@ -135,6 +135,31 @@ import TestKit
         #expect(fake.violations.isEmpty, "\(fake.violations)")
     }
 
+    /// Stretch: Telegram Stars through the selling bot's token.
+    @Test func starsFindsPaymentsAndRefundsByChargeID() async throws {
+        let fake = try FakeStars()
+        defer { fake.stop() }
+        for i in 0..<150 { fake.add(id: "old-\(i)", amount: 1) }   // two pages
+        fake.add(id: "stxPAID", amount: 250)
+        fake.add(id: "stxREF", amount: 100)
+        fake.add(id: "stxREF", amount: 100, refund: true)
+        let token = fake.state.current.token
+        let api = StarsAPI(baseURL: fake.url, token: .init(env: "BOT_TOKEN"), environment: ["BOT_TOKEN": token], timeout: 2, clock: SystemClock())
+        #expect(try await api.me() == "habit_bot")
+        let v = await api.lookup(["stxPAID", "stxREF", "stxNONE"])
+        if case .found(let p)? = v["stxPAID"] { #expect(p.state == .paid && p.amount == "250" && p.currency == "XTR" && p.paidAt != nil) } else { Issue.record("\(v)") }
+        if case .found(let p)? = v["stxREF"] { #expect(p.state == .canceled && p.cancellation == "refunded 100 XTR") } else { Issue.record("\(v)") }
+        #expect(v["stxNONE"] == .notFound)
+        // Wrong token: names the variable; the token never appears.
+        let wrong = StarsAPI(baseURL: fake.url, token: .init(env: "BOT_TOKEN"), environment: ["BOT_TOKEN": "1111111:AAwrongwrongwrongwrongwrongwrongwrong"], timeout: 2, clock: SystemClock())
+        let w = await wrong.lookup(["stxPAID"])
+        if case .unknown(let why)? = w["stxPAID"] { #expect(why.contains("BOT_TOKEN") && !why.contains("AAwrong")) } else { Issue.record("\(w)") }
+        // A dead port: the error names /bot…/, never the token.
+        let dead = StarsAPI(baseURL: "http://127.0.0.1:1", token: .init(env: "BOT_TOKEN"), environment: ["BOT_TOKEN": token], timeout: 1, clock: SystemClock())
+        if case .unknown(let why)? = await dead.lookup(["x"])["x"] { #expect(why.contains("/bot…/getStarTransactions") && !why.contains(token)) } else { Issue.record("dead") }
+        #expect(fake.violations.isEmpty, "\(fake.violations)")
+    }
+
     /// The fakes themselves: strict about what the documents allow.
     @Test func fakesRecordEveryDeviationFromTheDocuments() async throws {
         let yk = try FakeYooKassa(), cp = try FakeCryptoPay()
@@ -196,7 +221,7 @@ import TestKit
         let value = try problems("      cryptobot: {type: cryptopay, token_env: \"12345:AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC\"}\n")
         #expect(value.contains { $0.contains("token_env") && $0.contains("never the secret itself") }, "\(value)")
         #expect(!value.joined().contains("AAzQcZWQqQAbsfgPnOLr4FHC8Doa4L7KryC"), "the pasted secret is not echoed: \(value)")
-        #expect(try problems("      x: {type: stripe}\n").contains { $0.contains("expected yookassa or cryptopay") })
+        #expect(try problems("      x: {type: stripe}\n").contains { $0.contains("expected yookassa, cryptopay or stars") })
         #expect(try problems("      c: {type: cryptopay, network: mainnet, id_field: uuid}\n").contains { $0.contains("id_field") })
         #expect(try problems("      c: {type: cryptopay, api_url: \"https://u:p@pay.crypt.bot\"}\n").contains { $0.contains("api_url") })
         let c = try OpsbotConfig.read(DefaultConfig.yaml + "\ndatabase:\n  payments:\n    webhook_grace: 15m\n    providers:\n      cryptobot: {type: cryptopay, network: testnet}\n",

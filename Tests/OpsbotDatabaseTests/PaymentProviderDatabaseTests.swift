@@ -205,6 +205,23 @@ struct PaymentProviderDatabaseTests {
         #expect(try await f.db.sql("SELECT balance::text FROM users WHERE id = 4") == "270.00")
     }
 
+    /// Stretch: a product selling for Stars, checked through its own bot token with the same
+    /// preview rules.
+    @Test func starsPaymentFollowsTheSameRules() async throws {
+        let stars = try FakeStars()
+        defer { stars.stop() }
+        let sql = DBFixture.demoSQL + "INSERT INTO payments (user_id, amount, currency, payment_type, provider, provider_payment_id, status, created_at) VALUES (4, 250, 'XTR', 'balance_topup', 'stars', 'stxCHARGE1', 'pending', now() - interval '40 minutes'), (4, 100, 'XTR', 'balance_topup', 'stars', 'stxCHARGE2', 'pending', now() - interval '40 minutes');"
+        let section = DBFixture.demoConfig(providers: "      stars: {type: stars, token_env: BOT_TOKEN, api_url: \"\(stars.url)\", timeout: 2s}\n")
+        let f = try await DBFixture.make(sql: sql, database: section, providerEnvironment: ["BOT_TOKEN": stars.state.current.token])
+        stars.add(id: "stxCHARGE1", amount: 250)
+        stars.add(id: "stxCHARGE2", amount: 90)
+        let plan = try #require(try await f.run("/complete stxCHARGE1").plan)
+        #expect(plan.preview.contains("Telegram Stars says the money arrived"))
+        let o = try await f.run("/complete stxCHARGE2")
+        #expect(o.plan == nil && o.text.contains("the amount differs: 90 XTR at Telegram Stars, 100.00 XTR here"), "\(o.text)")
+        #expect(stars.violations.isEmpty, "\(stars.violations)")
+    }
+
     @Test func paymentsProviderShowsTheProvidersViewWithoutSecrets() async throws {
         let f = try await ProviderFixture.make()
         defer { f.stop() }

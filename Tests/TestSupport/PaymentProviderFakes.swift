@@ -265,3 +265,63 @@ package final class FakeCryptoPay: @unchecked Sendable {
         }
     }
 }
+
+/// The selling bot's Bot API for Telegram Stars: `/bot<token>/getMe` and
+/// `/bot<token>/getStarTransactions` (offset, limit 1–100; chronological), strict like the others.
+package final class FakeStars: @unchecked Sendable {
+    package struct State: @unchecked Sendable {
+        package var token = "7654321:AAStarsFakeTokenForTestsOnly_abcdefgh"
+        /// StarTransaction objects, oldest first.
+        package var transactions: [[String: Any]] = []
+        package var violations: [String] = []
+        package var requests: [String] = []
+    }
+    package let state = Locked(State())
+    private var server: LoopbackHTTPServer!
+    package var url: String { "http://127.0.0.1:\(server.port)" }
+    package var violations: [String] { state.current.violations }
+
+    package init() throws { server = try LoopbackHTTPServer { [self] req in self.answer(req) } }
+    deinit { server.stop() }
+    package func stop() { server.stop() }
+
+    /// A user's payment (`source`), or its refund (`receiver`) when `refund`.
+    package func add(id: String, amount: Int, at: Date = Date().addingTimeInterval(-1800), refund: Bool = false) {
+        let partner: [String: Any] = ["type": "user", "user": ["id": 42, "is_bot": false, "first_name": "Anna"]]
+        var t: [String: Any] = ["id": id, "amount": amount, "date": Int(at.timeIntervalSince1970)]
+        t[refund ? "receiver" : "source"] = partner
+        state.withLock { $0.transactions.append(t) }
+    }
+
+    private func json(_ o: Any, status: Int = 200) -> LoopbackHTTPServer.Response {
+        .init(status: status, headers: ["Content-Type": "application/json"], body: try! JSONSerialization.data(withJSONObject: o))
+    }
+
+    private func answer(_ req: LoopbackHTTPServer.Request) -> LoopbackHTTPServer.Response {
+        state.withLock { $0.requests.append(req.method + " " + req.path) }
+        let s = state.current
+        let comps = URLComponents(string: "http://x" + req.path)
+        let path = comps?.path ?? ""
+        guard path.hasPrefix("/bot") else { state.withLock { $0.violations.append("\(path): not a Bot API path") }; return json(["ok": false, "error_code": 404, "description": "Not Found"], status: 404) }
+        let rest = path.dropFirst(4)
+        guard let slash = rest.firstIndex(of: "/") else { return json(["ok": false, "error_code": 404, "description": "Not Found"], status: 404) }
+        guard rest[..<slash] == s.token else { return json(["ok": false, "error_code": 401, "description": "Unauthorized"], status: 401) }
+        var params: [String: String] = [:]
+        for i in comps?.queryItems ?? [] { params[i.name] = i.value ?? "" }
+        switch String(rest[rest.index(after: slash)...]) {
+        case "getMe":
+            return json(["ok": true, "result": ["id": 7654321, "is_bot": true, "first_name": "HabitBot", "username": "habit_bot"]])
+        case "getStarTransactions":
+            for k in params.keys where k != "offset" && k != "limit" { state.withLock { $0.violations.append("getStarTransactions: undocumented parameter \(k)") } }
+            let offset = Int(params["offset"] ?? "0") ?? -1, limit = Int(params["limit"] ?? "100") ?? -1
+            guard offset >= 0, (1...100).contains(limit) else {
+                state.withLock { $0.violations.append("getStarTransactions: offset \(offset), limit \(limit)") }
+                return json(["ok": false, "error_code": 400, "description": "Bad Request: invalid limit"], status: 400)
+            }
+            return json(["ok": true, "result": ["transactions": Array(s.transactions.dropFirst(offset).prefix(limit))]])
+        default:
+            state.withLock { $0.violations.append("\(path): not a method opsbot may call") }
+            return json(["ok": false, "error_code": 404, "description": "Not Found"], status: 404)
+        }
+    }
+}

@@ -40,6 +40,7 @@ let package = Package(
         ]),
         .target(name: "Alerting", dependencies: ["LocalStore", "OpsbotSupport"]),
         .target(name: "LocalStore", dependencies: ["CSQLite", "OpsbotSupport"]),
+        .target(name: "PaymentProviders", dependencies: ["HTTPClient", "OpsbotSupport"]),
 
         // The bot's core: router, catalog, confirmations, config, transports, the Feature protocol
         .target(name: "OpsbotCore", dependencies: [
@@ -52,7 +53,7 @@ let package = Package(
         // Features, each on the core
         .target(name: "OpsbotAlerts", dependencies: ["OpsbotCore", "Alerting", "LocalStore"]),
         .target(name: "OpsbotServices", dependencies: ["OpsbotCore", "SystemOps", "HTTPClient", "TelegramBotAPI"]),
-        .target(name: "OpsbotDatabase", dependencies: ["OpsbotCore", "Postgres"]),
+        .target(name: "OpsbotDatabase", dependencies: ["OpsbotCore", "Postgres", "PaymentProviders"]),
         .target(name: "OpsbotAlertmanager", dependencies: ["OpsbotCore", "OpsbotAlerts", "Alerting", "HTTPClient"]),
         .target(name: "OpsbotHTTPListener", dependencies: ["OpsbotCore", "OpsbotAlerts", "OpsbotAlertmanager"]),
 
@@ -93,7 +94,7 @@ let package = Package(
         .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestHarness"]),
         .testTarget(name: "OpsbotAlertsTests", dependencies: ["OpsbotAlerts", "TestHarness"]),
         .testTarget(name: "OpsbotServicesTests", dependencies: ["OpsbotServices", "TestHarness"]),
-        .testTarget(name: "OpsbotDatabaseTests", dependencies: ["OpsbotDatabase", "Postgres", "TestHarness"]),
+        .testTarget(name: "OpsbotDatabaseTests", dependencies: ["OpsbotDatabase", "Postgres", "PaymentProviders", "TestHarness"]),
         .testTarget(name: "OpsbotAlertmanagerTests", dependencies: ["OpsbotAlertmanager", "TestHarness"]),
         .testTarget(name: "OpsbotHTTPListenerTests", dependencies: [
             "OpsbotHTTPListener", "TestHarness", .product(name: "MetricsTestKit", package: "swift-metrics"),

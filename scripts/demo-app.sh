@@ -23,9 +23,10 @@ case "$cmd" in
 start)
     start_one web web.py WEB_LOG
     start_one worker worker.py WORKER_LOG
+    start_one providers providers.py PROVIDERS_LOG
     ;;
 stop)
-    for n in worker web; do
+    for n in providers worker web; do
         if running "$n"; then
             pid=$(cat "$dir/$n.pid"); kill "$pid"
             i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
@@ -48,7 +49,7 @@ wait)
     echo "sample app not healthy after ${limit} s (see $dir/web.out, $dir/worker.log)" >&2; exit 1
     ;;
 status)
-    for n in web worker; do if running "$n"; then echo "$n running (pid $(cat "$dir/$n.pid"))"; else echo "$n stopped"; fi; done
+    for n in web worker providers; do if running "$n"; then echo "$n running (pid $(cat "$dir/$n.pid"))"; else echo "$n stopped"; fi; done
     ;;
 *) echo "usage: $0 start|stop|status|wait DIR" >&2; exit 2 ;;
 esac

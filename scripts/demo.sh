@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 export DEMO_DIR="$PWD/.demo"
 mkdir -p "$DEMO_DIR"
 [ -f "$DEMO_DIR/app.env" ] || printf 'ENABLE_TELEGRAM_BOT=true\n' > "$DEMO_DIR/app.env"
+# The provider sandbox's demo credentials (demo/sample-app/providers.py); never real ones.
+export YOOKASSA_SHOP_ID=506751 YOOKASSA_SECRET_KEY=test_demoSandboxKey_notARealSecret
+export CRYPTOBOT_TOKEN=12345:AAdemoSandboxTokenNotARealSecret00
 
 cleanup() {
   [ -x scripts/demo-app.sh ] && scripts/demo-app.sh stop "$DEMO_DIR" >/dev/null 2>&1 || true

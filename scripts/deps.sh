@@ -34,6 +34,8 @@ if [ "$purpose" = test ]; then
   # A real sshd (and the client) for the remote-host tests; its service is not started.
   need_pkg openssh-server    test -x /usr/sbin/sshd
   need_pkg openssh-client    command -v ssh
+  # Checks the payment provider fakes' objects against ../shared/providers' JSON Schemas.
+  need_pkg python3-jsonschema /usr/bin/python3 -c 'import jsonschema'
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

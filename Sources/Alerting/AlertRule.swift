@@ -116,6 +116,13 @@ public enum DefaultRules {
                   description: "the service's heartbeat line is missing from its log"),
         AlertRule(name: "payments", remediation: "/payments {target}", remediationLabel: "Payments {target}",
                   description: "payments stuck in pending, or credited twice"),
+        AlertRule(name: "payment_webhook_lost", severity: .critical, remediation: "/complete {target}",
+                  remediationLabel: "Complete payment {target}",
+                  description: "a payment pending here is paid at its provider for longer than payments.webhook_grace (the webhook never arrived)"),
+        AlertRule(name: "provider_unreachable", severity: .critical, forCount: 2,
+                  description: "a payment provider's API (YooKassa, Crypto Pay) does not answer its who-am-I call"),
+        AlertRule(name: "provider_credentials", severity: .critical, remediation: "/payments pending", remediationLabel: "Pending payments",
+                  description: "a payment provider refuses opsbot's credentials (401): check the named environment variable"),
         AlertRule(name: "webhook", remediation: "/status", remediationLabel: "Status",
                   description: "target bot webhook errors; a webhook set while the bot polls blocks getUpdates"),
         AlertRule(name: "target_bot", severity: .critical, description: "target bot getMe fails: token invalid or Telegram unreachable"),
@@ -126,7 +133,7 @@ public enum DefaultRules {
     ]
 
     public static let inhibitions: [InhibitRule] = [
-        InhibitRule(source: ["database"], targets: ["schema", "payments", "sql_*"]),
+        InhibitRule(source: ["database"], targets: ["schema", "payments", "sql_*", "payment_webhook_lost"]),
         InhibitRule(source: ["service_down"], targets: ["health", "health_slow", "log", "heartbeat", "instances", "memory_growth"],
                     sameService: true),
     ]

@@ -35,7 +35,7 @@ public enum Features {
             CoreFeature(),
             alerts,
             services,
-            DatabaseFeature(config: config),
+            DatabaseFeature(config: config, environment: environment, clock: clock),
             AlertmanagerFeature(config: config, source: source, alerts: alerts),
             HTTPListenerFeature(source: source, alerts: alerts),
             HeartbeatFeature(config: config),

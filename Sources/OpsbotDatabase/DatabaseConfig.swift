@@ -158,6 +158,13 @@ public struct PaymentsConfig: Decodable, Sendable {
     /// Payment type → the SQL that credits it, run in the completion's transaction.
     /// `{id}`, `{user}`, `{amount}` … (logical column names) become bind parameters.
     public var completion: [String: [String]] = PaymentsConfig.defaultCompletion
+    /// Value of the `provider` column → the provider API that holds the truth about its
+    /// payments (`yookassa`, `cryptobot`). Rows of other providers are shown as before.
+    public var providers: [String: PaymentProviderConfig] = [:]
+    /// `payment_webhook_lost` fires for a payment pending here but paid at the provider longer than this.
+    public var webhookGrace: Double = 10 * 60
+    /// One deadline for all provider calls of a `/payments pending` page or a check round.
+    public var providerDeadline: Double = 8
 
     public struct Credit: Decodable, Sendable, Hashable {
         public var table: String
@@ -207,6 +214,7 @@ public struct PaymentsConfig: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case table, columns, pendingStatus = "pending_status", succeededStatus = "succeeded_status", pendingAfter = "pending_after",
              currency, amountScale = "amount_scale", pageSize = "page_size", credits, completion, balance
+        case providers, webhookGrace = "webhook_grace", providerDeadline = "provider_deadline"
     }
 
     public init(from d: Decoder) throws {
@@ -234,6 +242,15 @@ public struct PaymentsConfig: Decodable, Sendable {
         credits = try c.decodeIfPresent([Credit].self, forKey: .credits) ?? credits
         if c.contains(.balance) { balance = try c.decodeNil(forKey: .balance) ? nil : try c.decode(Balance.self, forKey: .balance) }
         if let steps = try c.decodeIfPresent([String: [String]].self, forKey: .completion) { completion = steps }
+        if c.contains(.providers) {
+            let p = try c.nestedContainer(keyedBy: AnyKey.self, forKey: .providers)
+            for key in p.allKeys { providers[key.stringValue] = try p.decode(PaymentProviderConfig.self, forKey: key) }
+        }
+        webhookGrace = try c.duration(.webhookGrace, above: true) ?? webhookGrace
+        providerDeadline = try c.duration(.providerDeadline, above: true) ?? providerDeadline
+        guard providerDeadline <= 60 else {
+            throw DecodingError.dataCorruptedError(forKey: .providerDeadline, in: c, debugDescription: "must be at most 60s (a chat reply waits for it)")
+        }
         let known = Set(PaymentsConfig.logicalColumns)
         for (type, steps) in completion {
             for (i, s) in steps.enumerated() {

@@ -14,15 +14,29 @@ public struct DatabaseFeature: Feature {
     public static var configSections: [ConfigSection] { [ConfigSection("database", as: DatabaseConfig.self)] }
 
     private let built: Result<DatabaseClient, Error>
+    /// What the payment providers' credentials are read from (opsbot's own, or a test's).
+    let environment: [String: String]
+    /// What provider deadlines and 429 waits sleep on.
+    let clock: any OpsClock
 
-    public init(config: Config) {
+    public init(config: Config, environment: [String: String] = ProcessInfo.processInfo.environment, clock: any OpsClock = SystemClock()) {
         built = Result {
             DatabaseClient(settings: try config.section("database", as: DatabaseConfig.self) ?? DatabaseConfig(), url: config.databaseURL)
+        }
+        self.environment = environment
+        self.clock = clock
+        if case .success(let db) = built {
+            for p in db.settings.payments.providers.values { p.registerSecrets(environment) }
         }
     }
 
     /// The client (its pool connects on first use); throws when `database:` is invalid.
     public func client() throws -> DatabaseClient { try built.get() }
+
+    /// The configured payment providers (`database.payments.providers`).
+    func providers(_ db: DatabaseClient) -> ProviderDirectory {
+        ProviderDirectory(config: db.settings.payments, environment: environment, clock: clock)
+    }
 
     public static func validate(_ config: Config) -> [ConfigError] {
         do {
@@ -77,6 +91,7 @@ public struct DatabaseFeature: Feature {
         r.register(DatabaseCheck(database: self))
         r.register(SchemaCheck(database: self))
         r.register(PaymentsCheck(database: self))
+        r.register(PaymentProvidersCheck(database: self))
     }
 
     public func registerCallbacks(_ r: CallbackRegistry) {

@@ -2,9 +2,11 @@ import Foundation
 import Postgres
 import OpsbotCore
 import OpsbotSupport
+import PaymentProviders
 
-/// `/payments pending [older-than]`, `/payments <id>`, `/payments duplicates`: read-only views
-/// of the app's payments table for incidents 17, 18 and 22.
+/// `/payments pending [older-than]`, `/payments <id>`, `/payments duplicates`,
+/// `/payments provider <id>`: read-only views of the app's payments table for incidents 17, 18
+/// and 22, with what the payment provider says next to each pending row.
 struct PaymentsModule: CommandModule {
     var notConfigured: String? { database.notConfigured() }
     let database: DatabaseFeature
@@ -23,12 +25,15 @@ struct PaymentsModule: CommandModule {
                     }
                     threshold = v
                 }
-                return .reply(try await PaymentsView.pendingPage(db, threshold: threshold, page: 1))
+                return .reply(try await PaymentsView.pendingPage(db, threshold: threshold, page: 1, providers: database.providers(db)))
+            case "provider":
+                guard let id = extra else { return .reply(.text("Usage: /payments provider <payment id or provider payment id>")) }
+                return .reply(try await PaymentsView.atProvider(db, id, providers: database.providers(db)))
             case "duplicates":
                 if extra != nil { return .reply(.text("/payments duplicates takes no further argument")) }
                 return .reply(try await PaymentsView.duplicates(db))
             default:
-                if extra != nil { return .reply(.text("Usage: /payments pending [older-than], /payments <id>, /payments duplicates")) }
+                if extra != nil { return .reply(.text("Usage: /payments pending [older-than], /payments <id>, /payments duplicates, /payments provider <id>")) }
                 return .reply(try await PaymentsView.lookup(db, what))
             }
         } catch {
@@ -41,7 +46,7 @@ struct PaymentsModule: CommandModule {
 enum PaymentsView {
     static func amount(_ p: Payment) -> String { "\(p.amount) \(p.currency)" }
 
-    static func pendingPage(_ db: DatabaseClient, threshold: Double, page requested: Int) async throws -> Reply {
+    static func pendingPage(_ db: DatabaseClient, threshold: Double, page requested: Int, providers: ProviderDirectory? = nil) async throws -> Reply {
         let store = PaymentsStore(db.settings.payments)
         let size = db.settings.payments.pageSize
         let (summary, rows, page) = try await db.session { s -> ((count: Int, totals: [(String, String)]), [Payment], Int) in
@@ -54,10 +59,23 @@ enum PaymentsView {
         guard summary.count > 0 else { return Reply(html: "✅ no pending payments older than \(th)") }
         let totals = summary.totals.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
         var html = "⚠️ <b>\(summary.count) pending payment\(summary.count == 1 ? "" : "s") older than \(th)</b> — total \(HTML.escape(totals))\n"
-        let table = TextTable.render(header: ["id", "user", "amount", "type", "provider", "provider id", "age"], rows: rows.map {
-            [$0.id, $0.user, amount($0), $0.type, $0.provider ?? "", $0.providerPaymentID ?? "", Durations.format($0.age)]
-        }, maxCell: 36)
+        // The page's rows at their providers, all at once under one deadline.
+        let asked = !(providers?.isEmpty ?? true)
+        var verdicts: [String: ProviderVerdict] = [:]
+        if asked, let providers { verdicts = await providers.verdicts(rows) }
+        var header = ["id", "user", "amount", "type", "provider", "provider id", "age"]
+        if asked { header.append("at provider") }
+        let table = TextTable.render(header: header, rows: rows.map {
+            var r = [$0.id, $0.user, amount($0), $0.type, $0.provider ?? "", $0.providerPaymentID ?? "", Durations.format($0.age)]
+            if asked { r.append(ProviderView.cell(verdicts[$0.id], $0)) }
+            return r
+        }, maxCell: asked ? 48 : 36)  // "canceled at provider (expired_on_confirmation)" whole
         html += "<pre>\(HTML.escape(table))</pre>"
+        var reasons: [String] = []
+        for p in rows {
+            if case .unknown(let why)? = verdicts[p.id], !reasons.contains(why) { reasons.append(why) }
+        }
+        for why in reasons.prefix(3) { html += "\n❔ \(HTML.escape(why)) — unknown, not \"not paid\"" }
         let pages = (summary.count + size - 1) / size
         var buttons: [Button] = []
         if pages > 1 {
@@ -66,7 +84,8 @@ enum PaymentsView {
             if page < pages { buttons.append(Button("Next ▶", data: "pay:\(Int(threshold)):\(page + 1)")) }
             buttons.append(Button("📄 File", data: "pay:\(Int(threshold)):f"))
         }
-        html += "\nComplete one with /complete &lt;id&gt; after checking it at the provider."
+        html += asked ? "\nComplete one with /complete &lt;id&gt; (the provider is asked first); details: /payments provider &lt;id&gt;."
+                      : "\nComplete one with /complete &lt;id&gt; after checking it at the provider."
         return Reply(html: html, buttons: buttons.isEmpty ? [] : [buttons])
     }
 
@@ -101,6 +120,32 @@ enum PaymentsView {
             return .text("No payment with id or provider payment id \"\(id)\" in \(db.settings.payments.table).")
         }
         return Reply(html: found.map { detail($0, config: db.settings.payments) }.joined(separator: "\n\n"))
+    }
+
+    /// `/payments provider <id>`: the provider's view of one payment, next to the row.
+    static func atProvider(_ db: DatabaseClient, _ id: String, providers: ProviderDirectory) async throws -> Reply {
+        let store = PaymentsStore(db.settings.payments)
+        let found = try await db.session { s in try store.find(s, id) }
+        guard let p = found.first else {
+            return .text("No payment with id or provider payment id \"\(id)\" in \(db.settings.payments.table).")
+        }
+        if found.count > 1 { return .text("\(found.count) payments match \"\(id)\" (ids \(found.map(\.id).joined(separator: ", "))); use the payment id.") }
+        guard let (name, c) = providers.entry(for: p) else {
+            let known = providers.config.providers.keys.sorted().joined(separator: ", ")
+            return .text("Payment \(p.id) has provider \"\(p.provider ?? "")\", which is not in database.payments.providers (configured: \(known.isEmpty ? "none" : known)).")
+        }
+        let v = await providers.verdict(p) ?? .unknown("not configured")
+        var html = detail(p, config: db.settings.payments) + "\n\n"
+        switch v {
+        case .found(let pp):
+            html += ProviderView.detail(pp, name: name)
+            if pp.state == .paid, let why = ProviderView.mismatch(pp, p) { html += "\n⚠️ " + HTML.escape(why) }
+        case .notFound:
+            html += "<b>\(HTML.escape(c.displayName))</b> (\(HTML.escape(name))): not found — no such payment under these credentials (wrong id, another shop or app, or test vs. live)"
+        case .unknown(let why):
+            html += "<b>\(HTML.escape(c.displayName))</b> (\(HTML.escape(name))): ❔ unknown — \(HTML.escape(why))"
+        }
+        return Reply(html: html)
     }
 
     static func detail(_ p: Payment, config: PaymentsConfig) -> String {
@@ -165,7 +210,7 @@ struct PaymentsPageHandler: CallbackHandler {
         }
         guard let page = Int(parts[2]), page >= 1 else { return "unknown button" }
         do {
-            let reply = try await PaymentsView.pendingPage(db, threshold: threshold, page: page)
+            let reply = try await PaymentsView.pendingPage(db, threshold: threshold, page: page, providers: database.providers(db))
             try await app.transport.edit(MessageRef(chatID: callback.chatID, messageID: callback.messageID), reply)
             return "page \(page)"
         } catch {

@@ -201,7 +201,9 @@ public struct PaymentsStore: Sendable {
 
     /// Completes `expected` exactly once: locks the row, refuses unless it is still pending and
     /// unchanged since the preview, runs the steps and marks it succeeded, all in one transaction.
-    public func complete(_ s: PostgresSession, _ expected: Payment) throws -> CompletionResult {
+    /// `verify` runs with the row locked, before any write (the payment provider asked again):
+    /// a reason it returns refuses, and the transaction rolls back having changed nothing.
+    public func complete(_ s: PostgresSession, _ expected: Payment, verify: (@Sendable (Payment) -> String?)? = nil) throws -> CompletionResult {
         try s.transaction { tx in
             guard let idQ = try idMatch(tx, expected.id) else { return .refused("payment \(expected.id) not found") }
             guard let row = try tx.query("SELECT \(fragment: selectList) FROM \(fragment: table) WHERE \(fragment: idQ) FOR UPDATE").first else {
@@ -216,6 +218,7 @@ public struct PaymentsStore: Sendable {
                 return .refused("payment \(now.id) changed since the preview (now user \(now.user), \(now.amount) \(now.currency), \(now.type)); run /complete again")
             }
             guard let plan = completionPlan(for: now, idMatch: idQ) else { return .refused("payment type \(now.type) has no completion steps configured") }
+            if let verify, let why = verify(now) { return .refused(why) }
             for (i, q) in plan.enumerated() {
                 let r = try tx.query(q)
                 if i == plan.count - 1, r.affectedRows != 1 {
@@ -235,5 +238,17 @@ public struct PaymentsStore: Sendable {
         f.locale = Locale(identifier: "en_US_POSIX")
         f.dateFormat = Calendar.current.isDate(d, inSameDayAs: Date()) ? "HH:mm 'UTC'" : "yyyy-MM-dd HH:mm 'UTC'"
         return f.string(from: d)
+    }
+}
+
+extension PaymentsStore {
+    /// Pending rows created more than `seconds` ago but within `window`, newest first: what
+    /// the provider check asks about (a row paid longer ago than the grace was created earlier still).
+    public func recentPending(_ s: PostgresSession, olderThan seconds: Double, within window: Double, limit: Int) throws -> [Payment] {
+        try s.query("""
+            SELECT \(fragment: selectList) FROM \(fragment: table) WHERE \(fragment: olderThan(seconds))
+            AND \(fragment: col("created_at")) > now() - make_interval(secs => \(window))
+            ORDER BY \(fragment: col("created_at")) DESC LIMIT \(limit)
+            """).map(payment)
     }
 }

@@ -40,10 +40,12 @@ public enum SecretPatterns {
         (try! NSRegularExpression(pattern: #"\bsk-[A-Za-z0-9_-]{16,}"#), "sk-[REDACTED]"),
         // Bearer tokens
         (try! NSRegularExpression(pattern: #"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{16,}"#), "$1[REDACTED]"),
+        // YooKassa secret keys (test_…, live_…)
+        (try! NSRegularExpression(pattern: #"(?<![A-Za-z0-9_-])(test|live)_[A-Za-z0-9_-]{20,}"#), "[REDACTED]"),
     ]
 
     /// `patterns.count`, known without compiling them (the first touch of `patterns` does).
-    static let patternCount = 5
+    static let patternCount = 6
 
     public static func mask(_ text: String) -> String {
         var out = text
@@ -71,7 +73,8 @@ public enum SecretPatterns {
         case 1: return u.contains(UInt8(ascii: "@")) && u.containsBytes("://")        // scheme://user:pw@
         case 2: return u.contains(UInt8(ascii: "="))                                   // password\s*=
         case 3: return u.containsBytes("sk-")                                          // sk-…
-        default: return u.hasRun(of: 16, after: nil, in: bearerByte)                  // [A-Za-z0-9._~+/=-]{16,}
+        case 4: return u.hasRun(of: 16, after: nil, in: bearerByte)                   // [A-Za-z0-9._~+/=-]{16,}
+        default: return (u.containsBytes("test_") || u.containsBytes("live_")) && u.hasRun(of: 25, after: nil, in: tokenByte)  // test_…{20,}
         }
     }
 

@@ -8,6 +8,7 @@ let sections: [String: @Sendable () async throws -> Void] = [
     "services": { try await BenchServices.run() },
     "remote": { try await BenchRemote.run() },
     "database": { try await BenchDatabase.run() },
+    "payments": { try await BenchPayments.run() },
     "alertmanager": { try await BenchAlertmanager.run() },
     "live": { try await BenchLiveEngines.run() },
 ]

@@ -40,6 +40,7 @@ import TestHarness
         "disk": ["/", "/var/lib/docker"], "log_pattern": ["worker:conflict", "worker:errors"], "heartbeat": ["worker"],
         "payments": ["pending", "duplicates"], "webhook": ["target_bot"], "target_bot": ["getMe"], "dependency": ["redis"],
         "env": ["worker"], "check_timeout": ["health"], "log_growth": ["/var/log/app.log"],
+        "payment_webhook_lost": ["5"], "provider_unreachable": ["yookassa"], "provider_credentials": ["yookassa"],
     ]
 
     /// The remediations checks attach themselves (used when the rule has none).

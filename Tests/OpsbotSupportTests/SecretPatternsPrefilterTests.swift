@@ -12,7 +12,7 @@ import Testing
             "postgres://app:s3cr3t@db:5432/app", "POSTGRES://APP:PW@HOST/db", "redis://:pw@host", "host=db password=hunter2 user=x",
             "PASSWORD = 'a b c'", "paſſword=x", "key sk-abcdefghijklmnop1234", "xsk-abcdefghijklmnop1234", "Authorization: Bearer abcdefghijklmnopqrstuvwxyz",
             "BEARER\tabc.def~ghi+jkl/mno=pq", "bearer short", "/var/lib/opsbot/state/opsbot.sqlite3", "a:" + String(repeating: "b", count: 29),
-            "sk-" + String(repeating: "é", count: 20), "e\u{301}sk-abcdefghijklmnopqrs", "\u{600}sk-abcdefghijklmnopqrs",
+            "sk-" + String(repeating: "é", count: 20), "key test_Fh8hUAVVBGUGbjmlzba6TB0iyUbos_lueTHE", "live_abcdefghijklmnopqrstu", "xtest_abcdefghijklmnopqrstuvw", "e\u{301}sk-abcdefghijklmnopqrs", "\u{600}sk-abcdefghijklmnopqrs",
         ]
     }()
 
@@ -28,6 +28,9 @@ import Testing
         }
         #expect(SecretPatterns.mayMatch(0, "123456789:" + String(repeating: "A", count: 30)))
         #expect(!SecretPatterns.mayMatch(0, "123456789:" + String(repeating: "A", count: 29)))
+        // YooKassa keys (issue 20).
+        #expect(SecretPatterns.mask("secret test_Fh8hUAVVBGUGbjmlzba6TB0iyUbos_lueTHE ok") == "secret [REDACTED] ok")
+        #expect(SecretPatterns.mask("live_abcdefghijklmnopqrstu") == "[REDACTED]")
     }
 }
 

@@ -1,0 +1,105 @@
+import Foundation
+import Postgres
+import OpsbotCore
+import OpsbotSupport
+import PaymentProviders
+
+/// The payment providers' truth as alerts (seed 002 §1.4, §1.5):
+/// - `provider_unreachable` / `provider_credentials` per configured provider, from its own
+///   "who am I" call (`GET /v3/me`, `getMe`); credentials are unknown while it is unreachable;
+/// - `payment_webhook_lost` per payment pending here but paid at the provider for longer than
+///   `payments.webhook_grace`, target the payment id (the Complete button runs `/complete <id>`).
+///   While a provider cannot be asked its payments are unknown, never resolved.
+struct PaymentProvidersCheck: CheckProvider {
+    let database: DatabaseFeature
+    let name = "payment_providers"
+    var emits: [String] { ["payment_webhook_lost", "provider_unreachable", "provider_credentials"] }
+    /// Pending rows looked at per round: the newest this many created within `window`.
+    static let rowLimit = 100
+    static let window: Double = 7 * 86_400
+
+    func run(_ app: AppContext) async -> [CheckResult] {
+        let db: DatabaseClient
+        do { db = try database.client() } catch { return [] }
+        let config = db.settings.payments
+        guard !config.providers.isEmpty else { return [] }
+        let directory = database.providers(db)
+        var out: [CheckResult] = []
+        var down: [String: String] = [:]   // provider name → why it cannot be asked
+        // Who am I, all providers at once.
+        let names = config.providers.keys.sorted()
+        let answers = await withTaskGroup(of: (String, Result<String, ProviderError>).self) { g in
+            for n in names { g.addTask { (n, await directory.whoami(config.providers[n]!)) } }
+            var r: [String: Result<String, ProviderError>] = [:]
+            for await (n, a) in g { r[n] = a }
+            return r
+        }
+        for n in names {
+            let c = config.providers[n]!
+            switch answers[n] ?? .failure(ProviderError(.unreachable, "no answer")) {
+            case .success(let who):
+                out.append(CheckResult(check: "provider_unreachable", target: n, status: .ok, summary: "\(who) answers"))
+                out.append(CheckResult(check: "provider_credentials", target: n, status: .ok, summary: "\(c.credentialNames) accepted by \(c.displayName)"))
+            case .failure(let e) where e.kind == .credentials:
+                down[n] = e.message
+                out.append(CheckResult(check: "provider_unreachable", target: n, status: .ok, summary: "\(c.displayName) answers"))
+                out.append(CheckResult(check: "provider_credentials", target: n, status: .critical,
+                                       summary: "\(c.displayName) (\(n)): \(e.message)",
+                                       evidence: ["check \(c.credentialNames) in the app's environment and in the \(c.displayName) dashboard (seed 002 §1.5)"],
+                                       remediation: "/payments pending"))
+            case .failure(let e):
+                down[n] = e.message
+                out.append(CheckResult(check: "provider_unreachable", target: n, status: .critical,
+                                       summary: "\(c.displayName) (\(n)) cannot be asked: \(e.message)",
+                                       evidence: ["payments cannot be checked at \(c.displayName) until it answers; new payments may fail to be created (seed 002 §1.5)"]))
+                out.append(CheckResult(check: "provider_credentials", target: n, status: .unknown,
+                                       summary: "\(c.displayName) unreachable: \(c.credentialNames) cannot be checked"))
+            }
+        }
+        // Payments pending here, paid there.
+        let store = PaymentsStore(config)
+        let grace = config.webhookGrace
+        let rows: [Payment]
+        do {
+            rows = try await db.session { s in try store.recentPending(s, olderThan: grace, within: Self.window, limit: Self.rowLimit) }
+        } catch {
+            out.append(CheckResult(check: "payment_webhook_lost", target: "database", status: .unknown, summary: describe(error)))
+            return out
+        }
+        let askable = rows.filter { p in directory.entry(for: p).map { down[$0.name] == nil } ?? false }
+        for n in names.filter({ down[$0] != nil }) where rows.contains(where: { $0.provider == n }) {
+            // Unknown rather than resolved while the provider is down.
+            out.append(CheckResult(check: "payment_webhook_lost", target: "provider:\(n)", status: .unknown,
+                                   summary: "\(config.providers[n]!.displayName) cannot be asked: \(down[n]!)"))
+        }
+        let verdicts = await directory.verdicts(askable)
+        let now = app.clock.now()
+        var unknown = 0
+        for p in askable {
+            switch verdicts[p.id] {
+            case .found(let pp)? where pp.state == .paid:
+                let since = pp.paidAt ?? p.createdAt ?? now
+                guard now.timeIntervalSince(since) >= grace else { continue }
+                let mismatch = ProviderView.mismatch(pp, p)
+                out.append(CheckResult(
+                    check: "payment_webhook_lost", target: p.id, status: .critical,
+                    summary: "payment \(p.id) of user \(p.user), \(p.amount) \(p.currency): pending here, paid at \(pp.provider) \(ProviderText.clock(since)) (\(pp.provider) id \(pp.id)) — the webhook never arrived",
+                    value: now.timeIntervalSince(since),
+                    evidence: [mismatch.map { "⚠️ \($0)" } ?? "amount and currency match", "type \(p.type), created \(p.createdAt.map { ProviderText.clock($0) } ?? "?")"],
+                    remediation: "/complete \(p.id)"))
+            case .unknown(let why)?:
+                unknown += 1
+                if unknown == 1 {
+                    out.append(CheckResult(check: "payment_webhook_lost", target: "provider:\(p.provider ?? "?")", status: .unknown, summary: why))
+                }
+            default:
+                continue
+            }
+        }
+        if !out.contains(where: { $0.check == "payment_webhook_lost" }) {
+            out.append(CheckResult(check: "payment_webhook_lost", target: "all", status: .ok,
+                                   summary: "no payment pending here and paid at its provider for more than \(Durations.format(grace)) (\(askable.count) checked)"))
+        }
+        return out
+    }
+}

@@ -17,19 +17,15 @@ public enum AppServices {
     /// `frontEnd` ending, by itself or with an error, stops the whole group gracefully.
     /// `reload` re-reads config and catalog on SIGHUP (nil: SIGHUP is not handled).
     /// `stopSignals` empty: only a parent's graceful shutdown stops the group (tests).
-    /// `idleTrim`: release start-up's clean pages when idle (`opsbot run`; nil: never).
     public static func group(app: AppContext, frontEnd: any Service, frontEndName: String, api: BotAPI?,
                              reload: (@Sendable () -> Runtime)?, stopSignals: [UnixSignal] = [.sigterm, .sigint],
-                             idleTrim: IdleTrimPolicy? = nil, clock: any OpsClock = SystemClock()) -> ServiceGroup {
+                             clock: any OpsClock = SystemClock()) -> ServiceGroup {
         let (reloads, requests) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if !stopSignals.isEmpty {
             services.append(.init(service: SecondStopSignal(signals: stopSignals), serviceName: "second stop signal"))
         }
         services.append(.init(service: FeatureServices(app: app, reloads: reloads, load: reload, api: api, clock: clock), serviceName: "features"))
-        if let idleTrim {
-            services.append(.init(service: IdleTrim(policy: idleTrim, clock: clock), serviceName: "idle trim"))
-        }
         if reload != nil {
             services.append(.init(service: HangUpListener(requests: requests), serviceName: "SIGHUP listener"))
         }

@@ -221,6 +221,21 @@ import TestHarness
         #expect(state("hang")?.state == .unknown, "\(String(describing: state("hang")))")
     }
 
+    /// The hosts answer within the command's deadline: a status slower than what is left of
+    /// it (`slow` takes 4 s) is unknown, the rest of its host's answer still arrives.
+    @Test func remoteStatusStaysWithinTheCommandsDeadline() async throws {
+        let app = try ServicesTest.app(yaml())
+        let m = try app.servicesFeature.manager()
+        _ = await m.backend("worker")!.status()  // the master connection up: the deadline is for the answer
+        let t0 = Date()
+        let report = await StatusCollector.collect(m, parts: .services, deadline: Date().addingTimeInterval(3))
+        let elapsed = Date().timeIntervalSince(t0)
+        #expect(elapsed < 6, "\(elapsed) s")  // 3 s, plus room for a loaded machine
+        func state(_ n: String) -> ServiceStatus? { report.services.first { $0.config.name == n }?.status }
+        #expect(state("slow")?.state == .unknown, "\(String(describing: state("slow")))")
+        #expect(state("logs")?.state == .stopped, "\(String(describing: state("logs")))")
+    }
+
     @Test func hostKeyMismatchIsUnknownNeverDown() async throws {
         // Pinned: a different (valid) key than the server's.
         let wrong = try String(contentsOfFile: sshd.clientKey + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

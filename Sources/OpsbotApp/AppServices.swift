@@ -17,12 +17,10 @@ public enum AppServices {
     /// `frontEnd` ending, by itself or with an error, stops the whole group gracefully.
     /// `reload` re-reads config and catalog on SIGHUP (nil: SIGHUP is not handled).
     /// `stopSignals` empty: only a parent's graceful shutdown stops the group (tests).
-    /// `idleTrim`: release start-up's clean pages when idle (`opsbot run`; nil: never).
     /// `background` false: no feature background work and no reload (a console beside a `run`).
     public static func group(app: AppContext, frontEnd: any Service, frontEndName: String, api: BotAPI?,
                              reload: (@Sendable () -> Runtime)?, stopSignals: [UnixSignal] = [.sigterm, .sigint],
-                             idleTrim: IdleTrimPolicy? = nil, clock: any OpsClock = SystemClock(),
-                             background: Bool = true) -> ServiceGroup {
+                             clock: any OpsClock = SystemClock(), background: Bool = true) -> ServiceGroup {
         let (reloads, requests) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if !stopSignals.isEmpty {
@@ -31,9 +29,6 @@ public enum AppServices {
         // background false: another opsbot runs the scheduler, pollers and listener on this state.
         if background {
             services.append(.init(service: FeatureServices(app: app, reloads: reloads, load: reload, api: api, clock: clock), serviceName: "features"))
-        }
-        if let idleTrim {
-            services.append(.init(service: IdleTrim(policy: idleTrim, clock: clock), serviceName: "idle trim"))
         }
         if reload != nil && background {
             services.append(.init(service: HangUpListener(requests: requests), serviceName: "SIGHUP listener"))

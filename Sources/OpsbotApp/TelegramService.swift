@@ -16,9 +16,8 @@ import OpsbotHTTPListener
 public enum TelegramService {
     /// `reload` re-reads config and catalog; it is called on SIGHUP. `stopSignals` stop it
     /// gracefully (none: only a parent's graceful shutdown does — tests, with ServiceLifecycleTestKit).
-    /// `idleTrim`: when to release start-up's clean pages (the binary passes the default policy).
     public static func serve(runtime: Runtime, token: String, store: Store, clock: any OpsClock = SystemClock(),
-                             stopSignals: [UnixSignal] = [.sigterm, .sigint], idleTrim: IdleTrimPolicy? = nil,
+                             stopSignals: [UnixSignal] = [.sigterm, .sigint],
                              reload: (@Sendable () -> Runtime)? = nil) async -> Int32 {
         let config = runtime.config
         let api = BotAPI(baseURL: config.telegram.apiURL, token: token, observer: OpsMetrics.botAPIObserver)
@@ -57,7 +56,7 @@ public enum TelegramService {
         let poller = TelegramPoller(poller: UpdatePoller(api: api, pollTimeout: config.telegram.pollTimeout, initialOffset: offset, clock: clock),
                                     store: store, router: router, clock: clock)
         let group = AppServices.group(app: app, frontEnd: poller, frontEndName: "telegram poller", api: api,
-                                      reload: reload, stopSignals: stopSignals, idleTrim: idleTrim, clock: clock)
+                                      reload: reload, stopSignals: stopSignals, clock: clock)
         var code: Int32 = 0
         do { try await group.run() } catch {
             Log.error("\(error)")

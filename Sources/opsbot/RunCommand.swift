@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         let store: OpsbotCoreStore
         do { store = try runtime.openStore() } catch { fail("\(error)") }
         let options = options, apiURL = apiURL
-        let code = await TelegramService.serve(runtime: runtime, token: token, store: store, idleTrim: IdleTrimPolicy(), reload: {
+        let code = await TelegramService.serve(runtime: runtime, token: token, store: store, reload: {
             Runtime.load(configPath: options.config, overrides: .init(stateDir: options.stateDir, commandsDir: options.commandsDir, apiURL: apiURL))
         })
         Log.flush()

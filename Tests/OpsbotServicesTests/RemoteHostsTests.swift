@@ -30,6 +30,10 @@ import TestHarness
             status_command: [/bin/sh, -c, "/bin/sleep 4.0125; echo running"]
             running_pattern: running
             command_timeout: 60s
+          rlogs:
+            backend: process
+            match: '\(dir)/rlogs-never-runs'
+            log_file: \(dir)/rlogs.log
         """
     }
 
@@ -78,6 +82,13 @@ import TestHarness
             host: box
           secret:
             host: box
+          logs:
+            host: box
+            remote_service: rlogs
+          locallogs:
+            backend: process
+            match: '\(sshd.directory)/rlogs-never-runs'
+            log_file: \(sshd.directory)/rlogs.log
         """
     }
 
@@ -140,6 +151,89 @@ import TestHarness
 
         let disk = ServicesTest.text(try await ServicesTest.run(app, "/disk"))
         #expect(disk.contains("Disk on box") && disk.contains("Disk on quick") && disk.contains("mount"), "\(disk)")
+    }
+
+    /// One kind of `/logs` filter: what the remote reply must hold and must not.
+    struct FilterCase: Sendable, CustomTestStringConvertible {
+        var args: String
+        var kept: [String]
+        var left: [String]
+        var testDescription: String { "/logs … \(args)" }
+    }
+
+    static let filterCases = [
+        FilterCase(args: "/ERROR sample/", kept: ["ERROR sample payment failed", "ERROR sample from long ago"], left: ["all good", "disk slow", "database gone"]),
+        FilterCase(args: "re:disk (slow|full)", kept: ["disk slow"], left: ["all good", "ERROR sample"]),
+        FilterCase(args: "error", kept: ["ERROR sample payment failed", "database gone", "ERROR sample from long ago"], left: ["disk slow", "all good"]),
+        FilterCase(args: "warning", kept: ["disk slow", "ERROR sample payment failed", "database gone", "ERROR sample from long ago"], left: ["all good", "request served"]),
+        FilterCase(args: "critical", kept: ["database gone"], left: ["ERROR sample", "disk slow", "all good"]),
+        FilterCase(args: "PAYMENT Failed", kept: ["ERROR sample payment failed"], left: ["all good", "database gone", "from long ago"]),
+        FilterCase(args: "30m", kept: ["disk slow", "ERROR sample payment failed", "database gone", "too many requests", "all good"], left: ["from long ago", "request served"]),
+        FilterCase(args: "error 30m /sample/", kept: ["ERROR sample payment failed"], left: ["from long ago", "database gone", "all good"]),
+    ]
+
+    /// Each filter kind local `/logs` has, through the SSH path: the remote reply holds exactly
+    /// the lines the same command gives on the same file read locally.
+    @Test(arguments: RemoteHostsTests.filterCases) func everyLogsFilterKindWorksOnARemoteHost(_ c: FilterCase) async throws {
+        let now = Date()
+        func at(_ minutesAgo: Double) -> String {
+            let f = ISO8601DateFormatter()
+            return f.string(from: now.addingTimeInterval(-minutesAgo * 60))
+        }
+        try """
+        \(at(120)) - ERROR - ERROR sample from long ago
+        \(at(119)) - INFO - request served
+        \(at(20)) - WARNING - disk slow on /var
+        \(at(15)) - ERROR - ERROR sample payment failed
+        \(at(10)) - CRITICAL - database gone
+        \(at(5)) - INFO - too many requests from 10.0.0.1
+        \(at(1)) - INFO - all good
+
+        """.write(toFile: "\(sshd.directory)/rlogs.log", atomically: true, encoding: .utf8)
+        let app = try ServicesTest.app(yaml())
+        let remote = ServicesTest.text(try await ServicesTest.run(app, "/logs logs 20 \(c.args)"))
+        let local = ServicesTest.text(try await ServicesTest.run(app, "/logs locallogs 20 \(c.args)"))
+        let header = try #require(remote.split(separator: "\n").first.map(String.init))
+        #expect(header.hasPrefix("logs@box: last \(c.kept.count) line"), "\(remote)")
+        for k in c.kept { #expect(remote.contains(k), "\(k) missing:\n\(remote)") }
+        for l in c.left { #expect(!remote.contains(l), "\(l) should be filtered out:\n\(remote)") }
+        #expect(remote.split(separator: "\n").dropFirst() == local.split(separator: "\n").dropFirst(), "remote:\n\(remote)\nlocal:\n\(local)")
+        // The same filter named in both headers (a window's start differs by the seconds between the two commands).
+        func shape(_ h: String) -> String { (h.components(separatedBy: ": last").last ?? "").filter { !$0.isNumber } }
+        let localHeader = local.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.contains("(") && shape(header) == shape(localHeader), "\(header) / \(localHeader)")
+    }
+
+    /// `/status` costs one SSH session per host, whatever the number of services on it.
+    @Test func statusAsksEachHostOnce() async throws {
+        let app = try ServicesTest.app(yaml())
+        let m = try app.servicesFeature.manager()
+        func sessions() -> Int { sshd.log.components(separatedBy: "Starting session:").count - 1 }
+        // Warm: the master connections are up, so only sessions remain to count.
+        _ = await StatusCollector.collect(m, parts: .services)
+        let before = sessions()
+        let report = await StatusCollector.collect(m, parts: .services, deadline: Date().addingTimeInterval(30))
+        #expect(sessions() - before == 2, "sessions: \(sessions() - before) for \(report.services.count) services on 2 hosts\n\(sshd.log.suffix(3000))")
+        func state(_ n: String) -> ServiceStatus? { report.services.first { $0.config.name == n }?.status }
+        #expect(state("slow")?.state == .running, "\(String(describing: state("slow")))")
+        #expect(state("logs")?.state == .stopped, "\(String(describing: state("logs")))")
+        #expect(state("secret")?.state == .unknown && state("secret")?.error?.contains("not in this host's config") == true, "\(String(describing: state("secret")))")
+        #expect(state("hang")?.state == .unknown, "\(String(describing: state("hang")))")
+    }
+
+    /// The hosts answer within the command's deadline: a status slower than what is left of
+    /// it (`slow` takes 4 s) is unknown, the rest of its host's answer still arrives.
+    @Test func remoteStatusStaysWithinTheCommandsDeadline() async throws {
+        let app = try ServicesTest.app(yaml())
+        let m = try app.servicesFeature.manager()
+        _ = await m.backend("worker")!.status()  // the master connection up: the deadline is for the answer
+        let t0 = Date()
+        let report = await StatusCollector.collect(m, parts: .services, deadline: Date().addingTimeInterval(3))
+        let elapsed = Date().timeIntervalSince(t0)
+        #expect(elapsed < 6, "\(elapsed) s")  // 3 s, plus room for a loaded machine
+        func state(_ n: String) -> ServiceStatus? { report.services.first { $0.config.name == n }?.status }
+        #expect(state("slow")?.state == .unknown, "\(String(describing: state("slow")))")
+        #expect(state("logs")?.state == .stopped, "\(String(describing: state("logs")))")
     }
 
     @Test func hostKeyMismatchIsUnknownNeverDown() async throws {

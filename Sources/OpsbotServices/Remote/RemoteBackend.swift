@@ -22,26 +22,46 @@ struct RemoteBackend: ServiceBackend {
         }
     }
 
-    func status() async -> ServiceStatus {
-        switch await client.call(host, RemoteRequest(op: .status, service: remoteName)) {
+    func status() async -> ServiceStatus { await status(within: nil) }
+
+    /// `within`: the caller's deadline in seconds, when shorter than the host's timeout.
+    func status(within: Double?) async -> ServiceStatus {
+        switch await client.call(host, RemoteRequest(op: .status, service: remoteName), within: within) {
         case .success(let r):
             guard let s = r.status else { return ServiceStatus(state: .unknown, detail: "\(host): answer without a status", error: "\(host): answer without a status") }
             return s.serviceStatus
         case .failure(let f):
-            let detail: String
-            switch f {
-            case .unreachable: detail = "host unreachable"
-            case .timedOut: detail = "host did not answer in time"
-            case .remote: detail = "remote request failed"
-            }
-            return ServiceStatus(state: .unknown, detail: detail, error: f.description)
+            return RemoteBackend.unknown(f)
         }
     }
 
+    /// A status the host could not give: unknown, with why.
+    static func unknown(_ f: SSHClient.Failure) -> ServiceStatus {
+        let detail: String
+        switch f {
+        case .unreachable: detail = "host unreachable"
+        case .timedOut: detail = "host did not answer in time"
+        case .remote: detail = "remote request failed"
+        }
+        return ServiceStatus(state: .unknown, detail: detail, error: f.description)
+    }
+
     func logs(lines: Int, filter: LineFilter) async throws -> LogsResult {
-        let r = try await call(RemoteRequest(op: .logs, service: remoteName, lines: lines, level: filter.level?.rawValue, text: filter.text,
-                                             regex: filter.regex?.pattern, since: filter.since?.timeIntervalSince1970))
-        return LogsResult(lines: (r.lines ?? []).map { LogLine($0.text, time: $0.time.map { Date(timeIntervalSince1970: $0) }) }, notes: r.notes ?? [])
+        let r = try await call(RemoteRequest(logs: remoteName, lines: lines, filter: filter))
+        var result = LogsResult(lines: (r.lines ?? []).map { LogLine($0.text, time: $0.time.map { Date(timeIntervalSince1970: $0) }) }, notes: r.notes ?? [])
+        // A remote opsbot that predates a filter field ignores it (JSON decoding skips unknown
+        // keys): what it did not apply is applied here, so its lines never pass for matches.
+        let applied = Set(r.filterFields ?? RemoteRequest.legacyFilterFields)
+        var missing = LineFilter()
+        if !applied.contains("text") { missing.text = filter.text }
+        if !applied.contains("regex") { missing.regex = filter.regex }
+        if !applied.contains("chatRegex") { missing.chatRegex = filter.chatRegex }
+        if missing.filtersContent {
+            let kept = result.lines.filter { missing.matchesContent($0.text) }
+            result.notes.append("opsbot remote on \(host) is older and ignored part of the filter (\(missing.summary)); it was applied here to the \(result.lines.count) line(s) it sent, \(kept.count) matched")
+            result.lines = kept
+        }
+        return result
     }
 
     func restart() async throws {

@@ -9,14 +9,22 @@ import OpsbotSupport
 /// base64 form has no shell metacharacters at all, so even a key installed without the
 /// forced command runs nothing but a missing program called `opsbot-remote-v1`.
 public struct RemoteRequest: Codable, Sendable, Equatable {
-    public enum Op: String, Codable, Sendable, CaseIterable { case status, logs, restart, instances, stop, disk }
+    /// `statuses` (one answer for several services) is newer than the rest: a remote that
+    /// predates it refuses the request as invalid, and the caller then asks per service.
+    public enum Op: String, Codable, Sendable, CaseIterable { case status, logs, restart, instances, stop, disk, statuses }
 
     public var op: Op
     public var service: String?
+    /// For `statuses`: the services to report on (each answered, or refused, on its own).
+    public var services: [String]?
     public var lines: Int?
+    /// The `/logs` filter as the sender parsed it (`LineFilter`): level word, fixed string,
+    /// a pattern from opsbot's config (`regex`), a pattern typed in the chat (`chatRegex`,
+    /// matched in linear time on the remote side too) and the window start (`since`).
     public var level: String?
     public var text: String?
     public var regex: String?
+    public var chatRegex: String?
     /// Unix time; lines stamped earlier are not returned.
     public var since: Double?
     /// For `stop`: the PID or container id from `instances`.
@@ -24,10 +32,17 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
     /// Seconds the caller waits; the remote side gives up (and kills what it started) before.
     public var deadline: Double
 
-    public init(op: Op, service: String? = nil, lines: Int? = nil, level: String? = nil, text: String? = nil,
-                regex: String? = nil, since: Double? = nil, instance: String? = nil, deadline: Double = 20) {
-        self.op = op; self.service = service; self.lines = lines; self.level = level; self.text = text
-        self.regex = regex; self.since = since; self.instance = instance; self.deadline = deadline
+    public init(op: Op, service: String? = nil, services: [String]? = nil, lines: Int? = nil, level: String? = nil, text: String? = nil,
+                regex: String? = nil, chatRegex: String? = nil, since: Double? = nil, instance: String? = nil, deadline: Double = 20) {
+        self.op = op; self.service = service; self.services = services; self.lines = lines; self.level = level; self.text = text
+        self.regex = regex; self.chatRegex = chatRegex; self.since = since; self.instance = instance; self.deadline = deadline
+    }
+
+    /// A `logs` request carrying `filter` as parsed: every kind `LineFilter` has travels
+    /// (`RemoteProtocolTests` fails when LineFilter gains a field this does not carry).
+    public init(logs service: String, lines: Int, filter: LineFilter) {
+        self.init(op: .logs, service: service, lines: lines, level: filter.level?.rawValue, text: filter.text,
+                  regex: filter.regex?.pattern, chatRegex: filter.chatRegex?.pattern, since: filter.since?.timeIntervalSince1970)
     }
 
     public static let prefix = "opsbot-remote-v1"
@@ -68,8 +83,12 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
 
     /// Checked by the sender and again by `opsbot remote`: the remote side trusts nothing.
     public func validate() throws {
-        if let s = service, s.range(of: #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"#, options: .regularExpression) == nil {
+        for s in (service.map { [$0] } ?? []) + (services ?? []) where s.range(of: #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"#, options: .regularExpression) == nil {
             throw RemoteRefusal("invalid service name")
+        }
+        if op == .statuses {
+            guard let list = services, !list.isEmpty else { throw RemoteRefusal("statuses needs a list of services") }
+            guard list.count <= 256 else { throw RemoteRefusal("statuses: at most 256 services") }
         }
         if [.status, .logs, .restart, .instances, .stop].contains(op) && service == nil { throw RemoteRefusal("\(op.rawValue) needs a service") }
         if let n = lines, !(1...100_000).contains(n) { throw RemoteRefusal("lines must be 1…100000") }
@@ -78,15 +97,25 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
         if let re = regex {
             guard !re.isEmpty, re.count <= 200, (try? NSRegularExpression(pattern: re)) != nil else { throw RemoteRefusal("invalid regular expression") }
         }
+        if let re = chatRegex {
+            guard !re.isEmpty, re.count <= 200, (try? LinearRegex(re)) != nil else { throw RemoteRefusal("invalid regular expression") }
+        }
         if let s = since, !s.isFinite { throw RemoteRefusal("invalid since") }
         if let i = instance, i.range(of: #"^[A-Za-z0-9]{1,64}$"#, options: .regularExpression) == nil { throw RemoteRefusal("invalid instance id") }
         if op == .stop && instance == nil { throw RemoteRefusal("stop needs an instance") }
         guard deadline.isFinite, deadline > 0, deadline <= 3600 else { throw RemoteRefusal("deadline must be 0…3600 s") }
     }
 
-    var filter: LineFilter {
+    /// The filter fields every `opsbot remote` applies, also those that do not say which they apply.
+    static let legacyFilterFields = ["level", "text", "regex", "since"]
+    /// What this version applies (sent back in `RemoteResponse.filterFields`).
+    static let filterFields = ["level", "text", "regex", "chatRegex", "since"]
+
+    /// The filter as the sender parsed it (validated: each pattern compiles).
+    public var filter: LineFilter {
         LineFilter(level: level.flatMap(LineFilter.Level.init(rawValue:)), text: text,
-                   regex: regex.flatMap { try? NSRegularExpression(pattern: $0) }, since: since.map { Date(timeIntervalSince1970: $0) })
+                   regex: regex.flatMap { try? NSRegularExpression(pattern: $0) }, chatRegex: chatRegex.flatMap { try? LinearRegex($0) },
+                   since: since.map { Date(timeIntervalSince1970: $0) })
     }
 }
 
@@ -118,6 +147,19 @@ public struct RemoteResponse: Codable, Sendable {
     public var instancesUnknown: String?
     public var message: String?
     public var disk: DiskSnapshot?
+    /// For `logs`: the filter fields this remote applied (absent from versions that predate
+    /// `chatRegex`: the caller applies what they ignored itself).
+    public var filterFields: [String]?
+    /// For `statuses`: one entry per service asked, in the order asked.
+    public var statuses: [ServiceAnswer]?
+
+    /// One service's part of a `statuses` answer: its status, or why it has none (not in this
+    /// host's config, remote there too) — one refusal does not sink the others.
+    public struct ServiceAnswer: Codable, Sendable {
+        public var service: String
+        public var status: Status?
+        public var error: String?
+    }
 
     public init(ok: Bool, error: String? = nil) { self.ok = ok; self.error = error }
 }

@@ -34,15 +34,17 @@ public enum RemoteServer {
             r.disk = await runBlocking(name: "opsbot.disk") { DiskSnapshot.measure(scanCfg) }
             return r
         }
-        // Only the services this host's config names, served by their local backends.
-        guard let name = req.service, var svc = settings.service(name) else {
-            return RemoteResponse(ok: false, error: "service \"\(req.service ?? "")\" is not in this host's config (known: \(settings.services.map(\.name).joined(separator: ", ")))")
+        if req.op == .statuses {
+            var r = RemoteResponse(ok: true)
+            r.statuses = await statuses(req.services ?? [], settings: settings, environment: environment, deadline: deadline)
+            return r
         }
-        guard svc.host == nil else { return RemoteResponse(ok: false, error: "\(name) is itself remote here; opsbot remote does not chain hosts") }
-        // Children started for this request die by the deadline too.
-        svc.commandTimeout = min(svc.commandTimeout, deadline)
-        svc.stopTimeout = min(svc.stopTimeout, max(0.5, deadline / 2))
-        let backend = ServiceManager.makeBackend(svc, options: settings.options, environment: environment, client: nil)
+        let backend: ServiceBackend
+        switch localBackend(req.service ?? "", settings: settings, environment: environment, deadline: deadline) {
+        case .success(let b): backend = b
+        case .failure(let refusal): return RemoteResponse(ok: false, error: refusal.description)
+        }
+        let name = backend.config.name
         var r = RemoteResponse(ok: true)
         do {
             switch req.op {
@@ -53,6 +55,7 @@ public enum RemoteServer {
                 let logs = try await backend.logs(lines: n, filter: req.filter)
                 r.lines = logs.lines.map { .init(text: $0.text, time: $0.time?.timeIntervalSince1970) }
                 r.notes = logs.notes
+                r.filterFields = RemoteRequest.filterFields
             case .restart:
                 try await backend.restart()
                 r.message = "restart accepted"
@@ -68,7 +71,7 @@ public enum RemoteServer {
                 }
                 guard !target.supervised else { return RemoteResponse(ok: false, error: "\(target.id) is the supervised instance of \(name); refusing to stop it") }
                 r.message = try await backend.stop(target)
-            case .disk:
+            case .disk, .statuses:
                 break
             }
         } catch {
@@ -79,6 +82,42 @@ public enum RemoteServer {
 }
 
 extension RemoteServer {
+    /// Only the services this host's config names, served by their local backends; children
+    /// started for the request die by its deadline too.
+    static func localBackend(_ name: String, settings: ServicesSettings, environment: [String: String], deadline: Double) -> Result<ServiceBackend, RemoteRefusal> {
+        guard var svc = settings.service(name) else {
+            return .failure(RemoteRefusal("service \"\(name)\" is not in this host's config (known: \(settings.services.map(\.name).joined(separator: ", ")))"))
+        }
+        guard svc.host == nil else { return .failure(RemoteRefusal("\(name) is itself remote here; opsbot remote does not chain hosts")) }
+        svc.commandTimeout = min(svc.commandTimeout, deadline)
+        svc.stopTimeout = min(svc.stopTimeout, max(0.5, deadline / 2))
+        return .success(ServiceManager.makeBackend(svc, options: settings.options, environment: environment, client: nil))
+    }
+
+    /// `statuses`: every service asked, all at once, each within the deadline on its own — a
+    /// hung status command makes that one service unknown, not the whole answer.
+    static func statuses(_ names: [String], settings: ServicesSettings, environment: [String: String], deadline: Double) async -> [RemoteResponse.ServiceAnswer] {
+        let each = max(0.3, deadline - 0.3)
+        return await withTaskGroup(of: (Int, RemoteResponse.ServiceAnswer).self) { g in
+            for (i, name) in names.enumerated() {
+                g.addTask {
+                    switch localBackend(name, settings: settings, environment: environment, deadline: each) {
+                    case .failure(let refusal):
+                        return (i, .init(service: name, status: nil, error: refusal.description))
+                    case .success(let b):
+                        let late = ServiceStatus(state: .unknown, detail: "status did not finish within \(Durations.format(each))",
+                                                 error: "status did not finish within \(Durations.format(each))")
+                        let s = await withDeadline(.seconds(each), fallback: late) { await b.status() }
+                        return (i, .init(service: name, status: .init(s), error: nil))
+                    }
+                }
+            }
+            var out = [RemoteResponse.ServiceAnswer?](repeating: nil, count: names.count)
+            for await (i, a) in g { out[i] = a }
+            return out.compactMap { $0 }
+        }
+    }
+
     /// When the SSH session goes away (the caller's deadline passed and it closed the
     /// connection, or the network dropped), sshd's session process exits and this process is
     /// reparented: then kill every process group this process started and exit, so a hung

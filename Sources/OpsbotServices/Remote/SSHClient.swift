@@ -23,6 +23,9 @@ public final class SSHClient: Sendable {
     /// Hosts whose master connection a request is opening right now: concurrent first
     /// requests wait for its socket instead of each logging in on a connection of its own.
     private let opening = Locked<Set<String>>([])
+    /// Hosts whose `opsbot remote` refused a `statuses` request (it predates it), and when:
+    /// `/status` asks them per service for a while, then tries the one request again.
+    let batchRefusedAt = Locked<[String: Date]>([:])
     /// When a host was last found unreachable by the request that tried to open its master.
     private let unreachableAt = Locked<[String: (Date, Failure)]>([:])
     /// The ssh program (tests and `service_options` keep the default `ssh` from PATH).
@@ -172,10 +175,12 @@ public final class SSHClient: Sendable {
     }
 
     /// Sends one request and decodes the answer. Never throws anything but `Failure`.
-    public func call(_ host: String, _ request: RemoteRequest) async -> Result<RemoteResponse, Failure> {
+    /// `within`: the caller's own deadline in seconds when shorter than the host's timeout.
+    public func call(_ host: String, _ request: RemoteRequest, within: Double? = nil) async -> Result<RemoteResponse, Failure> {
         guard let h = hosts[host] else { return .failure(.remote(host: host, message: "no such entry in hosts:")) }
         var req = request
-        let timeout = [.restart, .stop].contains(request.op) ? h.actionTimeout : h.timeout
+        var timeout = [.restart, .stop].contains(request.op) ? h.actionTimeout : h.timeout
+        if let within { timeout = max(1, min(timeout, within)) }
         req.deadline = max(1, timeout - 1)
         let command: String
         do {

@@ -42,6 +42,7 @@ public enum StatusCollector {
 
     enum Piece: Sendable {
         case service(Int, ServiceStatus)
+        case services([Int: ServiceStatus])
         case health(Int, [HealthResult])
         case disk([MountUsage]?)
         case deps([Probes.DependencyResult])
@@ -49,7 +50,8 @@ public enum StatusCollector {
         case logs([CheckResult])
     }
 
-    public static func collect(_ m: ServiceManager, parts: Parts = .all, clock: any OpsClock = SystemClock()) async -> StatusReport {
+    /// `deadline`: the command's (remote hosts are asked within it).
+    public static func collect(_ m: ServiceManager, parts: Parts = .all, clock: any OpsClock = SystemClock(), deadline: Date? = nil) async -> StatusReport {
         let elapsed = clock.stopwatch()
         let services = m.settings.services
         var statuses = [ServiceStatus?](repeating: nil, count: services.count)
@@ -57,8 +59,11 @@ public enum StatusCollector {
         var report = StatusReport()
         let needStatus = parts.contains(.services) || parts.contains(.health)
         await withTaskGroup(of: Piece.self) { g in
+            // Services on other hosts: one request per host, the hosts at once.
+            let remote = needStatus ? services.indices.compactMap { i in (m.backend(services[i].name) as? RemoteBackend).map { (i, $0) } } : []
+            if !remote.isEmpty { g.addTask { .services(await RemoteStatuses.collect(remote, deadline: deadline)) } }
             for (i, s) in services.enumerated() {
-                if needStatus, let b = m.backend(s.name) {
+                if needStatus, let b = m.backend(s.name), !(b is RemoteBackend) {
                     let limit = max(s.commandTimeout, 15) + 1
                     let late = "its status gave no answer within \(Durations.format(limit))"
                     g.addTask { .service(i, await withDeadline(.seconds(limit), fallback: ServiceStatus(state: .unknown, detail: late, error: late)) { await b.status() }) }
@@ -97,6 +102,7 @@ public enum StatusCollector {
             for await piece in g {
                 switch piece {
                 case .service(let i, let s): statuses[i] = s
+                case .services(let all): for (i, s) in all { statuses[i] = s }
                 case .health(let i, let h): healths[i] = h
                 case .disk(let d): report.disk = d
                 case .deps(let d): report.dependencies = d

@@ -31,7 +31,7 @@ struct StatusModule: CommandModule {
             for await r in g { out += r }
             return out
         }
-        var report = await StatusCollector.collect(m, clock: ctx.app.clock)
+        var report = await StatusCollector.collect(m, clock: ctx.app.clock, deadline: ctx.deadline)
         report.checks += await extra
         let alerts = services.alertCounts()
         // Said, not dropped: without it /status would look healthier than with a database.

@@ -9,6 +9,7 @@ let sections: [String: @Sendable () async throws -> Void] = [
     "remote": { try await BenchRemote.run() },
     "database": { try await BenchDatabase.run() },
     "alertmanager": { try await BenchAlertmanager.run() },
+    "healthz": { try await BenchHealthz.run() },
     "live": { try await BenchLiveEngines.run() },
 ]
 

@@ -9,7 +9,7 @@ import OpsbotSupport
 public final class TestAlertmanager: @unchecked Sendable {
     public let directory: String
     public let port: Int
-    public let pid: pid_t
+    public private(set) var pid: pid_t
     public var url: String { "http://127.0.0.1:\(port)" }
 
     public static var binary: String? {
@@ -58,9 +58,7 @@ public final class TestAlertmanager: @unchecked Sendable {
         var lastError = ""
         for _ in 0..<3 {   // a free port can be taken between the probe and the bind
             let port = TestPostgres.freePort()
-            let pid = try spawn(bin, ["--config.file=\(dir)/am.yml", "--storage.path=\(dir)/data",
-                                      "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=warn"],
-                                log: dir + "/log")
+            let pid = try spawn(bin, arguments(dir, port), log: dir + "/log")
             try String(pid).write(toFile: dir + "/am.pid", atomically: true, encoding: .utf8)
             let am = TestAlertmanager(directory: dir, port: port, pid: pid)
             if am.waitReady(timeout: 20) {
@@ -73,6 +71,22 @@ public final class TestAlertmanager: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(atPath: dir)
         throw TestAppError(message: "Alertmanager did not become ready: \(lastError)")
+    }
+
+    static func arguments(_ dir: String, _ port: Int) -> [String] {
+        ["--config.file=\(dir)/am.yml", "--storage.path=\(dir)/data",
+         "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=warn"]
+    }
+
+    /// Kills it (SIGKILL) and starts it again on the same port and storage: what a crash and a
+    /// systemd restart do. Its alerts are gone (Alertmanager keeps them in memory only).
+    public func restart() throws {
+        guard let bin = Self.binary else { throw TestAppError(message: "prometheus-alertmanager not found") }
+        stop(removeDirectory: false)
+        pid = try Self.spawn(bin, Self.arguments(directory, port), log: directory + "/log")
+        try String(pid).write(toFile: directory + "/am.pid", atomically: true, encoding: .utf8)
+        Self.live.withLock { $0[pid] = directory }
+        guard waitReady(timeout: 20) else { throw TestAppError(message: "Alertmanager did not come back after a restart") }
     }
 
     private init(directory: String, port: Int, pid: pid_t) {

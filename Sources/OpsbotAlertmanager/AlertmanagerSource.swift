@@ -26,6 +26,8 @@ public final class AlertmanagerSource: Sendable {
         /// Alerts gone from the snapshot right after an Alertmanager restart: unknown until they
         /// come back or `restart_grace` after the restart (by fingerprint, their last result).
         var held: [String: CheckResult] = [:]
+        /// When `lastResults` were fetched.
+        var lastGoodPoll: Date?
     }
     private let state = Locked(State())
     private let startedAt: Date
@@ -115,6 +117,7 @@ public final class AlertmanagerSource: Sendable {
             s.labels.merge(labels) { $1 }
             s.labels = s.labels.filter { labels[$0.key] != nil || s.held[$0.key] != nil }
             s.lastPoll = (now, true)
+            s.lastGoodPoll = now
             if watchdogSeen { s.watchdogSeen = now }
             return s.watchdogSeen
         }
@@ -132,28 +135,32 @@ public final class AlertmanagerSource: Sendable {
     }
 
     /// Alertmanager keeps alerts in memory only: right after it restarts, the alerts Prometheus
-    /// has not re-sent yet are missing from the snapshot. Missing alerts are unknown (not
-    /// resolved) while Alertmanager has been up less than `restart_grace`; asked (one
-    /// `/api/v2/status`) only when some alert went missing. Returns the unknown results.
+    /// has not re-sent yet are missing from the snapshot. An alert last seen before Alertmanager
+    /// (re)started and missing now is unknown (not resolved) while Alertmanager has been up less
+    /// than `restart_grace`; one the running Alertmanager already reported and dropped did
+    /// resolve. Asked (one `/api/v2/status`) only when some alert went missing. Returns the
+    /// unknown results.
     func restartHeld(_ results: [CheckResult], now: Date) async -> [CheckResult] {
         let present = Set(results.map(\.fingerprint))
-        let missing = state.withLock { s -> [CheckResult] in
-            var byFP = s.held
-            for r in s.lastResults { byFP[r.fingerprint] = r }
-            return byFP.values.filter { !present.contains($0.fingerprint) }.sorted { $0.fingerprint < $1.fingerprint }
+        let (fromLast, fromHeld, lastPoll) = state.withLock { s -> ([CheckResult], [CheckResult], Date?) in
+            (s.lastResults.filter { !present.contains($0.fingerprint) && s.held[$0.fingerprint] == nil },
+             s.held.values.filter { !present.contains($0.fingerprint) }, s.lastGoodPoll)
         }
-        guard !missing.isEmpty else {
+        guard !fromLast.isEmpty || !fromHeld.isEmpty else {
             state.withLock { $0.held = [:] }
             return []
         }
         let started: Date
         do { started = try await api.startedAt() } catch {
-            Log.warning("alertmanager: \(missing.count) alert(s) gone, and its start time unknown (\(error)): taken for resolved")
+            Log.warning("alertmanager: \(fromLast.count + fromHeld.count) alert(s) gone, and its start time unknown (\(error)): taken for resolved")
             state.withLock { $0.held = [:] }
             return []
         }
         let up = now.timeIntervalSince(started)
-        guard up < config.restartGrace else {
+        // Last seen by an Alertmanager process that has since been replaced.
+        let restartedSince = lastPoll.map { started > $0 } ?? false
+        let missing = (fromHeld + (restartedSince ? fromLast : [])).sorted { $0.fingerprint < $1.fingerprint }
+        guard up < config.restartGrace, !missing.isEmpty else {
             state.withLock { $0.held = [:] }
             return []
         }

@@ -63,11 +63,14 @@ import TestHarness
         let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync(), clock: clock)
         let (bg, l) = try Self.running(h)
         defer { bg.cancel(); l.stop() }
-        #expect(await until { h.source.lastPoll != nil }, "the first poll at start")
-        // Past the poll loop's 200 ms pause: it now waits for the webhook (or `poll: 60s`).
-        await clock.sleepers(atLeast: 2)
+        // The poll loop: the first poll, a 200 ms pause, then it waits for the webhook (or `poll: 60s`).
+        @Sendable func asked(_ matching: @escaping (Duration) -> Bool) -> Int { clock.requestedSleeps.filter(matching).count }
+        let pause: @Sendable (Duration) -> Bool = { $0 == .milliseconds(200) }
+        let pollWait: @Sendable (Duration) -> Bool = { $0 > .seconds(59) && $0 < .seconds(60) }
+        #expect(await until { h.source.lastPoll != nil && asked(pause) >= 1 }, "the first poll at start, then the pause")
+        let waits = asked(pollWait)
         clock.advance(by: 0.2)
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await until { asked(pollWait) > waits }, "the poll loop waits for the webhook")
         try await h.am.fire(h.labels("WokeTheEvaluation"))
         let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager", body: Data("{}".utf8)) }
         #expect(r.status == 202)

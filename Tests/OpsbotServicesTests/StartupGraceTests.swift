@@ -21,7 +21,7 @@ import TestHarness
             services:
               web:
                 backend: process
-                match: 'sleep \(marker.replacingOccurrences(of: ".", with: "\\\\."))'
+                match: 'sleep \(marker.replacingOccurrences(of: ".", with: "\\."))'
                 health:
                   - http://127.0.0.1:1/healthz
                 startup_grace: 30s

@@ -107,12 +107,28 @@ public final class TestAlertmanager: @unchecked Sendable {
     func waitReady(timeout: Double) -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
-            if (try? request("GET", "/-/ready")).map({ $0.status == 200 }) ?? false { return true }
+            // Ours, not another test's Alertmanager that got the same free port first (then
+            // this one fails to bind and exits, and its "ready" would be the other's).
+            if (try? request("GET", "/-/ready")).map({ $0.status == 200 }) ?? false, ownsPort() { return true }
             var st: Int32 = 0
             if waitpid(pid, &st, WNOHANG) == pid { return false }
             usleep(100_000)
         }
         return false
+    }
+
+    /// This process holds the listening socket on `port` (`/proc/net/tcp` inode among its fds).
+    func ownsPort() -> Bool {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return true }
+        let hexPort = String(format: "%04X", port)
+        let inodes = table.split(separator: "\n").dropFirst().compactMap { line -> String? in
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard f.count > 9, f[1].hasSuffix(":" + hexPort), f[3] == "0A" else { return nil }
+            return String(f[9])
+        }
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+        let links = Set(fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") })
+        return inodes.contains { links.contains("socket:[\($0)]") }
     }
 
     // MARK: API helpers for tests

@@ -133,7 +133,8 @@ enum BenchAlertmanager {
 /// fails (502) for `outage` seconds — long enough for `/healthz` to turn 503 (poll_timeout + 60 s)
 /// and for the poller's backoff to grow — then answers again: how long until `/healthz` is 200.
 enum BenchHealthz {
-    static let outage = 100.0
+    /// The long poll in flight (≤ 25 s) ends first, then /healthz needs 25 + 60 s without a success.
+    static let outage = 130.0
 
     static func run() async throws {
         let binary = BenchAlertmanager.binary
@@ -164,7 +165,7 @@ enum BenchHealthz {
         env.removeValue(forKey: "DATABASE_URL")
         let pid = try ProcessRunner.spawnDetached([binary, "run", "--config", dir + "/opsbot.yaml"], logFile: dir + "/opsbot.log", environment: env)
         defer { kill(pid, SIGTERM) }
-        guard await fake.waitFor(method: "getUpdates", count: 1, timeout: 15) else {
+        guard await fake.waitFor(method: "setMyCommands", count: 1, timeout: 15) else {
             print("healthz: opsbot did not start polling; log: \(dir)/opsbot.log")
             return
         }

@@ -8,7 +8,7 @@ import OpsbotAlerts
 /// a check result of provider `alertmanager` in opsbot's own engine (name from `alertname`,
 /// target from the other identifying labels), so it gets opsbot's buttons, reminders and outbox.
 /// An alert gone from the snapshot resolves — also one that resolved while silenced, which
-/// Alertmanager never reports. Alertmanager unreachable: its alerts stay *unknown* (not resolved)
+/// Alertmanager never reports — unless Alertmanager restarted since it was seen (`restartHeld`). Alertmanager unreachable: its alerts stay *unknown* (not resolved)
 /// and one `alertmanager` reachability alert fires. Silenced or inhibited alerts are muted in
 /// opsbot for as long as Alertmanager suppresses them: not notified, not taken for resolved.
 public final class AlertmanagerSource: Sendable {

@@ -123,8 +123,8 @@ public final class Outbox: Sendable {
         return next
     }
 
-    /// Appends each annotation to its alert's firing message and removes that alert's buttons,
-    /// one edit per message. With `requireAll`, does nothing (false) unless every alert's
+    /// Appends each annotation to its alert's firing message and removes that alert's buttons
+    /// (or keeps or restores them, as the message says), one edit per message. With `requireAll`, does nothing (false) unless every alert's
     /// firing message is known.
     func annotate(_ m: OutgoingMessage, edit: (Int64, Int64, OutgoingMessage) async -> Bool, requireAll: Bool) async -> Bool {
         var byMessage: [Int64: [(String, String)]] = [:]
@@ -144,12 +144,17 @@ public final class Outbox: Sendable {
             // A storm message gets one line for all of its alerts, not one each.
             let lines = notes.count > 3 ? [notes[0].1 + " — and \(notes.count - 1) more"] : notes.map(\.1)
             for line in lines where !old.html.contains(line) { old.html += "\n" + line }
-            old.buttons = old.buttons.map { row in
-                row.filter { b in
-                    let p = b.data.split(separator: ":").map(String.init)
-                    return !(p.count >= 3 && p[0] == "a" && ids.contains(p[2]))
+            func alertID(_ b: AlertButton) -> String? {
+                let p = b.data.split(separator: ":").map(String.init)
+                return p.count >= 3 && p[0] == "a" ? p[2] : nil
+            }
+            if let restore = m.restoreButtons {
+                for id in ids.sorted() where !old.buttons.joined().contains(where: { alertID($0) == id }) {
+                    old.buttons += restore[id] ?? []
                 }
-            }.filter { !$0.isEmpty }
+            } else if m.keepButtons != true {
+                old.buttons = old.buttons.map { row in row.filter { b in alertID(b).map { !ids.contains($0) } ?? true } }.filter { !$0.isEmpty }
+            }
             try? store.saveMessage(chatID: m.chatID, messageID: mid, old, now: now)
             if !(await edit(m.chatID, mid, old)) { Log.warning("alerts: cannot edit alert message \(mid)") }
         }

@@ -30,8 +30,14 @@ public struct OutgoingMessage: Sendable, Hashable, Codable {
     public var alertIDs: [String]?
     /// Sent as a reply to the firing message of this alert.
     public var replyToAlert: String?
-    /// Alert id → a line appended to that alert's firing message, whose buttons for the alert go.
+    /// Alert id → a line appended to that alert's firing message, whose buttons for the alert go
+    /// (resolved) — unless `keepButtons` (unknown: it may still fire) or `restoreButtons` says otherwise.
     public var annotations: [String: String]?
+    /// The annotation leaves the alert's buttons (Ack, Mute) on its message.
+    public var keepButtons: Bool?
+    /// Alert id → the rows to put back on its message when none of its buttons are there
+    /// (known again: an "unknown" edit of an older version removed them).
+    public var restoreButtons: [String: [[AlertButton]]]?
     /// Filled in at delivery from `replyToAlert`.
     public var replyToMessageID: Int64?
 

@@ -65,6 +65,15 @@ public struct AlertmanagerAPI: Sendable {
         return try await call("GET", "/api/v2/alerts?" + q, as: [Alert].self)
     }
 
+    /// When this Alertmanager process started (`/api/v2/status`'s `uptime`): it keeps alerts in
+    /// memory only, so a recent start explains alerts gone from the snapshot.
+    public func startedAt() async throws -> Date {
+        struct Status: Decodable { var uptime: String }
+        let s = try await call("GET", "/api/v2/status", as: Status.self)
+        guard let d = Self.parse(s.uptime) else { throw Failure(description: "GET /api/v2/status: unreadable uptime \"\(s.uptime.prefix(40))\"") }
+        return d
+    }
+
     public func silences() async throws -> [Silence] {
         try await call("GET", "/api/v2/silences", as: [Silence].self)
     }

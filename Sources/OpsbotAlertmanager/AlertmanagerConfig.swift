@@ -24,10 +24,13 @@ public struct AlertmanagerConfig: Decodable, Sendable {
     public var watchdogTimeout: Double = 600
     /// A file holding the bearer token Alertmanager's webhook must send to `POST /alertmanager`.
     public var webhookTokenFile: String?
+    /// After Alertmanager restarts (it keeps alerts in memory), alerts missing from its snapshot
+    /// are unknown, not resolved, until it has been up this long (Prometheus re-sends them).
+    public var restartGrace: Double = 300
 
     enum K: String, CodingKey, CaseIterable {
         case url, receiver, poll, timeout, bearer_token_file, mute_creates_silence, severity_label,
-             remediation_annotation, watchdog_alertname, watchdog_timeout, webhook_token_file
+             remediation_annotation, watchdog_alertname, watchdog_timeout, webhook_token_file, restart_grace
     }
 
     public init(url: String) { self.url = url }
@@ -52,6 +55,7 @@ public struct AlertmanagerConfig: Decodable, Sendable {
         watchdogAlertname = try c.decodeIfPresent(String.self, forKey: .watchdog_alertname)
         watchdogTimeout = try Self.duration(c, .watchdog_timeout, min: 1) ?? watchdogTimeout
         webhookTokenFile = try c.decodeIfPresent(String.self, forKey: .webhook_token_file)
+        restartGrace = try Self.duration(c, .restart_grace, min: 0) ?? restartGrace
     }
 
     static func duration(_ c: KeyedDecodingContainer<K>, _ key: K, min: Double) throws -> Double? {

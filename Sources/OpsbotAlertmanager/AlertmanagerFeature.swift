@@ -69,7 +69,7 @@ public struct AlertmanagerFeature: Feature {
             let elapsed = app.clock.stopwatch()
             let results = await src.poll(app: app, muting: svc)
             OpsMetrics.current.check(provider: AlertmanagerSource.providerName, seconds: elapsed())
-            svc.submit(AlertmanagerSource.providerName, results)
+            svc.submit(AlertmanagerSource.providerName, results, wake: true)
             // A webhook flood polls at most 5 times a second (they coalesce in the wakeup).
             try? await app.clock.sleep(for: .milliseconds(200))
             await src.wakeup.wait(timeout: max(0, src.config.poll - 0.2), clock: app.clock)

@@ -58,6 +58,8 @@ public struct AlertmanagerSilencing: AlertMuteHook {
             for s in all where s.status.state != "expired" && Set(s.matchers.map(Self.normalized)) == Set(want.map(Self.normalized)) { ids.insert(s.id) }
         }
         guard !ids.isEmpty else { return nil }
+        // The alerts it matched show on the next poll: poll now rather than in `poll`.
+        defer { src.wakeup.signal() }
         var lines: [String] = []
         for id in ids.sorted() {
             do {

@@ -8,7 +8,7 @@ import OpsbotAlerts
 /// a check result of provider `alertmanager` in opsbot's own engine (name from `alertname`,
 /// target from the other identifying labels), so it gets opsbot's buttons, reminders and outbox.
 /// An alert gone from the snapshot resolves — also one that resolved while silenced, which
-/// Alertmanager never reports. Alertmanager unreachable: its alerts stay *unknown* (not resolved)
+/// Alertmanager never reports — unless Alertmanager restarted since it was seen (`restartHeld`). Alertmanager unreachable: its alerts stay *unknown* (not resolved)
 /// and one `alertmanager` reachability alert fires. Silenced or inhibited alerts are muted in
 /// opsbot for as long as Alertmanager suppresses them: not notified, not taken for resolved.
 public final class AlertmanagerSource: Sendable {
@@ -23,6 +23,11 @@ public final class AlertmanagerSource: Sendable {
         var labels: [String: [String: String]] = [:]
         var watchdogSeen: Date?
         var lastPoll: (at: Date, ok: Bool)?
+        /// Alerts gone from the snapshot right after an Alertmanager restart: unknown until they
+        /// come back or `restart_grace` after the restart (by fingerprint, their last result).
+        var held: [String: CheckResult] = [:]
+        /// When `lastResults` were fetched.
+        var lastGoodPoll: Date?
     }
     private let state = Locked(State())
     private let startedAt: Date
@@ -80,7 +85,7 @@ public final class AlertmanagerSource: Sendable {
             OpsMetrics.current.alertmanagerPoll(ok: false)
             let known = state.withLock { s -> [CheckResult] in
                 s.lastPoll = (now, false)
-                return s.lastResults
+                return s.lastResults + s.held.values.sorted { $0.fingerprint < $1.fingerprint }
             }
             Log.warning("alertmanager: poll failed: \(error)")
             let unknown = known.map { r -> CheckResult in
@@ -106,10 +111,13 @@ public final class AlertmanagerSource: Sendable {
             results.append(r)
             if a.status.state == "suppressed" { suppressed.append(r.fingerprint) }
         }
+        results += await restartHeld(results, now: now)
         let lastWatchdog = state.withLock { s -> Date? in
-            s.lastResults = results
-            s.labels = labels
+            s.lastResults = results.filter { $0.status != .unknown }
+            s.labels.merge(labels) { $1 }
+            s.labels = s.labels.filter { labels[$0.key] != nil || s.held[$0.key] != nil }
             s.lastPoll = (now, true)
+            s.lastGoodPoll = now
             if watchdogSeen { s.watchdogSeen = now }
             return s.watchdogSeen
         }
@@ -124,6 +132,47 @@ public final class AlertmanagerSource: Sendable {
                 : CheckResult(check: "alertmanager_watchdog", target: w, status: .ok))
         }
         return results
+    }
+
+    /// Alertmanager keeps alerts in memory only: right after it restarts, the alerts Prometheus
+    /// has not re-sent yet are missing from the snapshot. An alert last seen before Alertmanager
+    /// (re)started and missing now is unknown (not resolved) while Alertmanager has been up less
+    /// than `restart_grace`; one the running Alertmanager already reported and dropped did
+    /// resolve. Asked (one `/api/v2/status`) only when some alert went missing. Returns the
+    /// unknown results.
+    func restartHeld(_ results: [CheckResult], now: Date) async -> [CheckResult] {
+        let present = Set(results.map(\.fingerprint))
+        let (fromLast, fromHeld, lastPoll) = state.withLock { s -> ([CheckResult], [CheckResult], Date?) in
+            (s.lastResults.filter { !present.contains($0.fingerprint) && s.held[$0.fingerprint] == nil },
+             s.held.values.filter { !present.contains($0.fingerprint) }, s.lastGoodPoll)
+        }
+        guard !fromLast.isEmpty || !fromHeld.isEmpty else {
+            state.withLock { $0.held = [:] }
+            return []
+        }
+        let started: Date
+        do { started = try await api.startedAt() } catch {
+            Log.warning("alertmanager: \(fromLast.count + fromHeld.count) alert(s) gone, and its start time unknown (\(error)): taken for resolved")
+            state.withLock { $0.held = [:] }
+            return []
+        }
+        let up = now.timeIntervalSince(started)
+        // Last seen by an Alertmanager process that has since been replaced.
+        let restartedSince = lastPoll.map { started > $0 } ?? false
+        let missing = (fromHeld + (restartedSince ? fromLast : [])).sorted { $0.fingerprint < $1.fingerprint }
+        guard up < config.restartGrace, !missing.isEmpty else {
+            state.withLock { $0.held = [:] }
+            return []
+        }
+        state.withLock { $0.held = Dictionary(missing.map { ($0.fingerprint, $0) }, uniquingKeysWith: { a, _ in a }) }
+        Log.info("alertmanager: restarted \(Durations.format(max(0, up))) ago; \(missing.count) alert(s) not re-sent yet are unknown until \(Durations.format(config.restartGrace)) after its start")
+        return missing.map { r in
+            var u = r
+            u.status = .unknown
+            u.summary = "unknown: Alertmanager restarted \(Durations.format(max(0, up))) ago and has not had it re-sent yet "
+                + "(resolved if still missing \(Durations.format(config.restartGrace)) after the restart)"
+            return u
+        }
     }
 
     func result(_ a: AlertmanagerAPI.Alert, _ id: (check: String, target: String)) -> CheckResult {
@@ -145,14 +194,24 @@ public final class AlertmanagerSource: Sendable {
                            evidence: evidence, remediation: fix)
     }
 
+    /// Who the mutes that follow Alertmanager's suppression are by (a person's mute never is).
+    static let muteOwner = "alertmanager"
+
     /// A silenced or inhibited alert is muted in opsbot while Alertmanager suppresses it
-    /// (renewed each poll, never shortening a longer mute someone set).
+    /// (renewed each poll, never shortening a longer mute someone set). The hold outlasts a
+    /// few failed polls; a good poll that finds the alert no longer suppressed — its silence
+    /// expired, its inhibitor resolved, or the alert itself resolved — lifts the mute at once,
+    /// so the alert notifies again on this poll and `/alerts` lists no stale mute.
     func muteSuppressed(_ svc: AlertService, _ fingerprints: [String], now: Date) {
+        let suppressed = Set(fingerprints)
+        for m in svc.engine.mutes where m.by == Self.muteOwner && !suppressed.contains(m.key) {
+            svc.engine.unmute(m.key)
+        }
         guard !fingerprints.isEmpty else { return }
         let hold = config.poll * 3 + 60
         let live = Dictionary(svc.engine.mutes.map { ($0.key, $0.until) }, uniquingKeysWith: { a, _ in a })
         for fp in fingerprints where (live[fp].map { $0.timeIntervalSince(now) } ?? 0) < config.poll * 2 + 30 {
-            svc.engine.mute(fp, for: hold, reason: "silenced or inhibited in Alertmanager", by: "alertmanager")
+            svc.engine.mute(fp, for: hold, reason: "silenced or inhibited in Alertmanager", by: Self.muteOwner)
         }
     }
 }
@@ -168,41 +227,5 @@ struct AlertmanagerCheck: CheckProvider {
             return [CheckResult(check: "alertmanager", target: "config", status: .unknown, summary: "alertmanager: not configured or its token file is unreadable")]
         }
         return await src.poll(app: app)
-    }
-}
-
-/// A one-slot wake signal: `wait` returns after `timeout` seconds or as soon as `signal` is
-/// called (a signal while nobody waits is kept for the next wait; many coalesce into one).
-public final class Wakeup: Sendable {
-    private struct S { var pending = false; var cont: CheckedContinuation<Void, Never>?; var timer: Task<Void, Never>? }
-    private let s = Locked(S())
-    public init() {}
-
-    public func signal() {
-        let c = s.withLock { st -> CheckedContinuation<Void, Never>? in
-            guard let c = st.cont else { st.pending = true; return nil }
-            st.cont = nil
-            st.timer?.cancel()
-            st.timer = nil
-            return c
-        }
-        c?.resume()
-    }
-
-    public func wait(timeout: Double, clock: any OpsClock = SystemClock()) async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-                let now = s.withLock { st -> Bool in
-                    if st.pending || Task.isCancelled { st.pending = false; return true }
-                    st.cont = cont
-                    st.timer = Task { [weak self] in
-                        do { try await clock.sleep(seconds: timeout) } catch { return }
-                        self?.signal()
-                    }
-                    return false
-                }
-                if now { cont.resume() }
-            }
-        } onCancel: { self.signal() }
     }
 }

@@ -53,6 +53,8 @@ struct ExpireSilenceModule: CommandModule {
         return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Expire silence", auditAction: "expire_silence \(s.id)") { _ in
             do {
                 try await src.api.expireSilence(id: s.id)
+                // "The alerts it matches will notify again": poll now, not in `poll`.
+                src.wakeup.signal()
                 return Reply(html: "🔔 Alertmanager silence <code>\(HTML.escape(s.id))</code> expired.")
             } catch {
                 return .text("Could not expire silence \(s.id): \(error)")

@@ -127,16 +127,25 @@ public struct AlertRenderer: Sendable {
                 (a.id, "❔ <b>unknown</b> since \(Self.clock(a.unknownSince ?? Date())): \(HTML.escape(String((a.unknownReason ?? "?").prefix(200))))")
             }, uniquingKeysWith: { a, _ in a })
             let lines = alerts.map { "❔ \(Self.title($0)) unknown since \(Self.clock($0.unknownSince ?? Date())): \(HTML.escape(String(($0.unknownReason ?? "?").prefix(200))))" }
+            // Still firing as far as anyone knows: Ack and Mute stay.
             return chunk(header: "", lines: lines).map {
-                OutgoingMessage(chatID: chatID, kind: .annotate, html: $0 + tag, silent: true, alertIDs: alerts.map(\.id), annotations: notes)
+                var m = OutgoingMessage(chatID: chatID, kind: .annotate, html: $0 + tag, silent: true, alertIDs: alerts.map(\.id), annotations: notes)
+                m.keepButtons = true
+                return m
             }
         case .known(let alerts):
             let notes = Dictionary(alerts.map { a in
                 (a.id, "🔎 known again: still failing — \(HTML.escape(String(a.summary.prefix(200))))")
             }, uniquingKeysWith: { a, _ in a })
             let lines = alerts.map { "🔎 \(Self.title($0)) known again: still failing — \(HTML.escape(String($0.summary.prefix(200))))" }
+            // Its buttons stay, or come back when an earlier "unknown" edit removed them (Ack only if nobody has).
+            let restore = Dictionary(alerts.map { a in
+                (a.id, buttons(a).map { $0.filter { a.ackedBy == nil || !$0.data.hasPrefix("a:k:") } }.filter { !$0.isEmpty })
+            }, uniquingKeysWith: { a, _ in a })
             return chunk(header: "", lines: lines).map {
-                OutgoingMessage(chatID: chatID, kind: .annotate, html: $0 + tag, silent: true, alertIDs: alerts.map(\.id), annotations: notes)
+                var m = OutgoingMessage(chatID: chatID, kind: .annotate, html: $0 + tag, silent: true, alertIDs: alerts.map(\.id), annotations: notes)
+                m.restoreButtons = restore
+                return m
             }
         case .flapping(let a):
             let html = "〰️ <b>Flapping</b> \(Self.title(a)) · \(tag): \(a.transitions.count) state changes within \(Durations.format(flapWindow)). "

@@ -27,10 +27,15 @@ public final class AlertService: Sendable {
                                               flapWindow: config.flapWindow) }
     }
 
+    /// Wakes the alert worker before its next tick (`submit(…, wake: true)`).
+    public let evaluationWakeup = Wakeup()
+
     /// A provider finished: its results join the next evaluation round. `unreachable`: it could
-    /// not run (timed out), so what it reported before is unknown, not recovered.
-    public func submit(_ source: String, _ results: [CheckResult], unreachable: String? = nil) {
+    /// not run (timed out), so what it reported before is unknown, not recovered. `wake`: evaluate
+    /// now rather than at the next tick (an Alertmanager poll, which its webhook may have asked for).
+    public func submit(_ source: String, _ results: [CheckResult], unreachable: String? = nil, wake: Bool = false) {
         inbox.withLock { $0.append(SourceResults(source: source, observations: results, unreachable: unreachable)) }
+        if wake { evaluationWakeup.signal() }
     }
 
     /// Acknowledges and drops the alert's queued reminders.

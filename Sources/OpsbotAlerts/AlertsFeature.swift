@@ -128,7 +128,8 @@ public final class AlertsFeature: Feature, Sendable {
                 try? svc.store.prune(olderThan: 7 * 86400, now: now)
                 lastPrune = now
             }
-            do { try await app.clock.sleep(seconds: svc.config.tick) } catch { return }
+            // Every tick, or at once when a source asks (an Alertmanager webhook: ≤ 100 ms to the chat).
+            await svc.evaluationWakeup.wait(timeout: svc.config.tick, clock: app.clock)
         }
     }
 }

@@ -40,14 +40,18 @@ public final class UpdatePoller: Sendable {
     private let initialOffset: Int64?
     private let backoff: Backoff
     private let clock: any OpsClock
+    /// A network or server failure is retried at least this often (the backoff still spaces
+    /// out 409 conflicts): Telegram back is noticed within seconds, not after a minute's backoff.
+    private let recoveryProbe: Double
 
     /// `clock` is what the poller waits on between failed polls (tests pass a manual clock).
     public init(api: BotAPI, pollTimeout: Int = 30, initialOffset: Int64?, backoff: Backoff = Backoff(),
-                clock: any OpsClock = SystemClock()) {
+                recoveryProbe: Double = 5, clock: any OpsClock = SystemClock()) {
         self.api = api
         self.pollTimeout = pollTimeout
         self.initialOffset = initialOffset
         self.backoff = backoff
+        self.recoveryProbe = recoveryProbe
         self.clock = clock
     }
 
@@ -64,8 +68,11 @@ public final class UpdatePoller: Sendable {
             let updates: [TGUpdate]
             let trace = StageTrace.begin()
             do {
+                // After a failure the first poll is a short one: it answers at once, so `polled`
+                // (what /healthz reads) hears of the recovery now, not when a long poll ends.
+                let timeout = lastProblem == nil ? pollTimeout : 0
                 updates = try await StageTrace.$current.withValue(trace) {
-                    try await api.getUpdates(offset: offset, timeout: pollTimeout, allowedUpdates: Self.allowedUpdates)
+                    try await api.getUpdates(offset: offset, timeout: timeout, allowedUpdates: Self.allowedUpdates)
                 }
             } catch is CancellationError {
                 return
@@ -92,9 +99,9 @@ public final class UpdatePoller: Sendable {
                     problem = "getUpdates conflict (409): a webhook is set for this bot, so long polling is refused. "
                         + "Delete it (deleteWebhook) or stop the service that set it; retrying with backoff"
                 default:
-                    wait = backoff.delay(attempt: failures)
+                    wait = min(backoff.delay(attempt: failures), recoveryProbe)
                     failures += 1
-                    problem = "getUpdates failed: \(error); retrying with backoff"
+                    problem = "getUpdates failed: \(error); retrying at least every \(Int(recoveryProbe.rounded(.up))) s"
                 }
                 // One line per kind of problem and then one per escalation, not one per retry.
                 if problem != lastProblem || failures.isPowerOfTwo {

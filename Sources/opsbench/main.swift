@@ -12,6 +12,7 @@ let sections: [String: @Sendable () async throws -> Void] = [
     "database": { try await BenchDatabase.run() },
     "payments": { try await BenchPayments.run() },
     "alertmanager": { try await BenchAlertmanager.run() },
+    "healthz": { try await BenchHealthz.run() },
     "live": { try await BenchLiveEngines.run() },
 ]
 

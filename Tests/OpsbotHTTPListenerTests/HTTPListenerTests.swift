@@ -56,6 +56,29 @@ import TestHarness
         try await h.am.resolve(h.labels("WebhookWoke"))
     }
 
+    /// Issue 19 item 10: the webhook wakes the evaluation, not only the poll. On a manual clock
+    /// that never reaches the next alert tick, the message still goes out.
+    @Test func webhookWakesTheEvaluationWithoutWaitingForTheTick() async throws {
+        let clock = ManualClock(Date())
+        let h = try await AlertmanagerHarness(try await TestAlertmanager.sharedAsync(), clock: clock)
+        let (bg, l) = try Self.running(h)
+        defer { bg.cancel(); l.stop() }
+        // The poll loop: the first poll, a 200 ms pause, then it waits for the webhook (or `poll: 60s`).
+        @Sendable func asked(_ matching: @escaping (Duration) -> Bool) -> Int { clock.requestedSleeps.filter(matching).count }
+        let pause: @Sendable (Duration) -> Bool = { $0 == .milliseconds(200) }
+        let pollWait: @Sendable (Duration) -> Bool = { $0 > .seconds(59) && $0 < .seconds(60) }
+        #expect(await until { h.source.lastPoll != nil && asked(pause) >= 1 }, "the first poll at start, then the pause")
+        let waits = asked(pollWait)
+        clock.advance(by: 0.2)
+        #expect(await until { asked(pollWait) > waits }, "the poll loop waits for the webhook")
+        try await h.am.fire(h.labels("WokeTheEvaluation"))
+        let r = try await runBlocking { try RawHTTP.request(host: "127.0.0.1", port: Int(l.port), method: "POST", path: "/alertmanager", body: Data("{}".utf8)) }
+        #expect(r.status == 202)
+        #expect(await until(5) { h.transport.texts.contains { $0.contains("WokeTheEvaluation") && $0.contains(h.run) } },
+                "sent with the clock short of the next tick: \(h.transport.texts)")
+        try await h.am.resolve(h.labels("WokeTheEvaluation"))
+    }
+
     /// The README's receiver config, for real: Alertmanager's own webhook (bearer from a
     /// credentials file) wakes opsbot's poll, so a new alert reaches the chat long before `poll: 60s`.
     @Test func realAlertmanagerWebhookWakesThePoll() async throws {

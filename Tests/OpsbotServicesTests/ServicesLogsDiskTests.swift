@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Alerting
 @testable import OpsbotCore
 import SystemOps
 import TestHarness
@@ -108,7 +109,7 @@ import TestHarness
             """, clock: clock)
         func growth() async -> CheckResult? { await app.checks.named("disk")!.run(app).first { $0.check == "log_growth" } }
         let first = try #require(await growth())
-        #expect(first.status == .ok && first.summary.contains("measuring"))
+        #expect(first.status == .unknown && first.summary.contains("measuring"), "no rate yet: unknown, never ok (issue 19 item 18)")
         clock.advance(by: 60)
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         h.seekToEndOfFile(); h.write(Data(repeating: 66, count: 3_000_000)); try h.close()   // 3 MB/min = 180 MB/h
@@ -117,6 +118,54 @@ import TestHarness
         #expect(fast.remediation == "/disk")
         clock.advance(by: 60)
         #expect(await growth()?.status == .ok, "no growth in the next minute")
+    }
+
+    /// Issue 19 item 18: the rate survives an opsbot restart (the samples are in the state), so
+    /// a firing log_growth alert neither resolves nor turns unknown when opsbot starts again.
+    @Test func logGrowthRateSurvivesARestartAndItsAlertStaysFiring() async throws {
+        let dir = ServicesTest.dir()
+        let log = "\(dir)/worker.log"
+        let state = "\(dir)/state"
+        try Data(repeating: 65, count: 1_000).write(to: URL(fileURLWithPath: log))
+        let yaml = """
+            services:
+              worker:
+                backend: process
+                match: 'no-such-process-\(UUID().uuidString)'
+                log_file: \(log)
+            disk:
+              log_growth:
+                max_mb_per_hour: 100
+            alerts:
+              rules:
+                - name: log_growth
+                  for: 1
+            """
+        func grow() throws {
+            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            h.seekToEndOfFile(); h.write(Data(repeating: 66, count: 3_000_000)); try h.close()   // 3 MB/min = 180 MB/h
+        }
+        func round(_ app: AppContext) async throws -> AlertState? {
+            let svc = try app.alertsFeature.service()
+            svc.submit("disk", await app.checks.named("disk")!.run(app))
+            svc.evaluateRound()
+            return svc.engine.alert(fingerprint: "log_growth:\(log)")
+        }
+        let clock = ManualClock()
+        let first = try ServicesTest.app(yaml, clock: clock, stateDirectory: state)
+        _ = try await round(first)
+        clock.advance(by: 60)
+        try grow()
+        #expect(try await round(first)?.isFiring == true)
+
+        // opsbot restarts (a new process on the same state); the log keeps growing.
+        clock.advance(by: 60)
+        try grow()
+        let second = try ServicesTest.app(yaml, clock: clock, stateDirectory: state)
+        let r = await second.checks.named("disk")!.run(second).first { $0.check == "log_growth" }
+        #expect(r?.status == .warning && r?.summary.contains("grows 180 MB/h") == true, "the rate from the saved sample: \(String(describing: r))")
+        let a = try await round(second)
+        #expect(a?.isFiring == true && a?.isUnknown == false, "still firing, not resolved: \(String(describing: a))")
     }
 
     @Test func diskReportAndTruncateCleanup() async throws {

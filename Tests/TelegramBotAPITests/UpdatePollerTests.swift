@@ -81,7 +81,8 @@ import TestKit
         defer { fake.stop() }
         fake.failNext(method: "getUpdates", status: 502, description: "Bad Gateway", count: 5)
         let clock = ManualClock()
-        let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 2, maximum: 10), clock: clock)
+        let poller = UpdatePoller(api: api, pollTimeout: 0, initialOffset: nil, backoff: Backoff(initial: 2, maximum: 10),
+                                  recoveryProbe: 60, clock: clock)   // the backoff itself, not the recovery probe
         let task = Task { try await poller.run(persistOffset: { _ in }, handle: { _ in }) }
         for n in 0..<5 {
             await clock.sleepers(atLeast: 1)
@@ -99,6 +100,32 @@ import TestKit
             #expect(wait >= ceiling / 2 - 1e-9 && wait <= ceiling + 1e-9, "attempt \(n) waited \(wait)")
         }
         #expect(s[3] >= 5)  // grew from 1–2 to ≥ 5: exponential, and capped at 10
+    }
+
+    /// Issue 19 item 11: after a long outage the poller tries again within `recoveryProbe` (not
+    /// after a backoff grown to 60 s), and that first poll is a short one, so `polled` — what
+    /// /healthz reads — hears of the recovery at once, not when a 25 s long poll ends.
+    @Test func recoveryIsNoticedWithinTheProbeIntervalByAShortPoll() async throws {
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        fake.failNext(method: "getUpdates", status: 502, description: "Bad Gateway", count: 10)
+        let clock = ManualClock()
+        let poller = UpdatePoller(api: api, pollTimeout: 25, initialOffset: nil, backoff: Backoff(initial: 1, maximum: 60), clock: clock)
+        let polls = Locked<[Date]>([])
+        let task = Task { try await poller.run(persistOffset: { _ in }, polled: { polls.withLock { $0.append(clock.wallTime) } }, handle: { _ in }) }
+        for n in 0..<10 {
+            await clock.sleepers(atLeast: 1)
+            clock.advance(by: clock.requestedSleeps[n])
+        }
+        // Telegram answers again: the 11th call. Recovery time = the last wait + the poll's answer.
+        #expect(await eventually { !polls.current.isEmpty }, "the first good poll answers at once")
+        task.cancel()
+        try await task.value
+        let waits = clock.requestedSleeps.prefix(10).map(\.seconds)
+        #expect(waits.allSatisfy { $0 <= 5 }, "retried at least every 5 s: \(waits)")
+        let calls = fake.calls("getUpdates")
+        #expect(calls.count >= 11 && calls[10].fields["timeout"] == "0", "the first poll after the outage is a short one: \(calls.prefix(12).map { $0.fields["timeout"] ?? "-" })")
+        #expect(calls[0].fields["timeout"] == "25")
     }
 
     @Test func backoffDelaysStayInBounds() {

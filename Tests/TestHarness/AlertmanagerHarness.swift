@@ -24,7 +24,7 @@ package struct AlertmanagerHarness {
     /// A label value unique to this test, so the shared Alertmanager's other alerts don't interfere.
     package let run = "t" + UUID().uuidString.prefix(8).lowercased()
 
-    package init(_ am: TestAlertmanager, extra: String = "") async throws {
+    package init(_ am: TestAlertmanager, extra: String = "", clock: any OpsClock = SystemClock()) async throws {
         self.am = am
         let yaml = """
         admins:
@@ -40,7 +40,7 @@ package struct AlertmanagerHarness {
           timeout: 3s
         \(extra)
         """
-        (app, transport) = try TestApp.make(configYAML: yaml)
+        (app, transport) = try TestApp.make(configYAML: yaml, clock: clock)
         svc = try app.alertsFeature.service()
         source = try #require(app.alertmanagerFeature.source)
         router = Router(app: app, progressDelay: 5)

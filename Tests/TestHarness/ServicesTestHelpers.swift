@@ -29,8 +29,10 @@ package enum ServicesTest {
     }
 
     /// An app whose ServiceManager sees `environment` instead of opsbot's own.
-    package static func app(_ yaml: String, environment: [String: String] = [:], clock: any OpsClock = SystemClock()) throws -> AppContext {
-        let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\n" + yaml, clock: clock, servicesEnvironment: environment)
+    package static func app(_ yaml: String, environment: [String: String] = [:], clock: any OpsClock = SystemClock(),
+                            stateDirectory: String? = nil) throws -> AppContext {
+        let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\n" + yaml, clock: clock, servicesEnvironment: environment,
+                                        stateDirectory: stateDirectory)
         return app
     }
 

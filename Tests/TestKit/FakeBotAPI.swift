@@ -112,6 +112,9 @@ public final class FakeBotAPI: @unchecked Sendable {
         locked { faults[method, default: []] += Array(repeating: f, count: count) }
     }
 
+    /// Drops the faults still queued for `method` (an outage ends).
+    public func clearFaults(method: String) { locked { faults[method] = nil } }
+
     /// Every later call of `method` waits this long before answering (0 removes the delay).
     public func delay(method: String, seconds: Double) {
         locked { delays[method] = seconds }

@@ -9,7 +9,7 @@ import OpsbotSupport
 public final class TestAlertmanager: @unchecked Sendable {
     public let directory: String
     public let port: Int
-    public let pid: pid_t
+    public private(set) var pid: pid_t
     public var url: String { "http://127.0.0.1:\(port)" }
 
     public static var binary: String? {
@@ -58,9 +58,7 @@ public final class TestAlertmanager: @unchecked Sendable {
         var lastError = ""
         for _ in 0..<3 {   // a free port can be taken between the probe and the bind
             let port = TestPostgres.freePort()
-            let pid = try spawn(bin, ["--config.file=\(dir)/am.yml", "--storage.path=\(dir)/data",
-                                      "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=warn"],
-                                log: dir + "/log")
+            let pid = try spawn(bin, arguments(dir, port), log: dir + "/log")
             try String(pid).write(toFile: dir + "/am.pid", atomically: true, encoding: .utf8)
             let am = TestAlertmanager(directory: dir, port: port, pid: pid)
             if am.waitReady(timeout: 20) {
@@ -73,6 +71,22 @@ public final class TestAlertmanager: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(atPath: dir)
         throw TestAppError(message: "Alertmanager did not become ready: \(lastError)")
+    }
+
+    static func arguments(_ dir: String, _ port: Int) -> [String] {
+        ["--config.file=\(dir)/am.yml", "--storage.path=\(dir)/data",
+         "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=warn"]
+    }
+
+    /// Kills it (SIGKILL) and starts it again on the same port and storage: what a crash and a
+    /// systemd restart do. Its alerts are gone (Alertmanager keeps them in memory only).
+    public func restart() throws {
+        guard let bin = Self.binary else { throw TestAppError(message: "prometheus-alertmanager not found") }
+        stop(removeDirectory: false)
+        pid = try Self.spawn(bin, Self.arguments(directory, port), log: directory + "/log")
+        try String(pid).write(toFile: directory + "/am.pid", atomically: true, encoding: .utf8)
+        Self.live.withLock { $0[pid] = directory }
+        guard waitReady(timeout: 20) else { throw TestAppError(message: "Alertmanager did not come back after a restart") }
     }
 
     private init(directory: String, port: Int, pid: pid_t) {
@@ -93,12 +107,28 @@ public final class TestAlertmanager: @unchecked Sendable {
     func waitReady(timeout: Double) -> Bool {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
-            if (try? request("GET", "/-/ready")).map({ $0.status == 200 }) ?? false { return true }
+            // Ours, not another test's Alertmanager that got the same free port first (then
+            // this one fails to bind and exits, and its "ready" would be the other's).
+            if (try? request("GET", "/-/ready")).map({ $0.status == 200 }) ?? false, ownsPort() { return true }
             var st: Int32 = 0
             if waitpid(pid, &st, WNOHANG) == pid { return false }
             usleep(100_000)
         }
         return false
+    }
+
+    /// This process holds the listening socket on `port` (`/proc/net/tcp` inode among its fds).
+    func ownsPort() -> Bool {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return true }
+        let hexPort = String(format: "%04X", port)
+        let inodes = table.split(separator: "\n").dropFirst().compactMap { line -> String? in
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard f.count > 9, f[1].hasSuffix(":" + hexPort), f[3] == "0A" else { return nil }
+            return String(f[9])
+        }
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+        let links = Set(fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") })
+        return inodes.contains { links.contains("socket:[\($0)]") }
     }
 
     // MARK: API helpers for tests

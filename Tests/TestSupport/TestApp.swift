@@ -14,10 +14,11 @@ import OpsbotHTTPListener
 public enum TestApp {
     public static func make(configYAML: String = DefaultConfig.yaml, commands: [(String, String)]? = nil,
                             clock: any OpsClock = SystemClock(), environment: [String: String] = [:],
-                            servicesEnvironment: [String: String]? = nil) throws -> (AppContext, RecordingTransport) {
+                            servicesEnvironment: [String: String]? = nil, stateDirectory: String? = nil) throws -> (AppContext, RecordingTransport) {
         var config = try OpsbotConfig.parse(configYAML, source: "test.yaml", baseDirectory: repositoryRoot)
         try ConfigLoader.applyEnvironment(&config, environment)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-test-\(UUID().uuidString)").path
+        // `stateDirectory`: a second app on the same one is opsbot restarted.
+        let dir = stateDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-test-\(UUID().uuidString)").path
         let store = try Store(directory: dir)
         let wiring = Features.build(config, environment: servicesEnvironment ?? ProcessInfo.processInfo.environment, clock: clock)
         let registry = wiring.modules

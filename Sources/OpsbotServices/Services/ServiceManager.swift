@@ -88,15 +88,33 @@ public final class ServiceManager: Sendable {
     public func diskLevels(_ mounts: [String]) -> [String: CheckResult.Status] { diskLevelState.current.filter { mounts.contains($0.key) } }
     public func recordDiskLevels(_ levels: [String: CheckResult.Status]) { diskLevelState.withLock { $0.merge(levels) { $1 } } }
 
-    /// Log file sizes seen by the previous disk check, for the growth rate.
-    private let logSizes = Locked<[String: (bytes: Int64, at: Date)]>([:])
-    /// Bytes per hour since the previous sample (nil on the first, or after a truncation).
+    /// A log file's size at the previous disk check, and the rate measured then.
+    struct LogSize: Codable, Sendable { var bytes: Int64; var at: Date; var rate: Double? }
+    /// Log file sizes seen by the previous disk check, for the growth rate; kept in the local
+    /// store (`keepLogGrowth`) so that a restart neither forgets a rate nor resolves its alert.
+    private let logSizes = Locked<[String: LogSize]>([:])
+    private let logSizesSink = Locked<(@Sendable (String) -> Void)?>(nil)
+
+    /// Bytes per hour since the previous sample (nil on the first, or after a truncation: not
+    /// known yet). A sample under a second after the previous one repeats the rate known then.
     public func logGrowth(_ path: String, bytes: Int64, at now: Date) -> Double? {
-        logSizes.withLock { d -> Double? in
-            defer { d[path] = (bytes, now) }
-            guard let prev = d[path], bytes >= prev.bytes, now.timeIntervalSince(prev.at) >= 1 else { return nil }
-            return Double(bytes - prev.bytes) / now.timeIntervalSince(prev.at) * 3600
+        let (rate, json) = logSizes.withLock { d -> (Double?, String?) in
+            if let prev = d[path], bytes >= prev.bytes, now.timeIntervalSince(prev.at) < 1 { return (prev.rate, nil) }
+            var rate: Double?
+            if let prev = d[path], bytes >= prev.bytes { rate = Double(bytes - prev.bytes) / now.timeIntervalSince(prev.at) * 3600 }
+            d[path] = LogSize(bytes: bytes, at: now, rate: rate)
+            return (rate, (try? JSONEncoder().encode(d)).map { String(decoding: $0, as: UTF8.self) })
         }
+        if let json, let sink = logSizesSink.current { sink(json) }
+        return rate
+    }
+
+    /// Restores the samples a previous run saved (`json`) and saves each new one through `save`.
+    public func keepLogGrowth(_ json: String?, save: @escaping @Sendable (String) -> Void) {
+        if let json, let d = try? JSONDecoder().decode([String: LogSize].self, from: Data(json.utf8)) {
+            logSizes.withLock { $0.merge(d) { current, _ in current } }
+        }
+        logSizesSink.withLock { $0 = save }
     }
 
     /// Masks secret-shaped strings and the values of the env vars in `mask_env`.

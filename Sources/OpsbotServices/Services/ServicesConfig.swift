@@ -153,6 +153,9 @@ public struct ServiceConfig: Decodable, Sendable {
     public var startupMarker: ConfigRegex?
     public var heartbeatMarker: ConfigRegex?
     public var heartbeatMaxAge: Double = 600
+    /// Health and heartbeat alerts wait until the service has been up this long (from its own
+    /// start time; not in a restart loop): a reboot with a slow web does not page.
+    public var startupGrace: Double = 60
     public var logPatterns: [LogPattern] = []
     /// The target bot runs here: more than one instance is a 409 risk.
     public var bot: Bool = false
@@ -180,7 +183,7 @@ public struct ServiceConfig: Decodable, Sendable {
         case restartCommand = "restart_command", commandTimeout = "command_timeout"
         case instancesCommand = "instances_command", envCommand = "env_command", heroku, railway
         case logFile = "log_file", health, startupMarker = "startup_marker", heartbeatMarker = "heartbeat_marker"
-        case heartbeatMaxAge = "heartbeat_max_age", logPatterns = "log_patterns", bot, maxInstances = "max_instances"
+        case heartbeatMaxAge = "heartbeat_max_age", startupGrace = "startup_grace", logPatterns = "log_patterns", bot, maxInstances = "max_instances"
         case restartWait = "restart_wait", restartSettle = "restart_settle", restartLoop = "restart_loop", memoryGrowthMBPerHour = "memory_growth_mb_per_hour", env
         case runEnv = "run_env"
         case host, remoteService = "remote_service"
@@ -233,6 +236,7 @@ public struct ServiceConfig: Decodable, Sendable {
         startupMarker = try c.decodeIfPresent(ConfigRegex.self, forKey: .startupMarker)
         heartbeatMarker = try c.decodeIfPresent(ConfigRegex.self, forKey: .heartbeatMarker)
         heartbeatMaxAge = try c.decodeIfPresent(ConfigDuration.self, forKey: .heartbeatMaxAge)?.seconds ?? 600
+        startupGrace = try c.decodeIfPresent(ConfigDuration.self, forKey: .startupGrace)?.seconds ?? 60
         logPatterns = try c.decodeIfPresent([LogPattern].self, forKey: .logPatterns) ?? []
         bot = try c.decodeIfPresent(Bool.self, forKey: .bot) ?? false
         maxInstances = try c.decodeIfPresent(Int.self, forKey: .maxInstances) ?? 1

@@ -67,6 +67,17 @@ public struct ServicesFeature: Feature {
         r.register("redeploy") { _, _ in RedeployModule(services: self) }
     }
 
+    /// The log growth samples live in the local store: a restart keeps the rate (and its alert).
+    public func attach(_ app: AppContext) {
+        guard let m = try? manager() else { return }
+        let store = app.store
+        m.keepLogGrowth(try? store.value(Self.logGrowthKey)) { json in
+            do { try store.setValue(json, for: Self.logGrowthKey) } catch { Log.warning("services: cannot save the log growth samples: \(error)") }
+        }
+    }
+
+    static let logGrowthKey = "services.log_growth"
+
     /// Samples every service once a minute while opsbot runs, so that /status can show the
     /// memory trend and restarts in the last hour even when no alert rule polls `services`.
     public func runBackground(_ app: AppContext) async {

@@ -121,7 +121,7 @@ public enum StatusCollector {
                                     restarting: m.isRestarting(s.name))
             report.services.append(rep)
             if parts.contains(.services) { checks += serviceChecks(rep, m: m, now: now) }
-            if parts.contains(.health) { checks += healthChecks(rep) }
+            if parts.contains(.health) { checks += healthChecks(rep, now: now) }
         }
         await attachLastErrors(&checks, m)
         if let d = report.disk {
@@ -229,9 +229,27 @@ public enum StatusCollector {
         for (i, lines) in found where !lines.isEmpty { checks[i].evidence += lines }
     }
 
-    static func healthChecks(_ r: ServiceReport) -> [CheckResult] {
-        r.health.map { h in
+    /// How long the service has been up, while that is within its `startup_grace` — measured
+    /// from the service's own start, so opsbot starting with it (a reboot) changes nothing. Nil
+    /// after the grace, when the start time is unknown, and in a restart loop (which alerts at once).
+    static func inStartupGrace(_ c: ServiceConfig, _ st: ServiceStatus, restartsLastHour: Int?, now: Date) -> Double? {
+        guard st.state == .running || st.state == .starting, let since = st.startedAt else { return nil }
+        let up = now.timeIntervalSince(since)
+        guard up >= 0, up < c.startupGrace else { return nil }
+        if (restartsLastHour ?? 0) >= c.restartLoop || (st.restartCounter ?? 0) >= c.restartLoop { return nil }
+        return up
+    }
+
+    static func healthChecks(_ r: ServiceReport, now: Date) -> [CheckResult] {
+        let starting = inStartupGrace(r.config, r.status, restartsLastHour: r.restartsLastHour, now: now)
+        return r.health.map { h in
             let target = "\(r.config.name):\(h.endpoint.label)"
+            if let up = starting, !h.ok || h.slow {
+                // Not failing yet, not healthy either: it is still starting.
+                return CheckResult(check: h.ok ? "health_slow" : "health", target: target, status: .unknown,
+                                   summary: "\(target) \(h.summary) — \(r.config.displayName) started \(Durations.format(up)) ago, "
+                                       + "within its start-up grace (\(Durations.format(r.config.startupGrace)))", value: h.status.map(Double.init))
+            }
             if !h.ok {
                 return CheckResult(check: "health", target: target, status: .critical, summary: "\(target) \(h.summary)",
                                    value: h.status.map(Double.init), evidence: [h.endpoint.url], remediation: "/restart \(r.config.name)")
@@ -271,7 +289,10 @@ public enum StatusCollector {
         return files.compactMap { path -> CheckResult? in
             guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else { return nil }
             guard let rate = m.logGrowth(path, bytes: size.int64Value, at: now) else {
-                return CheckResult(check: "log_growth", target: path, status: .ok, summary: "\(path): \(DiskUsage.format(size.intValue)), measuring its growth")
+                // No rate yet (first sample, or the file was truncated): unknown, never ok — a
+                // firing alert neither resolves nor re-fires on it.
+                return CheckResult(check: "log_growth", target: path, status: .unknown,
+                                   summary: "\(path): \(DiskUsage.format(size.intValue)), growth not known yet (measuring until the next check)")
             }
             let mbh = rate / 1_000_000
             let mount = mounts.filter { path.hasPrefix($0.mountPoint) }.max { $0.mountPoint.count < $1.mountPoint.count }
@@ -331,9 +352,13 @@ public enum StatusCollector {
                     guard let logs = fetched else {
                         return [CheckResult(check: "log_pattern", target: s.name, status: .unknown, summary: "\(s.name): logs could not be read")]
                     }
-                    // A service that just (re)started has had no time to log its heartbeat yet.
-                    let started: Date? = s.heartbeatMarker == nil ? nil
-                        : await withDeadline(.seconds(5), fallback: nil) { await b.status().startedAt }
+                    // A service that just (re)started has had no time to log its heartbeat yet
+                    // (unless it is in a restart loop).
+                    var started: Date?
+                    if s.heartbeatMarker != nil, let st = await withDeadline(.seconds(5), fallback: nil, { Optional(await b.status()) }) {
+                        let loop = (m.restartsLastHour(s.name, now: now) ?? 0) >= s.restartLoop || (st.restartCounter ?? 0) >= s.restartLoop
+                        started = loop ? nil : st.startedAt
+                    }
                     return evaluate(s, patterns: patterns, lines: logs.lines, now: now, startedAt: started, freshSince: fresh).map { c in
                         var c = c
                         c.evidence = c.evidence.map { String(m.mask($0).prefix(300)) }
@@ -366,7 +391,7 @@ public enum StatusCollector {
             let last = lines.last { hb.matches($0.text) }
             let age = last.map { $0.time.map { now.timeIntervalSince($0) } ?? 0 }
             let fresh = age.map { $0 <= s.heartbeatMaxAge } ?? false
-            if !fresh, let startedAt, now.timeIntervalSince(startedAt) < s.heartbeatMaxAge {
+            if !fresh, let startedAt, now.timeIntervalSince(startedAt) < max(s.heartbeatMaxAge, s.startupGrace) {
                 out.append(CheckResult(check: "heartbeat", target: s.name, status: .ok,
                                        summary: "\(s.name): started \(Durations.format(now.timeIntervalSince(startedAt))) ago, waiting for its first heartbeat"))
                 return out

@@ -77,9 +77,15 @@ import TestHarness
         let markup = sent.fields["reply_markup"] ?? ""
         #expect(markup.contains("a:k:") && markup.contains("a:m:") && markup.contains("a:r:"), "Acknowledge, Mute and the remediation button: \(markup)")
 
-        let metrics = try await http("GET", "/metrics")
+        // The fake has the call before opsbot has read its answer and counted it: scrape until counted.
+        var metrics = try await http("GET", "/metrics")
+        func telegramLines() -> [Substring] { metrics.body.split(separator: "\n").filter { $0.hasPrefix("opsbot_telegram_requests_total{") } }
+        for _ in 0..<50 where !telegramLines().contains(where: { $0.contains(#"method="sendMessage""#) && $0.contains(#"result="ok""#) }) {
+            try await Task.sleep(for: .milliseconds(100))
+            metrics = try await http("GET", "/metrics")
+        }
         #expect(metrics.status == 200)
-        let telegram = metrics.body.split(separator: "\n").filter { $0.hasPrefix("opsbot_telegram_requests_total{") }
+        let telegram = telegramLines()
         #expect(telegram.contains { $0.contains(#"method="setMyCommands""#) && $0.contains(#"result="ok""#) }, "\(telegram)")
         #expect(telegram.contains { $0.contains(#"method="sendMessage""#) && $0.contains(#"result="ok""#) }, "\(telegram)")
         #expect(metrics.body.contains(#"opsbot_alertmanager_webhooks_total{result="unauthorized"} 1"#))

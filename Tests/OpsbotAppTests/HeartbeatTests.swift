@@ -21,7 +21,7 @@ import TestHarness
         }
         var base: String { "http://127.0.0.1:\(server.port)" }
         func wait(for n: Int) async throws -> [String] {
-            for _ in 0..<200 where seen.current.count < n { try await Task.sleep(nanoseconds: 10_000_000) }
+            for _ in 0..<1000 where seen.current.count < n { try await Task.sleep(nanoseconds: 10_000_000) }
             return seen.current
         }
     }

@@ -10,6 +10,7 @@ let sections: [String: @Sendable () async throws -> Void] = [
     "database": { try await BenchDatabase.run() },
     "alertmanager": { try await BenchAlertmanager.run() },
     "live": { try await BenchLiveEngines.run() },
+    "graphs": { try await BenchGraphs.run() },
 ]
 
 let args = CommandLine.arguments.dropFirst()

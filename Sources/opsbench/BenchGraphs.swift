@@ -1,0 +1,86 @@
+import Charts
+import Foundation
+import LocalStore
+import OpsbotGraphs
+import OpsbotServices
+import OpsbotSupport
+
+/// `opsbench graphs`: issue 21's figures — render time per chart kind (48 h of minute points,
+/// median and p95 of 40 renders each, after a warm-up that loads Cairo), and the state file
+/// after 30 simulated days of 10 services × 3 mounts recorded every minute.
+enum BenchGraphs {
+    static func run() async throws {
+        try renders()
+        try stateSize()
+    }
+
+    static func renders() throws {
+        let dir = NSTemporaryDirectory() + "opsbench-graphs-\(UUID().uuidString)"
+        let store = try Store(directory: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        // 48 h of minute points for each kind, plus restart events.
+        var t = now.addingTimeInterval(-48 * 3600)
+        var i = 0.0
+        while t <= now {
+            store.history.record([("disk:/var", 40 + 40 * i / 2880 + sin(i / 30) * 2), ("memory:worker", 300 + i / 10 + sin(i / 7) * 20),
+                                  ("latency:web:/healthz", 40 + sin(i / 13) * 15), ("payments:pending", Double(Int(i) % 240 / 60)),
+                                  ("alerts:firing", Double(Int(i) % 300 / 100))], at: t)
+            if Int(i) % 400 == 0 { store.history.event("restart", target: "worker", label: "restart", at: t) }
+            t = t.addingTimeInterval(60)
+            i += 1
+        }
+        let b = ChartBuilder(history: store.history, services: nil, store: store, timeZone: TimeZone(identifier: "Europe/Berlin")!)
+        let kinds: [(ChartBuilder.Kind, String?)] = [(.disk, "/var"), (.memory, "worker"), (.latency, "web"), (.restarts, nil), (.payments, nil), (.alerts, nil)]
+        print("graphs: render time of a 48 h chart (1000×600 PNG, \(2881) minute points), 40 renders after a warm-up:")
+        for (kind, target) in kinds {
+            let chart = try b.build(kind, target: target, period: 48 * 3600, now: now)
+            _ = try ChartRenderer.png(chart.spec)
+            var ms: [Double] = []
+            var bytes = 0
+            for _ in 0..<40 {
+                let c = ContinuousClock.now
+                let png = try ChartRenderer.png(chart.spec)
+                ms.append((ContinuousClock.now - c).seconds * 1000)
+                bytes = png.count
+            }
+            ms.sort()
+            // The builder too (SQLite reads), as /graph does it.
+            let c = ContinuousClock.now
+            for _ in 0..<10 { _ = try b.build(kind, target: target, period: 48 * 3600, now: now) }
+            let build = (ContinuousClock.now - c).seconds * 100
+            print(String(format: "  %-9@ median %5.1f ms  p95 %5.1f ms  (PNG %3d KB; reading the history %4.1f ms)",
+                         kind.rawValue as NSString, ms[ms.count / 2], ms[Int(Double(ms.count) * 0.95)], bytes / 1024, build))
+        }
+    }
+
+    /// 10 services (memory, latency) × 3 mounts (disk, inodes) + payments, alerts: 38 series,
+    /// one point a minute for 30 days, pruned as it goes.
+    static func stateSize() throws {
+        let dir = NSTemporaryDirectory() + "opsbench-history-\(UUID().uuidString)"
+        let store = try Store(directory: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var t = Date(timeIntervalSince1970: 1_800_000_000)
+        let mounts = ["/", "/var", "/srv"], services = (1...10).map { "svc\($0)" }
+        let started = ContinuousClock.now
+        var rounds = 0
+        for minute in 0..<(30 * 24 * 60) {
+            var values: [(series: String, value: Double)] = []
+            let x = Double(minute)
+            for m in mounts { values += [("disk:\(m)", 50 + sin(x / 500) * 20), ("inodes:\(m)", 10 + sin(x / 700))] }
+            for s in services { values += [("memory:\(s)", 200 + sin(x / 90) * 50), ("latency:\(s):/health", 30 + sin(x / 11) * 10)] }
+            values += [("payments:pending", Double(minute % 5)), ("alerts:firing", Double(minute % 3))]
+            store.history.record(values, at: t)
+            if minute % 720 == 0 { store.history.event("restart", target: services[minute / 720 % 10], at: t) }
+            t = t.addingTimeInterval(60)
+            rounds += 1
+        }
+        let took = (ContinuousClock.now - started).seconds
+        try store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let size = { (p: String) in ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? NSNumber)?.intValue ?? 0 }
+        let main = size(dir + "/opsbot.sqlite3"), wal = size(dir + "/opsbot.sqlite3-wal")
+        let rows = try store.db.query("SELECT (SELECT count(*) FROM history_minute), (SELECT count(*) FROM history_hour)").first ?? []
+        print(String(format: "graphs: state file after 30 simulated days, 10 services × 3 mounts (38 series, a point a minute): %.1f MB (+ WAL %.1f MB after a checkpoint); %lld minute rows, %lld hourly rows; recording took %.1f µs per round of 38 values",
+                     Double(main) / 1_048_576, Double(wal) / 1_048_576, rows.first?.int ?? 0, rows.count > 1 ? rows[1].int ?? 0 : 0, took / Double(rounds) * 1e6))
+    }
+}

@@ -23,7 +23,10 @@ public struct ChartLayout: Sendable {
         if !hi.isFinite { hi = lo + 1 }
         if spec.yMin == nil && lo >= 0 && lo < (hi - lo) { lo = 0 }   // start at 0 when it is close
         if hi - lo < 1e-9 { hi = lo + max(1, abs(lo) * 0.1) }
-        let step = Self.niceStep((hi - lo) / 5)
+        // Counts (restarts, alerts, payments) get whole-number ticks.
+        let whole = !spec.points.isEmpty && spec.points.allSatisfy { $0.value == $0.value.rounded() } && spec.unit.isEmpty
+        if whole && hi - lo < 4 { hi = lo + 4 }
+        let step = whole ? max(1, Self.niceStep((hi - lo) / 5)) : Self.niceStep((hi - lo) / 5)
         yStep = step
         yLow = spec.yMin ?? (lo / step).rounded(.down) * step
         yHigh = spec.yMax ?? max((hi / step).rounded(.up) * step, yLow + step)

@@ -124,7 +124,9 @@ struct Painter {
             cc_move_to(cr, x, layout.plotTop); cc_line_to(cr, x, layout.plotBottom)
             cc_stroke(cr)
             cc_set_dash(cr, nil, 0, 0)
-            text(m.label, size: 15, x: x + 4, y: layout.plotTop + 16, align: .left, halo: true)
+            // Labels along the bottom, where the threshold labels (top right) are not.
+            let nearRight = x + 8 * Double(m.label.count) + 10 > layout.plotRight
+            text(m.label, size: 15, x: nearRight ? x - 4 : x + 4, y: layout.plotBottom - 8, align: nearRight ? .right : .left, halo: true)
         }
     }
 

@@ -45,6 +45,11 @@ enum BenchGraphs {
                 bytes = png.count
             }
             ms.sort()
+            // OPSBENCH_PNG_DIR=dir keeps one PNG per kind to look at.
+            if let out = ProcessInfo.processInfo.environment["OPSBENCH_PNG_DIR"] {
+                try ChartRenderer.png(chart.spec).write(to: URL(fileURLWithPath: "\(out)/\(kind.rawValue).png"))
+                try Data((chart.caption + "\n").utf8).write(to: URL(fileURLWithPath: "\(out)/\(kind.rawValue).caption.html"))
+            }
             // The builder too (SQLite reads), as /graph does it.
             let c = ContinuousClock.now
             for _ in 0..<10 { _ = try b.build(kind, target: target, period: 48 * 3600, now: now) }

@@ -54,16 +54,26 @@ public final class History: Sendable {
         let minute = Int64((time.timeIntervalSince1970 / 60).rounded(.down))
         let hour = minute / 60
         do {
+            // One statement per table for the whole round (a round is 10–50 values); a series
+            // given twice in one round has its later value in the minute, both in the hour.
+            var rows: [(id: Int64, value: Double)] = []
+            for (name, v) in values where v.isFinite { rows.append((try seriesID(name), v)) }
+            guard !rows.isEmpty else { return }
+            var seen = Set<Int64>()
+            let batches: [[(id: Int64, value: Double)]] = rows.reduce(into: [[]]) { b, r in
+                if !seen.insert(r.id).inserted { b.append([]); seen = [r.id] }
+                b[b.count - 1].append(r)
+            }
             try db.transaction {
-                for (name, v) in values where v.isFinite {
-                    let id = try seriesID(name)
-                    try db.execute("INSERT INTO history_minute(series, minute, value) VALUES(?,?,?) ON CONFLICT(series, minute) DO UPDATE SET value = excluded.value",
-                                   [.int(id), .int(minute), .real(v)])
+                for batch in batches {
+                    let tuples = { (n: Int) in Array(repeating: n == 3 ? "(?,?,?)" : "(?,?,?,?,?,1)", count: batch.count).joined(separator: ",") }
+                    try db.execute("INSERT INTO history_minute(series, minute, value) VALUES \(tuples(3)) ON CONFLICT(series, minute) DO UPDATE SET value = excluded.value",
+                                   batch.flatMap { [SQLValue.int($0.id), .int(minute), .real($0.value)] })
                     try db.execute("""
-                        INSERT INTO history_hour(series, hour, low, high, sum, n) VALUES(?,?,?,?,?,1)
+                        INSERT INTO history_hour(series, hour, low, high, sum, n) VALUES \(tuples(5))
                         ON CONFLICT(series, hour) DO UPDATE SET low = min(low, excluded.low), high = max(high, excluded.high),
                             sum = sum + excluded.sum, n = n + 1
-                        """, [.int(id), .int(hour), .real(v), .real(v), .real(v)])
+                        """, batch.flatMap { [SQLValue.int($0.id), .int(hour), .real($0.value), .real($0.value), .real($0.value)] })
                 }
             }
             if lastPruneHour.withLock({ p in defer { p = hour }; return p != hour }) { prune(now: time) }

@@ -59,7 +59,7 @@ enum BenchGraphs {
         }
     }
 
-    /// 10 services (memory, latency) × 3 mounts (disk, inodes) + payments, alerts: 38 series,
+    /// 10 services (memory, latency), 3 mounts (disk, inodes), payments, alerts: 28 series,
     /// one point a minute for 30 days, pruned as it goes.
     static func stateSize() throws {
         let dir = NSTemporaryDirectory() + "opsbench-history-\(UUID().uuidString)"
@@ -69,7 +69,8 @@ enum BenchGraphs {
         let mounts = ["/", "/var", "/srv"], services = (1...10).map { "svc\($0)" }
         let started = ContinuousClock.now
         var rounds = 0
-        for minute in 0..<(30 * 24 * 60) {
+        let days = Int(ProcessInfo.processInfo.environment["OPSBENCH_HISTORY_DAYS"] ?? "") ?? 30
+        for minute in 0..<(days * 24 * 60) {
             var values: [(series: String, value: Double)] = []
             let x = Double(minute)
             for m in mounts { values += [("disk:\(m)", 50 + sin(x / 500) * 20), ("inodes:\(m)", 10 + sin(x / 700))] }
@@ -81,11 +82,15 @@ enum BenchGraphs {
             rounds += 1
         }
         let took = (ContinuousClock.now - started).seconds
+        let perSeries = try store.db.query("SELECT s.name, (SELECT count(*) FROM history_minute m WHERE m.series = s.id), (SELECT count(*) FROM history_hour h WHERE h.series = s.id) FROM history_series s ORDER BY s.id")
+        if ProcessInfo.processInfo.environment["OPSBENCH_VERBOSE"] != nil {
+            for r in perSeries { print("  \(r[0].text ?? "") minutes \(r[1].int ?? 0) hours \(r[2].int ?? 0)") }
+        }
         try store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         let size = { (p: String) in ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? NSNumber)?.intValue ?? 0 }
         let main = size(dir + "/opsbot.sqlite3"), wal = size(dir + "/opsbot.sqlite3-wal")
         let rows = try store.db.query("SELECT (SELECT count(*) FROM history_minute), (SELECT count(*) FROM history_hour)").first ?? []
-        print(String(format: "graphs: state file after 30 simulated days, 10 services × 3 mounts (38 series, a point a minute): %.1f MB (+ WAL %.1f MB after a checkpoint); %lld minute rows, %lld hourly rows; recording took %.1f µs per round of 38 values",
+        print(String(format: "graphs: state file after \(days) simulated days, 10 services × 3 mounts (\(perSeries.count) series, a point a minute, a restart event every 12 h): %.1f MB (+ WAL %.1f MB after a checkpoint); %lld minute rows, %lld hourly rows; recording took %.1f µs per round",
                      Double(main) / 1_048_576, Double(wal) / 1_048_576, rows.first?.int ?? 0, rows.count > 1 ? rows[1].int ?? 0 : 0, took / Double(rounds) * 1e6))
     }
 }

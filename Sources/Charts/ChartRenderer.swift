@@ -32,6 +32,15 @@ public enum ChartRenderer {
         return try encode(surface)
     }
 
+    /// Drops Cairo's caches and unloads it (the next chart loads it again).
+    public static func unload() {
+        lock.lock()
+        defer { lock.unlock() }
+        ccairo_unload()
+    }
+
+    public static var isLoaded: Bool { ccairo_loaded() != 0 }
+
     /// Loads libcairo.so.2 when it is not loaded yet.
     static func load() throws {
         if ccairo_loaded() != 0 { return }

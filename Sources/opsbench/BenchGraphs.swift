@@ -14,6 +14,28 @@ enum BenchGraphs {
         try stateSize()
     }
 
+    /// This process's RSS, PSS and private dirty (MB) from /proc/self/smaps_rollup.
+    static func memory() -> (rss: Double, pss: Double, dirty: Double) {
+        let text = (try? String(contentsOfFile: "/proc/self/smaps_rollup", encoding: .utf8)) ?? ""
+        func kb(_ key: String) -> Double {
+            text.split(separator: "\n").first { $0.hasPrefix(key + ":") }.flatMap { Double($0.split(separator: " ")[1]) } ?? 0
+        }
+        return (kb("Rss") / 1024, kb("Pss") / 1024, kb("Private_Dirty") / 1024)
+    }
+
+    /// What loading Cairo costs the process, and whether unloading gives it back.
+    static func loadCost(_ spec: ChartSpec) throws {
+        func show(_ m: (rss: Double, pss: Double, dirty: Double)) -> String { String(format: "RSS %.1f, PSS %.1f, private dirty %.1f MB", m.rss, m.pss, m.dirty) }
+        let before = memory()
+        _ = try ChartRenderer.png(spec)
+        let loaded = memory()
+        ChartRenderer.unload()
+        let unloaded = memory()
+        for _ in 0..<20 { _ = try ChartRenderer.png(spec); ChartRenderer.unload() }
+        let cycled = memory()
+        print("graphs: this process before the first chart: \(show(before)); after it (Cairo loaded): \(show(loaded)); unloaded: \(show(unloaded)); after 20 more load/draw/unload cycles: \(show(cycled))")
+    }
+
     static func renders() throws {
         let dir = NSTemporaryDirectory() + "opsbench-graphs-\(UUID().uuidString)"
         let store = try Store(directory: dir)
@@ -32,7 +54,14 @@ enum BenchGraphs {
         }
         let b = ChartBuilder(history: store.history, services: nil, store: store, timeZone: TimeZone(identifier: "Europe/Berlin")!)
         let kinds: [(ChartBuilder.Kind, String?)] = [(.disk, "/var"), (.memory, "worker"), (.latency, "web"), (.restarts, nil), (.payments, nil), (.alerts, nil)]
+        try loadCost(try b.build(.disk, target: "/var", period: 48 * 3600, now: now).spec)
         print("graphs: render time of a 48 h chart (1000×600 PNG, \(2881) minute points), 40 renders after a warm-up:")
+        let firstLoad = memory()
+        defer {
+            let m = memory()
+            print(String(format: "graphs: after %d renders with Cairo kept loaded: RSS %.1f, PSS %.1f, private dirty %.1f MB (%+.1f MB private dirty since the first of them)",
+                         kinds.count * 41, m.rss, m.pss, m.dirty, m.dirty - firstLoad.dirty))
+        }
         for (kind, target) in kinds {
             let chart = try b.build(kind, target: target, period: 48 * 3600, now: now)
             _ = try ChartRenderer.png(chart.spec)

@@ -100,6 +100,20 @@ import TestHarness
         #expect(text.contains("Now 50 %") && text.contains("7 Dec 10:00  50 %") && text.contains("the chart could not be drawn"), "\(text)")
     }
 
+    /// In the console the PNG is written to a file and its path printed.
+    @Test func consoleSavesThePictureAndPrintsItsPath() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-console-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let out = Locked("")
+        let console = ConsoleTransport(fileDirectory: dir) { text in out.withLock { $0 += text } }
+        let png = try ChartRenderer.png(ChartSpec(title: "t", unit: "%", start: Date(), end: Date().addingTimeInterval(3600), points: []))
+        try await console.send(Reply(html: "<b>Disk</b> full in ~3 h", attachment: Attachment(filename: "disk.png", data: png, kind: .photo)), to: 1)
+        let text = out.current
+        #expect(text.contains("Disk full in ~3 h") && text.contains("🖼 disk.png (\(png.count) bytes) saved to \(dir)/disk.png"), "\(text)")
+        #expect(FileManager.default.contents(atPath: "\(dir)/disk.png") == png)
+        #expect(!text.contains("PNG"), "no binary printed")
+    }
+
     @Test func timezoneIsValidatedStrictly() throws {
         let bad = try OpsbotConfig.parse("timezone: Mars/Olympus\n", source: "c.yaml", baseDirectory: "/")
         let e = try #require(GraphFeature.validate(bad).first)

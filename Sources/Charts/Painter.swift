@@ -62,7 +62,8 @@ struct Painter {
             let y = layout.y(t.value).rounded()
             cc_move_to(cr, layout.plotLeft, y); cc_line_to(cr, layout.plotRight, y)
             cc_stroke(cr)
-            text(t.label, size: 17, bold: true, x: layout.plotRight - 6, y: y - 8, align: .right, halo: true)
+            // Labelled at the left: the projection runs to the right edge.
+            text(t.label, size: 17, bold: true, x: layout.plotLeft + 8, y: y - 8, align: .left, halo: true)
         }
     }
 

@@ -26,6 +26,8 @@ let package = Package(
         // C layer
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CShims"),
+        // Cairo, dlopen'ed when a chart is drawn (headers from libcairo2-dev; see Sources/CCairo).
+        .target(name: "CCairo", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
@@ -41,6 +43,7 @@ let package = Package(
         .target(name: "Alerting", dependencies: ["LocalStore", "OpsbotSupport"]),
         .target(name: "LocalStore", dependencies: ["CSQLite", "OpsbotSupport"]),
         .target(name: "PaymentProviders", dependencies: ["HTTPClient", "OpsbotSupport"]),
+        .target(name: "Charts", dependencies: ["CCairo", "OpsbotSupport"]),
 
         // The bot's core: router, catalog, confirmations, config, transports, the Feature protocol
         .target(name: "OpsbotCore", dependencies: [
@@ -52,15 +55,16 @@ let package = Package(
 
         // Features, each on the core
         .target(name: "OpsbotAlerts", dependencies: ["OpsbotCore", "Alerting", "LocalStore"]),
-        .target(name: "OpsbotServices", dependencies: ["OpsbotCore", "SystemOps", "HTTPClient", "TelegramBotAPI"]),
+        .target(name: "OpsbotServices", dependencies: ["OpsbotCore", "SystemOps", "HTTPClient", "TelegramBotAPI", "LocalStore"]),
         .target(name: "OpsbotDatabase", dependencies: ["OpsbotCore", "Postgres", "PaymentProviders"]),
         .target(name: "OpsbotAlertmanager", dependencies: ["OpsbotCore", "OpsbotAlerts", "Alerting", "HTTPClient"]),
+        .target(name: "OpsbotGraphs", dependencies: ["OpsbotCore", "OpsbotServices", "Charts", "LocalStore"]),
         .target(name: "OpsbotHTTPListener", dependencies: ["OpsbotCore", "OpsbotAlerts", "OpsbotAlertmanager"]),
 
         // The composition and the binaries
         .target(name: "OpsbotApp", dependencies: [
             "OpsbotCore", "OpsbotAlerts", "OpsbotServices", "OpsbotDatabase", "OpsbotAlertmanager", "OpsbotHTTPListener",
-            "Alerting", "TelegramBotAPI", "LocalStore", "SystemOps",
+            "OpsbotGraphs", "Alerting", "TelegramBotAPI", "LocalStore", "SystemOps",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
@@ -71,7 +75,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .executableTarget(name: "opsbench", dependencies: ["OpsbotApp", "Postgres", "SystemOps", "TestSupport"]),
+        .executableTarget(name: "opsbench", dependencies: ["OpsbotApp", "OpsbotGraphs", "Charts", "LocalStore", "Postgres", "SystemOps", "TestSupport"]),
 
         // Test support: TestKit (loopback servers, throwaway engines, the manual clock; on
         // OpsbotSupport only) for every layer; TestSupport (a whole app, fakes) for the bot's own
@@ -90,7 +94,8 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestKit", "TestTraits"]),
         .testTarget(name: "SystemOpsTests", dependencies: ["SystemOps", "TestKit", "TestTraits"]),
         .testTarget(name: "AlertingTests", dependencies: ["Alerting", "TestKit"]),
-        .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore"]),
+        .testTarget(name: "LocalStoreTests", dependencies: ["LocalStore", "TestKit"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "OpsbotSupport"]),
         .testTarget(name: "OpsbotCoreTests", dependencies: ["OpsbotCore", "TestHarness"]),
         .testTarget(name: "OpsbotAlertsTests", dependencies: ["OpsbotAlerts", "TestHarness"]),
         .testTarget(name: "OpsbotServicesTests", dependencies: ["OpsbotServices", "TestHarness"]),
@@ -101,7 +106,7 @@ let package = Package(
         ]),
         .testTarget(name: "OpsbotInitTests", dependencies: ["OpsbotInit", "TestHarness"]),
         .testTarget(name: "OpsbotAppTests", dependencies: [
-            "OpsbotApp", "Postgres", "TestHarness", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            "OpsbotApp", "OpsbotGraphs", "Charts", "Postgres", "TestHarness", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
     ],
     swiftLanguageModes: [.v6]

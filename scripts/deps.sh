@@ -14,6 +14,10 @@ need_pkg pkg-config          command -v pkg-config
 need_pkg libcurl4-openssl-dev test -f /usr/include/x86_64-linux-gnu/curl/curl.h -o -f /usr/include/curl/curl.h -o -f /usr/include/aarch64-linux-gnu/curl/curl.h
 need_pkg libpq-dev           test -f /usr/include/postgresql/libpq-fe.h
 need_pkg libsqlite3-dev      test -f /usr/include/sqlite3.h
+# Charts (/graph, the disk_fill alert's picture): Cairo's headers to build; at run time opsbot
+# loads libcairo.so.2 only when it draws, with the DejaVu fonts (Cyrillic included).
+need_pkg libcairo2-dev       test -f /usr/include/cairo/cairo.h
+need_pkg fonts-dejavu-core   test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 if [ "$purpose" != build ]; then
   # A throwaway PostgreSQL server for the tests and the demo database.
   need_pkg postgresql        sh -c 'ls /usr/lib/postgresql/*/bin/initdb'

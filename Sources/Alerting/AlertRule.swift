@@ -109,6 +109,8 @@ public enum DefaultRules {
                   description: "schema drift: missing tables/columns, alembic not at head"),
         AlertRule(name: "disk", remediation: "/disk", remediationLabel: "Show disk",
                   description: "disk or inodes above disk.warn_percent (critical above disk.critical_percent)"),
+        AlertRule(name: "disk_fill", forCount: 2, remediation: "/disk", remediationLabel: "Show disk",
+                  description: "a mount will be full within disk.fill_warn (critical: disk.fill_critical) at the recent rate"),
         AlertRule(name: "log", check: "log_pattern", description: "a configured log pattern matched within its window"),
         AlertRule(name: "log_growth", remediation: "/disk", remediationLabel: "Show disk",
                   description: "a log file grows faster than disk.log_growth.max_mb_per_hour (the disk fills with logs)"),

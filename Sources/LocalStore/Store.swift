@@ -6,6 +6,8 @@ import OpsbotSupport
 public final class Store: Sendable {
     public let db: SQLiteDatabase
     public let directory: String
+    /// Measured values for charts and trends (`History`).
+    public let history: History
 
     /// Opens (creating when needed) `<directory>/opsbot.sqlite3`.
     /// Throws a message that names the directory when it cannot be created, written or read.
@@ -27,6 +29,7 @@ public final class Store: Sendable {
         do {
             db = try SQLiteDatabase(path: path)
             try Store.migrate(db)
+            history = try History(db: db)
         } catch let e as SQLiteError {
             throw StoreError("cannot use the state database \(path): \(e.message) (move it aside to start afresh)")
         }

@@ -67,7 +67,11 @@ public final class AlertService: Sendable {
     /// Sends what the outbox has due through the app's transport.
     @discardableResult
     public func deliver(_ app: AppContext) async -> Date? {
-        await outbox.deliverDue({ m in await Self.send(m, via: app.transport) }, edit: { chat, mid, m in
+        await outbox.deliverDue({ m in
+            let r = await Self.send(m, via: app.transport)
+            if case .delivered(let mid) = r, m.kind == .firing { await self.sendCharts(m, replyTo: mid, app) }
+            return r
+        }, edit: { chat, mid, m in
             do {
                 try await app.transport.edit(MessageRef(chatID: chat, messageID: mid),
                                              Reply(html: m.html, buttons: m.buttons.map { $0.map { Button($0.text, data: $0.data) } }, silent: true))
@@ -78,6 +82,28 @@ public final class AlertService: Sendable {
             !(m.alertIDs ?? []).contains { id in self.engine.alert(id: id).map { $0.isFiring && $0.ackedBy == nil } ?? false }
         })
     }
+
+    /// A chart for each alert of a firing message that has one (`disk_fill`, `memory_growth`; at
+    /// most three), as a silent photo replying to it. Best effort: the alert is already out.
+    func sendCharts(_ m: OutgoingMessage, replyTo messageID: Int64, _ app: AppContext) async {
+        let sources = app.wiring.features.compactMap { $0 as? any AlertChartSource }
+        guard !sources.isEmpty else { return }
+        for id in (m.alertIDs ?? []).prefix(3) {
+            guard let a = engine.alert(id: id), Self.charted.contains(a.rule) else { continue }
+            for s in sources {
+                guard var reply = await s.alertChart(check: a.rule, target: a.target, app: app) else { continue }
+                reply.silent = true
+                reply.replyTo = messageID
+                do { try await app.transport.send(reply, to: m.chatID) } catch {
+                    Log.warning("alerts: the chart for \(a.fingerprint) was not sent: \(Redactor.shared.redact("\(error)"))")
+                }
+                break
+            }
+        }
+    }
+
+    /// Rules whose firing message gets a chart.
+    static let charted: Set<String> = ["disk_fill", "memory_growth"]
 
     static func send(_ m: OutgoingMessage, via transport: ChatTransport) async -> DeliveryResult {
         let reply = Reply(html: m.html, buttons: m.buttons.map { $0.map { Button($0.text, data: $0.data) } }, silent: m.silent,

@@ -120,10 +120,16 @@ public final class AlertsFeature: Feature, Sendable {
 
     static func worker(_ app: AppContext, _ svc: AlertService) async {
         var lastPrune = Date.distantPast
+        var lastRecord = Date.distantPast
         while !Task.isCancelled {
             svc.evaluateRound()
             await svc.deliver(app)
             let now = app.clock.now()
+            if now.timeIntervalSince(lastRecord) >= 60 {
+                // For `/graph alerts`: how many alerts fire (muted ones included), once a minute.
+                app.store.history.record([("alerts:firing", Double(svc.engine.active.filter(\.isFiring).count))], at: now)
+                lastRecord = now
+            }
             if now.timeIntervalSince(lastPrune) > 3600 {
                 try? svc.store.prune(olderThan: 7 * 86400, now: now)
                 lastPrune = now

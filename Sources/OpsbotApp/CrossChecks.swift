@@ -14,7 +14,7 @@ import OpsbotHTTPListener
 enum CrossChecks {
     /// Check names results carry (`CheckResult.check`): what rules and `check:` may name.
     static let resultChecks: Set<String> = [
-        "check_timeout", "database", "dependency", "disk", "health", "health_slow", "heartbeat", "instances", "log_pattern",
+        "check_timeout", "database", "dependency", "disk", "disk_fill", "health", "health_slow", "heartbeat", "instances", "log_pattern",
         "memory_growth", "payments", "restart_loop", "schema", "service_down", "target_bot", "webhook", "alert_delivery",
     ]
 

@@ -10,6 +10,7 @@ import OpsbotServices
 import OpsbotDatabase
 import OpsbotAlertmanager
 import OpsbotHTTPListener
+import OpsbotGraphs
 
 /// The composition: every feature compiled into opsbot, built as values from one config and
 /// wired to each other (alerts count for `/status`, Alertmanager follows mutes, the listener
@@ -18,7 +19,7 @@ public enum Features {
     /// Every feature type: the config sections they own are what a config may contain.
     public static let types: [any Feature.Type] = [
         CoreFeature.self, AlertsFeature.self, ServicesFeature.self, DatabaseFeature.self,
-        AlertmanagerFeature.self, HTTPListenerFeature.self, HeartbeatFeature.self,
+        AlertmanagerFeature.self, HTTPListenerFeature.self, HeartbeatFeature.self, GraphFeature.self,
     ]
 
     /// Every top-level config key of this build.
@@ -39,6 +40,7 @@ public enum Features {
             AlertmanagerFeature(config: config, source: source, alerts: alerts),
             HTTPListenerFeature(source: source, alerts: alerts),
             HeartbeatFeature(config: config),
+            GraphFeature(config: config, services: services),
         ])
     }
 

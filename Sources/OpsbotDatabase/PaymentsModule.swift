@@ -237,6 +237,7 @@ struct PaymentsCheck: CheckProvider {
         do {
             let (sum, dups) = try await db.session { s in (try store.pendingSummary(s, olderThan: threshold), try store.duplicates(s)) }
             let th = Durations.format(threshold)
+            app.store.history.record([("payments:pending", Double(sum.count)), ("payments:duplicates", Double(dups.count))], at: app.clock.now())
             let pending = sum.count == 0
                 ? CheckResult(check: "payments", target: "pending", status: .ok, summary: "no pending payments older than \(th)", value: 0)
                 : CheckResult(check: "payments", target: "pending", status: .warning,

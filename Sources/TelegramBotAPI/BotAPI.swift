@@ -101,6 +101,28 @@ public final class BotAPI: Sendable {
         return try await perform("sendDocument", request, as: TGMessage.self)
     }
 
+    /// Uploads a picture (multipart/form-data) with an HTML caption (clipped to Telegram's 1024
+    /// characters), buttons and a reply target.
+    @discardableResult
+    public func sendPhoto(chatID: Int64, filename: String, data: Data, caption: String? = nil, parseMode: String? = "HTML",
+                          keyboard: TGInlineKeyboard? = nil, disableNotification: Bool = false, replyTo: Int64? = nil) async throws -> TGMessage {
+        var parts = [MultipartPart(name: "chat_id", data: Data(String(chatID).utf8)),
+                     MultipartPart(name: "photo", filename: filename, contentType: Self.contentType(of: filename), data: data)]
+        if let caption, !caption.isEmpty {
+            parts.append(MultipartPart(name: "caption", data: Data(String(caption.prefix(1024)).utf8)))
+            if let parseMode { parts.append(MultipartPart(name: "parse_mode", data: Data(parseMode.utf8))) }
+        }
+        if let keyboard, !keyboard.rows.isEmpty { parts.append(MultipartPart(name: "reply_markup", data: Data(keyboard.json.jsonBytes))) }
+        if let replyTo {
+            let r: JSONValue = .object(["message_id": .int(replyTo), "allow_sending_without_reply": .bool(true)])
+            parts.append(MultipartPart(name: "reply_parameters", data: Data(r.jsonBytes)))
+        }
+        if disableNotification { parts.append(MultipartPart(name: "disable_notification", data: Data("true".utf8))) }
+        let request = HTTPRequest(method: "POST", url: url("sendPhoto"), multipart: parts,
+                                  connectTimeout: connectTimeout, timeout: max(requestTimeout, 60))
+        return try await perform("sendPhoto", request, as: TGMessage.self)
+    }
+
     /// Publishes the command menu.
     public func setMyCommands(_ commands: [(command: String, description: String)]) async throws {
         let list: [JSONValue] = commands.map {
@@ -191,6 +213,7 @@ public final class BotAPI: Sendable {
         case "txt", "log": "text/plain; charset=utf-8"
         case "csv": "text/csv; charset=utf-8"
         case "json": "application/json"
+        case "png": "image/png"
         default: "application/octet-stream"
         }
     }

@@ -14,6 +14,7 @@ let sections: [String: @Sendable () async throws -> Void] = [
     "alertmanager": { try await BenchAlertmanager.run() },
     "healthz": { try await BenchHealthz.run() },
     "live": { try await BenchLiveEngines.run() },
+    "graphs": { try await BenchGraphs.run() },
 ]
 
 let args = CommandLine.arguments.dropFirst()

@@ -39,7 +39,7 @@ import TestHarness
         "health": ["worker:/healthz"], "health_slow": ["worker:/healthz"], "database": ["database"], "schema": ["database"],
         "disk": ["/", "/var/lib/docker"], "log_pattern": ["worker:conflict", "worker:errors"], "heartbeat": ["worker"],
         "payments": ["pending", "duplicates"], "webhook": ["target_bot"], "target_bot": ["getMe"], "dependency": ["redis"],
-        "env": ["worker"], "check_timeout": ["health"], "log_growth": ["/var/log/app.log"],
+        "env": ["worker"], "check_timeout": ["health"], "log_growth": ["/var/log/app.log"], "disk_fill": ["/", "/var"],
         "payment_webhook_lost": ["5"], "provider_unreachable": ["yookassa"], "provider_credentials": ["yookassa"],
     ]
 

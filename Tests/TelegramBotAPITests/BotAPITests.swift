@@ -50,6 +50,29 @@ import TestKit
         #expect(call.fields["chat_id"] == "42")
     }
 
+    /// Issue 21 item 5: a photo upload is multipart with the PNG, an HTML caption ≤ 1024
+    /// characters, the keyboard as JSON and the reply target.
+    @Test func sendPhotoIsMultipartWithCaptionAndMarkup() async throws {
+        let (fake, api) = try makeFake()
+        defer { fake.stop() }
+        let png = Data([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) + Data(repeating: 7, count: 5000)
+        let long = String(repeating: "x", count: 1500)
+        let m = try await api.sendPhoto(chatID: 42, filename: "disk.png", data: png, caption: "<b>Disk</b> " + long,
+                                        keyboard: TGInlineKeyboard([[TGInlineButton(text: "Show disk", callbackData: "r:disk")]]), replyTo: 7)
+        #expect(m.chat.id == 42)
+        let call = try #require(fake.calls("sendPhoto").first)
+        #expect(call.status == 200)
+        let contentType = String(decoding: call.body.prefix(200), as: UTF8.self)
+        #expect(contentType.hasPrefix("--"), "a multipart body")
+        #expect(call.files["photo"]?.filename == "disk.png" && call.files["photo"]?.data == png)
+        #expect(call.fields["caption"]?.count == 1024)
+        #expect(call.fields["parse_mode"] == "HTML")
+        #expect(call.fields["reply_markup"]?.contains("\"callback_data\":\"r:disk\"") == true)
+        #expect(call.fields["reply_parameters"]?.contains("\"message_id\":7") == true)
+        // Not a picture: the fake answers as Telegram does.
+        await #expect(throws: BotAPIError.self) { try await api.sendPhoto(chatID: 42, filename: "x.png", data: Data("text".utf8)) }
+    }
+
     @Test func webhookInfoAndDelete() async throws {
         let (fake, api) = try makeFake()
         defer { fake.stop() }

@@ -246,7 +246,7 @@ public final class FakeBotAPI: @unchecked Sendable {
             let offset = fields["offset"].flatMap { Int64($0) }
             let timeout = fields["timeout"].flatMap { Double($0) } ?? 0
             return ok(longPoll(offset: offset, timeout: timeout))
-        case "sendMessage", "sendDocument":
+        case "sendMessage", "sendDocument", "sendPhoto":
             guard let chatID = fields["chat_id"].flatMap({ Int64($0) }) else { return bad(400, "Bad Request: chat not found") }
             if let to = locked({ migrated[chatID] }) {
                 return bad(400, "Bad Request: group chat was upgraded to a supergroup chat", ["migrate_to_chat_id": to])
@@ -256,6 +256,19 @@ public final class FakeBotAPI: @unchecked Sendable {
             if method == "sendMessage" {
                 text = fields["text"] ?? ""
                 if let problem = Self.checkText(text, html: fields["parse_mode"] == "HTML", limit: 4096) { return bad(400, problem) }
+            } else if method == "sendPhoto" {
+                // Telegram's photo rules: a real image (PNG or JPEG), caption ≤ 1024 characters, markup as JSON.
+                guard let photo = files["photo"], !photo.data.isEmpty else { return bad(400, "Bad Request: there is no photo in the request") }
+                let png: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+                guard Array(photo.data.prefix(8)) == png || Array(photo.data.prefix(2)) == [0xff, 0xd8] else { return bad(400, "Bad Request: IMAGE_PROCESS_FAILED") }
+                if photo.data.count > 10_000_000 { return bad(400, "Bad Request: PHOTO_SAVE_FILE_INVALID") }
+                if let markup = fields["reply_markup"], (try? JSONSerialization.jsonObject(with: Data(markup.utf8))) == nil {
+                    return bad(400, "Bad Request: can't parse reply keyboard markup JSON object")
+                }
+                text = fields["caption"] ?? ""
+                if !text.isEmpty, let problem = Self.checkText(text, html: fields["parse_mode"] == "HTML", limit: 1024) {
+                    return bad(400, problem.replacingOccurrences(of: "message is too long", with: "message caption is too long"))
+                }
             } else {
                 guard let doc = files["document"], !doc.data.isEmpty else { return bad(400, "Bad Request: file must be non-empty") }
                 text = fields["caption"] ?? ""
@@ -272,6 +285,9 @@ public final class FakeBotAPI: @unchecked Sendable {
                                           "from": ["id": botID, "is_bot": true, "first_name": "opsbot"] as [String: Any]]
             if method == "sendMessage" {
                 message["text"] = fields["parse_mode"] == "HTML" ? HTML.toPlainText(text) : text
+            } else if method == "sendPhoto" {
+                message["photo"] = [["file_id": "photo\(id)", "file_unique_id": "p\(id)", "width": 1000, "height": 600] as [String: Any]]
+                if !text.isEmpty { message["caption"] = text }
             } else {
                 message["document"] = ["file_name": files["document"]!.filename, "file_size": files["document"]!.data.count,
                                        "file_id": "file\(id)"] as [String: Any]

@@ -20,13 +20,17 @@ public struct Button: Sendable, Hashable, Codable {
     }
 }
 
-/// A file attached to a reply (long output, exports).
+/// A file attached to a reply (long output, exports), or a picture (a chart).
 public struct Attachment: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case document, photo }
     public var filename: String
     public var data: Data
-    public init(filename: String, data: Data) {
+    /// A photo is shown inline (Telegram's sendPhoto; the console saves it and prints the path).
+    public var kind: Kind
+    public init(filename: String, data: Data, kind: Kind = .document) {
         self.filename = filename
         self.data = data
+        self.kind = kind
     }
 }
 

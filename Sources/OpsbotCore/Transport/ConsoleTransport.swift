@@ -91,16 +91,22 @@ public final class ConsoleTransport: ChatTransport, Sendable {
         if let a = reply.attachment {
             let path = (fileDirectory as NSString).appendingPathComponent(a.filename)
             let saved = (try? a.data.write(to: URL(fileURLWithPath: path))) != nil
+            if a.kind == .photo {
+                out += saved ? "🖼 \(a.filename) (\(a.data.count) bytes) saved to \(path)\n" : "🖼 \(a.filename) (\(a.data.count) bytes): could not be saved to \(path)\n"
+                return out + buttonLines(reply, numbers)
+            }
             let text = String(decoding: a.data.prefix(4000), as: UTF8.self)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(30)
             out += saved ? "📎 \(a.filename) (\(a.data.count) bytes) saved to \(path); first lines:\n" : "📎 \(a.filename) (\(a.data.count) bytes):\n"
             out += lines.joined(separator: "\n") + "\n"
         }
+        return out + buttonLines(reply, numbers)
+    }
+
+    func buttonLines(_ reply: Reply, _ numbers: [Int]) -> String {
         let buttons = reply.buttons.flatMap { $0 }
-        if !buttons.isEmpty {
-            out += "  " + buttons.enumerated().map { "[\(numbers.count > $0.offset ? numbers[$0.offset] : $0.offset + 1)] \($0.element.text)" }.joined(separator: "  ") + "\n"
-            out += "  (type a number to press a button)\n"
-        }
-        return out
+        guard !buttons.isEmpty else { return "" }
+        return "  " + buttons.enumerated().map { "[\(numbers.count > $0.offset ? numbers[$0.offset] : $0.offset + 1)] \($0.element.text)" }.joined(separator: "  ") + "\n"
+            + "  (type a number to press a button)\n"
     }
 }

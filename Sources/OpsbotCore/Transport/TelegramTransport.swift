@@ -33,6 +33,17 @@ public final class TelegramTransport: ChatTransport, Sendable {
 
     @discardableResult
     public func send(_ reply: Reply, to chatID: Int64) async throws -> MessageRef {
+        if let file = reply.attachment, file.kind == .photo {
+            let caption = reply.html.isEmpty ? nil : Self.clipCaption(reply.html)
+            let keyboard = Self.keyboard(reply.buttons)
+            let m = try await deliver(chatID) { chat in
+                try await self.withPlainFallback(caption) { text, mode in
+                    try await self.api.sendPhoto(chatID: chat, filename: file.filename, data: file.data, caption: text, parseMode: mode,
+                                                 keyboard: keyboard, disableNotification: reply.silent, replyTo: chat == chatID ? reply.replyTo : nil)
+                }
+            }
+            return MessageRef(chatID: m.chat.id, messageID: m.messageID)
+        }
         if let file = reply.attachment {
             let caption = reply.html.isEmpty ? nil : Self.clipCaption(reply.html)
             let m = try await deliver(chatID) { chat in

@@ -1,4 +1,5 @@
 import Foundation
+import LocalStore
 import SystemOps
 import OpsbotCore
 import OpsbotSupport
@@ -20,7 +21,8 @@ struct DiskModule: CommandModule {
             let engine = DockerEngine(socket: m.settings.options.dockerSocket)
             g.addTask {
                 async let docker: String? = DiskModule.dockerSection(engine, timeout: max(5, cfg.scanTime))
-                let local = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg) }
+                let history = ctx.app.store.history, now = ctx.app.clock.now()
+                let local = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg, history: history, now: now) }
                 return (0, local + ((await docker).map { "\n" + $0 } ?? ""))
             }
             for (i, h) in hosts.enumerated() {
@@ -56,7 +58,29 @@ struct DiskModule: CommandModule {
         return rows
     }
 
-    static func report(_ cfg: DiskConfig) -> String { DiskSnapshot.measure(cfg).render() }
+    static func report(_ cfg: DiskConfig, history: History? = nil, now: Date = Date()) -> String {
+        var snap = DiskSnapshot.measure(cfg)
+        if let history { snap.fill = fillLines(snap.mounts.map(\.mountPoint), cfg, history: history, now: now) }
+        return snap.render()
+    }
+
+    /// "full in ~3 h 20 min at the last hour's rate (+2.1 %/h)", "not filling", or "measuring…" per mount.
+    static func fillLines(_ mounts: [String], _ cfg: DiskConfig, history: History, now: Date) -> [String: String] {
+        var out: [String: String] = [:]
+        for m in mounts {
+            guard let p = Projection.project(history, series: "disk:\(m)", limit: 100, now: now, window: cfg.fillWindow) else {
+                out[m] = "fill rate not known yet (needs \(Durations.format(Projection.minimumSpan(cfg.fillWindow))) of history)"
+                continue
+            }
+            let rate = String(format: "%+.1f %%/h", p.trend.slope * 3600)
+            if let s = p.secondsToLimit {
+                out[m] = s == 0 ? "📈 full now" : "📈 full in \(LinearTrend.approx(s)) at \(Projection.ratePhrase(cfg.fillWindow)) (\(rate))"
+            } else {
+                out[m] = "not filling (\(rate) over \(Projection.windowPhrase(cfg.fillWindow)))"
+            }
+        }
+        return out
+    }
 
     /// `docker system df` figures from the engine on `docker_socket`, when that socket exists.
     static func dockerSection(_ engine: DockerEngine, timeout: Double) async -> String? {

@@ -18,6 +18,9 @@ public struct DiskSnapshot: Codable, Sendable {
     var scanTime: Double = 5
     var warnPercent: Double = 85
     var criticalPercent: Double = 95
+    /// Per mount, where it is heading ("full in ~3 h 20 min at the last hour's rate"), from this
+    /// machine's history; nil from a host without one.
+    var fill: [String: String]?
 
     /// Measures this machine; blocking (statvfs and a directory walk bounded by `scan_time`).
     static func measure(_ cfg: DiskConfig) -> DiskSnapshot {
@@ -49,6 +52,9 @@ public struct DiskSnapshot: Codable, Sendable {
                     p >= criticalPercent ? "🔴" : (p >= warnPercent ? "⚠️" : ""))
         })
         var html = "<b>\(HTML.escape(title))</b>\n<pre>\(HTML.escape(rows.joined(separator: "\n")))</pre>\n"
+        if let fill, !fill.isEmpty {
+            html += mounts.compactMap { m in fill[m.mountPoint].map { "\(HTML.escape(m.mountPoint)): \(HTML.escape($0))" } }.joined(separator: "\n") + "\n"
+        }
         func list(_ e: [Entry]) -> String {
             e.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }.joined(separator: "\n")
         }

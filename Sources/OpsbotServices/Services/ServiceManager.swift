@@ -16,6 +16,7 @@ public final class ServiceManager: Sendable {
     public let clock: any OpsClock
     private let restarting = Locked<Set<String>>([])
     private let history = Locked<[String: [Sample]]>([:])
+    private let fillLevelState = Locked<[String: CheckResult.Status]>([:])
 
     struct Sample { var time: Date; var memory: Int?; var counter: Int?; var startedAt: Date? }
 
@@ -86,6 +87,9 @@ public final class ServiceManager: Sendable {
     /// Each mount's disk level from the previous check, for hysteresis.
     private let diskLevelState = Locked<[String: CheckResult.Status]>([:])
     public func diskLevels(_ mounts: [String]) -> [String: CheckResult.Status] { diskLevelState.current.filter { mounts.contains($0.key) } }
+    /// `disk_fill`'s level per mount last time (its hysteresis).
+    public func fillLevels(_ mounts: [String]) -> [String: CheckResult.Status] { fillLevelState.current.filter { mounts.contains($0.key) } }
+    public func recordFillLevels(_ levels: [String: CheckResult.Status]) { fillLevelState.withLock { $0.merge(levels) { $1 } } }
     public func recordDiskLevels(_ levels: [String: CheckResult.Status]) { diskLevelState.withLock { $0.merge(levels) { $1 } } }
 
     /// A log file's size at the previous disk check, and the rate measured then.
@@ -137,6 +141,9 @@ public final class ServiceManager: Sendable {
             h[name] = list
         }
     }
+
+    /// The start time in the newest sample of `name` (a later one means it restarted since).
+    public func lastStartedAt(_ name: String) -> Date? { history.withLock { $0[name]?.last?.startedAt } }
 
     /// Restarts within the last hour, when enough history exists to say (nil otherwise).
     public func restartsLastHour(_ name: String, now: Date) -> Int? {

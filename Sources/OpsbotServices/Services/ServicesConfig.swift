@@ -314,6 +314,11 @@ public struct DiskConfig: Decodable, Sendable {
     /// Hysteresis: a disk alert clears only this many points below its threshold.
     public var clearMargin: Double = 5
     public var logGrowth = LogGrowth()
+    /// `disk_fill`: warning when a mount will be full within `fill_warn`, critical within
+    /// `fill_critical`, at the rate of the last `fill_window` (least squares).
+    public var fillWarn: Double = 4 * 3600
+    public var fillCritical: Double = 3600
+    public var fillWindow: Double = 3600
 
     /// Seed 003's incident: a log that fills the disk. Each run of the disk check measures the
     /// files and alerts (`log_growth`) when one grows faster than `max_mb_per_hour`.
@@ -334,6 +339,7 @@ public struct DiskConfig: Decodable, Sendable {
     enum CodingKeys: String, CodingKey {
         case warnPercent = "warn_percent", criticalPercent = "critical_percent", roots, logDirs = "log_dirs", depth
         case scanTime = "scan_time", top, ignoreMounts = "ignore_mounts", logGrowth = "log_growth", clearMargin = "clear_margin"
+        case fillWarn = "fill_warn", fillCritical = "fill_critical", fillWindow = "fill_window"
     }
     public init() {}
     public init(from d: Decoder) throws {
@@ -348,6 +354,15 @@ public struct DiskConfig: Decodable, Sendable {
         ignoreMounts = try c.decodeIfPresent([String].self, forKey: .ignoreMounts) ?? []
         logGrowth = try c.decodeIfPresent(LogGrowth.self, forKey: .logGrowth) ?? LogGrowth()
         clearMargin = try c.decodeIfPresent(Double.self, forKey: .clearMargin) ?? clearMargin
+        fillWarn = try c.decodeIfPresent(ConfigDuration.self, forKey: .fillWarn)?.seconds ?? fillWarn
+        fillCritical = try c.decodeIfPresent(ConfigDuration.self, forKey: .fillCritical)?.seconds ?? fillCritical
+        fillWindow = try c.decodeIfPresent(ConfigDuration.self, forKey: .fillWindow)?.seconds ?? fillWindow
+        if fillCritical > fillWarn {
+            throw DecodingError.dataCorruptedError(forKey: .fillCritical, in: c, debugDescription: "fill_critical must not be longer than fill_warn")
+        }
+        if fillWindow < 300 {
+            throw DecodingError.dataCorruptedError(forKey: .fillWindow, in: c, debugDescription: "fill_window must be at least 5m")
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 import Foundation
 import OpsbotCore
 import OpsbotSupport
+import SystemOps
 
 /// Service operations: /status, /logs, /disk and cleanups, /restart, /conflicts, /env, and the
 /// checks behind them (for `opsbot check` and the alert engine).
@@ -81,9 +82,15 @@ public struct ServicesFeature: Feature {
     /// Samples every service once a minute while opsbot runs, so that /status can show the
     /// memory trend and restarts in the last hour even when no alert rule polls `services`.
     public func runBackground(_ app: AppContext) async {
-        guard let m = try? manager(), !m.settings.services.isEmpty else { return }
+        guard let m = try? manager() else { return }
         while !Task.isCancelled {
-            _ = await StatusCollector.collect(m, parts: .services, clock: app.clock)
+            // Disk usage goes into the history every minute too, for /graph and `disk_fill`, even
+            // when no alert rule polls `disk` (statvfs only: the checks are the alert loop's).
+            if !m.settings.services.isEmpty { _ = await StatusCollector.collect(m, parts: .services, clock: app.clock, history: app.store.history) }
+            let ignore = m.settings.disk.ignoreMounts
+            if let d = await withDeadline(.seconds(3), fallback: nil, { await runBlocking(name: "opsbot.statvfs") { Optional(DiskUsage.mounts(ignore: ignore)) } }) {
+                StatusCollector.record(StatusReport(disk: d), history: app.store.history, now: app.clock.now())
+            }
             try? await app.clock.sleep(for: .seconds(60))
         }
         // Stopping: close the SSH master connections rather than leave them for control_persist.
@@ -113,7 +120,7 @@ public struct ServicesCheckProvider: CheckProvider {
         var out: [String] = []
         if parts.contains(.services) { out += ["service_down", "instances", "restart_loop", "memory_growth"] }
         if parts.contains(.health) { out += ["health", "health_slow"] }
-        if parts.contains(.disk) { out += ["disk", "log_growth"] }
+        if parts.contains(.disk) { out += ["disk", "log_growth", "disk_fill"] }
         if parts.contains(.dependencies) { out += ["dependency"] }
         if parts.contains(.targetBot) { out += ["target_bot", "webhook"] }
         if parts.contains(.logs) { out += ["log_pattern", "heartbeat"] }
@@ -126,6 +133,6 @@ public struct ServicesCheckProvider: CheckProvider {
             return [CheckResult(check: name, target: "config", status: .unknown, summary: "services config invalid: \(error)")]
         }
         if parts == .targetBot && m.settings.targetBot == nil { return [] }
-        return await StatusCollector.collect(m, parts: parts, clock: app.clock).checks
+        return await StatusCollector.collect(m, parts: parts, clock: app.clock, history: app.store.history).checks
     }
 }

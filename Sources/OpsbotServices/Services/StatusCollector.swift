@@ -1,4 +1,5 @@
 import Foundation
+import LocalStore
 import SystemOps
 import OpsbotCore
 import OpsbotSupport
@@ -50,8 +51,11 @@ public enum StatusCollector {
         case logs([CheckResult])
     }
 
-    /// `deadline`: the command's (remote hosts are asked within it).
-    public static func collect(_ m: ServiceManager, parts: Parts = .all, clock: any OpsClock = SystemClock(), deadline: Date? = nil) async -> StatusReport {
+    /// `deadline`: the command's (remote hosts are asked within it). `history`: where the
+    /// measured values are kept (disk, memory, latency, restarts) and what `disk_fill` projects
+    /// from; nil measures without keeping (a one-off `opsbot check`).
+    public static func collect(_ m: ServiceManager, parts: Parts = .all, clock: any OpsClock = SystemClock(),
+                               deadline: Date? = nil, history: History? = nil) async -> StatusReport {
         let elapsed = clock.stopwatch()
         let services = m.settings.services
         var statuses = [ServiceStatus?](repeating: nil, count: services.count)
@@ -115,6 +119,9 @@ public enum StatusCollector {
         var checks: [CheckResult] = []
         for (i, s) in services.enumerated() {
             guard let st = statuses[i] else { continue }
+            if let history, let was = m.lastStartedAt(s.name), let started = st.startedAt, started > was.addingTimeInterval(1) {
+                history.event("restart", target: s.name, label: "restart", at: started)
+            }
             m.record(s.name, st, at: now)
             let rep = ServiceReport(config: s, status: st, health: healths[i], restartsLastHour: m.restartsLastHour(s.name, now: now),
                                     memoryTrend: m.memoryTrend(s.name, now: now).flatMap { $0.span >= 600 ? $0.mbPerHour : nil },
@@ -135,6 +142,14 @@ public enum StatusCollector {
                                       summary: "\(d.name): \(d.detail)", value: d.seconds))
         }
         if let b = report.bot, let tb = m.settings.targetBot { checks += botChecks(b, tb, now: now) }
+        if let history {
+            record(report, history: history, now: now)
+            if let d = report.disk {
+                let fill = diskFillChecks(d, m.settings.disk, history: history, now: now, previous: m.fillLevels(d.map(\.mountPoint)))
+                m.recordFillLevels(Dictionary(fill.map { ($0.target, $0.status) }, uniquingKeysWith: { a, _ in a }))
+                checks += fill
+            }
+        }
         report.checks = checks + report.checks
         report.elapsed = elapsed()
         return report
@@ -197,9 +212,16 @@ public enum StatusCollector {
                                    summary: "\(n): in a restart loop — \(c) automatic restarts, \(where_) (\(st.detail))", value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
         }
         if let t = r.memoryTrend {
-            let bad = t > r.config.memoryGrowthMBPerHour
-            out.append(CheckResult(check: "memory_growth", target: r.config.name, status: bad ? .warning : .ok,
-                                   summary: String(format: "%@: memory %@%.0f MB/h", n, t >= 0 ? "+" : "", t), value: t, remediation: bad ? "/restart \(r.config.name)" : nil))
+            var status: CheckResult.Status = t > r.config.memoryGrowthMBPerHour ? .warning : .ok
+            var summary = String(format: "%@: memory %@%.0f MB/h", n, t >= 0 ? "+" : "", t)
+            // A local service heads for the machine's RAM (then the OOM killer): how soon, at this rate.
+            if let p = memoryProjection(r, mbPerHour: t) {
+                summary += ", reaches the machine's \(DiskUsage.format(Int(p.limitMB * 1_048_576))) in \(LinearTrend.approx(p.seconds)) at this rate"
+                let d = m.settings.disk
+                if p.seconds <= d.fillCritical { status = .critical } else if p.seconds <= d.fillWarn { status = max(status, .warning) }
+            }
+            out.append(CheckResult(check: "memory_growth", target: r.config.name, status: status,
+                                   summary: summary, value: t, remediation: status == .ok ? nil : "/restart \(r.config.name)"))
         }
         return out
     }
@@ -238,6 +260,14 @@ public enum StatusCollector {
         guard up >= 0, up < c.startupGrace else { return nil }
         if (restartsLastHour ?? 0) >= c.restartLoop || (st.restartCounter ?? 0) >= c.restartLoop { return nil }
         return up
+    }
+
+    /// When a local service growing `mbPerHour` reaches the machine's RAM (nil: shrinking,
+    /// remote, or its memory unknown).
+    static func memoryProjection(_ r: ServiceReport, mbPerHour: Double) -> (seconds: Double, limitMB: Double)? {
+        guard mbPerHour > 0, r.config.host == nil, r.config.heroku == nil, r.config.railway == nil,
+              let mem = r.status.memoryBytes, let limit = Projection.machineMemoryMB() else { return nil }
+        return (max(0, (limit - Double(mem) / 1_048_576) / mbPerHour * 3600), limit)
     }
 
     static func healthChecks(_ r: ServiceReport, now: Date) -> [CheckResult] {

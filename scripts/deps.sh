@@ -34,6 +34,10 @@ if [ "$purpose" = test ]; then
   # A real sshd (and the client) for the remote-host tests; its service is not started.
   need_pkg openssh-server    test -x /usr/sbin/sshd
   need_pkg openssh-client    command -v ssh
+  # The package test (LivePackageTests): the unprivileged `opsbot` user restarts a unit through
+  # systemctl → D-Bus → polkit, inside the live-systemd namespace; dpkg-deb builds the package.
+  need_pkg dbus              test -x /usr/bin/dbus-daemon
+  need_pkg polkitd           test -x /usr/lib/polkit-1/polkitd
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

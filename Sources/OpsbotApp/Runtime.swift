@@ -60,7 +60,7 @@ public struct Runtime: Sendable {
         var problems = ConfigLoader.lint(config)
         problems += Features.validate(config)
         let wiring = Features.build(config, environment: environment)
-        let dir = locateCommands(config, explicit: overrides.commandsDir != nil || path != nil)
+        let dir = locateCommands(config, explicit: overrides.commandsDir != nil || (path != nil && config.commandsDirSet))
         let loaded = CatalogLoader.load(directory: dir, registry: wiring.modules, config: config)
         let cross = CrossChecks.run(config, catalog: loaded.catalog, checks: wiring.checks)
         problems += cross.config + loaded.errors + cross.catalog
@@ -73,18 +73,27 @@ public struct Runtime: Sendable {
         return runtime
     }
 
-    /// The catalog directory: as configured, or — for the embedded default — the shipped one
-    /// found next to the working directory or the executable.
-    static func locateCommands(_ config: Config, explicit: Bool) -> String {
+    /// The catalog directory: `--commands-dir` or the config file's `commands_dir` as given;
+    /// otherwise (a config without the key, or the embedded default) `Commands/` next to the
+    /// config if it exists, else the shipped one found from the executable: `<prefix>/share/opsbot/Commands`
+    /// for `<prefix>/bin/opsbot` (the package's /usr, `make install`'s /usr/local, the tarball),
+    /// or the repository's for `.build/<config>/opsbot`.
+    static func locateCommands(_ config: Config, explicit: Bool,
+                               executable: String = Runtime.executablePath) -> String {
         let configured = config.resolvePath(config.commandsDir)
         if explicit || FileManager.default.fileExists(atPath: configured) { return configured }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for candidate in [exe.appendingPathComponent("../share/opsbot/Commands"), exe.appendingPathComponent("../../Commands"),
                           exe.appendingPathComponent("../../../Commands")] {
             let p = candidate.standardized.path
             if FileManager.default.fileExists(atPath: p) { return p }
         }
         return configured
+    }
+
+    /// This process's binary: /proc/self/exe (argv[0] is only `opsbot` when found through PATH).
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? ""
     }
 
     /// One warning in the alert chat when command files did not load (run and console start).

@@ -15,17 +15,18 @@ fi
 echo "check-dist: ldd $bin"
 ldd "$bin" | sed 's/^/  /'
 bad=0
+owners=()
 while read -r lib _ path _; do
     [ -n "${path:-}" ] || continue
     case "$path" in
         /lib/*|/usr/lib/*) owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) || true
             [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1) || true
-            if [ -z "$owner" ]; then echo "check-dist: $lib ($path) is in no Debian package" >&2; bad=1; fi ;;
+            if [ -z "$owner" ]; then echo "check-dist: $lib ($path) is in no Debian package" >&2; bad=1; else owners+=("$owner"); fi ;;
         *) echo "check-dist: $lib comes from $path, not from a Debian package" >&2; bad=1 ;;
     esac
 done < <(ldd "$bin" | awk '$2 == "=>" {print $1, $2, $3, $4}')
 [ $bad = 0 ] || exit 1
-pkgs=$(ldd "$bin" | awk '$2 == "=>" {print $3}' | xargs -n1 readlink -f | xargs dpkg -S 2>/dev/null | cut -d: -f1 | sort -u | paste -sd' ' -)
+pkgs=$(printf '%s\n' "${owners[@]}" | sort -u | paste -sd' ' -)
 echo "check-dist: runtime libraries from: $pkgs"
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -d "$tool" ]; then
     out=$(unshare --mount --propagation private sh -c '

@@ -19,7 +19,13 @@ pkg="$work/opsbot_${version}_$arch"
 STRIP=1 "$(dirname "$0")/stage.sh" "$bin" "$pkg" /usr
 install -d -m 755 "$pkg/etc/opsbot" "$pkg/DEBIAN"
 install -m 644 "$pkg/usr/share/opsbot/opsbot.example.yaml" "$pkg/etc/opsbot/opsbot.yaml"
+maintainer=${DEB_MAINTAINER:-opsbot maintainers <opsbot@example.com>}
 printf 'opsbot\n\nCopyright: the opsbot authors. See the source repository for the terms.\n' > "$pkg/usr/share/doc/opsbot/copyright"
+printf 'opsbot (%s) stable; urgency=medium\n\n  * opsbot %s (see the repository history).\n\n -- %s  %s\n' \
+    "$version" "$version" "$maintainer" "$(date -R -d @"${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || date +%s)}")" \
+    | gzip -9n > "$pkg/usr/share/doc/opsbot/changelog.gz"
+# bash-completion files are sourced, not run: no #! line.
+sed -i '1{/^#!/d}' "$pkg/usr/share/bash-completion/completions/opsbot"
 
 # Runtime dependencies: the package of every library the binary needs (its DT_NEEDED entries).
 deps=()
@@ -40,7 +46,7 @@ cat > "$pkg/DEBIAN/control" <<CONTROL
 Package: opsbot
 Version: $version
 Architecture: $arch
-Maintainer: opsbot maintainers <opsbot@localhost>
+Maintainer: $maintainer
 Installed-Size: $size
 Depends: $depends
 Recommends: polkitd

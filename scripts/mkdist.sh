@@ -14,7 +14,8 @@ name="opsbot-$version-linux-$arch"
 "$here/check-dist.sh" "$bin" >&2
 work=$(mktemp -d /tmp/opsbot-dist.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-STRIP=1 "$here/stage.sh" "$bin" "$work/$name" /usr/local
+STRIP=1 "$here/stage.sh" "$bin" "$work/stage" /usr/local
+mv "$work/stage/usr/local" "$work/$name"
 # The tarball's own copy of the unit and the example config at the top, where a reader looks.
 cp "$work/$name/lib/systemd/system/opsbot.service" "$work/$name/opsbot.service"
 cp "$work/$name/share/opsbot/opsbot.example.yaml" "$work/$name/opsbot.example.yaml"

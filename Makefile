@@ -55,6 +55,7 @@ version:
 man: release
 	$(SWIFT) build --product generate-manual
 	@mkdir -p .build/man && .build/debug/generate-manual .build/release/opsbot --output-directory .build/man
+	@sed -i 's/^$$/.Pp/' .build/man/opsbot.1   # blank lines of the help text: mdoc paragraph breaks
 	@echo "built .build/man/opsbot.1"
 
 dist: release man

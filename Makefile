@@ -68,7 +68,7 @@ deb: release man
 # make install PREFIX=/usr/local (DESTDIR for staging): the binary, the catalog it finds in
 # PREFIX/share/opsbot/Commands, the unit in PREFIX/lib/systemd/system, shell completion.
 install: release man
-	@scripts/stage.sh .build/release/opsbot "$(DESTDIR)" "$(PREFIX)"
+	@STRIP=1 scripts/stage.sh .build/release/opsbot "$(DESTDIR)" "$(PREFIX)"
 	@echo "installed opsbot $(VERSION) under $(DESTDIR)$(PREFIX); next: README, \"Install\""
 
 uninstall:

@@ -19,8 +19,8 @@ owners=()
 while read -r lib _ path _; do
     [ -n "${path:-}" ] || continue
     case "$path" in
-        /lib/*|/usr/lib/*) owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) || true
-            [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1) || true
+        /lib/*|/usr/lib/*) owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | sed -n '1s/:.*//p') || true
+            [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | sed -n '1s/:.*//p') || true
             if [ -z "$owner" ]; then echo "check-dist: $lib ($path) is in no Debian package" >&2; bad=1; else owners+=("$owner"); fi ;;
         *) echo "check-dist: $lib comes from $path, not from a Debian package" >&2; bad=1 ;;
     esac

@@ -30,12 +30,13 @@ sed -i '1{/^#!/d}' "$pkg/usr/share/bash-completion/completions/opsbot"
 # Runtime dependencies: the package of every library the binary needs (its DT_NEEDED entries).
 deps=()
 for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && $0 ~ /x86-64|AArch64|aarch64/ {print $NF; exit}')
-    [ -n "$path" ] || path=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
+    # (awk reads all of ldconfig's output: an early exit would end ldconfig with SIGPIPE, fatal under pipefail)
+    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && $0 ~ /x86-64|AArch64|aarch64/ && !p {p = $NF} END {print p}')
+    [ -n "$path" ] || path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !p {p = $NF} END {print p}')
     if [ -z "$path" ] && [ "${ALLOW_TOOLCHAIN_LIBS:-0}" = 1 ]; then continue; fi
     [ -n "$path" ] || { echo "mkdeb: $lib (needed by $bin) not found" >&2; exit 1; }
-    owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) || true
-    [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1) || true
+    owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | sed -n '1s/:.*//p') || true
+    [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | sed -n '1s/:.*//p') || true
     if [ -z "$owner" ] && [ "${ALLOW_TOOLCHAIN_LIBS:-0}" = 1 ]; then continue; fi
     [ -n "$owner" ] || { echo "mkdeb: no Debian package holds $path ($lib) — is the binary linked against the toolchain?" >&2; exit 1; }
     deps+=("$owner")

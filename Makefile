@@ -7,7 +7,7 @@ SWIFT ?= swift
 # Debug builds are what the tests use; `make release` for deployment.
 BIN := .build/debug/opsbot
 
-.PHONY: demo test build release bench validate clean
+.PHONY: demo test build release bench validate clean dist deb install uninstall version man
 
 demo:
 	@scripts/deps.sh demo
@@ -38,6 +38,45 @@ release:
 	$(SWIFT) build $(RELEASE) --product opsbot
 	@echo "built .build/release/opsbot"
 
+# Installing without a Swift toolchain on the server (README, "Install"). The version is
+# OpsbotVersion.string (Sources/OpsbotCore/Metrics/OpsMetrics.swift), the one place it is kept;
+# `opsbot --version` prints the same. `make dist` checks the binary links only Debian's runtime
+# libraries and runs with the toolchain hidden (scripts/check-dist.sh).
+VERSION := $(shell sed -n 's/.*static let string = "\(.*\)".*/\1/p' Sources/OpsbotCore/Metrics/OpsMetrics.swift)
+PREFIX ?= /usr/local
+DESTDIR ?=
+DIST ?= dist
+
+version:
+	@echo $(VERSION)
+
+# The man page, from the binary's own help by swift-argument-parser's generate-manual (built
+# once, ~1 min; not part of `make test`). scripts/stage.sh installs it when it is there.
+man: release
+	$(SWIFT) build --product generate-manual
+	@mkdir -p .build/man && .build/debug/generate-manual .build/release/opsbot --output-directory .build/man
+	@sed -i 's/^$$/.Pp/' .build/man/opsbot.1   # blank lines of the help text: mdoc paragraph breaks
+	@echo "built .build/man/opsbot.1"
+
+dist: release man
+	@scripts/mkdist.sh .build/release/opsbot $(DIST)
+
+deb: release man
+	@scripts/mkdeb.sh .build/release/opsbot $(DIST)
+	@cd $(DIST) && sha256sum ./*.tar.gz ./*.deb 2>/dev/null | sed 's| \./| |' > SHA256SUMS; true
+
+# make install PREFIX=/usr/local (DESTDIR for staging): the binary, the catalog it finds in
+# PREFIX/share/opsbot/Commands, the unit in PREFIX/lib/systemd/system, shell completion.
+install: release man
+	@STRIP=1 scripts/stage.sh .build/release/opsbot "$(DESTDIR)" "$(PREFIX)"
+	@echo "installed opsbot $(VERSION) under $(DESTDIR)$(PREFIX); next: README, \"Install\""
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/opsbot" "$(DESTDIR)$(PREFIX)/lib/systemd/system/opsbot.service" \
+	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/opsbot" "$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_opsbot" \
+	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/opsbot.fish" "$(DESTDIR)$(PREFIX)/share/man/man1/opsbot.1.gz"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/opsbot" "$(DESTDIR)$(PREFIX)/share/doc/opsbot"
+
 bench:
 	@scripts/deps.sh test
 	$(SWIFT) build $(RELEASE) --product opsbot
@@ -48,4 +87,4 @@ validate: build
 	$(BIN) validate
 
 clean:
-	rm -rf .build .demo .state
+	rm -rf .build .demo .state dist

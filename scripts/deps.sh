@@ -40,6 +40,10 @@ if [ "$purpose" = test ]; then
   need_pkg openssh-client    command -v ssh
   # Checks the payment provider fakes' objects against ../shared/providers' JSON Schemas.
   need_pkg python3-jsonschema /usr/bin/python3 -c 'import jsonschema'
+  # The package test (LivePackageTests): the unprivileged `opsbot` user restarts a unit through
+  # systemctl → D-Bus → polkit, inside the live-systemd namespace; dpkg-deb builds the package.
+  need_pkg dbus              test -x /usr/bin/dbus-daemon
+  need_pkg polkitd           test -x /usr/lib/polkit-1/polkitd
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -64,7 +64,10 @@ public struct Runtime: Sendable {
         var problems = ConfigLoader.lint(config)
         problems += Features.validate(config)
         let wiring = Features.build(config, environment: environment)
-        let dir = locateCommands(config, explicit: overrides.commandsDir != nil || (path != nil && config.commandsDir != Config().commandsDir))
+        // A `commands_dir` set to anything but the default is used as given; the default
+        // (`Commands`) falls back to the shipped catalog when the config's directory has none.
+        let dir = locateCommands(config, explicit: overrides.commandsDir != nil
+                                     || (path != nil && config.commandsDirSet && config.commandsDir != Config().commandsDir))
         // The demo's own runbooks (demo/Commands: its sandbox's files and tables) join the
         // core catalog only in `console --demo`.
         let extra = demo && path == nil ? [config.resolvePath("demo/Commands")] : []
@@ -111,19 +114,27 @@ public struct Runtime: Sendable {
         }
     }
 
-    /// The catalog directory: `commands_dir` (or --commands-dir), resolved against the config
-    /// file's directory. When it is the default (`Commands`) and that directory does not exist
-    /// there, the shipped catalog: /usr/share/opsbot/Commands, or next to the executable.
-    static func locateCommands(_ config: Config, explicit: Bool) -> String {
+    /// The catalog directory: `--commands-dir` or the config file's `commands_dir` as given;
+    /// otherwise (a config without the key, or the embedded default) `Commands/` next to the
+    /// config if it exists, else the shipped one found from the executable: `<prefix>/share/opsbot/Commands`
+    /// for `<prefix>/bin/opsbot` (the package's /usr, `make install`'s /usr/local, the tarball),
+    /// or the repository's for `.build/<config>/opsbot`.
+    static func locateCommands(_ config: Config, explicit: Bool,
+                               executable: String = Runtime.executablePath) -> String {
         let configured = config.resolvePath(config.commandsDir)
         if explicit || FileManager.default.fileExists(atPath: configured) { return configured }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for candidate in [exe.appendingPathComponent("../share/opsbot/Commands"), exe.appendingPathComponent("../../Commands"),
                           exe.appendingPathComponent("../../../Commands"), URL(fileURLWithPath: "/usr/share/opsbot/Commands")] {
             let p = candidate.standardized.path
             if FileManager.default.fileExists(atPath: p) { return p }
         }
         return configured
+    }
+
+    /// This process's binary: /proc/self/exe (argv[0] is only `opsbot` when found through PATH).
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? ""
     }
 
     /// One warning in the alert chat when command files did not load (run and console start).

@@ -22,7 +22,9 @@ struct Opsbot: AsyncParsableCommand {
 
         Environment: OPSBOT_TOKEN, OPSBOT_CONFIG, OPSBOT_ADMIN_CHAT_IDS, OPSBOT_ADMIN_USER_IDS, OPSBOT_API_URL, OPSBOT_STATE_DIR, DATABASE_URL. Secrets are never printed.
         """,
-        subcommands: [RunCommand.self, ConsoleCommand.self, CheckCommand.self, ValidateCommand.self, RemoteCommand.self, InitCommand.self]
+        version: OpsbotVersion.string,
+        subcommands: [RunCommand.self, ConsoleCommand.self, CheckCommand.self, ValidateCommand.self, RemoteCommand.self,
+                      InitCommand.self, PolkitRuleCommand.self]
     )
 
     /// Parses the command line, then installs opsbot's redacting log handler once, at the level
@@ -56,6 +58,7 @@ extension ConsoleCommand: HasCommonOptions {}
 extension CheckCommand: HasCommonOptions {}
 extension ValidateCommand: HasCommonOptions {}
 extension InitCommand: HasCommonOptions {}
+extension PolkitRuleCommand: HasCommonOptions {}
 
 /// The config file named by --config or OPSBOT_CONFIG, nil when neither is set.
 func configuredPath(_ options: CommonOptions) -> String? {

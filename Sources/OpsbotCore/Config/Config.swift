@@ -93,6 +93,8 @@ public struct Config: @unchecked Sendable {
     public var output = Output()
     public var stateDir: String = ".state"
     public var commandsDir: String = "Commands"
+    /// Whether the config file set `commands_dir` (else the catalog is looked for: Runtime).
+    public var commandsDirSet = false
     /// The bot token (OPSBOT_TOKEN or telegram.token_file); never printed.
     public var token: String? = nil
     /// DATABASE_URL of the monitored app; never printed.

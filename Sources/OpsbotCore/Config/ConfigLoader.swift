@@ -66,7 +66,7 @@ public enum ConfigLoader {
         if let v = config.decoded["confirmations"] as? Config.Confirmations { config.confirmations = v }
         if let v = config.decoded["output"] as? Config.Output { config.output = v }
         if let v = config.decoded["state_dir"] as? String { config.stateDir = v }
-        if let v = config.decoded["commands_dir"] as? String { config.commandsDir = v }
+        if let v = config.decoded["commands_dir"] as? String { config.commandsDir = v; config.commandsDirSet = true }
         return (config, session)
     }
 

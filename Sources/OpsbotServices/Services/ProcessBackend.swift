@@ -4,11 +4,23 @@ import OpsbotCore
 import OpsbotSupport
 
 /// A service that is just processes: found by command-line pattern and/or pidfile, logs in a
-/// file, restarted by the operator's `start` argv (detached) after SIGTERM/SIGKILL.
+/// file, restarted by the operator's `start` argv (detached) after SIGTERM/SIGKILL. Under
+/// systemd the new process runs in a transient unit of its own (TransientUnit), elsewhere in a
+/// session of its own: either way it outlives opsbot.
 public struct ProcessBackend: ServiceBackend {
     public let config: ServiceConfig
+    public let options: ServiceOptions
+    /// Whether opsbot runs as a systemd unit (decided once, at construction).
+    let underSystemd: Bool
 
-    public init(config: ServiceConfig) { self.config = config }
+    public init(config: ServiceConfig, options: ServiceOptions = ServiceOptions(), underSystemd: Bool = TransientUnit.underSystemd()) {
+        self.config = config
+        self.options = options
+        self.underSystemd = underSystemd
+    }
+
+    /// The systemd-run argv prefix when the app goes into a unit of its own, nil otherwise.
+    var systemdRun: [String]? { underSystemd && !options.systemdRun.isEmpty ? options.systemdRun : nil }
 
     /// Matching processes that are the service's own (`MatchOwnership`: its user, directory,
     /// unit, container), without children of other matches (a `sh -c` wrapper counts once).
@@ -62,7 +74,8 @@ public struct ProcessBackend: ServiceBackend {
     public var restartDescription: String {
         let stop = "SIGTERM (SIGKILL after \(Int(config.stopTimeout)) s) to " + (config.pidfile != nil ? "the pid in \(config.pidfile!)" : "processes matching /\(config.match?.pattern ?? "")/")
         guard let start = config.start else { return stop + "; no start command configured" }
-        return stop + ", then start: " + start.map(ShellModule.quote).joined(separator: " ")
+        let how = systemdRun != nil ? " (in unit \(TransientUnit.name(for: config.name)))" : ""
+        return stop + ", then start\(how): " + start.map(ShellModule.quote).joined(separator: " ")
     }
 
     public func restart() async throws {
@@ -74,17 +87,44 @@ public struct ProcessBackend: ServiceBackend {
         let victims = await runBlocking { [self] in config.pidfile != nil ? (supervisedPID().map { [$0] } ?? []) : split.ours.map(\.pid) }
         for pid in victims { _ = await ProcessStopper.stop(pid, timeout: config.stopTimeout) }
         let pid: Int32
-        do {
-            pid = try ProcessRunner.spawnDetached(start, logFile: config.logFile, environment: try config.childEnvironment(), workingDirectory: config.workingDirectory)
-        } catch {
-            throw BackendError("cannot start \(config.name): \(error)")
+        if let prefix = systemdRun {
+            pid = try await startInUnit(prefix, start)
+        } else {
+            do {
+                pid = try ProcessRunner.spawnDetached(start, logFile: config.logFile, environment: try config.childEnvironment(), workingDirectory: config.workingDirectory)
+            } catch {
+                throw BackendError("cannot start \(config.name): \(error)")
+            }
+            Reaper.reap(pid)
         }
-        Reaper.reap(pid)
         if let f = config.pidfile {
             do { try "\(pid)\n".write(toFile: f, atomically: true, encoding: .utf8) } catch {
                 throw BackendError("started pid \(pid) but cannot write \(f): \(plainWords(error))")
             }
         }
+    }
+
+    /// `systemd-run` into `opsbot-app-<service>.service` (a leftover of the same name, stopped
+    /// or failed, is cleared first); returns the unit's main pid.
+    func startInUnit(_ prefix: [String], _ start: [String]) async throws -> Int32 {
+        let unit = TransientUnit.name(for: config.name)
+        _ = try? await BackendRun.run(options.systemctl + ["stop", unit], timeout: config.stopTimeout + 10)
+        _ = try? await BackendRun.run(options.systemctl + ["reset-failed", unit], timeout: 10)
+        let env = try config.childEnvironment()
+        let argv = TransientUnit.argv(prefix: prefix, unit: unit, start: start, environment: env,
+                                      workingDirectory: config.workingDirectory, logFile: config.logFile)
+        let r = try await BackendRun.run(argv, timeout: 30, environment: env)
+        guard r.succeeded else {
+            let err = (r.stderr.isEmpty ? r.stdout : r.stderr).split(separator: "\n").prefix(2).joined(separator: " ")
+            throw BackendError("cannot start \(config.name) in unit \(unit): \(prefix.joined(separator: " ")) \(r.summary)\(err.isEmpty ? "" : ": " + err)"
+                + " — under systemd opsbot starts process-backend apps with systemd-run, which the system manager allows root only;"
+                + " give the app a unit (backend: systemd) or set service_options.systemd_run: [] to start it as opsbot's child")
+        }
+        let shown = try await BackendRun.checked(options.systemctl + ["show", unit, "--property=MainPID", "--value"], timeout: 10)
+        guard let pid = Int32(shown.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else {
+            throw BackendError("\(unit) started but has no main pid (it exited at once? see its log)")
+        }
+        return pid
     }
 
     public func instances() async throws -> [ServiceInstance] {

@@ -48,7 +48,7 @@ public final class ServiceManager: Sendable {
         return switch s.backend {
         case .systemd: SystemdBackend(config: s, options: options)
         case .docker: DockerBackend(config: s, options: options)
-        case .process: ProcessBackend(config: s)
+        case .process: ProcessBackend(config: s, options: options, underSystemd: TransientUnit.underSystemd(environment: environment))
         case .command: CommandBackend(config: s)
         case .heroku: HerokuBackend(config: s, environment: environment, clock: clock)
         case .railway: RailwayBackend(config: s, environment: environment, clock: clock)

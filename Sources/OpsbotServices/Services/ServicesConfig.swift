@@ -280,11 +280,15 @@ public struct ServiceOptions: Decodable, Sendable {
     public var systemctl: [String] = ["systemctl"]
     public var journalctl: [String] = ["journalctl"]
     public var dockerCLI: [String] = ["docker"]
+    /// argv prefix the process backend starts apps with when opsbot runs under systemd, so they
+    /// leave opsbot's cgroup; [] starts them as opsbot's children (session of their own).
+    public var systemdRun: [String] = ["systemd-run"]
     /// Replies with more log lines than this go out as a file.
     public var attachmentLines: Int = 80
     enum CodingKeys: String, CodingKey {
         case restartOrder = "restart_order", defaultLines = "default_lines", maxLines = "max_lines", maskEnv = "mask_env"
         case dockerSocket = "docker_socket", systemctl, journalctl, dockerCLI = "docker_cli", attachmentLines = "attachment_lines"
+        case systemdRun = "systemd_run"
     }
     public init() {}
     public init(from d: Decoder) throws {
@@ -297,6 +301,7 @@ public struct ServiceOptions: Decodable, Sendable {
         systemctl = try c.decodeIfPresent([String].self, forKey: .systemctl) ?? systemctl
         journalctl = try c.decodeIfPresent([String].self, forKey: .journalctl) ?? journalctl
         dockerCLI = try c.decodeIfPresent([String].self, forKey: .dockerCLI) ?? dockerCLI
+        systemdRun = try c.decodeIfPresent([String].self, forKey: .systemdRun) ?? systemdRun
         attachmentLines = try c.decodeIfPresent(Int.self, forKey: .attachmentLines) ?? 80
     }
 }

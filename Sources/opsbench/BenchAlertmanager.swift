@@ -55,21 +55,13 @@ enum BenchAlertmanager {
     static let window = 45.0
 
     static func measure(binary: String, root: String, am: TestAlertmanager?) async throws -> (rss: Double, cpu: Double, webhook: [Double]?, missed: Int) {
-        let token = "123456789:" + "AABenchTokenNotRealxxxxxxxxxxxxxxxx"
+        let token = BenchScratch.token
         let fake = try FakeBotAPI(token: token)
         defer { fake.stop() }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbench-am-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try BenchScratch.directory("am")
         let port = freePort()
         var yaml = """
-        telegram:
-          api_url: \(fake.baseURL)
-          poll_timeout: 25
-        admins:
-          chats: [-100]
-          users: [7]
-        state_dir: \(dir)/state
-        commands_dir: \(root)/Commands
+        \(BenchScratch.baseConfig(api: fake.baseURL, dir: dir, root: root))
 
         """
         if let am {
@@ -142,21 +134,13 @@ enum BenchHealthz {
             print("healthz: build the release binary first (swift build -c release --product opsbot)")
             return
         }
-        let token = "123456789:" + "AABenchTokenNotRealxxxxxxxxxxxxxxxx"
+        let token = BenchScratch.token
         let fake = try FakeBotAPI(token: token)
         defer { fake.stop() }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbench-hz-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try BenchScratch.directory("hz")
         let port = BenchAlertmanager.freePort()
         try """
-        telegram:
-          api_url: \(fake.baseURL)
-          poll_timeout: 25
-        admins:
-          chats: [-100]
-          users: [7]
-        state_dir: \(dir)/state
-        commands_dir: \(TestApp.repositoryRoot)/Commands
+        \(BenchScratch.baseConfig(api: fake.baseURL, dir: dir, root: TestApp.repositoryRoot))
         listen: 127.0.0.1:\(port)
 
         """.write(toFile: dir + "/opsbot.yaml", atomically: true, encoding: .utf8)

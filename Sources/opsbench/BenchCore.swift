@@ -20,20 +20,12 @@ enum BenchCore {
             print("core: build the release binary first (swift build -c release --product opsbot)")
             return
         }
-        let token = "123456789:" + "AABenchTokenNotRealxxxxxxxxxxxxxxxx"
+        let token = BenchScratch.token
         let fake = try FakeBotAPI(token: token)
         defer { fake.stop() }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbench-core-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try BenchScratch.directory("core")
         try """
-        telegram:
-          api_url: \(fake.baseURL)
-          poll_timeout: 25
-        admins:
-          chats: [-100]
-          users: [7]
-        state_dir: \(dir)/state
-        commands_dir: \(root)/Commands
+        \(BenchScratch.baseConfig(api: fake.baseURL, dir: dir, root: root))
         """.write(toFile: dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
         var env = ProcessInfo.processInfo.environment
         env["OPSBOT_TOKEN"] = token

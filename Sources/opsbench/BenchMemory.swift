@@ -60,7 +60,7 @@ enum BenchMemory {
     }
 
     static func measure(binary: String, root: (path: String, v2: Bool), settle: Double, tag: String) async throws -> Figures {
-        let token = "123456789:" + "AABenchTokenNotRealxxxxxxxxxxxxxxxx"
+        let token = BenchScratch.token
         let fake = try FakeBotAPI(token: token)
         defer { fake.stop() }
         let dir = "/tmp/opsbench-mem-\(getpid())-\(UUID().uuidString.prefix(6))"
@@ -72,14 +72,7 @@ enum BenchMemory {
         let fd = open(copy, O_RDONLY)
         if fd >= 0 { fsync(fd); _ = posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_DONTNEED)); close(fd) }
         try """
-        telegram:
-          api_url: \(fake.baseURL)
-          poll_timeout: 25
-        admins:
-          chats: [-100]
-          users: [7]
-        state_dir: \(dir)/state
-        commands_dir: \(TestApp.repositoryRoot)/Commands
+        \(BenchScratch.baseConfig(api: fake.baseURL, dir: dir, root: TestApp.repositoryRoot))
         """.write(toFile: dir + "/opsbot.yaml", atomically: true, encoding: .utf8)
         let cgroup = root.path + "/opsbench-mem-\(getpid())-\(tag)-\(UUID().uuidString.prefix(4))"
         guard mkdir(cgroup, 0o755) == 0 else { throw TestAppError(message: "cannot create \(cgroup): \(String(cString: strerror(errno)))") }

@@ -72,20 +72,12 @@ enum BenchPayments {
         }
         yk.state.withLock { $0.delay = 0.05 }
         cp.state.withLock { $0.delay = 0.05 }
-        let token = "123456789:" + "AABenchTokenNotRealxxxxxxxxxxxxxxxx"
+        let token = BenchScratch.token
         let fake = try FakeBotAPI(token: token)
         defer { fake.stop() }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbench-payments-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try BenchScratch.directory("payments")
         try """
-        telegram:
-          api_url: \(fake.baseURL)
-          poll_timeout: 25
-        admins:
-          chats: [-100]
-          users: [7]
-        state_dir: \(dir)/state
-        commands_dir: \(root)/Commands
+        \(BenchScratch.baseConfig(api: fake.baseURL, dir: dir, root: root))
         alerts:
           checks: {\(providers ? "payment_providers: 10s, " : "")payments: 60s, database: 60s, schema: 60s}
         \(section.replacingOccurrences(of: "versions_dir: demo/", with: "versions_dir: \(root)/demo/"))

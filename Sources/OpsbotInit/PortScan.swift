@@ -26,13 +26,12 @@ public enum PortScan {
         return ports.sorted()
     }
 
-    /// inode → port of every LISTEN socket (state 0A). The kernel hands these files out a page
-    /// at a time, and sockets opened or closed between two pages can push a line past the read:
-    /// two reads, merged, so a busy machine does not hide a listener.
+    /// inode → port of every LISTEN socket (state 0A), the whole table (a busy host's is far
+    /// past the first page, which is all `String(contentsOfFile:)` returns for /proc).
     static func listeningSockets() -> [UInt64: Int] {
         var out: [UInt64: Int] = [:]
-        for file in ["/proc/net/tcp", "/proc/net/tcp6", "/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
+        for file in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = ProcInfo.readText(file) else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 let f = line.split(separator: " ")
                 guard f.count > 9, f[3] == "0A", let colon = f[1].lastIndex(of: ":"),

@@ -70,7 +70,7 @@ public enum DiskUsage {
     /// Every real mount, one entry per device (bind mounts collapse), skipping pseudo filesystems
     /// and the `ignore` mount points (prefix match).
     public static func mounts(procMounts: String = "/proc/mounts", ignore: [String] = []) -> [MountUsage] {
-        guard let text = try? String(contentsOfFile: procMounts, encoding: .utf8) else { return [] }
+        guard let text = ProcInfo.readText(procMounts) else { return [] }
         var seen = Set<UInt64>()
         var out: [MountUsage] = []
         for m in parseMounts(text) {

@@ -25,6 +25,13 @@ public enum ProcInfo {
         return names.compactMap { Int32($0) }.sorted()
     }
 
+    /// A /proc file as text, read to its end. Foundation's `String(contentsOfFile:)` trusts the
+    /// size the file reports — 0 for /proc — and returns its first page only (4 KB: 27 lines
+    /// of /proc/net/tcp, the first mounts of a busy host's /proc/mounts).
+    public static func readText(_ path: String, max: Int = 16 << 20) -> String? {
+        readFile(path, max: max).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     static func readFile(_ path: String, max: Int = 1 << 20) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }

@@ -156,7 +156,7 @@ struct LiveDockerTests {
         let disk = ServicesTest.text(try await ServicesTest.run(app, "/disk"))
         #expect(disk.contains("docker system df on \(d.socket)") && disk.contains("Containers") && disk.contains("/docker_prune"), "\(disk)")
         // The running container's root filesystem is an overlay mount of its own; it is not a disk.
-        let procMounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
+        let procMounts = try #require(ProcInfo.readText("/proc/mounts"))
         #expect(procMounts.contains(" \(d.directory)/data/overlay2/") && procMounts.contains("/merged overlay "), "\(procMounts.split(separator: "\n").filter { $0.contains("overlay") })")
         #expect(!DiskUsage.mounts().contains { $0.mountPoint.hasPrefix(d.directory) }, "container root filesystems listed as disks")
         let table = disk.components(separatedBy: "Largest directories").first ?? disk

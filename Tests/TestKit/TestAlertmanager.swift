@@ -119,7 +119,9 @@ public final class TestAlertmanager: @unchecked Sendable {
 
     /// This process holds the listening socket on `port` (`/proc/net/tcp` inode among its fds).
     func ownsPort() -> Bool {
-        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return true }
+        // The whole table: `String(contentsOfFile:)` returns a /proc file's first page only.
+        guard let data = try? FileHandle(forReadingAtPath: "/proc/net/tcp")?.readToEnd() else { return true }
+        let table = String(decoding: data, as: UTF8.self)
         let hexPort = String(format: "%04X", port)
         let inodes = table.split(separator: "\n").dropFirst().compactMap { line -> String? in
             let f = line.split(separator: " ", omittingEmptySubsequences: true)

@@ -16,7 +16,7 @@ struct InstallLayoutTests {
         try fm.createDirectory(atPath: root + "/usr/bin", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: root + "/usr/share/opsbot/Commands", withIntermediateDirectories: true)
         try fm.createDirectory(atPath: root + "/etc/opsbot", withIntermediateDirectories: true)
-        fm.createFile(atPath: root + "/usr/bin/opsbot", contents: Data())
+        _ = fm.createFile(atPath: root + "/usr/bin/opsbot", contents: Data())
         return (root, root + "/usr/bin/opsbot", root + "/usr/share/opsbot/Commands", root + "/etc/opsbot")
     }
 

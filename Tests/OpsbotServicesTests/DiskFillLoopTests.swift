@@ -53,7 +53,7 @@ import TestHarness
         defer { m.unmount() }
         let log = "\(m.mount)/nginx/error.log"
         try FileManager.default.createDirectory(atPath: "\(m.mount)/nginx", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let clock = ManualClock()
         let app = try ServicesTest.app("""
             alerts:

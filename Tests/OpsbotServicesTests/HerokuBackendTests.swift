@@ -181,7 +181,7 @@ import TestHarness
         let app = try ServicesTest.app(yaml, environment: ["HEROKU_API_KEY": PlatformTest.herokuToken])
         fake.state.withLock { $0.delay = 3 }
         let t0 = Date()
-        let st = await try #require(try app.servicesFeature.manager().backend("worker")).status()
+        let st = try await #require(try app.servicesFeature.manager().backend("worker")).status()
         #expect(Date().timeIntervalSince(t0) < 2.5)
         #expect(st.state == .unknown)
         #expect(st.error?.contains("no answer within 1 s") == true, "\(st)")
@@ -204,7 +204,7 @@ import TestHarness
         let fake = try FakeHeroku()
         defer { fake.stop() }
         let (_, m) = try Self.setup(fake, token: nil)
-        let st = await try #require(m.backend("worker")).status()
+        let st = try await #require(m.backend("worker")).status()
         #expect(st.state == .unknown)
         #expect(st.error?.contains("no token: set HEROKU_API_KEY") == true)
         #expect(fake.requests.current.isEmpty)

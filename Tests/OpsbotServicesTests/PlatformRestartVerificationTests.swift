@@ -35,7 +35,7 @@ import TestHarness
         #expect(failed.contains("🔴 worker still failing after 8 s"), "\(failed)")
         #expect(failed.contains("Heroku still reports worker.1 unchanged"), "\(failed)")
         // The verification is over: the dyno has been up all along, and /status says so.
-        let st = await try #require(m.backend("worker")).status()
+        let st = try await #require(m.backend("worker")).status()
         #expect(st.state == .running, "\(st)")
         #expect(!st.detail.contains("restart requested"), "\(st.detail)")
         let report = await StatusCollector.collect(m, parts: .services, clock: clock)
@@ -74,7 +74,7 @@ import TestHarness
         #expect(said.contains("deployment dep-0001 still SUCCESS"), "\(said)")
         #expect(!said.contains("failing"), "\(said)")
         #expect(!said.contains("🔴"), "\(said)")
-        let st = await try #require(m.backend("worker")).status()
+        let st = try await #require(m.backend("worker")).status()
         #expect(st.state == .running, "\(st)")
         #expect(!st.detail.contains("restart requested"), "\(st.detail)")
     }
@@ -88,7 +88,7 @@ import TestHarness
             fake.state.withLock { $0.restartTrace = trace }
             let said = try await Self.restart(app, clock)
             #expect(said.hasPrefix("✅ worker healthy after"), "\(trace): \(said)")
-            let st = await try #require(m.backend("worker")).status()
+            let st = try await #require(m.backend("worker")).status()
             #expect(st.state == .running && !st.detail.contains("restart requested"), "\(trace): \(st)")
         }
     }

@@ -76,7 +76,7 @@ import TestHarness
         let fake = try FakeRailway()
         defer { fake.stop() }
         let (_, m) = try Self.setup(fake, token: nil)
-        let st = await try #require(m.backend("worker")).status()
+        let st = try await #require(m.backend("worker")).status()
         #expect(st.error?.contains("no token: set RAILWAY_TOKEN") == true)
     }
 

@@ -156,7 +156,7 @@ import SystemOps
         let dir = NSTemporaryDirectory() + "opsbot-fakessh-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        FileManager.default.createFile(atPath: dir + "/ssh", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        _ = FileManager.default.createFile(atPath: dir + "/ssh", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
         #expect(SSHClient.clientInstalled(path: "/nonexistent:" + dir))
     }
 

@@ -107,7 +107,7 @@ import TestHarness
         let out = Locked("")
         let console = ConsoleTransport(fileDirectory: dir) { text in out.withLock { $0 += text } }
         let png = try ChartRenderer.png(ChartSpec(title: "t", unit: "%", start: Date(), end: Date().addingTimeInterval(3600), points: []))
-        try await console.send(Reply(html: "<b>Disk</b> full in ~3 h", attachment: Attachment(filename: "disk.png", data: png, kind: .photo)), to: 1)
+        _ = try await console.send(Reply(html: "<b>Disk</b> full in ~3 h", attachment: Attachment(filename: "disk.png", data: png, kind: .photo)), to: 1)
         let text = out.current
         #expect(text.contains("Disk full in ~3 h") && text.contains("🖼 disk.png (\(png.count) bytes) saved to \(dir)/disk.png"), "\(text)")
         #expect(FileManager.default.contents(atPath: "\(dir)/disk.png") == png)

@@ -101,11 +101,8 @@ struct LogsModule: CommandModule {
     }
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        let m: ServiceManager
-        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
-        guard let name = ctx.request.string("service"), let backend = m.backend(name) else {
-            return .reply(.text("unknown service (known: \(m.settings.services.map(\.name).joined(separator: ", ")))"))
-        }
+        let (m, name, backend): (ServiceManager, String, ServiceBackend)
+        do { (m, name, backend) = try services.serviceArgument(ctx) } catch { return .reply(.text(error.reply)) }
         let req: Request
         do { req = try LogsModule.parse(ctx.request.words("rest")) } catch {
             return .reply(.text("\(error). Usage: /logs <service> [lines] [error|warning|critical] [1h] [text or /regex/]"))

@@ -9,11 +9,8 @@ struct ScaleModule: CommandModule {
     var notConfigured: String? { services.notConfigured(.scalable) }
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        let m: ServiceManager
-        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
-        guard let name = ctx.request.string("service"), let b = m.backend(name) else {
-            return .reply(.text("unknown service (known: \(m.settings.services.map(\.name).joined(separator: ", ")))"))
-        }
+        let (name, b): (String, ServiceBackend)
+        do { (_, name, b) = try services.serviceArgument(ctx) } catch { return .reply(.text(error.reply)) }
         guard let n = ctx.request.int("count"), n >= 0 else { return .reply(.text("missing count. Usage: /scale <service> <count>")) }
         guard let sb = b as? ScalableBackend else {
             return .reply(.text("\(name) runs on the \(b.config.backend.rawValue) backend, which has no replica count to set; /scale works for backend: heroku and backend: railway."))
@@ -40,11 +37,8 @@ struct RedeployModule: CommandModule {
     var notConfigured: String? { services.notConfigured(.railway) }
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        let m: ServiceManager
-        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
-        guard let name = ctx.request.string("service"), let b = m.backend(name) else {
-            return .reply(.text("unknown service (known: \(m.settings.services.map(\.name).joined(separator: ", ")))"))
-        }
+        let (m, name, b): (ServiceManager, String, ServiceBackend)
+        do { (m, name, b) = try services.serviceArgument(ctx) } catch { return .reply(.text(error.reply)) }
         guard let rb = b as? RedeployableBackend else {
             return .reply(.text("\(name) runs on the \(b.config.backend.rawValue) backend, which has no redeploy; use /restart \(name)."))
         }

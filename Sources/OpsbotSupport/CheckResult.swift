@@ -10,6 +10,10 @@ public struct CheckResult: Sendable, Hashable {
         public static func < (a: Status, b: Status) -> Bool { a.rawValue < b.rawValue }
         public var symbol: String { ["✅", "⚠️", "🔴", "❔"][rawValue] }
         public var label: String { ["ok", "warning", "critical", "unknown"][rawValue] }
+        /// The label in the chat's language.
+        public func label(_ language: Language) -> String {
+            language == .ru ? ["норма", "предупреждение", "критично", "неизвестно"][rawValue] : label
+        }
     }
 
     /// The rule or check name: `service_down`, `health`, `disk`, `schema`.
@@ -17,8 +21,11 @@ public struct CheckResult: Sendable, Hashable {
     /// What it is about: `worker`, `web:/healthz`, `/var`.
     public var target: String
     public var status: Status
-    /// One line, plain text.
+    /// One line, plain text, in English (logs, `opsbot check`, the audit).
     public var summary: String
+    /// The same line in Russian when the check wrote one (`init(…message:…)`); the chat reads
+    /// it through `summary(_:)`.
+    public var summaryRU: String?
     /// The measured value, for thresholds and hysteresis (percent, MB, count).
     public var value: Double?
     /// Supporting lines (matched log lines, missing columns), plain text.
@@ -35,6 +42,25 @@ public struct CheckResult: Sendable, Hashable {
         self.value = value
         self.evidence = evidence
         self.remediation = remediation
+    }
+
+    /// A result whose summary is a catalog message, kept in every language.
+    public init(check: String, target: String, status: Status, message: some Localizable, value: Double? = nil,
+                evidence: [String] = [], remediation: String? = nil) {
+        self.init(check: check, target: target, status: status, summary: message.english, value: value,
+                  evidence: evidence, remediation: remediation)
+        summaryRU = message.russian
+    }
+
+    /// The summary in `language` (English when the check wrote no Russian, e.g. Alertmanager's own text).
+    public func summary(_ language: Language = Language.current) -> String {
+        language == .ru ? (summaryRU ?? summary) : summary
+    }
+
+    /// Sets the summary from a catalog message, in every language.
+    public mutating func setSummary(_ message: some Localizable) {
+        summary = message.english
+        summaryRU = message.russian
     }
 
     /// `check:target`: the identity an alert keeps across rounds.

@@ -8,18 +8,22 @@ public struct TGUser: Codable, Sendable, Hashable {
     public var isBot: Bool
     public var firstName: String
     public var username: String?
+    /// IETF tag of the user's Telegram language ("ru", "en"), when Telegram sends it.
+    public var languageCode: String?
 
-    public init(id: Int64, isBot: Bool = false, firstName: String, username: String? = nil) {
+    public init(id: Int64, isBot: Bool = false, firstName: String, username: String? = nil, languageCode: String? = nil) {
         self.id = id
         self.isBot = isBot
         self.firstName = firstName
         self.username = username
+        self.languageCode = languageCode
     }
 
     enum CodingKeys: String, CodingKey {
         case id, username
         case isBot = "is_bot"
         case firstName = "first_name"
+        case languageCode = "language_code"
     }
 
     public init(from decoder: Decoder) throws {
@@ -28,6 +32,7 @@ public struct TGUser: Codable, Sendable, Hashable {
         isBot = try c.decodeIfPresent(Bool.self, forKey: .isBot) ?? false
         firstName = try c.decodeIfPresent(String.self, forKey: .firstName) ?? ""
         username = try c.decodeIfPresent(String.self, forKey: .username)
+        languageCode = try c.decodeIfPresent(String.self, forKey: .languageCode)
     }
 }
 

@@ -27,6 +27,25 @@ public final class AppContext: Sendable {
         for f in wiring.features { f.attach(self) }
         live.withLock { $0 = (config, catalog, wiring) }
     }
+    /// The language each chat's admins last wrote in (for `language: auto` alerts).
+    private let chatLanguages = Locked<[Int64: Language]>([:])
+
+    /// The language for a user of `chatID` whose Telegram `language_code` is `code`; under
+    /// `auto` the chat remembers it, so pushed alerts follow whoever wrote there last.
+    public func language(chat chatID: Int64, telegramCode code: String?) -> Language {
+        let setting = config.language
+        let l = setting.resolve(telegramCode: code)
+        if setting == .auto, code != nil { chatLanguages.withLock { $0[chatID] = l } }
+        return l
+    }
+
+    /// The language of what opsbot pushes to `chatID` on its own (alerts, digests): `setting`
+    /// (`alerts.language`, by default the top-level one); under `auto`, the language of the
+    /// admin who last wrote in that chat, English until someone has.
+    public func pushLanguage(chat chatID: Int64, setting: LanguageSetting? = nil) -> Language {
+        (setting ?? config.language).fixed ?? chatLanguages.current[chatID] ?? .en
+    }
+
     private let commandHook = Locked<(@Sendable (IncomingMessage) async -> Void)?>(nil)
 
     /// Binds every feature of `wiring` to this app (`Feature.attach`).

@@ -91,6 +91,8 @@ public struct Config: @unchecked Sendable {
     public var admins = Admins()
     public var confirmations = Confirmations()
     public var output = Output()
+    /// The chat's language: `en`, `ru`, or `auto` (each user's Telegram `language_code`).
+    public var language: LanguageSetting = .en
     public var stateDir: String = ".state"
     public var commandsDir: String = "Commands"
     /// Whether the config file set `commands_dir` (else the catalog is looked for: Runtime).

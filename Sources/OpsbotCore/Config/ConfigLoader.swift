@@ -9,6 +9,7 @@ public enum ConfigLoader {
         ConfigSection("admins", as: Config.Admins.self),
         ConfigSection("confirmations", as: Config.Confirmations.self),
         ConfigSection("output", as: Config.Output.self),
+        ConfigSection("language", as: LanguageSetting.self),
         ConfigSection("state_dir", as: String.self),
         ConfigSection("commands_dir", as: String.self),
     ]
@@ -65,6 +66,7 @@ public enum ConfigLoader {
         if let v = config.decoded["admins"] as? Config.Admins { config.admins = v }
         if let v = config.decoded["confirmations"] as? Config.Confirmations { config.confirmations = v }
         if let v = config.decoded["output"] as? Config.Output { config.output = v }
+        if let v = config.decoded["language"] as? LanguageSetting { config.language = v }
         if let v = config.decoded["state_dir"] as? String { config.stateDir = v }
         if let v = config.decoded["commands_dir"] as? String { config.commandsDir = v; config.commandsDirSet = true }
         return (config, session)

@@ -105,11 +105,15 @@ public struct ModuleContext: Sendable {
     public var progress: ProgressReporter
     /// When the command is stopped (its catalog `timeout`); long scans stop themselves here.
     public var deadline: Date
+    /// The asker's language (also `Language.current` while the module runs).
+    public var language: Language
 
-    public init(app: AppContext, request: CommandRequest, progress: ProgressReporter, deadline: Date? = nil) {
+    public init(app: AppContext, request: CommandRequest, progress: ProgressReporter, deadline: Date? = nil,
+                language: Language = Language.current) {
         self.app = app
         self.request = request
         self.progress = progress
+        self.language = language
         self.deadline = deadline ?? Date().addingTimeInterval(request.command.timeout)
     }
 }

@@ -3,7 +3,13 @@ import Foundation
 /// Commands: parse, ACL, catalog lookup, argument validation, the module under its deadline
 /// with a "working…" message when slow, and one audit line each.
 extension Router {
+    /// Everything said in answer is in the sender's language (`Language.current` while it runs).
     public func handleMessage(_ m: IncomingMessage) async {
+        let language = app.language(chat: m.chatID, telegramCode: m.languageCode)
+        await Language.$current.withValue(language) { await route(m) }
+    }
+
+    private func route(_ m: IncomingMessage) async {
         let elapsed = app.clock.stopwatch()
         let parsed = CommandParser.parse(m.text, botUsername: botUsername)
         StageTrace.mark("parsed")

@@ -50,7 +50,13 @@ public final class Router: Sendable {
 
     // MARK: button presses
 
+    /// Toasts and edits are in the presser's language (`Language.current` while it runs).
     public func handleCallback(_ c: IncomingCallback) async {
+        let language = app.language(chat: c.chatID, telegramCode: c.languageCode)
+        await Language.$current.withValue(language) { await press(c) }
+    }
+
+    private func press(_ c: IncomingCallback) async {
         guard acl.check(chatID: c.chatID, userID: c.userID) == .allowed else {
             await app.transport.answerCallback(c.id, text: "⛔ Not authorized.")
             app.store.audit(.init(at: app.clock.now(), chatID: c.chatID, userID: c.userID, username: c.username, command: "button",

@@ -68,12 +68,15 @@ public struct IncomingMessage: Sendable, Hashable {
     public var username: String?
     public var messageID: Int64
     public var text: String
-    public init(chatID: Int64, userID: Int64, username: String? = nil, messageID: Int64, text: String) {
+    /// The sender's Telegram `language_code` (for `language: auto`), nil when unknown.
+    public var languageCode: String?
+    public init(chatID: Int64, userID: Int64, username: String? = nil, messageID: Int64, text: String, languageCode: String? = nil) {
         self.chatID = chatID
         self.userID = userID
         self.username = username
         self.messageID = messageID
         self.text = text
+        self.languageCode = languageCode
     }
 }
 
@@ -85,13 +88,17 @@ public struct IncomingCallback: Sendable, Hashable {
     public var username: String?
     public var messageID: Int64
     public var data: String
-    public init(id: String, chatID: Int64, userID: Int64, username: String? = nil, messageID: Int64, data: String) {
+    /// The presser's Telegram `language_code` (for `language: auto`), nil when unknown.
+    public var languageCode: String?
+    public init(id: String, chatID: Int64, userID: Int64, username: String? = nil, messageID: Int64, data: String,
+                languageCode: String? = nil) {
         self.id = id
         self.chatID = chatID
         self.userID = userID
         self.username = username
         self.messageID = messageID
         self.data = data
+        self.languageCode = languageCode
     }
 }
 

@@ -50,3 +50,11 @@ public struct LocalizedText: Sendable, Hashable, Codable {
 public protocol MessageCatalog: Localizable {
     static var samples: [Self] { get }
 }
+
+/// How an error reads in the chat: its catalog text when its type is `Localizable` (in the
+/// current language), else its description. Logs keep using the description (English).
+public enum ChatError {
+    public static func text(_ error: any Error) -> String {
+        (error as? any Localizable)?.text() ?? String(describing: error)
+    }
+}

@@ -28,4 +28,8 @@ if [ -x scripts/demo-app.sh ]; then
   scripts/demo-app.sh wait "$DEMO_DIR" 20 >&2 || echo "demo: starting anyway; /status will show what is wrong" >&2
 fi
 export OPSBOT_STATE_DIR="$DEMO_DIR/state"
+# The demo speaks Russian when asked (`make demo LANG=ru`, or a Russian locale), else English.
+case "${DEMO_LANGUAGE:-${LANG:-}}" in
+  ru|ru_*|ru-*|ru.*) set -- --language ru "$@" ;;
+esac
 .build/debug/opsbot console --demo "$@"

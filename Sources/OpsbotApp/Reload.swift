@@ -42,8 +42,7 @@ public enum Reload {
         }
         app.reload(config: next.config, catalog: next.catalog, wiring: next.wiring)
         if let api {
-            let menu = next.catalog.visible.map { (command: $0.name, description: $0.description) }
-            do { try await api.setMyCommands(menu) } catch { Log.warning("setMyCommands after reload failed: \(error)") }
+            await CommandMenu.publish(next.catalog, language: next.config.language, api: api)
         }
         Log.info("reloaded \(next.config.source): \(next.catalog.entries.count) commands")
         if let to = alertChat(app) ?? chat {

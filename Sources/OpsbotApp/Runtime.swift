@@ -15,10 +15,13 @@ public struct Runtime: Sendable {
         public var stateDir: String?
         public var commandsDir: String?
         public var apiURL: String?
-        public init(stateDir: String? = nil, commandsDir: String? = nil, apiURL: String? = nil) {
+        /// `console --language`: the chat language whatever the config says.
+        public var language: LanguageSetting?
+        public init(stateDir: String? = nil, commandsDir: String? = nil, apiURL: String? = nil, language: LanguageSetting? = nil) {
             self.stateDir = stateDir
             self.commandsDir = commandsDir
             self.apiURL = apiURL
+            self.language = language
         }
     }
 
@@ -61,6 +64,7 @@ public struct Runtime: Sendable {
         if let s = overrides.stateDir { config.stateDir = s }
         if let c = overrides.commandsDir { config.commandsDir = c }
         if let a = overrides.apiURL { config.telegram.apiURL = a }
+        if let l = overrides.language { config.language = l }
         var problems = ConfigLoader.lint(config)
         problems += Features.validate(config)
         let wiring = Features.build(config, environment: environment)

@@ -44,8 +44,7 @@ public enum TelegramService {
         if let hook = try? await api.getWebhookInfo(), !hook.url.isEmpty {
             Log.warning("a webhook is set for this bot (\(hook.url)): Telegram refuses getUpdates while it is. Delete it (deleteWebhook) or give opsbot its own bot token.")
         }
-        let menu = runtime.catalog.visible.map { (command: $0.name, description: $0.description) }
-        do { try await api.setMyCommands(menu) } catch { Log.warning("setMyCommands failed (the menu may be stale): \(error)") }
+        await CommandMenu.publish(runtime.catalog, language: config.language, api: api)
         await Runtime.announceCatalogProblems(app)
 
         let offset: Int64?

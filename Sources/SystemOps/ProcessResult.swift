@@ -1,4 +1,5 @@
 import Foundation
+import OpsbotSupport
 
 /// The result of running one argv.
 public struct ProcessResult: Sendable, Hashable {
@@ -19,6 +20,14 @@ public struct ProcessResult: Sendable, Hashable {
         if timedOut { return "killed after the \(String(format: "%.0f", duration)) s timeout" }
         if let signal { return "killed by signal \(signal)" }
         return "exit \(exitCode) in \(String(format: "%.1f", duration)) s"
+    }
+
+    /// `summary` in the chat's language: `код 0 за 0,2 с`, `убит по таймауту 30 с`.
+    public func summary(_ language: Language) -> String {
+        guard language == .ru else { return summary }
+        if timedOut { return "убит по таймауту \(LocalFormat.number(duration, decimals: 0, .ru)) с" }
+        if let signal { return "убит сигналом \(signal)" }
+        return "код \(exitCode) за \(LocalFormat.number(duration, decimals: 1, .ru)) с"
     }
 }
 

@@ -123,12 +123,15 @@ public final class BotAPI: Sendable {
         return try await perform("sendPhoto", request, as: TGMessage.self)
     }
 
-    /// Publishes the command menu.
-    public func setMyCommands(_ commands: [(command: String, description: String)]) async throws {
+    /// Publishes the command menu: the default one (`languageCode` nil), or the one Telegram
+    /// shows users whose app is in that language (`"ru"`).
+    public func setMyCommands(_ commands: [(command: String, description: String)], languageCode: String? = nil) async throws {
         let list: [JSONValue] = commands.map {
             .object(["command": .string($0.command), "description": .string(String($0.description.prefix(256)))])
         }
-        _ = try await call("setMyCommands", ["commands": .array(list)], as: Ignored.self)
+        var params: [String: JSONValue] = ["commands": .array(list)]
+        if let languageCode { params["language_code"] = .string(languageCode) }
+        _ = try await call("setMyCommands", params, as: Ignored.self)
     }
 
     public func getWebhookInfo() async throws -> TGWebhookInfo {

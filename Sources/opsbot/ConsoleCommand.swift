@@ -24,8 +24,11 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Without --config: also load the demo sandbox's sections (demo/config-*.yaml), as `make demo` does.")
     var demo = false
 
+    @Option(name: .long, help: "The chat's language here: en, ru or auto (auto is English: a terminal has no Telegram language). Default: the config's `language`.")
+    var language: LanguageSetting?
+
     func run() async throws {
-        let runtime = options.loadRuntime(demo: demo, needsToken: false)
+        let runtime = options.loadRuntime(demo: demo, needsToken: false, language: language)
         // Beside a running `opsbot run` on the same state: commands only, its scheduler is the one.
         let stateDir = runtime.config.resolvePath(runtime.config.stateDir)
         let lock = StateLock.acquire(stateDir: stateDir)
@@ -47,10 +50,11 @@ struct ConsoleCommand: AsyncParsableCommand {
         await Runtime.announceCatalogProblems(app)
         ConsoleTransport.stdout("opsbot console — you are admin \(user.id) in chat \(chatID); \(runtime.catalog.visible.count) commands (/help). Ctrl-D quits.\n")
         // SIGHUP re-reads config and catalog here too (same rules as `run`); SIGTERM/SIGINT stop it like `run`.
-        let options = options, demo = demo
+        let options = options, demo = demo, language = language
         let input = ConsoleInput(router: router, transport: transport, chatID: chatID, user: user)
         let group = AppServices.group(app: app, frontEnd: input, frontEndName: "console input", api: nil, reload: {
-            Runtime.load(configPath: options.config, overrides: .init(stateDir: options.stateDir, commandsDir: options.commandsDir), demo: demo)
+            Runtime.load(configPath: options.config, overrides: .init(stateDir: options.stateDir, commandsDir: options.commandsDir, language: language),
+                         demo: demo)
         }, background: !shared)
         do { try await group.run() } catch { Log.error("\(error)") }
         Log.flush()
@@ -108,3 +112,5 @@ struct ConsoleInput: Service {
     }
 }
 
+
+extension LanguageSetting: ExpressibleByArgument {}

@@ -85,8 +85,10 @@ struct CommonOptions: ParsableArguments {
     /// With `allowNoAdmins`, missing admin ids are only a warning: `run` then refuses everyone
     /// and logs each refused chat and user id, which is how an operator finds them.
     /// `needsToken` false (the console): a token problem is only a warning.
-    func loadRuntime(apiURL: String? = nil, strict: Bool = true, allowNoAdmins: Bool = false, demo: Bool = false, needsToken: Bool = true) -> Runtime {
-        let runtime = Runtime.load(configPath: config, overrides: .init(stateDir: stateDir, commandsDir: commandsDir, apiURL: apiURL), demo: demo)
+    func loadRuntime(apiURL: String? = nil, strict: Bool = true, allowNoAdmins: Bool = false, demo: Bool = false, needsToken: Bool = true,
+                     language: LanguageSetting? = nil) -> Runtime {
+        let runtime = Runtime.load(configPath: config, overrides: .init(stateDir: stateDir, commandsDir: commandsDir, apiURL: apiURL, language: language),
+                                   demo: demo)
         var problems = runtime.problems
         if !needsToken {
             let token = problems.filter { $0.key == "OPSBOT_TOKEN" || $0.key == "telegram.token_file" }

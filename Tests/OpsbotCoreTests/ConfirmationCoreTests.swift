@@ -164,8 +164,8 @@ import TestHarness
     }
 
     @Test func restartNotices() {
-        #expect(ConfirmationCore.restartNotice(action: "restart <w>", wasRunning: false)
+        #expect(ConfirmationCore.restartNotice(action: "restart <w>", wasRunning: false).english
                 == "⌛ This confirmation expired when opsbot restarted. Nothing ran. (restart &lt;w&gt;)")
-        #expect(ConfirmationCore.restartNotice(action: "x", wasRunning: true).contains("it was not run again"))
+        #expect(ConfirmationCore.restartNotice(action: "x", wasRunning: true).english.contains("it was not run again"))
     }
 }

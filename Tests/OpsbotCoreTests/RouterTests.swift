@@ -50,8 +50,9 @@ final class RouterHarness: @unchecked Sendable {
     static let admin: Int64 = 1
     static let admin2: Int64 = 2
 
-    init(approver: Config.Approver = .initiator, stateDir: String? = nil, slowRun: Double = 0) throws {
+    init(approver: Config.Approver = .initiator, stateDir: String? = nil, slowRun: Double = 0, language: String = "en") throws {
         var config = try OpsbotConfig.parse("""
+            language: \(language)
             admins:
               chats: [-1001]
               users: [1, 2, {id: 3, roles: [viewer]}]
@@ -76,14 +77,16 @@ final class RouterHarness: @unchecked Sendable {
         router.botUsername = "ops_bot"
     }
 
-    func say(_ text: String, chat: Int64 = adminChat, user: Int64 = admin) async {
-        await router.handle(.message(IncomingMessage(chatID: chat, userID: user, username: "u\(user)", messageID: 1, text: text)))
+    func say(_ text: String, chat: Int64 = adminChat, user: Int64 = admin, languageCode: String? = nil) async {
+        await router.handle(.message(IncomingMessage(chatID: chat, userID: user, username: "u\(user)", messageID: 1, text: text,
+                                                     languageCode: languageCode)))
     }
 
     /// Presses button `index` of the latest message with buttons.
-    func press(_ index: Int, user: Int64 = admin, chat: Int64 = adminChat) async {
+    func press(_ index: Int, user: Int64 = admin, chat: Int64 = adminChat, languageCode: String? = nil) async {
         guard let (ref, buttons) = latestButtons(), index < buttons.count else { Issue.record("no buttons"); return }
-        await router.handle(.callback(IncomingCallback(id: UUID().uuidString, chatID: chat, userID: user, messageID: ref.messageID, data: buttons[index].data)))
+        await router.handle(.callback(IncomingCallback(id: UUID().uuidString, chatID: chat, userID: user, messageID: ref.messageID,
+                                                       data: buttons[index].data, languageCode: languageCode)))
     }
 
     func latestButtons() -> (MessageRef, [Button])? {

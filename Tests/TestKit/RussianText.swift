@@ -140,8 +140,9 @@ public enum RussianText {
             if !inside {
                 if t.contains("enum \(name)") { inside = true; depth = 0 } else { continue }
             }
-            if depth == 1, t.hasPrefix("case ") {
-                let n = t.dropFirst(5).prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            if depth == 1, t.hasPrefix("case ") || t.hasPrefix("indirect case ") {
+                let n = t.drop(while: { $0 != " " }).dropFirst().drop(while: { !$0.isLetter }).dropFirst(t.hasPrefix("indirect") ? 5 : 0)
+                    .prefix { $0.isLetter || $0.isNumber || $0 == "_" }
                 if !n.isEmpty { names.insert(String(n)) }
             }
             depth += t.filter { $0 == "{" }.count - t.filter { $0 == "}" }.count

@@ -30,13 +30,12 @@ public final class AppContext: Sendable {
     /// The language each chat's admins last wrote in (for `language: auto` alerts).
     private let chatLanguages = Locked<[Int64: Language]>([:])
 
-    /// The language for a user of `chatID` whose Telegram `language_code` is `code`; under
-    /// `auto` the chat remembers it, so pushed alerts follow whoever wrote there last.
+    /// The language for a user of `chatID` whose Telegram `language_code` is `code`; the chat
+    /// remembers it, so `auto` alerts follow whoever wrote there last.
     public func language(chat chatID: Int64, telegramCode code: String?) -> Language {
-        let setting = config.language
-        let l = setting.resolve(telegramCode: code)
-        if setting == .auto, code != nil { chatLanguages.withLock { $0[chatID] = l } }
-        return l
+        // Remembered whatever the top-level setting: `alerts.language: auto` reads it too.
+        if let code { chatLanguages.withLock { $0[chatID] = Language(telegramCode: code) } }
+        return config.language.resolve(telegramCode: code)
     }
 
     /// The language of what opsbot pushes to `chatID` on its own (alerts, digests): `setting`

@@ -2,8 +2,18 @@ import Foundation
 
 /// Why an argument was refused, in words the admin can act on.
 public struct ArgumentError: Error, Equatable, CustomStringConvertible {
+    /// Plain English, for the audit log and logs.
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// What the chat shows (HTML), in the language current when it was thrown.
+    public var html: String
+    public init(_ message: String) {
+        self.message = message
+        html = HTML.escape(message)
+    }
+    public init(_ text: CoreText) {
+        message = HTML.toPlainText(text.english)
+        html = text.text()
+    }
     public var description: String { message }
 }
 
@@ -14,23 +24,22 @@ public enum ArgumentValidator {
     public static func validate(_ raw: String, spec: ArgumentSpec, services: [String]?) throws -> ArgumentValue {
         switch spec.type {
         case .int:
-            guard let v = Int(raw) else { throw ArgumentError("\(spec.name) must be a whole number, got \"\(clip(raw))\"") }
-            if let min = spec.min, v < min { throw ArgumentError("\(spec.name) must be at least \(min), got \(v)") }
-            if let max = spec.max, v > max { throw ArgumentError("\(spec.name) must be at most \(max), got \(v)") }
+            guard let v = Int(raw) else { throw ArgumentError(.mustBeWholeNumber(name: spec.name, got: clip(raw))) }
+            if let min = spec.min, v < min { throw ArgumentError(.atLeast(name: spec.name, min: min, got: v)) }
+            if let max = spec.max, v > max { throw ArgumentError(.atMost(name: spec.name, max: max, got: v)) }
             return .int(v)
         case .duration:
             // A duration typed in the chat carries its unit: is a bare 30 seconds or minutes?
-            if Double(raw) != nil { throw ArgumentError("\(spec.name) needs a unit: \(clip(raw))s, \(clip(raw))m or \(clip(raw))h? (got \"\(clip(raw))\")") }
-            guard let v = Durations.parse(raw) else { throw ArgumentError("\(spec.name) must be a duration such as 90s, 15m or 1h, got \"\(clip(raw))\"") }
-            if let min = spec.min, v < Double(min) { throw ArgumentError("\(spec.name) must be at least \(Durations.format(Double(min)))") }
-            if let max = spec.max, v > Double(max) { throw ArgumentError("\(spec.name) must be at most \(Durations.format(Double(max)))") }
+            if Double(raw) != nil { throw ArgumentError(.durationNeedsUnit(name: spec.name, got: clip(raw))) }
+            guard let v = Durations.parse(raw) else { throw ArgumentError(.mustBeDuration(name: spec.name, got: clip(raw))) }
+            if let min = spec.min, v < Double(min) { throw ArgumentError(.durationAtLeast(name: spec.name, seconds: Double(min))) }
+            if let max = spec.max, v > Double(max) { throw ArgumentError(.durationAtMost(name: spec.name, seconds: Double(max))) }
             return .duration(v)
         case .service:
             if spec.allowAll && raw == "all" { return .string(raw) }
             if let services {
                 guard services.contains(raw) else {
-                    let known = services.isEmpty ? "none configured" : services.joined(separator: ", ") + (spec.allowAll ? ", all" : "")
-                    throw ArgumentError("unknown service \"\(clip(raw))\" (known: \(known))")
+                    throw ArgumentError(.unknownService(got: clip(raw), known: services, allowAll: spec.allowAll))
                 }
             } else {
                 try matchOrThrow(raw, pattern: ArgumentSpec.defaultPattern, name: spec.name)
@@ -38,7 +47,7 @@ public enum ArgumentValidator {
             return .string(raw)
         case .enum:
             guard spec.values.contains(raw) else {
-                throw ArgumentError("\(spec.name) must be one of \(spec.values.joined(separator: ", ")), got \"\(clip(raw))\"")
+                throw ArgumentError(.mustBeOneOf(name: spec.name, values: spec.values, got: clip(raw)))
             }
             return .string(raw)
         case .string:
@@ -60,7 +69,7 @@ public enum ArgumentValidator {
                 let taken = Array(rest)
                 rest = []
                 if taken.isEmpty {
-                    if spec.required { throw ArgumentError("missing \(spec.name). Usage: \(command.synopsis)") }
+                    if spec.required { throw ArgumentError(.missingArgument(name: spec.name, synopsis: command.synopsis)) }
                     if let d = spec.defaultValue { out[spec.name] = try validateWords(d.split(separator: " ").map(String.init), spec) }
                     continue
                 }
@@ -75,14 +84,13 @@ public enum ArgumentValidator {
             } else if spec.required {
                 // A missing service says which there are: `/restart` alone lists them.
                 if spec.type == .service {
-                    let known = services.isEmpty ? "none configured" : services.joined(separator: ", ") + (spec.allowAll ? ", all" : "")
-                    throw ArgumentError("missing \(spec.name) (services: \(known)). Usage: \(command.synopsis)")
+                    throw ArgumentError(.missingService(name: spec.name, known: services, allowAll: spec.allowAll, synopsis: command.synopsis))
                 }
-                throw ArgumentError("missing \(spec.name). Usage: \(command.synopsis)")
+                throw ArgumentError(.missingArgument(name: spec.name, synopsis: command.synopsis))
             }
         }
         if !rest.isEmpty {
-            throw ArgumentError("too many arguments (\"\(clip(rest.joined(separator: " ")))\"). Usage: \(command.synopsis)")
+            throw ArgumentError(.tooManyArguments(rest: clip(rest.joined(separator: " ")), synopsis: command.synopsis))
         }
         return out
     }
@@ -96,15 +104,15 @@ public enum ArgumentValidator {
         // Plain patterns on printable ASCII are decided without ICU (SimplePattern); the rest as before.
         if let matched = SimplePattern.wholeMatch(raw, pattern) {
             guard matched else {
-                throw ArgumentError("\(name) \"\(clip(raw))\" has characters that are not allowed (expected \(pattern))")
+                throw ArgumentError(.notAllowedCharacters(name: name, got: clip(raw), pattern: pattern))
             }
             return
         }
         guard let re = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else {
-            throw ArgumentError("\(name): the catalog's pattern is invalid")
+            throw ArgumentError(.invalidPattern(name: name))
         }
         guard re.firstMatch(in: raw, range: NSRange(raw.startIndex..., in: raw)) != nil else {
-            throw ArgumentError("\(name) \"\(clip(raw))\" has characters that are not allowed (expected \(pattern))")
+            throw ArgumentError(.notAllowedCharacters(name: name, got: clip(raw), pattern: pattern))
         }
     }
 

@@ -5,12 +5,17 @@ public struct Catalog: Sendable {
     public struct Entry: Sendable {
         public var command: CatalogCommand
         public var module: CommandModule
-        /// Why the command cannot work here (its module's `notConfigured`, asked once at load).
+        /// Why the command cannot work here (its module's `notConfigured`, asked once at load), in English.
         public var notConfigured: String?
+        /// The same reason in every language, for the chat.
+        public var notConfiguredText: LocalizedText?
         public init(command: CatalogCommand, module: CommandModule) {
             self.command = command
             self.module = module
-            notConfigured = module.notConfigured
+            notConfigured = Language.$current.withValue(.en) { module.notConfigured }
+            if let en = notConfigured {
+                notConfiguredText = LocalizedText(en: en, ru: Language.$current.withValue(.ru) { module.notConfigured } ?? en)
+            }
         }
     }
 

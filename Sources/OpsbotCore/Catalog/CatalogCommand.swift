@@ -6,8 +6,11 @@ public struct CatalogCommand: Sendable {
     /// Without the slash: `restart`.
     public var name: String
     public var description: String
+    /// `description_ru:` (Telegram's `ru` menu, /help in Russian); nil: the English one is shown.
+    public var descriptionRU: String?
     /// Longer help shown by `/help <command>`.
     public var usage: String?
+    public var usageRU: String?
     public var module: String
     public var arguments: [ArgumentSpec]
     /// Destructive: goes through the confirmation state machine.
@@ -37,6 +40,10 @@ public struct CatalogCommand: Sendable {
         self.source = source
         self.hidden = hidden
     }
+
+    /// The description in `language` (English when the file has no translation).
+    public func description(_ language: Language) -> String { language == .ru ? (descriptionRU ?? description) : description }
+    public func usage(_ language: Language) -> String? { language == .ru ? (usageRU ?? usage) : usage }
 
     /// `/logs <service> [lines] [filter…]`
     public var synopsis: String {
@@ -76,6 +83,10 @@ public struct ArgumentSpec: Sendable, Hashable {
     public var max: Int?
     public var allowAll: Bool
     public var description: String?
+    public var descriptionRU: String?
+
+    /// The description in `language` (English when there is no translation).
+    public func description(_ language: Language) -> String? { language == .ru ? (descriptionRU ?? description) : description }
 
     public init(name: String, type: Kind, required: Bool = true, defaultValue: String? = nil, pattern: String? = nil,
                 values: [String] = [], min: Int? = nil, max: Int? = nil, allowAll: Bool = false, description: String? = nil) {

@@ -81,7 +81,10 @@ public enum CatalogLoader {
     struct CommandFile: Decodable {
         var name: String
         var description: String
+        /// The Russian description: /help and Telegram's `ru` menu.
+        var descriptionRU: String?
         var usage: String?
+        var usageRU: String?
         var module: String
         var arguments: [ArgumentFile]?
         var confirm: Bool?
@@ -90,7 +93,9 @@ public enum CatalogLoader {
         var settings: RawNode?
         var hidden: Bool?
         var timeout: ConfigDuration?
-        enum CodingKeys: String, CodingKey { case name, description, usage, module, arguments, confirm, roles, settings, hidden, timeout }
+        enum CodingKeys: String, CodingKey {
+            case name, description, descriptionRU = "description_ru", usage, usageRU = "usage_ru", module, arguments, confirm, roles, settings, hidden, timeout
+        }
     }
 
     /// A YAML subtree kept as it is (a module's settings, decoded later by the module).
@@ -115,8 +120,10 @@ public enum CatalogLoader {
         var max: Int?
         var allowAll: Bool?
         var description: String?
+        var descriptionRU: String?
         enum CodingKeys: String, CodingKey {
             case name, type, required, defaultValue = "default", pattern, values, min, max, allowAll = "allow_all", description
+            case descriptionRU = "description_ru"
         }
     }
 
@@ -144,6 +151,12 @@ public enum CatalogLoader {
         if !(1...256).contains(f.description.count) {
             problems.append(fail("description", "must be 1–256 characters (Telegram's rule)"))
         }
+        if let ru = f.descriptionRU, !(1...256).contains(ru.count) {
+            problems.append(fail("description_ru", "must be 1–256 characters (Telegram's rule)"))
+        }
+        if f.usageRU != nil && f.usage == nil {
+            problems.append(fail("usage_ru", "translates usage, which this file does not have"))
+        }
         // Each argument keeps its index in the file, so a bad one does not shift the others' keys.
         var indexed: [(Int, ArgumentSpec)] = []
         for (i, a) in (f.arguments ?? []).enumerated() {
@@ -165,6 +178,8 @@ public enum CatalogLoader {
                                      arguments: args, confirm: f.confirm ?? false, roles: f.roles ?? [],
                                      settings: ModuleSettings(node: f.settings?.node, source: file), source: file,
                                      hidden: f.hidden ?? false)
+        command.descriptionRU = f.descriptionRU
+        command.usageRU = f.usageRU
         if let t = f.timeout {
             if t.seconds > 0 { command.timeout = t.seconds } else { problems.append(fail("timeout", "must be more than 0 s")) }
         }
@@ -210,6 +225,10 @@ public enum CatalogLoader {
         spec.max = a.max
         spec.allowAll = a.allowAll ?? false
         spec.description = a.description
+        if a.descriptionRU != nil && a.description == nil {
+            throw fail("\(key).description_ru", "translates description, which this argument does not have")
+        }
+        spec.descriptionRU = a.descriptionRU
         if let d = spec.defaultValue {
             do { _ = try ArgumentValidator.validate(d, spec: spec, services: nil) } catch let e as ArgumentError {
                 throw fail("\(key).default", e.message)

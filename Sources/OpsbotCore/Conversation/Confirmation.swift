@@ -28,7 +28,7 @@ public struct Confirmation: Sendable, Hashable {
         case cancel
         case expired
         case alreadyHandled(State)
-        case notYours(String)
+        case notYours(CoreText)
         case wrongMessage
     }
 
@@ -69,7 +69,7 @@ public struct Confirmation: Sendable, Hashable {
         case .cancel:
             // The initiator may always withdraw; with a shared approval any admin may stop it.
             if userID != initiator && approver == .initiator {
-                return .notYours("only the admin who asked can cancel this")
+                return .notYours(.onlyAskerCancels)
             }
             state = .cancelled
             decidedBy = userID
@@ -78,9 +78,9 @@ public struct Confirmation: Sendable, Hashable {
             guard choices == 0 else { return .wrongMessage }
             switch approver {
             case .initiator where userID != initiator:
-                return .notYours("only the admin who asked can confirm this")
+                return .notYours(.onlyAskerConfirms)
             case .secondAdmin where userID == initiator:
-                return .notYours("two-person rule: another admin must confirm")
+                return .notYours(.twoPersonRule)
             default: break
             }
             state = .running
@@ -89,7 +89,7 @@ public struct Confirmation: Sendable, Hashable {
         case .choose(let i):
             guard i >= 0, i < choices else { return .wrongMessage }
             if userID != initiator && approver == .initiator {
-                return .notYours("only the admin who asked can choose here")
+                return .notYours(.onlyAskerChooses)
             }
             state = .done
             decidedBy = userID

@@ -12,7 +12,7 @@ extension ConfirmationCore {
         var messageID: Int64
     }
 
-    static let invalidButton = "This button is no longer valid."
+    static var invalidButton: String { CoreText.buttonNoLongerValid.text() }
 
     /// Splits `c:<nonce>:<y|n|index>`; nil for anything else.
     static func parse(_ data: String) -> (nonce: String, press: Confirmation.Press)? {
@@ -30,12 +30,12 @@ extension ConfirmationCore {
     mutating func press(_ p: Press, at now: Date) -> [Effect] {
         guard let (nonce, press) = Self.parse(p.data) else { return [.answer(Self.invalidButton)] }
         guard var entry = live[nonce] else {
-            return [.answer("This button is no longer valid (expired, or opsbot restarted). Nothing ran."),
+            return [.answer(CoreText.buttonUnknownConfirmation.text()),
                     .audit(action: "unknown confirmation", outcome: "rejected: unknown or forged nonce")]
         }
         let verdict = entry.machine.press(press, by: p.userID, chatID: p.chatID, messageID: p.messageID, at: now)
         live[nonce] = entry
-        let who = p.username.map { "@\($0)" } ?? "admin \(p.userID)"
+        let who = p.username.map { "@\($0)" } ?? CoreText.adminWithoutUsername(id: p.userID).text()
         let ref = MessageRef(chatID: p.chatID, messageID: p.messageID)
         let preview = entry.preview
         let command = entry.command
@@ -43,26 +43,26 @@ extension ConfirmationCore {
         switch verdict {
         case .run:
             guard case .plan(let plan) = entry.action else { return out }
-            out += [.answer("Running…"), .run(plan, nonce: nonce, preview: preview, ref: ref, who: who)]
+            out += [.answer(CoreText.runningToast.text()), .run(plan, nonce: nonce, preview: preview, ref: ref, who: who)]
         case .cancel:
-            out += [.answer("Cancelled. Nothing ran."), .edit(ref, html: "\(preview)\n\n✖ Cancelled by \(HTML.escape(who)). Nothing ran."),
+            out += [.answer(CoreText.cancelledToast.text()), .edit(ref, html: "\(preview)\n\n" + CoreText.cancelledBy(who: who).text()),
                     .audit(action: command, outcome: "cancelled")]
         case .expired:
-            out += [.answer("Expired. Nothing ran."), .edit(ref, html: "\(preview)\n\n⌛ Expired. Nothing ran."),
+            out += [.answer(CoreText.expiredToast.text()), .edit(ref, html: "\(preview)\n\n" + CoreText.expiredNothingRan.text()),
                     .audit(action: command, outcome: "rejected: expired")]
         case .alreadyHandled(let state):
-            let text = switch state {
-            case .running: "Already running. It runs only once."
-            case .done: "Already done. It runs only once."
-            case .cancelled: "Already cancelled. Nothing ran."
-            case .expired: "Expired. Nothing ran."
-            case .pending: "Still pending."
+            let text: CoreText = switch state {
+            case .running: .alreadyRunning
+            case .done: .alreadyDone
+            case .cancelled: .alreadyCancelled
+            case .expired: .expiredToast
+            case .pending: .stillPending
             }
-            out += [.answer(text), .audit(action: command, outcome: "rejected: \(state.rawValue)")]
+            out += [.answer(text.text()), .audit(action: command, outcome: "rejected: \(state.rawValue)")]
         case .notYours(let why):
-            out += [.answer("⛔ " + why), .audit(action: command, outcome: "rejected: \(why)")]
+            out += [.answer(CoreText.refusedPress(why: why).text()), .audit(action: command, outcome: "rejected: \(why.english)")]
         case .wrongMessage:
-            out += [.answer("This button does not belong to this message."), .audit(action: command, outcome: "rejected: wrong message")]
+            out += [.answer(CoreText.wrongMessage.text()), .audit(action: command, outcome: "rejected: wrong message")]
         case .choose(let i):
             guard case .choices(_, let choices) = entry.action, i < choices.count else { return out }
             out += [.answer(choices[i].label), .choose(choices[i], command: command, ref: ref)]

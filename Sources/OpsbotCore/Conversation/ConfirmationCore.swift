@@ -13,6 +13,8 @@ struct ConfirmationCore: Sendable {
         var action: PendingAction
         /// What the audit log names it by: the plan's action, or the invocation for a choice.
         var command: String
+        /// The asker's language: what the expiry tick writes in (it runs in no one's task).
+        var language: Language = .en
         /// What stays on top of the message whatever happens (the plan's preview, the prompt).
         var preview: String {
             switch action {
@@ -29,6 +31,7 @@ struct ConfirmationCore: Sendable {
         var initiator: Int64
         var expiry: TimeInterval
         var approver: Config.Approver
+        var language: Language = .en
     }
 
     enum Effect: Sendable {
@@ -68,7 +71,8 @@ struct ConfirmationCore: Sendable {
         case .plan(let p): p.auditAction
         case .choices: invocation
         }
-        proposed[nonce] = Proposal(action: action, command: command, initiator: initiator, expiry: expiry, approver: approver)
+        proposed[nonce] = Proposal(action: action, command: command, initiator: initiator, expiry: expiry, approver: approver,
+                                   language: Language.current)
         return [.sendPreview(Self.preview(action, invocation: invocation, nonce: nonce, expiry: expiry, approver: approver))]
     }
 
@@ -82,7 +86,7 @@ struct ConfirmationCore: Sendable {
         if case .choices(_, let list) = p.action { choices = list.count }
         let machine = Confirmation(nonce: nonce, chatID: ref.chatID, messageID: ref.messageID, initiator: p.initiator,
                                    createdAt: now, expiry: p.expiry, approver: p.approver, choices: choices)
-        live[nonce] = Live(machine: machine, action: p.action, command: p.command)
+        live[nonce] = Live(machine: machine, action: p.action, command: p.command, language: p.language)
         return (isPlan ? "awaiting confirmation: \(p.command)" : "awaiting a choice",
                 [.record(machine, command: p.command), .scheduleExpiry(after: p.expiry)])
     }
@@ -96,13 +100,13 @@ struct ConfirmationCore: Sendable {
         live[nonce] = entry
         let preview = entry.preview
         var final = result
-        final.html += "\n\n<i>confirmed by \(HTML.escape(who)) · \(String(format: "%.1f", seconds)) s</i>"
+        final.html += "\n\n" + CoreText.confirmedBy(who: who, seconds: seconds).text()
         // What ran (the SQL with its values, the services, the files) stays above the result;
         // when both do not fit one message, the preview stays and the result follows below.
         if final.attachment == nil && preview.count + final.html.count + 2 <= MessageProgress.editLimit {
             final.html = "\(preview)\n\n" + final.html
         }
-        return [.persist(entry.machine), .showResult(final, note: "✅ done (confirmed by \(HTML.escape(who))) — output below"),
+        return [.persist(entry.machine), .showResult(final, note: CoreText.doneOutputBelow(who: who).text()),
                 .audit(action: entry.command, outcome: "confirmed, ran: \(Router.firstLine(result.html))")]
     }
 
@@ -120,8 +124,8 @@ struct ConfirmationCore: Sendable {
         expired.sort { $0.machine.createdAt < $1.machine.createdAt }
         return expired.map { .persist($0.machine) } + expired.flatMap { v -> [Effect] in
             let m = v.machine
-            let after = Durations.format(m.expiresAt.timeIntervalSince(m.createdAt))
-            return [.edit(MessageRef(chatID: m.chatID, messageID: m.messageID), html: "\(v.preview)\n\n⌛ Expired after \(after). Nothing ran."),
+            let after = CoreText.expiredAfter(seconds: m.expiresAt.timeIntervalSince(m.createdAt)).text(v.language)
+            return [.edit(MessageRef(chatID: m.chatID, messageID: m.messageID), html: "\(v.preview)\n\n\(after)"),
                     .auditExpiry(m, command: v.command)]
         }
     }
@@ -133,24 +137,18 @@ struct ConfirmationCore: Sendable {
                         approver: Config.Approver) -> Reply {
         switch action {
         case .plan(let plan):
-            let who: String = switch approver {
-            case .initiator: ""
-            case .anyAdmin: " Any admin may confirm."
-            case .secondAdmin: " Another admin must confirm (two-person rule)."
-            }
-            let html = "⚠️ <b>\(HTML.escape(invocation))</b>\n\(plan.preview)\n\n<i>Expires in \(Durations.format(expiry)).\(who)</i>"
-            return Reply(html: html, buttons: [[Button("✅ " + plan.confirmLabel, data: "c:\(nonce):y"), Button("✖ Cancel", data: "c:\(nonce):n")]])
+            let html = "⚠️ <b>\(HTML.escape(invocation))</b>\n\(plan.preview)\n\n" + CoreText.expiresIn(seconds: expiry, approver: approver).text()
+            return Reply(html: html, buttons: [[Button(CoreText.confirmButton(label: plan.confirmLabel).text(), data: "c:\(nonce):y"),
+                                                Button(CoreText.cancelButton.text(), data: "c:\(nonce):n")]])
         case .choices(let prompt, let choices):
             var rows = choices.enumerated().map { [Button($0.element.label, data: "c:\(nonce):\($0.offset)")] }
-            rows.append([Button("✖ Cancel", data: "c:\(nonce):n")])
+            rows.append([Button(CoreText.cancelButton.text(), data: "c:\(nonce):n")])
             return Reply(html: prompt, buttons: rows)
         }
     }
 
     /// What replaces the buttons of a confirmation a previous process left open.
-    static func restartNotice(action: String, wasRunning: Bool) -> String {
-        wasRunning
-            ? "⚠️ opsbot stopped while this was running; it was not run again. Check its effect. (\(HTML.escape(action)))"
-            : "⌛ This confirmation expired when opsbot restarted. Nothing ran. (\(HTML.escape(action)))"
+    static func restartNotice(action: String, wasRunning: Bool) -> CoreText {
+        wasRunning ? .interruptedByRestart(action: action) : .expiredByRestart(action: action)
     }
 }

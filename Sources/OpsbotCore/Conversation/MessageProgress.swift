@@ -118,7 +118,7 @@ actor MessageProgress: ProgressReporter {
                     try await transport.edit(existing, reply)
                     return existing
                 }
-                try await transport.edit(existing, Reply(html: prefix + (note ?? "✅ done — output below")))
+                try await transport.edit(existing, Reply(html: prefix + (note ?? CoreText.doneOutputBelowPlain.text())))
             }
             let sent = try await transport.send(reply, to: chatID)
             if existing == nil { state = .finished(sent) }

@@ -71,10 +71,10 @@ public struct ConfirmationPlan: Sendable {
     public var auditAction: String
     public var run: @Sendable (ProgressReporter) async -> Reply
 
-    public init(preview: String, confirmLabel: String = "Confirm", auditAction: String,
+    public init(preview: String, confirmLabel: String? = nil, auditAction: String,
                 run: @escaping @Sendable (ProgressReporter) async -> Reply) {
         self.preview = preview
-        self.confirmLabel = confirmLabel
+        self.confirmLabel = confirmLabel ?? CoreText.confirmDefault.text()
         self.auditAction = auditAction
         self.run = run
     }

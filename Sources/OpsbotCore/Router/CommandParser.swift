@@ -7,7 +7,7 @@ public enum ParsedLine: Equatable, Sendable {
     /// `/cmd@otherbot`: meant for another bot in the group; ignored silently.
     case otherBot
     /// Quotes that never close, or a command name Telegram would not send.
-    case malformed(String)
+    case malformed(CoreText)
     case command(name: String, words: [String])
 }
 
@@ -26,12 +26,12 @@ public enum CommandParser {
         }
         name = name.lowercased()
         guard !name.isEmpty, name.count <= 32, name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" }) else {
-            return .malformed("\"/\(ArgumentValidator.clip(name))\" is not a command name")
+            return .malformed(.notACommandName(name: ArgumentValidator.clip(name)))
         }
         do {
             return .command(name: name, words: try ArgvSplitter.split(String(rest)))
         } catch {
-            return .malformed("a quote is not closed")
+            return .malformed(.quoteNotClosed)
         }
     }
 }

@@ -66,7 +66,7 @@ extension Router {
                      pressed c: IncomingCallback) async {
         let elapsed = app.clock.stopwatch()
         let progress = MessageProgress(transport: app.transport, chatID: c.chatID, existing: ref, prefix: "\(preview)\n\n")
-        await progress.update("⏳ running… (confirmed by \(HTML.escape(who)))")
+        await progress.update(CoreText.runningConfirmed(who: who).text())
         let result = await plan.run(progress)
         for effect in book.finished(nonce, result: result, who: who, seconds: elapsed()) {
             switch effect {

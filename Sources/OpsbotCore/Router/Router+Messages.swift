@@ -20,7 +20,7 @@ extension Router {
             return
         case .malformed(let why):
             guard await authorize(chatID: m.chatID, userID: m.userID, username: m.username, what: m.text) else { return }
-            await reply(m.chatID, .text("⚠️ \(why). Send /help for the list of commands."))
+            await reply(m.chatID, Reply(html: CoreText.malformedCommand(why: why).text()))
             return
         case .command(let n, let w):
             name = n
@@ -40,17 +40,17 @@ extension Router {
         }
 
         guard let entry = app.catalog.entry(name) else {
-            await reply(m.chatID, .text("Unknown command /\(name)\(suggestion(for: name)). Send /help for the list."))
+            await reply(m.chatID, Reply(html: CoreText.unknownCommand(name: name, suggestion: suggestion(for: name)).text()))
             audit("unknown command")
             return
         }
         guard acl.may(userID: m.userID, roles: entry.command.roles) else {
-            await reply(m.chatID, .text("⛔ /\(name) needs the role \(entry.command.roles.joined(separator: " or ")), which you do not have."))
+            await reply(m.chatID, Reply(html: CoreText.needsRole(name: name, roles: entry.command.roles).text()))
             audit("refused: role")
             return
         }
         if let why = entry.notConfigured {
-            await reply(m.chatID, Reply(html: "⚪ /\(HTML.escape(name)) is not configured here: \(HTML.escape(why))."))
+            await reply(m.chatID, Reply(html: CoreText.commandNotConfigured(name: name, why: entry.notConfiguredText?.text() ?? why).text()))
             audit("not configured: \(why)")
             return
         }
@@ -58,7 +58,7 @@ extension Router {
         do {
             arguments = try ArgumentValidator.bind(words, to: entry.command, services: app.config.serviceNames)
         } catch let e as ArgumentError {
-            await reply(m.chatID, .text("⚠️ \(e.message)"))
+            await reply(m.chatID, Reply(html: "⚠️ " + e.html))
             audit("invalid: \(e.message)")
             return
         } catch {
@@ -73,12 +73,12 @@ extension Router {
         let ctx = ModuleContext(app: app, request: request, progress: progress)
         let delay = progressDelay
         let shownName = name
-        let timer = progress.showWorking("⏳ /\(HTML.escape(shownName)) is running…", after: delay, on: app.clock)
+        let timer = progress.showWorking(CoreText.working(name: shownName).text(), after: delay, on: app.clock)
         // Every command has a deadline: at it the reply says so and the work is cancelled
         // (scans check `ctx.deadline` themselves; a child process is stopped with its group).
         let module = entry.module
         let limit = entry.command.timeout
-        let outcome = await withDeadline(.seconds(limit), fallback: CommandOutcome.reply(.text("⏱ /\(shownName) did not finish within \(Durations.format(limit)) and was stopped (the command's timeout)."))) {
+        let outcome = await withDeadline(.seconds(limit), fallback: CommandOutcome.reply(Reply(html: CoreText.timedOut(name: shownName, seconds: limit).text()))) {
             StageTrace.mark("module started")
             return await module.handle(ctx)
         }
@@ -99,7 +99,7 @@ extension Router {
         app.store.audit(.init(at: app.clock.now(), chatID: chatID, userID: userID, username: username, command: shown,
                               arguments: "", outcome: "refused: \(why)", durationMS: 0))
         if refusals.shouldReply(chatID: chatID, now: app.clock.now()) {
-            await reply(chatID, .text("⛔ Not authorized. This bot answers its admins only."))
+            await reply(chatID, Reply(html: CoreText.notAuthorized.text()))
         }
         return false
     }
@@ -108,9 +108,8 @@ extension Router {
         do { try await app.transport.send(r, to: chatID) } catch { Log.error("cannot reply in chat \(chatID): \(error)") }
     }
 
-    func suggestion(for name: String) -> String {
+    func suggestion(for name: String) -> String? {
         let names = app.catalog.visible.map(\.name)
-        if let close = names.first(where: { $0.hasPrefix(name) || name.hasPrefix($0) }) { return " (did you mean /\(close)?)" }
-        return ""
+        return names.first(where: { $0.hasPrefix(name) || name.hasPrefix($0) })
     }
 }

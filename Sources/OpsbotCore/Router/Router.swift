@@ -37,6 +37,7 @@ public final class Router: Sendable {
         app.setCommandHook { [weak self] message in await self?.handleMessage(message) }
         for old in book.abandonPrevious() {
             let text = ConfirmationCore.restartNotice(action: old.action, wasRunning: old.wasRunning)
+                .text(app.pushLanguage(chat: old.chatID))
             try? await app.transport.edit(MessageRef(chatID: old.chatID, messageID: old.messageID), Reply(html: text))
         }
     }
@@ -58,7 +59,7 @@ public final class Router: Sendable {
 
     private func press(_ c: IncomingCallback) async {
         guard acl.check(chatID: c.chatID, userID: c.userID) == .allowed else {
-            await app.transport.answerCallback(c.id, text: "⛔ Not authorized.")
+            await app.transport.answerCallback(c.id, text: CoreText.buttonNotAuthorized.text())
             app.store.audit(.init(at: app.clock.now(), chatID: c.chatID, userID: c.userID, username: c.username, command: "button",
                                   arguments: c.data, outcome: "refused: not an admin", durationMS: 0))
             Log.warning("refused a button press from user \(c.userID) in chat \(c.chatID)")
@@ -70,7 +71,7 @@ public final class Router: Sendable {
             let text = await handler.handle(c, app: app)
             await app.transport.answerCallback(c.id, text: text)
         } else {
-            await app.transport.answerCallback(c.id, text: "This button is no longer valid.")
+            await app.transport.answerCallback(c.id, text: CoreText.buttonNoLongerValid.text())
         }
     }
 }

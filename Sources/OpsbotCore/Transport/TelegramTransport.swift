@@ -57,14 +57,14 @@ public final class TelegramTransport: ChatTransport, Sendable {
 
         let plain = HTML.toPlainText(reply.html)
         if plain.count > documentThreshold {
-            let caption = "Output is \(plain.count) characters, sent as a file."
+            let caption = CoreText.outputAsFile(characters: plain.count).text()
             let m = try await deliver(chatID) { chat in
                 try await self.api.sendDocument(chatID: chat, filename: "output.txt", data: Data(plain.utf8), caption: caption,
                                                 parseMode: nil, disableNotification: reply.silent)
             }
             if !reply.buttons.isEmpty {
                 // Buttons cannot ride on a document here: a short message carries them.
-                let b = try await sendText("⬆️ See the file above.", buttons: reply.buttons, silent: reply.silent, to: m.chat.id)
+                let b = try await sendText(CoreText.seeFileAbove.text(), buttons: reply.buttons, silent: reply.silent, to: m.chat.id)
                 return b
             }
             return MessageRef(chatID: m.chat.id, messageID: m.messageID)

@@ -6,9 +6,9 @@ struct AuditModule: CommandModule {
         let n = ctx.request.int("count") ?? 20
         let entries: [LocalStoreAudit]
         do { entries = try ctx.app.store.recentAudit(limit: n) } catch {
-            return .reply(.text("Cannot read the audit log: \(error)"))
+            return .reply(Reply(html: CoreText.auditUnreadable(error: "\(error)").text()))
         }
-        if entries.isEmpty { return .reply(.text("The audit log is empty.")) }
+        if entries.isEmpty { return .reply(Reply(html: CoreText.auditEmpty.text())) }
         let f = DateFormatter()
         f.dateFormat = "MM-dd HH:mm:ss"
         f.timeZone = TimeZone(identifier: "UTC")
@@ -17,7 +17,7 @@ struct AuditModule: CommandModule {
             let who = e.username.map { "@\($0)" } ?? String(e.userID)
             lines.append("\(f.string(from: e.at)) \(who) chat \(e.chatID) \(e.command) \(e.arguments) → \(e.outcome) (\(e.durationMS) ms)")
         }
-        return .reply(.pre(lines.joined(separator: "\n"), title: "Audit log, last \(entries.count) (UTC)"))
+        return .reply(.pre(lines.joined(separator: "\n"), title: HTML.toPlainText(CoreText.auditTitle(count: entries.count).text())))
     }
 }
 

@@ -5,9 +5,9 @@ import Foundation
 struct PingModule: CommandModule {
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let elapsed = ctx.app.clock.stopwatch()
-        await ctx.progress.update("🏓 pong")
+        await ctx.progress.update(CoreText.pong.text())
         let roundTrip = elapsed() * 1000
         let up = ctx.app.clock.now().timeIntervalSince(ctx.app.startedAt)
-        return .reply(Reply(html: "🏓 pong — reply round trip \(Int(roundTrip.rounded())) ms, up \(Durations.format(up))"))
+        return .reply(Reply(html: CoreText.pongTimed(milliseconds: Int(roundTrip.rounded()), uptime: up).text()))
     }
 }

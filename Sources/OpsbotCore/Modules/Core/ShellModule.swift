@@ -90,16 +90,16 @@ package struct ShellModule: CommandModule {
                                                     workingDirectory: settings.workingDirectory.map { ctx.app.config.resolvePath($0) })
                 var text = r.stdout
                 if !r.stderr.isEmpty { text += (text.isEmpty ? "" : "\n") + r.stderr }
-                if text.isEmpty { text = "(no output)" }
-                if r.truncated { text += "\n… output cut at the cap" }
+                if text.isEmpty { text = CoreText.shellNoOutput.text() }
+                if r.truncated { text += "\n" + CoreText.shellOutputCut.text() }
                 let mark = r.succeeded ? "✅" : "🔴"
-                return Reply(html: "\(mark) <code>\(HTML.escape(shown))</code> — \(HTML.escape(r.summary))\n<pre>\(HTML.escape(Redactor.shared.redact(text)))</pre>")
+                return Reply(html: "\(mark) <code>\(HTML.escape(shown))</code> — \(HTML.escape(r.summary(Language.current)))\n<pre>\(HTML.escape(Redactor.shared.redact(text)))</pre>")
             } catch {
-                return Reply(html: "🔴 <code>\(HTML.escape(shown))</code> could not run: \(HTML.escape(Redactor.shared.redact("\(error)")))")
+                return Reply(html: CoreText.shellCouldNotRun(command: shown, error: Redactor.shared.redact("\(error)")).text())
             }
         }
         if confirm {
-            return .confirm(ConfirmationPlan(preview: "Will run:\n<pre>\(HTML.escape(shown))</pre>", confirmLabel: "Run",
+            return .confirm(ConfirmationPlan(preview: CoreText.shellWillRun(command: shown).text(), confirmLabel: CoreText.shellRunButton.text(),
                                              auditAction: "/\(commandName): \(shown)", run: run))
         }
         return .reply(await run(NoProgress()))

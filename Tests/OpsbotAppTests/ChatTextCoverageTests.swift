@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import TestHarness
+
+/// Issue 22's coverage figure, measured: every place that hands text to the chat (a reply, an
+/// edit, a toast, a button, a preview, a progress line, an argument error, a check summary)
+/// takes it from a message catalog — no English literal is written there directly. Printed:
+/// the number of chat call sites and how many take catalog text.
+@Suite struct ChatTextCoverageTests {
+    /// Calls whose string argument reaches the chat.
+    static let chatCalls = [
+        "Reply(html: \"", ".text(\"", "progress.update(\"", "answerCallback(", "Button(\"", "Choice(\"", "confirmLabel: \"",
+        "preview: \"", "prompt: \"", "summary: \"", "ArgumentError(\"", "showWorking(\"", ".pre(\"",
+    ]
+    /// Not chat: the CLI, the bench, `opsbot init` (terminal output stays English), and the catalogs themselves.
+    static func skipped(_ path: String) -> Bool {
+        path.contains("/Messages/") || path.hasPrefix("Sources/opsbench/") || path.hasPrefix("Sources/opsbot/")
+            || path.hasPrefix("Sources/OpsbotInit/") || path.hasPrefix("Sources/TelegramBotAPI/")
+    }
+
+    /// The literal starting at `i` (just after its opening quote), with `\(…)` interpolations removed.
+    static func literal(_ line: Substring) -> String {
+        var out = ""
+        var depth = 0
+        var i = line.startIndex
+        while i < line.endIndex {
+            let ch = line[i]
+            if depth == 0 && ch == "\\" {
+                let n = line.index(after: i)
+                if n < line.endIndex && line[n] == "(" { depth = 1; i = line.index(after: n); continue }
+                i = line.index(after: n < line.endIndex ? n : i)
+                continue
+            }
+            if depth > 0 {
+                if ch == "(" { depth += 1 } else if ch == ")" { depth -= 1 }
+                i = line.index(after: i)
+                continue
+            }
+            if ch == "\"" { break }
+            out.append(ch)
+            i = line.index(after: i)
+        }
+        return out
+    }
+
+    /// English words (3+ Latin letters) in a literal: what would reach a Russian chat untranslated.
+    static func englishWords(_ s: String) -> [String] {
+        s.split(whereSeparator: { !$0.isLetter }).map(String.init).filter { w in
+            w.count >= 3 && w.allSatisfy(\.isASCII) && !["opsbot", "code", "pre"].contains(w.lowercased())
+        }
+    }
+
+    @Test func everyChatCallSiteTakesCatalogText() throws {
+        let root = Repository.root
+        let files = FileManager.default.enumerator(atPath: root + "/Sources")!.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".swift") }.map { "Sources/" + $0 }.filter { !Self.skipped($0) }.sorted()
+        var sites = 0
+        var literals: [String] = []
+        for path in files {
+            let text = try String(contentsOfFile: root + "/" + path, encoding: .utf8)
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                if code.hasPrefix("//") || code.hasPrefix("///") || code.contains("Log.") { continue }
+                for call in Self.chatCalls {
+                    var from = line.startIndex
+                    while let r = line.range(of: call, range: from..<line.endIndex) {
+                        from = r.upperBound
+                        sites += 1
+                        // `answerCallback(id, text: "…")`: the literal follows `text: "`.
+                        var start = r.upperBound
+                        if call == "answerCallback(" {
+                            guard let t = line.range(of: "text: \"", range: r.upperBound..<line.endIndex) else { continue }
+                            start = t.upperBound
+                        }
+                        let words = Self.englishWords(Self.literal(line[start...]))
+                        if !words.isEmpty { literals.append("\(path):\(n + 1): \(code)") }
+                    }
+                }
+            }
+        }
+        let covered = sites - literals.count
+        print("chat call sites: \(sites); taking catalog text: \(covered) (\(sites == 0 ? 0 : covered * 100 / sites) %)")
+        #expect(sites > 100, "the scan found too few call sites to mean anything")
+        #expect(literals.isEmpty, "English literals handed to the chat:\n\(literals.joined(separator: "\n"))")
+    }
+}

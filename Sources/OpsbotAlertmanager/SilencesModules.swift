@@ -42,7 +42,7 @@ struct ExpireSilenceModule: CommandModule {
     var notConfigured: String? { configured ? nil : AlertmanagerText.notConfiguredReason.text() }
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         guard let src = source else { return .reply(.text(AlertmanagerText.notConfigured.text())) }
-        guard let id = ctx.request.string("id") else { return .reply(.text(AlertmanagerText.expireUsage.text())) }
+        guard let id = ctx.request.string("id") else { return .reply(Reply(html: AlertmanagerText.expireUsage.text())) }
         let all: [AlertmanagerAPI.Silence]
         do { all = try await src.api.silences() } catch { return .reply(.text(AlertmanagerText.cannotRead(error: ChatError.text(error)).text())) }
         guard let s = all.first(where: { $0.id == id }), s.status.state != "expired" else {

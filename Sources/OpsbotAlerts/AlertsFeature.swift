@@ -143,6 +143,8 @@ public final class AlertsFeature: Feature, Sendable {
 }
 
 /// `service()` before `attach` (a programming error, said plainly rather than crashing).
-struct AlertsNotStarted: Error, CustomStringConvertible {
-    var description: String { "alerts are not started yet" }
+struct AlertsNotStarted: Error, CustomStringConvertible, Localizable {
+    var description: String { english }
+    var english: String { AlertText.notStarted.english }
+    var russian: String { AlertText.notStarted.russian }
 }

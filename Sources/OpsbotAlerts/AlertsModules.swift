@@ -83,7 +83,7 @@ struct MuteModule: CommandModule {
         let svc: AlertService
         do { svc = try alerts.service() } catch { return .reply(.text(AlertText.unavailable(error: ChatError.text(error)).text())) }
         guard let key = ctx.request.string("target"), !key.isEmpty else {
-            return .reply(.text(AlertText.muteUsage.text()))
+            return .reply(Reply(html: AlertText.muteUsage.text()))
         }
         guard svc.engine.isMuteKey(key) else {
             return .reply(.text(AlertText.notMuteKey(key: key, rules: svc.engine.rules.map(\.name)).text()))
@@ -108,7 +108,7 @@ struct UnmuteModule: CommandModule {
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let svc: AlertService
         do { svc = try alerts.service() } catch { return .reply(.text(AlertText.unavailable(error: ChatError.text(error)).text())) }
-        guard let key = ctx.request.string("target") else { return .reply(.text(AlertText.unmuteUsage.text())) }
+        guard let key = ctx.request.string("target") else { return .reply(Reply(html: AlertText.unmuteUsage.text())) }
         let unmuted = svc.engine.unmute(key)
         let silence = await alerts.muteHook?.unmuted(ctx.app, fingerprint: key)
         if unmuted || silence != nil {

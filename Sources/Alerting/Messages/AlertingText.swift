@@ -51,6 +51,6 @@ public enum AlertingText: MessageCatalog {
          .providerUnreachableDescription, .providerCredentialsDescription, .webhookDescription, .targetBotDescription,
          .dependencyDescription, .envDescription, .checkTimeoutDescription, .restartLabel, .conflictsLabel, .lastErrorsLabel,
          .statusLabel, .showSchemaLabel, .showDiskLabel, .paymentsLabel, .completePaymentLabel, .pendingPaymentsLabel, .envLabel,
-         .delayed(seconds: 420, telegramDown: true), .andMore(line: "✅ <b>resolved</b>", count: 5), .checkUnknown(check: "payments")]
+         .delayed(seconds: 420, telegramDown: true), .andMore(line: "✅ <b>в норме</b>", count: 5), .checkUnknown(check: "payments")]
     }
 }

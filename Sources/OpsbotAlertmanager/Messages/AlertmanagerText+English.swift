@@ -12,7 +12,7 @@ extension AlertmanagerText {
             "\n🔇 <code>\(HTML.escape(id))</code> \(pending ? "(pending) " : "")by \(HTML.escape(by)) until \(HTML.escape(until))\n"
         case .expireButton(let id): "Expire \(id)"
         case .andMore(let n): "\n… and \(n) more"
-        case .expireUsage: "Usage: /expire_silence <id> (ids are listed by /silences)"
+        case .expireUsage: "Usage: /expire_silence &lt;id&gt; (ids are listed by /silences)"
         case .cannotRead(let e): "Cannot read silences: \(e)"
         case .noSuchSilence(let id): "No active or pending silence \(id) (see /silences)."
         case .expirePreview(let id, let by, let m):

@@ -12,7 +12,7 @@ extension AlertmanagerText {
             "\n🔇 <code>\(HTML.escape(id))</code> \(pending ? "(ожидает) " : "")создал \(HTML.escape(by)), до \(HTML.escape(until))\n"
         case .expireButton(let id): "Снять \(id)"
         case .andMore(let n): "\n… и ещё \(n)"
-        case .expireUsage: "Как: /expire_silence <id> (id смотрите в /silences)"
+        case .expireUsage: "Как: /expire_silence &lt;id&gt; (id смотрите в /silences)"
         case .cannotRead(let e): "Не удалось прочитать сайленсы: \(e)"
         case .noSuchSilence(let id): "Нет активного или ожидающего сайленса \(id) (см. /silences)."
         case .expirePreview(let id, let by, let m):

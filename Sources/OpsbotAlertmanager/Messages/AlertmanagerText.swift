@@ -36,12 +36,12 @@ enum AlertmanagerText: MessageCatalog {
 
     static var samples: [AlertmanagerText] {
         [.notConfigured, .notConfiguredReason, .cannotList(error: "connection refused"), .noSilences, .silencesHeader(count: 2),
-         .silenceLine(id: "abc", pending: true, by: "@alice (1)", until: "2026-12-07 15:00:00 UTC"), .expireButton(id: "abcdef12"),
-         .andMore(3), .expireUsage, .cannotRead(error: "timeout"), .noSuchSilence(id: "abc"),
-         .expirePreview(id: "abc", by: "@alice", matchers: "{alertname=\"X\"}"), .expireConfirm, .expired(id: "abc"),
-         .expireFailed(id: "abc", error: "500"), .expireToast(id: "abcdef12"), .unknownButton, .matchesEverything(fingerprint: "x:-"),
-         .silenceCreated(id: "abc", by: "@alice (1)", until: "2026-12-07 15:00:00 UTC", matchers: "{a=\"b\"}"),
-         .silenceFailed(error: "500"), .unmuteExpired(id: "abc"), .unmuteExpireFailed(id: "abc", error: "500"),
+         .silenceLine(id: "a1b2", pending: true, by: "@alice (1)", until: "2026-12-07 15:00:00 UTC"), .expireButton(id: "abcdef12"),
+         .andMore(3), .expireUsage, .cannotRead(error: "timeout"), .noSuchSilence(id: "a1b2"),
+         .expirePreview(id: "a1b2", by: "@alice", matchers: "{alertname=\"X\"}"), .expireConfirm, .expired(id: "a1b2"),
+         .expireFailed(id: "a1b2", error: "500"), .expireToast(id: "abcdef12"), .unknownButton, .matchesEverything(fingerprint: "x:-"),
+         .silenceCreated(id: "a1b2", by: "@alice (1)", until: "2026-12-07 15:00:00 UTC", matchers: "{a=\"b\"}"),
+         .silenceFailed(error: "500"), .unmuteExpired(id: "a1b2"), .unmuteExpireFailed(id: "a1b2", error: "500"),
          .unknownUnreachable(last: LocalizedText(en: "[Alertmanager] disk full", ru: "[Alertmanager] disk full")),
          .unreachable(at: "am:9093", error: "connection refused", alerts: 5), .alertCount(21),
          .watchdogMissing(alertname: "Watchdog", seconds: 900), .unknownRestarted(up: 60, grace: 300), .checkNotConfigured]

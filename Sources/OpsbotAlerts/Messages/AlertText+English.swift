@@ -30,6 +30,7 @@ extension AlertText {
         case .part(let i, let n): "\n<i>part \(i)/\(n)</i>"
         case .unknownButton: "Unknown button."
         case .unavailable(let e): "Alerts are not available: \(e)"
+        case .notStarted: "alerts are not started yet"
         case .noLongerFiring(let id): "Alert #\(id) is no longer firing."
         case .acknowledgedLine(let by, let rule, let target):
             "✅ <b>Acknowledged</b> by \(HTML.escape(by)) — \(HTML.escape(rule)) · <code>\(HTML.escape(target))</code>"
@@ -69,13 +70,13 @@ extension AlertText {
         case .lastError(let e): ", last error: \(HTML.escape(e))"
         case .lastDelivered(let a): "; last delivered \(a)"
         case .kind(let k): k.rawValue
-        case .muteUsage: "Usage: /mute <rule|fingerprint> <duration> [reason], e.g. /mute disk 1h cleaning up"
+        case .muteUsage: "Usage: /mute &lt;rule|fingerprint&gt; &lt;duration&gt; [reason], e.g. /mute disk 1h cleaning up"
         case .notMuteKey(let key, let rules):
             "\(key) is neither a rule nor an alert fingerprint. Rules: \(rules.joined(separator: ", ")); fingerprints look like disk:/var (see /alerts)."
         case .badMuteDuration: "The duration must be between 1m and 30d, e.g. 1h or 4h."
         case .muted(let key, let s, let until, let reason):
             "🔕 <code>\(HTML.escape(key))</code> muted for \(Durations.format(s)) (until \(until))" + (reason.isEmpty ? "" : " — \(HTML.escape(reason))")
-        case .unmuteUsage: "Usage: /unmute <rule|fingerprint>"
+        case .unmuteUsage: "Usage: /unmute &lt;rule|fingerprint&gt;"
         case .unmuted(let key): "🔔 <code>\(HTML.escape(key))</code> unmuted."
         case .notMuted(let key, let live): "\(key) is not muted." + (live.isEmpty ? "" : " Muted now: \(live.joined(separator: ", "))")
         case .deliveryCannotStart(let e): "alerts cannot start: \(e)"

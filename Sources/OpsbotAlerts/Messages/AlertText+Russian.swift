@@ -33,6 +33,7 @@ extension AlertText {
         case .part(let i, let n): "\n<i>часть \(i)/\(n)</i>"
         case .unknownButton: "Неизвестная кнопка."
         case .unavailable(let e): "Алерты недоступны: \(e)"
+        case .notStarted: "алерты ещё не запущены"
         case .noLongerFiring(let id): "Алерт #\(id) уже не горит."
         case .acknowledgedLine(let by, let rule, let target):
             "✅ <b>Принято</b>: \(HTML.escape(by)) — \(HTML.escape(rule)) · <code>\(HTML.escape(target))</code>"
@@ -82,13 +83,13 @@ extension AlertText {
             case .info: "сообщение"
             case .annotate: "правка"
             }
-        case .muteUsage: "Как: /mute <правило|отпечаток> <длительность> [причина], например /mute disk 1h чистим диск"
+        case .muteUsage: "Как: /mute &lt;правило|отпечаток&gt; &lt;длительность&gt; [причина], например /mute disk 1h чистим диск"
         case .notMuteKey(let key, let rules):
             "\(key) — не правило и не отпечаток алерта. Правила: \(rules.joined(separator: ", ")); отпечаток выглядит как disk:/var (см. /alerts)."
         case .badMuteDuration: "Длительность — от 1m до 30d, например 1h или 4h."
         case .muted(let key, let s, let until, let reason):
             "🔕 <code>\(HTML.escape(key))</code> заглушён на \(LocalFormat.duration(s, .ru)) (до \(until))" + (reason.isEmpty ? "" : " — \(HTML.escape(reason))")
-        case .unmuteUsage: "Как: /unmute <правило|отпечаток>"
+        case .unmuteUsage: "Как: /unmute &lt;правило|отпечаток&gt;"
         case .unmuted(let key): "🔔 Заглушка с <code>\(HTML.escape(key))</code> снята."
         case .notMuted(let key, let live): "\(key) не заглушён." + (live.isEmpty ? "" : " Сейчас заглушены: \(live.joined(separator: ", "))")
         case .deliveryCannotStart(let e): "алерты не запускаются: \(e)"

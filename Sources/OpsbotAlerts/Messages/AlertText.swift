@@ -30,6 +30,7 @@ public enum AlertText: MessageCatalog {
     case part(Int, of: Int)
     case unknownButton
     case unavailable(error: String)
+    case notStarted
     case noLongerFiring(id: String)
     case acknowledgedLine(by: String, rule: String, target: String)
     case acknowledgedToast(fingerprint: String)
@@ -85,29 +86,29 @@ public enum AlertText: MessageCatalog {
 
     public static var samples: [AlertText] {
         [.severity(.critical), .firstSeen(at: "2026-12-07 14:03:00 UTC", key: "disk:/var"),
-         .unknownSince(clock: "14:05", reason: "database unreachable"), .ackButton, .ackDigestButton(rule: "disk", target: "/var"),
+         .unknownSince(clock: "14:05", reason: "база не отвечает"), .ackButton, .ackDigestButton(rule: "disk", target: "/var"),
          .muteButton(seconds: 3600), .firingOne(tag: "<i>prod</i>"), .firingMany(count: 3, tag: "<i>prod</i>"), .muteAndFixesHint,
          .stillFiring(count: 2, tag: "<i>prod</i>"), .firingFor(title: "<b>disk</b>", seconds: 7200),
          .resolvedLine(title: "<b>disk</b>", seconds: 900), .resolvedNote(seconds: 900), .resolvedMany(count: 5, tag: "<i>prod</i>"),
-         .unknownNote(clock: "14:05", reason: "timeout"), .unknownLine(title: "<b>disk</b>", clock: "14:05", reason: "timeout"),
-         .knownNote(summary: "92% used"), .knownLine(title: "<b>disk</b>", summary: "92% used"),
+         .unknownNote(clock: "14:05", reason: "таймаут"), .unknownLine(title: "<b>disk</b>", clock: "14:05", reason: "таймаут"),
+         .knownNote(summary: "занято 92 %"), .knownLine(title: "<b>disk</b>", summary: "занято 92 %"),
          .flapping(title: "<b>disk</b>", tag: "<i>prod</i>", changes: 4, window: 600, earliest: "14:20"),
          .settledFiring(title: "<b>disk</b>", tag: "<i>prod</i>"), .settledOK(title: "<b>disk</b>", tag: "<i>prod</i>"), .part(1, of: 3),
-         .unknownButton, .unavailable(error: "alerts are not started yet"), .noLongerFiring(id: "1a"),
+         .unknownButton, .unavailable(error: "алерты ещё не запущены"), .notStarted, .noLongerFiring(id: "1a"),
          .acknowledgedLine(by: "@alice", rule: "disk", target: "/var"), .acknowledgedToast(fingerprint: "disk:/var"), .badMuteButton,
          .alertGone(id: "1a"), .unknownRule("nosuch"), .mutedLine(key: "disk:/var", seconds: 3600, by: "@alice"),
          .mutedToast(key: "disk:/var", seconds: 3600), .noRemediation, .running(command: "/restart worker"), .ago(seconds: 300), .never,
-         .activeLine(since: "5 min ago", lastSent: "never", failed: 22), .flappingNote, .unknownSinceNote(clock: "14:05", reason: "timeout"),
+         .activeLine(since: "5 мин назад", lastSent: "никогда", failed: 22), .flappingNote, .unknownSinceNote(clock: "14:05", reason: "таймаут"),
          .notSentNote, .ackedByNote("@alice"), .silencedByIt(fingerprint: "payments:pending"), .unknownSinceShort(clock: "14:05"),
          .andMoreIndented(4), .andMore(21), .sectionFiring, .sectionAcknowledged, .sectionMuted, .sectionPending, .mutesHeader(count: 2),
          .muteEntry(key: "disk", seconds: 3600), .muteBy("@alice"), .muteReasonButton, .muteReasonAlertmanager, .noAlerts,
-         .muteOneHint(example: "disk:/var"), .deliveryTo(chat: -100123), .outboxEmpty, .queued(count: 3, oldest: "2 min ago"),
-         .lastError("Bad Request"), .lastDelivered("1 min ago"), .kind(.firing), .muteUsage,
+         .muteOneHint(example: "disk:/var"), .deliveryTo(chat: -100123), .outboxEmpty, .queued(count: 3, oldest: "2 мин назад"),
+         .lastError("Bad Request"), .lastDelivered("1 мин назад"), .kind(.firing), .muteUsage,
          .notMuteKey(key: "nosuch", rules: ["disk", "service_down"]), .badMuteDuration,
          .muted(key: "disk", seconds: 3600, until: "2026-12-07 15:03:00 UTC", reason: "чистим"), .unmuteUsage, .unmuted(key: "disk"),
          .notMuted(key: "disk", live: ["health"]), .deliveryCannotStart(error: "bad config"), .deliveryNoChat,
          .deliveryFailed(count: 2, error: "Forbidden"), .deliveryWaiting(count: 5, seconds: 600, lastError: nil), .deliveryEmpty,
-         .deliveryQueued(count: 1), .checkTimedOut(check: "services", seconds: 30)]
+         .deliveryQueued(count: 1), .checkTimedOut(check: "disk", seconds: 30)]
     }
 
     /// A mute reason opsbot wrote itself, in the current language; a person's reason as written.

@@ -291,6 +291,39 @@ func editedReplies(_ t: RecordingTransport) -> [Reply] {
         }
     }
 
+    /// Every kind of notification, rendered in Russian: no English outside the exact parts, valid HTML.
+    @Test func everyNotificationKindInRussian() throws {
+        let renderer = AlertRenderer(chatID: -100, instance: "prod-1", flapWindow: 600)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var a = AlertState(id: "7", fingerprint: "disk:/var", rule: "disk", target: "/var", source: "disk", phase: .firing, severity: .warning,
+                           firstSeen: now, firingSince: now, lastSent: now.addingTimeInterval(3600), lastSeen: now)
+        let rule = try #require(DefaultRules.rules.first { $0.name == "disk" })
+        a.summary = "92 % used"; a.summaryRU = "занято 92 %"
+        a.ruleDescription = rule.description; a.ruleDescriptionRU = rule.descriptionRU
+        a.remediation = "/disk"; a.remediationLabel = rule.remediationLabel; a.remediationLabelRU = rule.remediationLabelRU
+        a.transitions = [now, now.addingTimeInterval(60), now.addingTimeInterval(120), now.addingTimeInterval(180)]
+        var u = a
+        u.unknownSince = now.addingTimeInterval(300); u.unknownReason = "df timed out"; u.unknownReasonRU = "df не ответил"
+        var ok = a
+        ok.phase = .ok
+        let kinds: [AlertNotification] = [.firing([a]), .firing([a, u]), .reminders([a, u]), .resolved([a], at: now.addingTimeInterval(900)),
+                                          .resolved([a, u], at: now.addingTimeInterval(900)), .flapping(a), .settled(a), .settled(ok),
+                                          .unknown([u]), .known([a])]
+        for n in kinds {
+            let out = Language.$current.withValue(.ru) { renderer.render(n) }
+            #expect(!out.isEmpty)
+            for m in out {
+                let texts = [m.html] + (m.annotations ?? [:]).values.sorted() + m.buttons.flatMap { $0 }.map(\.text)
+                for t in texts { #expect(ruProblems(t, allow: ["df"]).isEmpty, "\(n): \(ruProblems(t, allow: ["df"])) in \(t)") }
+                #expect(m.language == .ru)
+            }
+        }
+        // The same in English is what it always was.
+        let en = Language.$current.withValue(.en) { renderer.render(.firing([a])) }
+        #expect(en.first?.html.hasPrefix("🚨 <b>Alert firing</b>") == true && en.first?.html.contains("92 % used") == true)
+        #expect(en.first?.buttons.flatMap { $0 }.map(\.text).contains("🛠 Show disk") == true)
+    }
+
     /// The outbox's own note on a delayed message follows the message's language.
     @Test func delayNoteAndDeliveryCheckInRussian() async throws {
         let clock = ManualClock()

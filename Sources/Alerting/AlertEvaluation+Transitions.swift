@@ -27,6 +27,7 @@ extension AlertEvaluation {
         if current?.unknownSince != nil {
             current?.unknownSince = nil
             current?.unknownReason = nil
+            current?.unknownReasonRU = nil
             alerts[fp] = current
         }
         if !failing {
@@ -45,15 +46,18 @@ extension AlertEvaluation {
         a.source = source
         a.severity = rule.severity(forCheck: o.status == .critical ? .critical : .warning)
         a.ruleDescription = rule.description
+        a.ruleDescriptionRU = rule.descriptionRU
         a.consecutiveFailures += 1
         a.failedChecks += 1
         a.lastSeen = now
         a.summary = o.summary
+        a.summaryRU = o.summaryRU
         a.value = o.value
         a.evidence = Array(o.evidence.prefix(20))
         if let cmd = rule.remediation ?? o.remediation {
             a.remediation = AlertRule.fill(cmd, target: o.target, check: o.check)
             a.remediationLabel = rule.remediationLabel.map { AlertRule.fill($0, target: o.target, check: o.check) }
+            a.remediationLabelRU = rule.remediationLabelRU.map { AlertRule.fill($0, target: o.target, check: o.check) }
         }
         var change = Change.changed
         if a.phase == .pending && a.consecutiveFailures >= rule.forCount {
@@ -76,6 +80,7 @@ extension AlertEvaluation {
         a.phase = .ok
         a.unknownSince = nil
         a.unknownReason = nil
+        a.unknownReasonRU = nil
         a.consecutiveFailures = 0
         a.lastSeen = now
         alerts[fp] = a

@@ -1,4 +1,5 @@
 import Foundation
+import OpsbotSupport
 
 /// What the shell must do after a step of the core: say something, or write state.
 public enum AlertEffect: Sendable, Hashable {
@@ -88,7 +89,7 @@ public enum AlertEvaluation {
                 let fp = "\(rule.name):\(o.target)"
                 seen.insert(fp)
                 if o.status == .unknown {
-                    markUnknown(fp, o.summary.isEmpty ? "\(o.check) unknown" : o.summary, &st, &r, now: now)
+                    markUnknown(fp, SourceResults.unknownReason(o), &st, &r, now: now)
                     continue
                 }
                 r.touched.insert(fp)
@@ -117,10 +118,11 @@ public enum AlertEvaluation {
         }
     }
 
-    static func markUnknown(_ fp: String, _ reason: String, _ st: inout State, _ r: inout Round, now: Date) {
+    static func markUnknown(_ fp: String, _ reason: LocalizedText, _ st: inout State, _ r: inout Round, now: Date) {
         guard var a = st.alerts[fp], a.phase != .ok, a.unknownSince == nil else { return }
         a.unknownSince = now
-        a.unknownReason = reason
+        a.unknownReason = reason.en
+        a.unknownReasonRU = reason.ru
         st.alerts[fp] = a
         r.changed.insert(fp)
         if a.isFiring && a.firingSent { r.becameUnknown.append(fp) }

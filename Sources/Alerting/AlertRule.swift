@@ -29,6 +29,10 @@ public struct AlertRule: Sendable, Hashable {
     /// Button text; `{service}`/`{target}` are filled in. Default: the command.
     public var remediationLabel: String?
     public var description: String?
+    /// The same in Russian (the default rules have both; a config rule's own text has none,
+    /// and shows as written in every language).
+    public var descriptionRU: String?
+    public var remediationLabelRU: String?
 
     public init(name: String, check: String? = nil, target: String? = nil, severity: Severity? = nil,
                 severityMap: [Severity: Severity] = [:], forCount: Int = 1,
@@ -46,6 +50,15 @@ public struct AlertRule: Sendable, Hashable {
         self.remediation = remediation
         self.remediationLabel = remediationLabel
         self.description = description
+    }
+
+    /// A rule whose description and button label are catalog messages, kept in every language.
+    init(name: String, severity: Severity? = nil, forCount: Int = 1, check: String? = nil, remediation: String? = nil,
+         label: AlertingText? = nil, about: AlertingText) {
+        self.init(name: name, check: check, severity: severity, forCount: forCount, remediation: remediation,
+                  remediationLabel: label?.english, description: about.english)
+        descriptionRU = about.russian
+        remediationLabelRU = label?.russian
     }
 
     /// What an alert of this rule is: the check's severity, mapped when the rule says so
@@ -92,46 +105,33 @@ public struct InhibitRule: Sendable, Hashable {
 public enum DefaultRules {
     public static let rules: [AlertRule] = [
         AlertRule(name: "service_down", severity: .critical, forCount: 2, remediation: "/restart {service}",
-                  remediationLabel: "Restart {service}", description: "a configured service is not running"),
-        AlertRule(name: "instances", forCount: 2, remediation: "/conflicts",
-                  remediationLabel: "Conflicts", description: "more instances than configured (a bot: 409 Conflict)"),
+                  label: .restartLabel, about: .serviceDownDescription),
+        AlertRule(name: "instances", forCount: 2, remediation: "/conflicts", label: .conflictsLabel, about: .instancesDescription),
         AlertRule(name: "restart_loop", severity: .critical, remediation: "/logs {service} 50 critical",
-                  remediationLabel: "Last errors", description: "too many restarts in the last hour"),
+                  label: .lastErrorsLabel, about: .restartLoopDescription),
         AlertRule(name: "memory_growth", forCount: 2, remediation: "/restart {service}",
-                  remediationLabel: "Restart {service}", description: "memory keeps growing"),
+                  label: .restartLabel, about: .memoryGrowthDescription),
         AlertRule(name: "health", severity: .critical, forCount: 2, remediation: "/restart {service}",
-                  remediationLabel: "Restart {service}", description: "health endpoint does not answer 200"),
-        AlertRule(name: "health_slow", forCount: 2,
-                  description: "health endpoint slower than its `slow` threshold"),
-        AlertRule(name: "database", severity: .critical, forCount: 2, remediation: "/status",
-                  remediationLabel: "Status", description: "the application database does not answer"),
-        AlertRule(name: "schema", severity: .critical, remediation: "/schema", remediationLabel: "Show schema",
-                  description: "schema drift: missing tables/columns, alembic not at head"),
-        AlertRule(name: "disk", remediation: "/disk", remediationLabel: "Show disk",
-                  description: "disk or inodes above disk.warn_percent (critical above disk.critical_percent)"),
-        AlertRule(name: "disk_fill", forCount: 2, remediation: "/disk", remediationLabel: "Show disk",
-                  description: "a mount will be full within disk.fill_warn (critical: disk.fill_critical) at the recent rate"),
-        AlertRule(name: "log", check: "log_pattern", description: "a configured log pattern matched within its window"),
-        AlertRule(name: "log_growth", remediation: "/disk", remediationLabel: "Show disk",
-                  description: "a log file grows faster than disk.log_growth.max_mb_per_hour (the disk fills with logs)"),
-        AlertRule(name: "heartbeat", severity: .critical, remediation: "/restart {service}", remediationLabel: "Restart {service}",
-                  description: "the service's heartbeat line is missing from its log"),
-        AlertRule(name: "payments", remediation: "/payments {target}", remediationLabel: "Payments {target}",
-                  description: "payments stuck in pending, or credited twice"),
+                  label: .restartLabel, about: .healthDescription),
+        AlertRule(name: "health_slow", forCount: 2, about: .healthSlowDescription),
+        AlertRule(name: "database", severity: .critical, forCount: 2, remediation: "/status", label: .statusLabel, about: .databaseDescription),
+        AlertRule(name: "schema", severity: .critical, remediation: "/schema", label: .showSchemaLabel, about: .schemaDescription),
+        AlertRule(name: "disk", remediation: "/disk", label: .showDiskLabel, about: .diskDescription),
+        AlertRule(name: "disk_fill", forCount: 2, remediation: "/disk", label: .showDiskLabel, about: .diskFillDescription),
+        AlertRule(name: "log", check: "log_pattern", about: .logDescription),
+        AlertRule(name: "log_growth", remediation: "/disk", label: .showDiskLabel, about: .logGrowthDescription),
+        AlertRule(name: "heartbeat", severity: .critical, remediation: "/restart {service}", label: .restartLabel, about: .heartbeatDescription),
+        AlertRule(name: "payments", remediation: "/payments {target}", label: .paymentsLabel, about: .paymentsDescription),
         AlertRule(name: "payment_webhook_lost", severity: .critical, remediation: "/complete {target}",
-                  remediationLabel: "Complete payment {target}",
-                  description: "a payment pending here is paid at its provider for longer than payments.webhook_grace (the webhook never arrived)"),
-        AlertRule(name: "provider_unreachable", severity: .critical, forCount: 2,
-                  description: "a payment provider's API (YooKassa, Crypto Pay) does not answer its who-am-I call"),
-        AlertRule(name: "provider_credentials", severity: .critical, remediation: "/payments pending", remediationLabel: "Pending payments",
-                  description: "a payment provider refuses opsbot's credentials (401): check the named environment variable"),
-        AlertRule(name: "webhook", remediation: "/status", remediationLabel: "Status",
-                  description: "target bot webhook errors; a webhook set while the bot polls blocks getUpdates"),
-        AlertRule(name: "target_bot", severity: .critical, description: "target bot getMe fails: token invalid or Telegram unreachable"),
-        AlertRule(name: "dependency", severity: .critical, description: "a dependency the app needs does not answer"),
-        AlertRule(name: "env", remediation: "/env {service}", remediationLabel: "Env of {service}",
-                  description: "environment rules failing (/env)"),
-        AlertRule(name: "check_timeout", description: "a check did not finish within its timeout; its alerts are unknown"),
+                  label: .completePaymentLabel, about: .paymentWebhookLostDescription),
+        AlertRule(name: "provider_unreachable", severity: .critical, forCount: 2, about: .providerUnreachableDescription),
+        AlertRule(name: "provider_credentials", severity: .critical, remediation: "/payments pending", label: .pendingPaymentsLabel,
+                  about: .providerCredentialsDescription),
+        AlertRule(name: "webhook", remediation: "/status", label: .statusLabel, about: .webhookDescription),
+        AlertRule(name: "target_bot", severity: .critical, about: .targetBotDescription),
+        AlertRule(name: "dependency", severity: .critical, about: .dependencyDescription),
+        AlertRule(name: "env", remediation: "/env {service}", label: .envLabel, about: .envDescription),
+        AlertRule(name: "check_timeout", about: .checkTimeoutDescription),
     ]
 
     public static let inhibitions: [InhibitRule] = [

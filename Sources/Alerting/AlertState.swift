@@ -1,4 +1,5 @@
 import Foundation
+import OpsbotSupport
 
 /// What the engine remembers about one fingerprint; persisted so that a restart with nothing
 /// changed sends nothing.
@@ -31,11 +32,14 @@ public struct AlertState: Sendable, Hashable, Codable {
     public var failedChecks: Int = 0
     public var lastSeen: Date
     public var summary: String = ""
+    /// The summary in Russian when the check wrote one (absent from state saved before it existed).
+    public var summaryRU: String?
     public var value: Double?
     public var evidence: [String] = []
     /// Ready-to-run command for the remediation button, and its label.
     public var remediation: String?
     public var remediationLabel: String?
+    public var remediationLabelRU: String?
     public var ackedBy: String?
     public var ackedAt: Date?
     public var flapping: Bool = false
@@ -46,11 +50,37 @@ public struct AlertState: Sendable, Hashable, Codable {
     /// resolved nor reminded of; cleared by the next positive observation.
     public var unknownSince: Date?
     public var unknownReason: String?
+    public var unknownReasonRU: String?
     /// The rule's description, for the message.
     public var ruleDescription: String?
+    public var ruleDescriptionRU: String?
 
     public var isFiring: Bool { phase == .firing }
     public var isUnknown: Bool { unknownSince != nil }
+
+    /// The summary in `language` (English when the check wrote no Russian).
+    public func summary(_ language: Language) -> String {
+        language == .ru ? (summaryRU ?? summary) : summary
+    }
+
+    /// The rule's description in `language`. State saved before the Russian was kept still
+    /// finds it when the description is a default rule's own.
+    public func ruleDescription(_ language: Language) -> String? {
+        guard language == .ru, let d = ruleDescription else { return ruleDescription }
+        if let ru = ruleDescriptionRU { return ru }
+        return DefaultRules.rules.first { $0.name == rule && $0.description == d }?.descriptionRU ?? d
+    }
+
+    /// Why it is unknown, in `language`.
+    public func unknownReason(_ language: Language) -> String? {
+        language == .ru ? (unknownReasonRU ?? unknownReason) : unknownReason
+    }
+
+    /// The remediation button's text in `language` (the command when the rule names no label).
+    public func remediationText(_ language: Language) -> String? {
+        guard let cmd = remediation else { return nil }
+        return (language == .ru ? (remediationLabelRU ?? remediationLabel) : remediationLabel) ?? cmd
+    }
 }
 
 /// Silences a rule (`disk`) or one fingerprint (`disk:/var`) until a time.

@@ -85,8 +85,7 @@ public final class Outbox: Sendable {
             let waited = now.timeIntervalSince(item.createdAt)
             if waited > Self.delayNote {
                 let failed = item.lastError != nil || (cs.lastFailure.map { $0 >= item.createdAt } ?? false)
-                let why = failed ? "Telegram unreachable" : "chat rate limit"
-                message.html += "\n<i>(delayed \(Durations.format(waited)): \(why))</i>"
+                message.html += AlertingText.delayed(seconds: waited, telegramDown: failed).text(message.language ?? .en)
             }
             if let alert = message.replyToAlert { message.replyToMessageID = try? store.ref(alertID: alert, chatID: chat) }
             let result = await send(message)
@@ -142,7 +141,7 @@ public final class Outbox: Sendable {
             guard var old = try? store.message(chatID: m.chatID, messageID: mid) else { continue }
             let ids = Set(notes.map(\.0))
             // A storm message gets one line for all of its alerts, not one each.
-            let lines = notes.count > 3 ? [notes[0].1 + " — and \(notes.count - 1) more"] : notes.map(\.1)
+            let lines = notes.count > 3 ? [AlertingText.andMore(line: notes[0].1, count: notes.count - 1).text(m.language ?? .en)] : notes.map(\.1)
             for line in lines where !old.html.contains(line) { old.html += "\n" + line }
             func alertID(_ b: AlertButton) -> String? {
                 let p = b.data.split(separator: ":").map(String.init)

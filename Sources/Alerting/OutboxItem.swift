@@ -1,4 +1,5 @@
 import Foundation
+import OpsbotSupport
 
 /// An inline button of an alert message (Alerting does not know the chat types).
 public struct AlertButton: Sendable, Hashable, Codable {
@@ -40,6 +41,9 @@ public struct OutgoingMessage: Sendable, Hashable, Codable {
     public var restoreButtons: [String: [[AlertButton]]]?
     /// Filled in at delivery from `replyToAlert`.
     public var replyToMessageID: Int64?
+    /// The language it was rendered in (what the outbox adds at delivery follows it); nil:
+    /// English (queued before languages existed).
+    public var language: Language?
 
     public init(chatID: Int64, kind: Kind, fingerprint: String? = nil, html: String, buttons: [[AlertButton]] = [], silent: Bool,
                 alertIDs: [String]? = nil, replyToAlert: String? = nil, annotations: [String: String]? = nil) {

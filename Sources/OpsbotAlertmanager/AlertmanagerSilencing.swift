@@ -29,7 +29,7 @@ public struct AlertmanagerSilencing: AlertMuteHook {
         guard src.config.muteCreatesSilence,
               let labels = src.labels(forFingerprint: fingerprint) else { return nil }
         guard let matchers = Self.matchers(labels) else {
-            return "⚠️ No Alertmanager silence for <code>\(HTML.escape(fingerprint))</code>: its labels would match every alert."
+            return AlertmanagerText.matchesEverything(fingerprint: fingerprint).text()
         }
         let until = app.clock.now().addingTimeInterval(seconds)
         do {
@@ -37,10 +37,9 @@ public struct AlertmanagerSilencing: AlertMuteHook {
                                                      comment: "opsbot: muted from chat \(chatID) for \(Durations.format(seconds))")
             created.withLock { $0[fingerprint, default: []].append(id) }
             Log.info("alertmanager: silence \(id) created for \(fingerprint) by \(createdBy)")
-            return "🔇 Alertmanager silence <code>\(HTML.escape(id))</code> created by \(HTML.escape(createdBy)) until \(AlertRenderer.time(until)): "
-                + "<code>\(HTML.escape(Self.render(matchers)))</code>"
+            return AlertmanagerText.silenceCreated(id: id, by: createdBy, until: AlertRenderer.time(until), matchers: Self.render(matchers)).text()
         } catch {
-            return "⚠️ Muted in opsbot, but the Alertmanager silence failed: \(HTML.escape("\(error)"))"
+            return AlertmanagerText.silenceFailed(error: ChatError.text(error)).text()
         }
     }
 
@@ -64,9 +63,9 @@ public struct AlertmanagerSilencing: AlertMuteHook {
         for id in ids.sorted() {
             do {
                 try await src.api.expireSilence(id: id)
-                lines.append("🔔 Alertmanager silence <code>\(HTML.escape(id))</code> expired.")
+                lines.append(AlertmanagerText.unmuteExpired(id: id).text())
             } catch {
-                lines.append("⚠️ Could not expire Alertmanager silence <code>\(HTML.escape(id))</code>: \(HTML.escape("\(error)"))")
+                lines.append(AlertmanagerText.unmuteExpireFailed(id: id, error: ChatError.text(error)).text())
             }
         }
         return lines.joined(separator: "\n")

@@ -91,11 +91,11 @@ public final class AlertmanagerSource: Sendable {
             let unknown = known.map { r -> CheckResult in
                 var u = r
                 u.status = .unknown
-                u.summary = "unknown: Alertmanager unreachable (last: \(r.summary))"
+                u.setSummary(AlertmanagerText.unknownUnreachable(last: LocalizedText(en: r.summary, ru: r.summary(.ru))))
                 return u
             }
             return unknown + [CheckResult(check: "alertmanager", target: reach, status: .critical,
-                                          summary: "Alertmanager at \(reach) unreachable: \(error). Its \(known.count) alert(s) are unknown until it answers again.")]
+                                          message: AlertmanagerText.unreachable(at: reach, error: "\(error)", alerts: known.count))]
         }
         OpsMetrics.current.alertmanagerPoll(ok: true)
         var results: [CheckResult] = []
@@ -122,13 +122,13 @@ public final class AlertmanagerSource: Sendable {
             return s.watchdogSeen
         }
         if let alerts { muteSuppressed(alerts, suppressed, now: now) }
-        results.append(CheckResult(check: "alertmanager", target: reach, status: .ok, summary: "\(fetched.count) alert(s)"))
+        results.append(CheckResult(check: "alertmanager", target: reach, status: .ok, message: AlertmanagerText.alertCount(fetched.count)))
         if let w = config.watchdogAlertname {
             let since = lastWatchdog ?? startedAt
             let missing = now.timeIntervalSince(since)
             results.append(missing > config.watchdogTimeout
                 ? CheckResult(check: "alertmanager_watchdog", target: w, status: .critical,
-                              summary: "the always-firing \(w) alert has been missing from Alertmanager for \(Durations.format(missing)): the Prometheus → Alertmanager path is broken", value: missing)
+                              message: AlertmanagerText.watchdogMissing(alertname: w, seconds: missing), value: missing)
                 : CheckResult(check: "alertmanager_watchdog", target: w, status: .ok))
         }
         return results
@@ -169,8 +169,7 @@ public final class AlertmanagerSource: Sendable {
         return missing.map { r in
             var u = r
             u.status = .unknown
-            u.summary = "unknown: Alertmanager restarted \(Durations.format(max(0, up))) ago and has not had it re-sent yet "
-                + "(resolved if still missing \(Durations.format(config.restartGrace)) after the restart)"
+            u.setSummary(AlertmanagerText.unknownRestarted(up: up, grace: config.restartGrace))
             return u
         }
     }
@@ -211,7 +210,7 @@ public final class AlertmanagerSource: Sendable {
         let hold = config.poll * 3 + 60
         let live = Dictionary(svc.engine.mutes.map { ($0.key, $0.until) }, uniquingKeysWith: { a, _ in a })
         for fp in fingerprints where (live[fp].map { $0.timeIntervalSince(now) } ?? 0) < config.poll * 2 + 30 {
-            svc.engine.mute(fp, for: hold, reason: "silenced or inhibited in Alertmanager", by: Self.muteOwner)
+            svc.engine.mute(fp, for: hold, reason: AlertText.muteReasonAlertmanager.english, by: Self.muteOwner)
         }
     }
 }
@@ -224,7 +223,7 @@ struct AlertmanagerCheck: CheckProvider {
     var scheduledByAlerts: Bool { false }
     func run(_ app: AppContext) async -> [CheckResult] {
         guard let src = source else {
-            return [CheckResult(check: "alertmanager", target: "config", status: .unknown, summary: "alertmanager: not configured or its token file is unreadable")]
+            return [CheckResult(check: "alertmanager", target: "config", status: .unknown, message: AlertmanagerText.checkNotConfigured)]
         }
         return await src.poll(app: app)
     }

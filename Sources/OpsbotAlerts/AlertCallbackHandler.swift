@@ -13,28 +13,27 @@ public struct AlertCallbackHandler: CallbackHandler {
 
     public func handle(_ cb: IncomingCallback, app: AppContext) async -> String? {
         let parts = cb.data.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 3, parts[0] == "a" else { return "Unknown button." }
+        guard parts.count >= 3, parts[0] == "a" else { return AlertText.unknownButton.text() }
         let svc: AlertService
-        do { svc = try alerts.service() } catch { return "Alerts are not available: \(error)" }
+        do { svc = try alerts.service() } catch { return AlertText.unavailable(error: ChatError.text(error)).text() }
         let who = cb.username.map { "@\($0)" } ?? "user \(cb.userID)"
         let action = parts[1], arg = parts[2]
         switch action {
         case "k":
-            guard let a = svc.acknowledge(id: arg, by: who) else { return "Alert #\(arg) is no longer firing." }
-            annotate(app, svc, cb, id: arg, line: "✅ <b>Acknowledged</b> by \(HTML.escape(a.ackedBy ?? who)) — \(HTML.escape(a.rule)) · <code>\(HTML.escape(a.target))</code>", removeKinds: ["k"])
-            return "Acknowledged: no reminders for \(a.fingerprint) until it resolves."
+            guard let a = svc.acknowledge(id: arg, by: who) else { return AlertText.noLongerFiring(id: arg).text() }
+            annotate(app, svc, cb, id: arg, line: AlertText.acknowledgedLine(by: a.ackedBy ?? who, rule: a.rule, target: a.target).text(), removeKinds: ["k"])
+            return AlertText.acknowledgedToast(fingerprint: a.fingerprint).text()
         case "m", "M":
-            guard parts.count == 4, let secs = Double(parts[3]), secs > 0, secs <= 30 * 86400 else { return "Bad mute button." }
+            guard parts.count == 4, let secs = Double(parts[3]), secs > 0, secs <= 30 * 86400 else { return AlertText.badMuteButton.text() }
             let key: String
             if action == "m" {
-                guard let a = svc.engine.alert(id: arg) else { return "Alert #\(arg) is gone (resolved)." }
+                guard let a = svc.engine.alert(id: arg) else { return AlertText.alertGone(id: arg).text() }
                 key = a.fingerprint
             } else {
-                guard svc.engine.isMuteKey(arg) else { return "Unknown rule \(arg)." }
+                guard svc.engine.isMuteKey(arg) else { return AlertText.unknownRule(arg).text() }
                 key = arg
             }
-            svc.engine.mute(key, for: secs, reason: "button", by: who)
-            let d = Durations.format(secs)
+            svc.engine.mute(key, for: secs, reason: AlertText.muteReasonButton.english, by: who)
             if action == "m" {   // an Alertmanager alert: also a silence there
                 let creator = MuteLine.creator(username: cb.username, userID: cb.userID)
                 if let hook = alerts.muteHook {
@@ -46,16 +45,18 @@ public struct AlertCallbackHandler: CallbackHandler {
                 }
             }
             annotate(app, svc, cb, id: arg,
-                     line: "🔕 <code>\(HTML.escape(key))</code> muted for \(d) by \(HTML.escape(who))", removeKinds: action == "m" ? ["m"] : ["M"])
-            return "Muted \(key) for \(d)."
+                     line: AlertText.mutedLine(key: key, seconds: secs, by: who).text(), removeKinds: action == "m" ? ["m"] : ["M"])
+            return AlertText.mutedToast(key: key, seconds: secs).text()
         case "r":
-            guard let a = svc.engine.alert(id: arg) else { return "Alert #\(arg) is gone (resolved)." }
-            guard let cmd = a.remediation else { return "No remediation for this alert." }
-            let msg = IncomingMessage(chatID: cb.chatID, userID: cb.userID, username: cb.username, messageID: cb.messageID, text: cmd)
+            guard let a = svc.engine.alert(id: arg) else { return AlertText.alertGone(id: arg).text() }
+            guard let cmd = a.remediation else { return AlertText.noRemediation.text() }
+            // In the presser's language, as if they had typed it.
+            let msg = IncomingMessage(chatID: cb.chatID, userID: cb.userID, username: cb.username, messageID: cb.messageID, text: cmd,
+                                      languageCode: cb.languageCode)
             Task { await app.runCommand(msg) }
-            return "Running \(String(cmd.prefix(150)))"
+            return AlertText.running(command: String(cmd.prefix(150))).text()
         default:
-            return "Unknown button."
+            return AlertText.unknownButton.text()
         }
     }
 

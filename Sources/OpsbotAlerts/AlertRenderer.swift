@@ -46,7 +46,7 @@ public struct AlertRenderer: Sendable {
         return f.string(from: d)
     }
 
-    static func shortDuration(_ s: Double) -> String { Durations.format(s).replacingOccurrences(of: " ", with: "") }
+    static func shortDuration(_ s: Double) -> String { LocalFormat.duration(s).replacingOccurrences(of: " ", with: "") }
 
     static func value(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.2f", v)
@@ -61,21 +61,23 @@ public struct AlertRenderer: Sendable {
     /// The full description of one alert: severity, name, target, what the rule is about, the
     /// evidence, first seen, and the key /mute takes.
     func block(_ a: AlertState, evidenceLines: Int = 10) -> String {
-        var s = "\(a.severity.symbol) <b>\(a.severity.label.uppercased())</b> \(Self.title(a))\n"
-        if let d = a.ruleDescription, !d.isEmpty { s += "<i>\(HTML.escape(d))</i>\n" }
-        if !a.summary.isEmpty { s += HTML.escape(String(a.summary.prefix(500))) + "\n" }
+        let l = Language.current
+        var s = "\(a.severity.symbol) <b>\(AlertText.severity(a.severity).text())</b> \(Self.title(a))\n"
+        if let d = a.ruleDescription(l), !d.isEmpty { s += "<i>\(HTML.escape(d))</i>\n" }
+        let summary = a.summary(l)
+        if !summary.isEmpty { s += HTML.escape(String(summary.prefix(500))) + "\n" }
         let ev = a.evidence.prefix(evidenceLines).map { String($0.prefix(300)) }
         if !ev.isEmpty { s += "<pre>" + HTML.escape(ev.joined(separator: "\n")) + "</pre>\n" }
-        s += "First seen \(Self.time(a.firstSeen)) · mute <code>\(HTML.escape(a.fingerprint))</code>\n"
-        if let since = a.unknownSince { s += "❔ unknown since \(Self.clock(since)): \(HTML.escape(a.unknownReason ?? "?"))\n" }
+        s += AlertText.firstSeen(at: Self.time(a.firstSeen), key: a.fingerprint).text() + "\n"
+        if let since = a.unknownSince { s += AlertText.unknownSince(clock: Self.clock(since), reason: a.unknownReason(l) ?? "?").text() + "\n" }
         return s
     }
 
     func buttons(_ a: AlertState) -> [[AlertButton]] {
-        let mutes = muteDurations.prefix(3).map { d in AlertButton("🔕 Mute \(Self.shortDuration(d))", data: "a:m:\(a.id):\(Int(d))") }
-        var rows: [[AlertButton]] = [[AlertButton("✅ Acknowledge", data: "a:k:\(a.id)")], Array(mutes)]
-        if let cmd = a.remediation {
-            rows.append([AlertButton("🛠 " + String((a.remediationLabel ?? cmd).prefix(40)), data: "a:r:\(a.id)")])
+        let mutes = muteDurations.prefix(3).map { d in AlertButton(AlertText.muteButton(seconds: d).text(), data: "a:m:\(a.id):\(Int(d))") }
+        var rows: [[AlertButton]] = [[AlertButton(AlertText.ackButton.text(), data: "a:k:\(a.id)")], Array(mutes)]
+        if let label = a.remediationText(Language.current) {
+            rows.append([AlertButton("🛠 " + String(label.prefix(40)), data: "a:r:\(a.id)")])
         }
         return rows
     }
@@ -83,21 +85,32 @@ public struct AlertRenderer: Sendable {
     /// One Ack per alert, at most `maxDigestButtons`, two per row.
     func digestButtons(_ alerts: [AlertState]) -> [[AlertButton]] {
         let acks = alerts.prefix(maxDigestButtons).map { a in
-            AlertButton("✅ Ack \(String(a.rule.prefix(14))) \(String(a.target.prefix(14)))", data: "a:k:\(a.id)")
+            AlertButton(AlertText.ackDigestButton(rule: String(a.rule.prefix(14)), target: String(a.target.prefix(14))).text(), data: "a:k:\(a.id)")
         }
         return stride(from: 0, to: acks.count, by: 2).map { Array(acks[$0..<min($0 + 2, acks.count)]) }
     }
 
+    /// The messages for `n`, in `Language.current` (the alert service sets the chat's language).
     public func render(_ n: AlertNotification) -> [OutgoingMessage] {
+        let language = Language.current
+        return renderInCurrentLanguage(n).map { m in
+            var m = m
+            m.language = language
+            return m
+        }
+    }
+
+    func renderInCurrentLanguage(_ n: AlertNotification) -> [OutgoingMessage] {
+        let l = Language.current
         let silent = n.maxSeverity != .critical
         switch n {
         case .firing(let alerts) where alerts.count == 1:
             let a = alerts[0]
             return [OutgoingMessage(chatID: chatID, kind: .firing, fingerprint: a.fingerprint,
-                                    html: "🚨 <b>Alert firing</b> · \(tag)\n" + block(a), buttons: buttons(a), silent: silent, alertIDs: [a.id])]
+                                    html: AlertText.firingOne(tag: tag).text() + block(a), buttons: buttons(a), silent: silent, alertIDs: [a.id])]
         case .firing(let alerts) where alerts.count <= detailedGroupLimit:
-            var html = "🚨 <b>\(alerts.count) alerts firing</b> · \(tag)\n\n" + alerts.map { block($0, evidenceLines: 3) }.joined(separator: "\n")
-            if alerts.contains(where: { $0.remediation != nil }) { html += "\n<i>Mute and fixes: /alerts</i>" }
+            var html = AlertText.firingMany(count: alerts.count, tag: tag).text() + "\n\n" + alerts.map { block($0, evidenceLines: 3) }.joined(separator: "\n")
+            if alerts.contains(where: { $0.remediation != nil }) { html += "\n" + AlertText.muteAndFixesHint.text() }
             return [OutgoingMessage(chatID: chatID, kind: .firing, html: clip(html), buttons: digestButtons(alerts), silent: silent,
                                     alertIDs: alerts.map(\.id))]
         case .firing(let alerts):
@@ -105,28 +118,32 @@ public struct AlertRenderer: Sendable {
         case .reminders(let alerts):
             let lines = alerts.map { a -> String in
                 let since = a.firingSince ?? a.firstSeen
-                return "\(a.severity.symbol) \(Self.title(a)) for \(Durations.format((a.lastSent ?? since).timeIntervalSince(since)))"
-                    + (a.summary.isEmpty ? "" : " — " + HTML.escape(String(a.summary.prefix(120))))
+                let summary = a.summary(l)
+                return "\(a.severity.symbol) " + AlertText.firingFor(title: Self.title(a), seconds: (a.lastSent ?? since).timeIntervalSince(since)).text()
+                    + (summary.isEmpty ? "" : " — " + HTML.escape(String(summary.prefix(120))))
             }
-            let parts = chunk(header: "🔁 <b>Still firing</b> (\(alerts.count)) · \(tag)\n", lines: lines)
+            let parts = chunk(header: AlertText.stillFiring(count: alerts.count, tag: tag).text(), lines: lines)
             return parts.enumerated().map { i, html in
                 OutgoingMessage(chatID: chatID, kind: .reminder, fingerprint: alerts.count == 1 ? alerts[0].fingerprint : nil, html: html,
                                 buttons: i == 0 ? digestButtons(alerts) : [], silent: silent, alertIDs: alerts.map(\.id))
             }
         case .resolved(let alerts, let at):
-            func after(_ a: AlertState) -> String { Durations.format(at.timeIntervalSince(a.firingSince ?? a.firstSeen)) }
-            let lines = alerts.map { "✅ \(Self.title($0)) resolved after \(after($0))" }
-            let notes = Dictionary(alerts.map { ($0.id, "✅ <b>resolved</b> after \(after($0))") }, uniquingKeysWith: { a, _ in a })
-            return chunk(header: alerts.count == 1 ? "" : "<b>\(alerts.count) alerts resolved</b> · \(tag)\n", lines: lines).enumerated().map { i, html in
+            func after(_ a: AlertState) -> Double { at.timeIntervalSince(a.firingSince ?? a.firstSeen) }
+            let lines = alerts.map { AlertText.resolvedLine(title: Self.title($0), seconds: after($0)).text() }
+            let notes = Dictionary(alerts.map { ($0.id, AlertText.resolvedNote(seconds: after($0)).text()) }, uniquingKeysWith: { a, _ in a })
+            return chunk(header: alerts.count == 1 ? "" : AlertText.resolvedMany(count: alerts.count, tag: tag).text(), lines: lines).enumerated().map { i, html in
                 OutgoingMessage(chatID: chatID, kind: .resolved, fingerprint: alerts.count == 1 ? alerts[0].fingerprint : nil,
                                 html: alerts.count == 1 ? html.trimmingCharacters(in: .newlines) + " · \(tag)" : html, silent: true,
                                 alertIDs: alerts.map(\.id), replyToAlert: i == 0 ? alerts.first?.id : nil, annotations: i == 0 ? notes : nil)
             }
         case .unknown(let alerts):
             let notes = Dictionary(alerts.map { a in
-                (a.id, "❔ <b>unknown</b> since \(Self.clock(a.unknownSince ?? Date())): \(HTML.escape(String((a.unknownReason ?? "?").prefix(200))))")
+                (a.id, AlertText.unknownNote(clock: Self.clock(a.unknownSince ?? Date()), reason: String((a.unknownReason(l) ?? "?").prefix(200))).text())
             }, uniquingKeysWith: { a, _ in a })
-            let lines = alerts.map { "❔ \(Self.title($0)) unknown since \(Self.clock($0.unknownSince ?? Date())): \(HTML.escape(String(($0.unknownReason ?? "?").prefix(200))))" }
+            let lines = alerts.map {
+                AlertText.unknownLine(title: Self.title($0), clock: Self.clock($0.unknownSince ?? Date()),
+                                      reason: String(($0.unknownReason(l) ?? "?").prefix(200))).text()
+            }
             // Still firing as far as anyone knows: Ack and Mute stay.
             return chunk(header: "", lines: lines).map {
                 var m = OutgoingMessage(chatID: chatID, kind: .annotate, html: $0 + tag, silent: true, alertIDs: alerts.map(\.id), annotations: notes)
@@ -135,9 +152,9 @@ public struct AlertRenderer: Sendable {
             }
         case .known(let alerts):
             let notes = Dictionary(alerts.map { a in
-                (a.id, "🔎 known again: still failing — \(HTML.escape(String(a.summary.prefix(200))))")
+                (a.id, AlertText.knownNote(summary: String(a.summary(l).prefix(200))).text())
             }, uniquingKeysWith: { a, _ in a })
-            let lines = alerts.map { "🔎 \(Self.title($0)) known again: still failing — \(HTML.escape(String($0.summary.prefix(200))))" }
+            let lines = alerts.map { AlertText.knownLine(title: Self.title($0), summary: String($0.summary(l).prefix(200))).text() }
             // Its buttons stay, or come back when an earlier "unknown" edit removed them (Ack only if nobody has).
             let restore = Dictionary(alerts.map { a in
                 (a.id, buttons(a).map { $0.filter { a.ackedBy == nil || !$0.data.hasPrefix("a:k:") } }.filter { !$0.isEmpty })
@@ -148,15 +165,15 @@ public struct AlertRenderer: Sendable {
                 return m
             }
         case .flapping(let a):
-            let html = "〰️ <b>Flapping</b> \(Self.title(a)) · \(tag): \(a.transitions.count) state changes within \(Durations.format(flapWindow)). "
-                + "Quiet until it has been stable for \(Durations.format(flapWindow)) (at the earliest \(Self.clock((a.transitions.last ?? Date()).addingTimeInterval(flapWindow))) UTC).\n"
+            let html = AlertText.flapping(title: Self.title(a), tag: tag, changes: a.transitions.count, window: flapWindow,
+                                          earliest: Self.clock((a.transitions.last ?? Date()).addingTimeInterval(flapWindow))).text()
                 + block(a, evidenceLines: 3)
             return [OutgoingMessage(chatID: chatID, kind: .flapping, fingerprint: a.fingerprint, html: clip(html),
                                     buttons: a.isFiring ? buttons(a) : [], silent: silent, alertIDs: [a.id])]
         case .settled(let a):
             let html = a.isFiring
-                ? "〰️ \(Self.title(a)) stopped flapping and is <b>still firing</b> · \(tag)\n" + block(a, evidenceLines: 5)
-                : "✅ \(Self.title(a)) stopped flapping and is <b>ok</b> · \(tag)"
+                ? AlertText.settledFiring(title: Self.title(a), tag: tag).text() + block(a, evidenceLines: 5)
+                : AlertText.settledOK(title: Self.title(a), tag: tag).text()
             return [OutgoingMessage(chatID: chatID, kind: .settled, fingerprint: a.fingerprint, html: clip(html),
                                     buttons: a.isFiring ? buttons(a) : [], silent: a.isFiring ? silent : true, alertIDs: [a.id])]
         }
@@ -166,12 +183,12 @@ public struct AlertRenderer: Sendable {
     /// per rule so the storm can be silenced in one press.
     func storm(_ alerts: [AlertState], silent: Bool) -> [OutgoingMessage] {
         let lines = alerts.map { a in
-            "\(a.severity.symbol) \(Self.title(a)) — \(HTML.escape(String(a.summary.prefix(80)))) <code>#\(HTML.escape(a.id))</code>"
+            "\(a.severity.symbol) \(Self.title(a)) — \(HTML.escape(String(a.summary(Language.current).prefix(80)))) <code>#\(HTML.escape(a.id))</code>"
         }
         var counts: [String: Int] = [:]
         for a in alerts { counts[a.rule, default: 0] += 1 }
         let byRule = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-        let header = "🚨 <b>\(alerts.count) alerts firing</b> · \(tag) (" + byRule.map { "\(HTML.escape($0.key)) \($0.value)" }.joined(separator: ", ") + ")\n"
+        let header = AlertText.firingMany(count: alerts.count, tag: tag).text() + " (" + byRule.map { "\(HTML.escape($0.key)) \($0.value)" }.joined(separator: ", ") + ")\n"
         let d = Int(muteDurations.first ?? 3600)
         let muteRow = byRule.prefix(4).compactMap { r -> AlertButton? in
             let data = "a:M:\(r.key):\(d)"
@@ -181,7 +198,7 @@ public struct AlertRenderer: Sendable {
         // Few enough to acknowledge one by one: an Ack each; a real storm: mute it by rule.
         let rows = alerts.count <= maxDigestButtons ? digestButtons(alerts) : (muteRow.isEmpty ? [] : [muteRow])
         return parts.enumerated().map { i, html in
-            OutgoingMessage(chatID: chatID, kind: .firing, html: parts.count > 1 ? html + "\n<i>part \(i + 1)/\(parts.count)</i>" : html,
+            OutgoingMessage(chatID: chatID, kind: .firing, html: parts.count > 1 ? html + AlertText.part(i + 1, of: parts.count).text() : html,
                             buttons: i == 0 ? rows : [], silent: silent, alertIDs: alerts.map(\.id))
         }
     }

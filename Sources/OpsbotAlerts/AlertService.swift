@@ -15,9 +15,15 @@ public final class AlertService: Sendable {
     public let renderer: AlertRenderer?
     private let clock: any OpsClock
     private let inbox = Locked<[SourceResults]>([])
+    /// The language of what is pushed to a chat (`alerts.language`, else the top-level one; under
+    /// `auto` the app remembers who last wrote there).
+    private let pushLanguage: @Sendable (Int64) -> Language
 
-    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: any OpsClock, instance: String? = nil) throws {
+    public init(config: AlertsConfig, chatID: Int64?, db: SQLiteDatabase, clock: any OpsClock, instance: String? = nil,
+                pushLanguage: (@Sendable (Int64) -> Language)? = nil) throws {
         self.config = config
+        let fixed = config.language?.fixed ?? .en
+        self.pushLanguage = pushLanguage ?? { _ in fixed }
         self.chatID = chatID
         self.clock = clock
         store = try SQLiteAlertStore(db: db)
@@ -37,6 +43,15 @@ public final class AlertService: Sendable {
         inbox.withLock { $0.append(SourceResults(source: source, observations: results, unreachable: unreachable)) }
         if wake { evaluationWakeup.signal() }
     }
+
+    /// `submit` with the reason it could not run in every language (shown on its unknown alerts).
+    public func submit(_ source: String, _ results: [CheckResult], unreachable: LocalizedText, wake: Bool = false) {
+        inbox.withLock { $0.append(SourceResults(source: source, observations: results, unreachable: unreachable.en, unreachableRU: unreachable.ru)) }
+        if wake { evaluationWakeup.signal() }
+    }
+
+    /// The language messages pushed to `chatID` are rendered in right now.
+    public func language(chat chatID: Int64) -> Language { pushLanguage(chatID) }
 
     /// Acknowledges and drops the alert's queued reminders.
     @discardableResult
@@ -58,8 +73,11 @@ public final class AlertService: Sendable {
             Log.warning("alerts: \(notes.count) notification(s) but no alert chat (set alerts.chat_id or admins.chats); kept in /alerts only")
             return notes
         }
-        for n in notes {
-            for m in renderer.render(n) { outbox.enqueue(m) }
+        // Every message in the alert chat's language, whoever's task evaluates.
+        Language.$current.withValue(pushLanguage(renderer.chatID)) {
+            for n in notes {
+                for m in renderer.render(n) { outbox.enqueue(m) }
+            }
         }
         return notes
     }

@@ -30,6 +30,8 @@ public struct AlertsConfig: Decodable, Sendable {
     public var rules: [RuleSpec] = []
     /// nil: the default inhibitions.
     public var inhibit: [InhibitSpec]?
+    /// The language of alerts pushed to the chat; nil: the top-level `language:`.
+    public var language: LanguageSetting?
 
     public init() {}
 
@@ -109,7 +111,7 @@ public struct AlertsConfig: Decodable, Sendable {
 
     enum K: String, CodingKey, CaseIterable {
         case enabled, chat_id, checks, default_interval, timeout, jitter, tick, `repeat`, flapping, rate_limit, retry,
-             catch_all, mute_durations, replace_default_rules, rules, inhibit
+             catch_all, mute_durations, replace_default_rules, rules, inhibit, language
     }
     enum FlapK: String, CodingKey, CaseIterable { case changes, window }
     enum RateK: String, CodingKey, CaseIterable { case per_minute, burst }
@@ -161,6 +163,12 @@ public struct AlertsConfig: Decodable, Sendable {
             throw DecodingError.dataCorruptedError(forKey: .rules, in: c, debugDescription: "rule \"\(r.name)\" is defined twice")
         }
         inhibit = try c.decodeIfPresent([InhibitSpec].self, forKey: .inhibit)
+        if let l = try c.decodeIfPresent(String.self, forKey: .language) {
+            guard let v = LanguageSetting(rawValue: l) else {
+                throw DecodingError.dataCorruptedError(forKey: .language, in: c, debugDescription: "expected en, ru or auto, got \"\(l)\"")
+            }
+            language = v
+        }
     }
 
     /// The default rules with the config's rules merged in by name.
@@ -179,8 +187,9 @@ public struct AlertsConfig: Decodable, Sendable {
             if let v = s.fire { r.fire = v; if s.clear == nil, let c = r.clear, c > v { r.clear = v } }
             if let v = s.clear { r.clear = v }
             if let v = s.remediation { r.remediation = v }
-            if let v = s.remediationLabel { r.remediationLabel = v }
-            if let v = s.description { r.description = v }
+            // The config's own text shows as written, in every language.
+            if let v = s.remediationLabel { r.remediationLabel = v; r.remediationLabelRU = nil }
+            if let v = s.description { r.description = v; r.descriptionRU = nil }
             out.append(r)
         }
         return out

@@ -33,8 +33,10 @@ public final class AlertsFeature: Feature, Sendable {
         bound.withLock {
             $0 = Result {
                 let cfg = try AlertsConfig.load(config)
+                let setting = cfg.language
                 return try AlertService(config: cfg, chatID: cfg.chat(config), db: app.store.db, clock: app.clock,
-                                        instance: try AlertsConfig.instance(config))
+                                        instance: try AlertsConfig.instance(config),
+                                        pushLanguage: { [weak app] chat in app?.pushLanguage(chat: chat, setting: setting) ?? setting?.fixed ?? .en })
             }
         }
     }
@@ -106,9 +108,9 @@ public final class AlertsFeature: Feature, Sendable {
                             svc.submit(provider.name, results)
                         } else {
                             Log.warning("alerts: check \(provider.name) timed out after \(Durations.format(scheduler.timeout))")
-                            let why = "check \(provider.name) did not finish within \(Durations.format(scheduler.timeout))"
-                            svc.submit("scheduler:\(provider.name)", [CheckResult(check: "check_timeout", target: provider.name, status: .warning, summary: why)])
-                            svc.submit(provider.name, [], unreachable: why)
+                            let why = AlertText.checkTimedOut(check: provider.name, seconds: scheduler.timeout)
+                            svc.submit("scheduler:\(provider.name)", [CheckResult(check: "check_timeout", target: provider.name, status: .warning, message: why)])
+                            svc.submit(provider.name, [], unreachable: why.localized)
                         }
                     }
                 }
@@ -141,6 +143,8 @@ public final class AlertsFeature: Feature, Sendable {
 }
 
 /// `service()` before `attach` (a programming error, said plainly rather than crashing).
-struct AlertsNotStarted: Error, CustomStringConvertible {
-    var description: String { "alerts are not started yet" }
+struct AlertsNotStarted: Error, CustomStringConvertible, Localizable {
+    var description: String { english }
+    var english: String { AlertText.notStarted.english }
+    var russian: String { AlertText.notStarted.russian }
 }

@@ -1,0 +1,91 @@
+import Alerting
+import OpsbotSupport
+
+extension AlertText {
+    public var english: String {
+        switch self {
+        case .severity(let s): s.label.uppercased()
+        case .firstSeen(let at, let key): "First seen \(at) · mute <code>\(HTML.escape(key))</code>"
+        case .unknownSince(let clock, let reason): "❔ unknown since \(clock): \(HTML.escape(reason))"
+        case .ackButton: "✅ Acknowledge"
+        case .ackDigestButton(let rule, let target): "✅ Ack \(rule) \(target)"
+        case .muteButton(let s): "🔕 Mute \(Durations.format(s).replacingOccurrences(of: " ", with: ""))"
+        case .firingOne(let tag): "🚨 <b>Alert firing</b> · \(tag)\n"
+        case .firingMany(let n, let tag): "🚨 <b>\(n) alerts firing</b> · \(tag)"
+        case .muteAndFixesHint: "<i>Mute and fixes: /alerts</i>"
+        case .stillFiring(let n, let tag): "🔁 <b>Still firing</b> (\(n)) · \(tag)\n"
+        case .firingFor(let title, let s): "\(title) for \(Durations.format(s))"
+        case .resolvedLine(let title, let s): "✅ \(title) resolved after \(Durations.format(s))"
+        case .resolvedNote(let s): "✅ <b>resolved</b> after \(Durations.format(s))"
+        case .resolvedMany(let n, let tag): "<b>\(n) alerts resolved</b> · \(tag)\n"
+        case .unknownNote(let clock, let reason): "❔ <b>unknown</b> since \(clock): \(HTML.escape(reason))"
+        case .unknownLine(let title, let clock, let reason): "❔ \(title) unknown since \(clock): \(HTML.escape(reason))"
+        case .knownNote(let summary): "🔎 known again: still failing — \(HTML.escape(summary))"
+        case .knownLine(let title, let summary): "🔎 \(title) known again: still failing — \(HTML.escape(summary))"
+        case .flapping(let title, let tag, let n, let w, let earliest):
+            "〰️ <b>Flapping</b> \(title) · \(tag): \(n) state changes within \(Durations.format(w)). "
+                + "Quiet until it has been stable for \(Durations.format(w)) (at the earliest \(earliest) UTC).\n"
+        case .settledFiring(let title, let tag): "〰️ \(title) stopped flapping and is <b>still firing</b> · \(tag)\n"
+        case .settledOK(let title, let tag): "✅ \(title) stopped flapping and is <b>ok</b> · \(tag)"
+        case .part(let i, let n): "\n<i>part \(i)/\(n)</i>"
+        case .unknownButton: "Unknown button."
+        case .unavailable(let e): "Alerts are not available: \(e)"
+        case .notStarted: "alerts are not started yet"
+        case .noLongerFiring(let id): "Alert #\(id) is no longer firing."
+        case .acknowledgedLine(let by, let rule, let target):
+            "✅ <b>Acknowledged</b> by \(HTML.escape(by)) — \(HTML.escape(rule)) · <code>\(HTML.escape(target))</code>"
+        case .acknowledgedToast(let fp): "Acknowledged: no reminders for \(fp) until it resolves."
+        case .badMuteButton: "Bad mute button."
+        case .alertGone(let id): "Alert #\(id) is gone (resolved)."
+        case .unknownRule(let r): "Unknown rule \(r)."
+        case .mutedLine(let key, let s, let by): "🔕 <code>\(HTML.escape(key))</code> muted for \(Durations.format(s)) by \(HTML.escape(by))"
+        case .mutedToast(let key, let s): "Muted \(key) for \(Durations.format(s))."
+        case .noRemediation: "No remediation for this alert."
+        case .running(let cmd): "Running \(cmd)"
+        case .ago(let s): Durations.format(s) + " ago"
+        case .never: "never"
+        case .activeLine(let since, let last, let n): "since \(since), last sent \(last), \(n) failed check\(n == 1 ? "" : "s") in a row"
+        case .flappingNote: ", flapping"
+        case .unknownSinceNote(let clock, let reason): ", ❔ unknown since \(clock): \(HTML.escape(reason))"
+        case .notSentNote: ", not sent"
+        case .ackedByNote(let by): ", ack by \(HTML.escape(by))"
+        case .silencedByIt(let fp): "   ↳ silenced by it: <code>\(HTML.escape(fp))</code>"
+        case .unknownSinceShort(let clock): " (unknown since \(clock))"
+        case .andMoreIndented(let n): "\n   ↳ … and \(n) more"
+        case .andMore(let n): "\n… and \(n) more"
+        case .sectionFiring: "Firing"
+        case .sectionAcknowledged: "Acknowledged"
+        case .sectionMuted: "Muted"
+        case .sectionPending: "Pending (not yet `for` failures)"
+        case .mutesHeader(let n): "<b>Mutes (\(n))</b>\n"
+        case .muteEntry(let key, let s): "🔕 <code>\(HTML.escape(key))</code> for \(Durations.format(s))"
+        case .muteBy(let who): " by \(HTML.escape(who))"
+        case .muteReasonButton: "button"
+        case .muteReasonAlertmanager: "silenced or inhibited in Alertmanager"
+        case .noAlerts: "✅ No alerts firing.\n\n"
+        case .muteOneHint(let ex): "<i>Mute one: /mute &lt;name&gt; 1h (the name as shown, e.g. \(HTML.escape(ex)))</i>\n\n"
+        case .deliveryTo(let chat): "<b>Delivery</b> to chat \(chat.map(String.init) ?? "— none configured (alerts.chat_id)"): "
+        case .outboxEmpty: "outbox empty"
+        case .queued(let n, let oldest): "\(n) queued, oldest \(oldest)"
+        case .lastError(let e): ", last error: \(HTML.escape(e))"
+        case .lastDelivered(let a): "; last delivered \(a)"
+        case .kind(let k): k.rawValue
+        case .muteUsage: "Usage: /mute &lt;rule|fingerprint&gt; &lt;duration&gt; [reason], e.g. /mute disk 1h cleaning up"
+        case .notMuteKey(let key, let rules):
+            "\(key) is neither a rule nor an alert fingerprint. Rules: \(rules.joined(separator: ", ")); fingerprints look like disk:/var (see /alerts)."
+        case .badMuteDuration: "The duration must be between 1m and 30d, e.g. 1h or 4h."
+        case .muted(let key, let s, let until, let reason):
+            "🔕 <code>\(HTML.escape(key))</code> muted for \(Durations.format(s)) (until \(until))" + (reason.isEmpty ? "" : " — \(HTML.escape(reason))")
+        case .unmuteUsage: "Usage: /unmute &lt;rule|fingerprint&gt;"
+        case .unmuted(let key): "🔔 <code>\(HTML.escape(key))</code> unmuted."
+        case .notMuted(let key, let live): "\(key) is not muted." + (live.isEmpty ? "" : " Muted now: \(live.joined(separator: ", "))")
+        case .deliveryCannotStart(let e): "alerts cannot start: \(e)"
+        case .deliveryNoChat: "no alert chat: set alerts.chat_id or admins.chats"
+        case .deliveryFailed(let n, let e): "\(n) alert message(s) could not be delivered in the last 24 h: \(e)"
+        case .deliveryWaiting(let n, let s, let e): "\(n) alert message(s) waiting since \(Durations.format(s)) (last error: \(e ?? "none"))"
+        case .deliveryEmpty: "alert outbox empty"
+        case .deliveryQueued(let n): "\(n) alert message(s) queued"
+        case .checkTimedOut(let check, let s): "check \(check) did not finish within \(Durations.format(s))"
+        }
+    }
+}

@@ -58,7 +58,7 @@ public struct GraphFeature: Feature, AlertChartSource {
             Log.warning("graph: could not draw \(filename): \(error)")
             return Reply(html: chart.summary.dropLast().map { HTML.escape($0) }.joined(separator: "\n")
                          + (chart.fallback.isEmpty ? "" : "\n<pre>\(HTML.escape(chart.fallback))</pre>")
-                         + "\n<i>(the chart could not be drawn: \(HTML.escape("\(error)")))</i>")
+                         + "\n" + GraphText.notDrawn(error: "\(error)").text(chart.spec.language))
         }
     }
 

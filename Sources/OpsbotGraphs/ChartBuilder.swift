@@ -15,6 +15,8 @@ public struct BuiltChart: Sendable {
     public var summary: [String]
     /// A short text table of the data for when the picture cannot be drawn.
     public var fallback: String
+    /// `summary` without the alt text, as HTML (commands in `<code>`); empty: `summary` escaped.
+    public var summaryHTML: [String] = []
 }
 
 /// What `/graph` can draw, and how: from the history (`History`), the services' settings
@@ -229,14 +231,19 @@ public struct ChartBuilder: Sendable {
                                          marks: spec.marks.count, zone: timeZone.identifier)).text(lang)
         let html = lines.map { $0.text(lang) }
         var caption = "<b>\(HTML.escape(spec.title))</b>\n" + html.joined(separator: "\n") + "\n<i>\(alt)</i>"
-        if caption.count > 1024 { caption = HTML.escape(String(HTML.toPlainText(caption).prefix(1000))) + "…" }
+        if caption.count > 1024 {
+            // Cut as plain text (no tag left open), so that the escaped text still fits.
+            var plain = HTML.toPlainText(caption).prefix(1000)
+            while HTML.escape(String(plain)).count > 1023 { plain = plain.dropLast(max(1, (HTML.escape(String(plain)).count - 1023) / 5)) }
+            caption = HTML.escape(String(plain)) + "…"
+        }
         // The fallback: the same lines and the data, a row per step (at most 12).
         let step = max(1, spec.points.count / 12)
         let rows = stride(from: 0, to: spec.points.count, by: step).map { i in
             "\(GraphFormat.dateTime(spec.points[i].time, zone: timeZone, lang))  \(GraphFormat.value(spec.points[i].value, unit, lang))"
         }
         return BuiltChart(spec: spec, caption: caption, summary: [spec.title] + html.map(HTML.toPlainText) + [HTML.toPlainText(alt)],
-                          fallback: rows.joined(separator: "\n"))
+                          fallback: rows.joined(separator: "\n"), summaryHTML: [HTML.escape(spec.title)] + html)
     }
 }
 

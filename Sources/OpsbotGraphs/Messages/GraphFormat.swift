@@ -24,10 +24,10 @@ enum GraphFormat {
         return comma(n, language) + " " + GraphText.unit(unit).text(language) + (language == .ru ? "/ч" : "/h")
     }
 
-    /// A chart's period after "за": `24 часа`, `7 дней`, `1 ч 30 мин`.
+    /// A chart's period after "за": `6 часов`, `24 часа`, `7 дней`, `1 ч 30 мин`.
     static func periodRU(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        if s >= 86400, s % 86400 == 0 { return Plural.ru(s / 86400, "день", "дня", "дней") }
+        if s >= 2 * 86400, s % 86400 == 0 { return Plural.ru(s / 86400, "день", "дня", "дней") }
         if s >= 3600, s % 3600 == 0 { return Plural.ru(s / 3600, "час", "часа", "часов") }
         return LocalFormat.duration(seconds, .ru)
     }

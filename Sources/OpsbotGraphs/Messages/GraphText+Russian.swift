@@ -23,24 +23,25 @@ extension GraphText {
             case .restarts: " [сервис]"
             case .payments, .alerts: ""
             }
-            return "/graph \(kind.rawValue)\(arg) — \(e(about))" + (targets.isEmpty ? "" : " <i>(\(e(targets.prefix(8).joined(separator: ", "))))</i>")
+            return "<code>/graph \(kind.rawValue)</code>\(arg) — \(e(about))" + (targets.isEmpty ? "" : " <i>(\(e(targets.prefix(8).joined(separator: ", "))))</i>")
         case .listExamples:
-            return "\nПримеры: /graph disk, /graph disk / 7d, /graph memory worker 24h, /graph payments 30d, /graph alerts 7d"
+            let examples = ["/graph disk", "/graph disk / 7d", "/graph memory worker 24h", "/graph payments 30d", "/graph alerts 7d"]
+            return "\nПримеры: " + examples.map { "<code>\($0)</code>" }.joined(separator: ", ")
         case .unknownChart(let name):
             return "Графика <code>\(e(name))</code> нет."
         case .periodOutOfRange(let word):
             return "Период <code>\(e(word))</code> вне диапазона — укажите от 1h до 30d (например 6h, 24h, 7d)"
         case .tooManyArguments(let kind):
-            return "Слишком много аргументов: /graph \(kind.rawValue) [раздел или сервис] [период], например /graph disk / 7d"
+            return "Слишком много аргументов: <code>/graph \(kind.rawValue)</code> [раздел или сервис] [период], например <code>/graph disk / 7d</code>"
         case .periodOnly(let kind):
-            return "/graph \(kind.rawValue) принимает только период, например /graph \(kind.rawValue) 7d"
+            return "<code>/graph \(kind.rawValue)</code> принимает только период, например <code>/graph \(kind.rawValue) 7d</code>"
         case .noHistory(let kind):
             let what = kind == .inodes ? "инодов" : "диска"
             return "Истории \(what) пока нет: opsbot записывает её каждую минуту, пока работает"
         case .noMountHistory(let mount, let known):
             return "Нет истории для раздела \(e(mount)) (есть: \(e(known.joined(separator: ", "))))"
         case .whichService(let kind, let known):
-            return "Какой сервис? /graph \(kind.rawValue) &lt;сервис&gt; (\(Self.withHistoryRU(known)))"
+            return "Какой сервис? <code>/graph \(kind.rawValue)</code> &lt;сервис&gt; (\(Self.withHistoryRU(known)))"
         case .noMemoryHistory(let service, let known):
             return "Нет истории памяти для \(e(service)) (\(Self.withHistoryRU(known)))"
         case .noLatencyHistory(let service, let known):
@@ -57,7 +58,7 @@ extension GraphText {
         case .notFilling(let rate, let window):
             return e("Не заполняется (\(GraphFormat.rate(rate, .percent, .ru)) \(GraphFormat.window(window, .ru)))")
         case .otherMounts(let kind, let mounts):
-            return "Другие разделы: \(e(mounts.joined(separator: ", "))) — /graph \(kind.rawValue) &lt;раздел&gt;"
+            return "Другие разделы: \(e(mounts.joined(separator: ", "))) — <code>/graph \(kind.rawValue)</code> &lt;раздел&gt;"
         case .reachesRAM(let ram, let seconds, let rate, let window):
             return e("Упрётся в RAM машины (\(ram) МБ) через \(GraphFormat.approx(seconds, .ru)) при нынешнем темпе (\(GraphFormat.rate(rate, .mb, .ru)) \(GraphFormat.window(window, .ru)))")
         case .notGrowing(let rate, let window):

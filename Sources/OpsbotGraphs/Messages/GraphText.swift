@@ -65,7 +65,7 @@ enum GraphText: MessageCatalog {
             .notGrowing(ratePerHour: -3, window: 3600),
             .restartCount(count: 22, period: 86400),
             .alt(ChartAlt(subject: .disk(mount: "/var"), period: 86400, bars: false, from: 60, to: 78.5, unit: .percent,
-                          thresholds: ["warning 85 %"], projection: true, marks: 2, zone: "Europe/Berlin")),
+                          thresholds: ["предупреждение 85 %"], projection: true, marks: 2, zone: "Europe/Berlin")),
             .notDrawn(error: "cannot load libcairo.so.2"),
             .title(subject: .restarts(service: "worker", perHour: true), period: 7 * 86400),
             .warningLine(percent: 85),

@@ -54,7 +54,7 @@ extension GraphText {
         case .fillsIn(let seconds, let rate, let window):
             return e("Заполнится через \(GraphFormat.approx(seconds, .ru)) при нынешнем темпе (\(GraphFormat.rate(rate, .percent, .ru)) \(GraphFormat.window(window, .ru)))")
         case .fullNow:
-            return "Уже заполнен"
+            return "Диск уже заполнен"
         case .notFilling(let rate, let window):
             return e("Не заполняется (\(GraphFormat.rate(rate, .percent, .ru)) \(GraphFormat.window(window, .ru)))")
         case .otherMounts(let kind, let mounts):

@@ -56,12 +56,12 @@ public struct ChartLayout: Sendable {
     }
 
     /// Time ticks: a step that gives 4–8 labels over the span, aligned to the zone's clock.
-    public func timeTicks(in zone: TimeZone) -> (ticks: [Date], format: String) {
+    public func timeTicks(in zone: TimeZone) -> (ticks: [Date], style: ChartTime.Style) {
         let span = end.timeIntervalSince(start)
-        let steps: [(Double, String)] = [(600, "HH:mm"), (1800, "HH:mm"), (3600, "HH:mm"), (2 * 3600, "HH:mm"), (3 * 3600, "HH:mm"),
-                                         (6 * 3600, "HH:mm"), (12 * 3600, "d MMM HH:mm"), (86400, "d MMM"), (2 * 86400, "d MMM"),
-                                         (7 * 86400, "d MMM")]
-        let (step, format) = steps.first { span / $0.0 <= 7 } ?? (7 * 86400, "d MMM")
+        let steps: [(Double, ChartTime.Style)] = [(600, .clock), (1800, .clock), (3600, .clock), (2 * 3600, .clock), (3 * 3600, .clock),
+                                                  (6 * 3600, .clock), (12 * 3600, .dayClock), (86400, .day), (2 * 86400, .day),
+                                                  (7 * 86400, .day)]
+        let (step, style) = steps.first { span / $0.0 <= 7 } ?? (7 * 86400, .day)
         let offset = Double(zone.secondsFromGMT(for: start))
         var t = ((start.timeIntervalSince1970 + offset) / step).rounded(.up) * step - offset
         var out: [Date] = []
@@ -70,6 +70,6 @@ public struct ChartLayout: Sendable {
             t += step
         }
         // Day labels of a multi-day chart name the day; a sub-day one adds it when the day changes.
-        return (out, format)
+        return (out, style)
     }
 }

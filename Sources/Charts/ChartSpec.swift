@@ -1,4 +1,5 @@
 import Foundation
+import OpsbotSupport
 
 /// One value at one time; `low`/`high` when it stands for a span (an hour's min and max).
 public struct ChartPoint: Sendable, Hashable {
@@ -67,10 +68,14 @@ public struct ChartSpec: Sendable, Hashable {
     public var bars: Bool
     public var width: Int
     public var height: Int
+    /// The language of what `Painter` writes itself: time labels (month names), decimal
+    /// separators, "no data". The title, threshold and mark labels come in it already.
+    public var language: Language
 
     public init(title: String, unit: String, start: Date, end: Date, points: [ChartPoint], thresholds: [ChartThreshold] = [],
                 marks: [ChartMark] = [], projection: ChartProjection? = nil, yMin: Double? = nil, yMax: Double? = nil,
-                timeZone: TimeZone = TimeZone(identifier: "UTC")!, bars: Bool = false, width: Int = 1000, height: Int = 600) {
+                timeZone: TimeZone = TimeZone(identifier: "UTC")!, bars: Bool = false, width: Int = 1000, height: Int = 600,
+                language: Language = Language.current) {
         self.title = title
         self.unit = unit
         self.start = start
@@ -85,5 +90,6 @@ public struct ChartSpec: Sendable, Hashable {
         self.bars = bars
         self.width = width
         self.height = height
+        self.language = language
     }
 }

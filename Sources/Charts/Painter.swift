@@ -1,5 +1,6 @@
 import CCairo
 import Foundation
+import OpsbotSupport
 
 /// The drawing itself, in back-to-front order: background, grid, thresholds, data, marks,
 /// projection, axes' labels, title. Colours are chosen to read on a phone in light mode.
@@ -24,7 +25,7 @@ struct Painter {
         let clipped = spec.points.filter { $0.time >= layout.start && $0.time <= layout.end }
         if clipped.isEmpty {
             color(Self.axis)
-            text("no data for this period yet", size: 24, x: (layout.plotLeft + layout.plotRight) / 2,
+            text(ChartText.noData.text(spec.language), size: 24, x: (layout.plotLeft + layout.plotRight) / 2,
                  y: (layout.plotTop + layout.plotBottom) / 2, align: .center)
         }
         thresholds()
@@ -189,34 +190,29 @@ struct Painter {
         color(Self.text)
         var v = layout.yLow
         while v <= layout.yHigh + layout.yStep * 1e-6 {
-            text(Self.format(v, step: layout.yStep, unit: spec.unit), size: 18, x: layout.plotLeft - 8, y: layout.y(v) + 6, align: .right)
+            text(Self.format(v, step: layout.yStep, unit: spec.unit, language: spec.language), size: 18, x: layout.plotLeft - 8, y: layout.y(v) + 6, align: .right)
             v += layout.yStep
         }
-        let (ticks, format) = layout.timeTicks(in: spec.timeZone)
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_GB")
-        f.timeZone = spec.timeZone
+        let (ticks, style) = layout.timeTicks(in: spec.timeZone)
         var lastDay = ""
-        let dayF = DateFormatter()
-        dayF.locale = f.locale; dayF.timeZone = spec.timeZone; dayF.dateFormat = "d MMM"
         for t in ticks {
             let x = layout.x(t)
-            f.dateFormat = format
-            var label = f.string(from: t)
+            var label = ChartTime.label(t, style, zone: spec.timeZone, language: spec.language)
             // Sub-day labels name the day where it changes.
-            let day = dayF.string(from: t)
-            if format == "HH:mm", day != lastDay, !lastDay.isEmpty { label = "\(day) " + label }
+            let day = ChartTime.label(t, .day, zone: spec.timeZone, language: spec.language)
+            if style == .clock, day != lastDay, !lastDay.isEmpty { label = "\(day) " + label }
             lastDay = day
             text(label, size: 17, x: x, y: layout.plotBottom + 24, align: .center)
         }
         color(Self.axis)
-        text("time (\(spec.timeZone.identifier))", size: 15, x: layout.plotRight, y: Double(spec.height) - 12, align: .right)
+        text(ChartText.timeAxis(zone: spec.timeZone.identifier).text(spec.language), size: 15, x: layout.plotRight, y: Double(spec.height) - 12, align: .right)
     }
 
-    /// "80 %", "512 MB", "1.5 s": the tick's value with just enough decimals for the step.
-    static func format(_ v: Double, step: Double, unit: String) -> String {
+    /// "80 %", "512 MB", "1.5 s" (Russian: "1,5 с"): the tick's value with just enough decimals for the step.
+    static func format(_ v: Double, step: Double, unit: String, language: Language = .en) -> String {
         let decimals = step >= 1 ? 0 : min(3, Int((-log10(step)).rounded(.up)))
-        let n = String(format: "%.\(decimals)f", v)
+        var n = String(format: "%.\(decimals)f", v)
+        if language == .ru { n = n.replacingOccurrences(of: ".", with: ",") }
         return unit.isEmpty ? n : "\(n) \(unit)"
     }
 

@@ -28,7 +28,8 @@ public enum Reload {
         let list = fatal.prefix(10).map { "  - \($0.description)" }.joined(separator: "\n")
         Log.error("reload refused, still running the previous config — \(fatal.count) problem(s):\n\(list)")
         if let chat = alertChat(app) {
-            _ = try? await app.transport.send(.text("⚠️ Reload refused — still running the previous config. \(fatal.count) problem\(fatal.count == 1 ? "" : "s"):\n\(list)"), to: chat)
+            let text = AppText.reloadRefused(count: fatal.count, problems: fatal.prefix(10).map(\.description))
+            _ = try? await app.transport.send(Reply(html: text.text(app.pushLanguage(chat: chat))), to: chat)
         }
         return true
     }
@@ -46,7 +47,8 @@ public enum Reload {
         }
         Log.info("reloaded \(next.config.source): \(next.catalog.entries.count) commands")
         if let to = alertChat(app) ?? chat {
-            _ = try? await app.transport.send(.text("🔄 Reloaded \(next.config.source): \(next.catalog.entries.count) commands."), to: to)
+            let text = AppText.reloaded(source: next.config.source, commands: next.catalog.entries.count)
+            _ = try? await app.transport.send(Reply(html: text.text(app.pushLanguage(chat: to))), to: to)
         }
         await Runtime.announceCatalogProblems(app)
     }

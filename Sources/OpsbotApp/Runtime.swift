@@ -144,8 +144,9 @@ public struct Runtime: Sendable {
     /// One warning in the alert chat when command files did not load (run and console start).
     public static func announceCatalogProblems(_ app: AppContext) async {
         guard let summary = app.catalog.invalidSummary, let chat = (try? AlertsConfig.load(app.config))?.chat(app.config) ?? app.config.admins.chats.first else { return }
-        let text = "⚠️ " + summary + " — the other commands work; fix the file and reload (systemctl reload opsbot)."
-        do { _ = try await app.transport.send(.text(Redactor.shared.redact(text)), to: chat) } catch {
+        let redact = Redactor.shared.redact
+        let text = AppText.catalogInvalid(summary: redact(summary), files: app.catalog.invalidFiles.map { redact($0.description) })
+        do { _ = try await app.transport.send(Reply(html: text.text(app.pushLanguage(chat: chat))), to: chat) } catch {
             Log.warning("cannot post the catalog warning in chat \(chat): \(error)")
         }
     }

@@ -15,6 +15,8 @@ public struct BuiltChart: Sendable {
     public var summary: [String]
     /// A short text table of the data for when the picture cannot be drawn.
     public var fallback: String
+    /// `summary` without the alt text, as HTML (commands in `<code>`); empty: `summary` escaped.
+    public var summaryHTML: [String] = []
 }
 
 /// What `/graph` can draw, and how: from the history (`History`), the services' settings
@@ -22,23 +24,12 @@ public struct BuiltChart: Sendable {
 public struct ChartBuilder: Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         case disk, inodes, memory, latency, restarts, payments, alerts
-        var unit: String {
+        var unit: GraphUnit {
             switch self {
-            case .disk, .inodes: "%"
-            case .memory: "MB"
-            case .latency: "ms"
-            case .restarts, .payments, .alerts: ""
-            }
-        }
-        var about: String {
-            switch self {
-            case .disk: "disk used % per mount, with warn/critical lines and when it will be full"
-            case .inodes: "inodes used % per mount"
-            case .memory: "a service's memory (MB), where it is heading"
-            case .latency: "a service's health check latency (ms)"
-            case .restarts: "restarts per hour (all services or one)"
-            case .payments: "payments stuck in pending"
-            case .alerts: "alerts firing"
+            case .disk, .inodes: .percent
+            case .memory: .mb
+            case .latency: .ms
+            case .restarts, .payments, .alerts: .count
             }
         }
         var needsTarget: Bool { self == .memory || self == .latency }
@@ -75,17 +66,24 @@ public struct ChartBuilder: Sendable {
         }
     }
 
-    /// The chart of `kind` for `target` over the `period` before `now`; a problem with the request as an error message.
-    public func build(_ kind: Kind, target: String?, period: Double, now: Date) throws -> BuiltChart {
+    /// The chart of `kind` for `target` over the `period` before `now`, in `language` (by
+    /// default the asker's); a problem with the request as a `GraphError`.
+    public func build(_ kind: Kind, target: String?, period: Double, now: Date, language: Language = Language.current) throws -> BuiltChart {
         let from = now.addingTimeInterval(-period)
-        let span = "the last \(Durations.format(period))"
+        let lang = language
+        func title(_ subject: ChartSubject) -> String { GraphText.title(subject: subject, period: period).text(lang) }
+        func spec(_ subject: ChartSubject, points: [ChartPoint], thresholds: [ChartThreshold] = [], marks: [ChartMark],
+                  yMin: Double? = nil, yMax: Double? = nil, bars: Bool = false) -> ChartSpec {
+            ChartSpec(title: title(subject), unit: GraphText.unit(kind.unit).text(lang), start: from, end: now, points: points,
+                      thresholds: thresholds, marks: marks, yMin: yMin, yMax: yMax, timeZone: timeZone, bars: bars, language: lang)
+        }
         switch kind {
         case .disk, .inodes:
             let mounts = targets(kind, now: now)
-            guard !mounts.isEmpty else { throw GraphError("no \(kind.rawValue) history yet: opsbot records it every minute while it runs") }
+            guard !mounts.isEmpty else { throw GraphError(.noHistory(kind: kind)) }
             let mount: String
             if let target {
-                guard mounts.contains(target) else { throw GraphError("no history for mount \(target) (known: \(mounts.joined(separator: ", ")))") }
+                guard mounts.contains(target) else { throw GraphError(.noMountHistory(mount: target, known: mounts)) }
                 mount = target
             } else {
                 // The fullest mount: the one that matters.
@@ -93,66 +91,64 @@ public struct ChartBuilder: Sendable {
             }
             let pts = history.points("\(kind.rawValue):\(mount)", from: from, to: now, now: now)
             let disk = services?.disk ?? DiskConfig()
-            var spec = ChartSpec(title: "\(kind == .disk ? "Disk" : "Inodes") used on \(mount) — \(span)", unit: "%", start: from, end: now,
-                                 points: chartPoints(pts),
-                                 thresholds: [ChartThreshold(disk.warnPercent, label: String(format: "warning %.0f %%", disk.warnPercent), level: .warning),
-                                              ChartThreshold(disk.criticalPercent, label: String(format: "critical %.0f %%", disk.criticalPercent), level: .critical)],
-                                 marks: marks(service: nil, from: from, to: now), yMin: 0, yMax: 100, timeZone: timeZone)
-            var lines = [summaryLine(pts, unit: "%")]
+            let subject: ChartSubject = kind == .disk ? .disk(mount: mount) : .inodes(mount: mount)
+            var chart = spec(subject, points: chartPoints(pts),
+                             thresholds: [ChartThreshold(disk.warnPercent, label: GraphText.warningLine(percent: disk.warnPercent).text(lang), level: .warning),
+                                          ChartThreshold(disk.criticalPercent, label: GraphText.criticalLine(percent: disk.criticalPercent).text(lang), level: .critical)],
+                             marks: marks(service: nil, from: from, to: now, lang), yMin: 0, yMax: 100)
+            var lines = [summaryLine(pts, unit: .percent)]
             if kind == .disk, let p = Projection.project(history, series: "disk:\(mount)", limit: 100, now: now, window: disk.fillWindow) {
-                lines.append(projectionLine(p, window: disk.fillWindow, what: "full"))
+                lines.append(projectionLine(p, window: disk.fillWindow))
                 if let s = p.secondsToLimit, s > 0 {
-                    spec.projection = ChartProjection(from: ChartPoint(time: p.trend.at, value: p.trend.value),
-                                                      to: ChartPoint(time: p.trend.at.addingTimeInterval(s), value: 100))
+                    chart.projection = ChartProjection(from: ChartPoint(time: p.trend.at, value: p.trend.value),
+                                                       to: ChartPoint(time: p.trend.at.addingTimeInterval(s), value: 100))
                 }
             }
-            if target == nil && mounts.count > 1 { lines.append("Other mounts: \(mounts.filter { $0 != mount }.joined(separator: ", ")) — /graph \(kind.rawValue) <mount>") }
-            return finish(spec, lines: lines, what: "\(kind.rawValue) used on \(mount)", span: span)
+            if target == nil && mounts.count > 1 { lines.append(.otherMounts(kind: kind, mounts: mounts.filter { $0 != mount })) }
+            return finish(chart, lines: lines, subject: subject, period: period)
 
         case .memory:
             let known = targets(.memory, now: now)
-            guard let target else { throw GraphError("which service? /graph memory <service> (with history: \(known.isEmpty ? "none yet" : known.joined(separator: ", ")))") }
-            guard known.contains(target) else { throw GraphError("no memory history for \(target) (with history: \(known.isEmpty ? "none yet" : known.joined(separator: ", ")))") }
+            guard let target else { throw GraphError(.whichService(kind: .memory, known: known)) }
+            guard known.contains(target) else { throw GraphError(.noMemoryHistory(service: target, known: known)) }
             let series = "memory:\(target)"
             let pts = history.points(series, from: from, to: now, now: now)
-            var spec = ChartSpec(title: "Memory of \(target) — \(span)", unit: "MB", start: from, end: now, points: chartPoints(pts),
-                                 marks: marks(service: target, from: from, to: now), timeZone: timeZone)
-            var lines = [summaryLine(pts, unit: "MB")]
+            let subject = ChartSubject.memory(service: target)
+            var chart = spec(subject, points: chartPoints(pts), marks: marks(service: target, from: from, to: now, lang))
+            var lines = [summaryLine(pts, unit: .mb)]
             let cfg = services?.services.first { $0.name == target }
             let local = cfg.map { $0.host == nil && $0.heroku == nil && $0.railway == nil } ?? false
+            let window = services?.disk.fillWindow ?? 3600
             if local, let ram = Projection.machineMemoryMB(),
-               let p = Projection.project(history, series: series, limit: ram, now: now, window: services?.disk.fillWindow ?? 3600) {
+               let p = Projection.project(history, series: series, limit: ram, now: now, window: window) {
                 if let s = p.secondsToLimit, s > 0, p.trend.slope > 0 {
-                    lines.append("Reaches the machine's RAM (\(Int(ram)) MB) in \(LinearTrend.approx(s)) at \(Projection.ratePhrase(services?.disk.fillWindow ?? 3600)) (\(String(format: "%+.0f MB/h", p.trend.slope * 3600)))")
+                    lines.append(.reachesRAM(ramMB: Int(ram), seconds: s, ratePerHour: p.trend.slope * 3600, window: window))
                     // The limit line and the dashed projection only when it gets there within the chart's reach.
                     if s <= period / 2 {
-                        spec.thresholds.append(ChartThreshold(ram, label: "RAM \(Int(ram)) MB", level: .limit))
-                        spec.projection = ChartProjection(from: ChartPoint(time: p.trend.at, value: p.trend.value),
-                                                          to: ChartPoint(time: p.trend.at.addingTimeInterval(s), value: ram))
-                    } else {
-                        spec.projection = ChartProjection(from: ChartPoint(time: p.trend.at, value: p.trend.value),
-                                                          to: ChartPoint(time: p.trend.at.addingTimeInterval(s), value: ram))
+                        chart.thresholds.append(ChartThreshold(ram, label: GraphText.ramLine(mb: Int(ram)).text(lang), level: .limit))
                     }
+                    chart.projection = ChartProjection(from: ChartPoint(time: p.trend.at, value: p.trend.value),
+                                                       to: ChartPoint(time: p.trend.at.addingTimeInterval(s), value: ram))
                 } else {
-                    lines.append(String(format: "Not growing (%+.0f MB/h over %@)", p.trend.slope * 3600, Projection.windowPhrase(services?.disk.fillWindow ?? 3600)))
+                    lines.append(.notGrowing(ratePerHour: p.trend.slope * 3600, window: window))
                 }
             }
-            return finish(spec, lines: lines, what: "memory of \(target)", span: span)
+            return finish(chart, lines: lines, subject: subject, period: period)
 
         case .latency:
             let known = targets(.latency, now: now)
-            guard let target else { throw GraphError("which service? /graph latency <service> (with history: \(known.isEmpty ? "none yet" : known.joined(separator: ", ")))") }
+            guard let target else { throw GraphError(.whichService(kind: .latency, known: known)) }
             let names = history.seriesNames(prefix: "latency:\(target)", since: now.addingTimeInterval(-Self.maxPeriod))
                 .filter { $0 == "latency:\(target)" || $0.hasPrefix("latency:\(target):") }
-            guard let series = names.first else { throw GraphError("no health check history for \(target) (with history: \(known.isEmpty ? "none yet" : known.joined(separator: ", ")))") }
+            guard let series = names.first else { throw GraphError(.noLatencyHistory(service: target, known: known)) }
             let endpoint = String(series.dropFirst("latency:\(target):".count))
             let pts = history.points(series, from: from, to: now, now: now)
-            var spec = ChartSpec(title: "Health latency of \(target) \(endpoint) — \(span)", unit: "ms", start: from, end: now, points: chartPoints(pts),
-                                 marks: marks(service: target, from: from, to: now), timeZone: timeZone)
+            let subject = ChartSubject.latency(service: target, endpoint: endpoint)
+            var chart = spec(subject, points: chartPoints(pts), marks: marks(service: target, from: from, to: now, lang))
             if let e = services?.services.first(where: { $0.name == target })?.health.first(where: { $0.label == endpoint }) {
-                spec.thresholds.append(ChartThreshold(e.slow * 1000, label: "slow \(Durations.format(e.slow))", level: .warning))
+                chart.thresholds.append(ChartThreshold(e.slow * 1000, label: GraphText.slowLine(seconds: e.slow).text(lang), level: .warning))
             }
-            return finish(spec, lines: [summaryLine(pts, unit: "ms")], what: "health latency of \(target)", span: span)
+            return finish(chart, lines: [summaryLine(pts, unit: .ms)], subject: subject, period: period)
 
         case .restarts:
             let events = history.events(kinds: ["restart"], target: target, from: from, to: now)
@@ -165,18 +161,16 @@ public struct ChartBuilder: Sendable {
                 pts.append(ChartPoint(time: Date(timeIntervalSince1970: b * bucket + bucket / 2), value: counts[b] ?? 0))
                 b += 1
             }
-            let spec = ChartSpec(title: "Restarts\(target.map { " of \($0)" } ?? "") per \(bucket == 3600 ? "hour" : "day") — \(span)", unit: "",
-                                 start: from, end: now, points: pts, marks: marks(service: target, from: from, to: now, restarts: false),
-                                 yMin: 0, timeZone: timeZone, bars: true)
-            return finish(spec, lines: ["\(events.count) restart(s) in \(span)"], what: "restarts", span: span)
+            let subject = ChartSubject.restarts(service: target, perHour: bucket == 3600)
+            let chart = spec(subject, points: pts, marks: marks(service: target, from: from, to: now, lang, restarts: false), yMin: 0, bars: true)
+            return finish(chart, lines: [.restartCount(count: events.count, period: period)], subject: subject, period: period)
 
         case .payments, .alerts:
             let series = kind == .payments ? "payments:pending" : "alerts:firing"
             let pts = history.points(series, from: from, to: now, now: now)
-            let title = kind == .payments ? "Pending payments (stuck) — \(span)" : "Alerts firing — \(span)"
-            let spec = ChartSpec(title: title, unit: "", start: from, end: now, points: chartPoints(pts),
-                                 marks: marks(service: nil, from: from, to: now), yMin: 0, timeZone: timeZone)
-            return finish(spec, lines: [summaryLine(pts, unit: "")], what: kind == .payments ? "pending payments" : "alerts firing", span: span)
+            let subject: ChartSubject = kind == .payments ? .payments : .alerts
+            let chart = spec(subject, points: chartPoints(pts), marks: marks(service: nil, from: from, to: now, lang), yMin: 0)
+            return finish(chart, lines: [summaryLine(pts, unit: .count)], subject: subject, period: period)
         }
     }
 
@@ -192,7 +186,7 @@ public struct ChartBuilder: Sendable {
     }
 
     /// Restarts seen by the collector, and /restart and /redeploy run from chat (the audit log).
-    func marks(service: String?, from: Date, to: Date, restarts: Bool = true) -> [ChartMark] {
+    func marks(service: String?, from: Date, to: Date, _ language: Language, restarts: Bool = true) -> [ChartMark] {
         var out: [ChartMark] = []
         if restarts {
             out += history.events(kinds: ["restart"], target: service, from: from, to: to).map { ChartMark(time: $0.time, label: "↻ \($0.target)") }
@@ -201,56 +195,66 @@ public struct ChartBuilder: Sendable {
         for e in audit where ["restart", "redeploy"].contains(e.command) && e.at <= to {
             let args = e.arguments.split(separator: " ").first.map(String.init) ?? ""
             if let service, args != service, args != "all" { continue }
-            out.append(ChartMark(time: e.at, label: e.command == "redeploy" ? "deploy \(args)" : "/restart \(args)"))
+            out.append(ChartMark(time: e.at, label: e.command == "redeploy" ? GraphText.deployMark(service: args).text(language) : "/restart \(args)"))
         }
         // Many marks on one chart: keep the newest 12.
         return Array(out.sorted { $0.time < $1.time }.suffix(12))
     }
 
-    func summaryLine(_ pts: [History.Point], unit: String) -> String {
-        guard let lastP = pts.last else { return "No data for this period yet." }
+    func summaryLine(_ pts: [History.Point], unit: GraphUnit) -> GraphText {
+        guard let lastP = pts.last else { return .noData }
         let vals = pts.map(\.value)
         let lo = pts.map { $0.low ?? $0.value }.min() ?? 0, hi = pts.map { $0.high ?? $0.value }.max() ?? 0
         let avg = vals.reduce(0, +) / Double(vals.count)
-        return "Now \(fmt(lastP.value, unit)) · min \(fmt(lo, unit)) · avg \(fmt(avg, unit)) · max \(fmt(hi, unit))"
+        return .summary(now: lastP.value, min: lo, avg: avg, max: hi, unit: unit)
     }
 
-    func projectionLine(_ p: Projection, window: Double, what: String) -> String {
-        let rate = String(format: "%+.1f %%/h", p.trend.slope * 3600)
-        guard let s = p.secondsToLimit else { return "Not filling (\(rate) over \(Projection.windowPhrase(window)))" }
-        if s == 0 { return "Full now" }
-        return "\(what.prefix(1).uppercased() + what.dropFirst()) in \(LinearTrend.approx(s)) at \(Projection.ratePhrase(window)) (\(rate))"
-    }
-
-    func fmt(_ v: Double, _ unit: String) -> String {
-        let n = abs(v) >= 100 || v == v.rounded() ? String(format: "%.0f", v) : String(format: "%.1f", v)
-        return unit.isEmpty ? n : unit == "%" ? "\(n) %" : "\(n) \(unit)"
+    func projectionLine(_ p: Projection, window: Double) -> GraphText {
+        let rate = p.trend.slope * 3600
+        guard let s = p.secondsToLimit else { return .notFilling(ratePerHour: rate, window: window) }
+        if s == 0 { return .fullNow }
+        return .fillsIn(seconds: s, ratePerHour: rate, window: window)
     }
 
     /// Caption: bold title, the summary lines, then the alt text in italics.
-    func finish(_ spec: ChartSpec, lines: [String], what: String, span: String) -> BuiltChart {
-        var alt = "Chart: \(spec.bars ? "bars" : "line") of \(what) over \(span)"
-        if let f = spec.points.first, let l = spec.points.last, !spec.bars { alt += ", from \(fmt(f.value, spec.unit)) to \(fmt(l.value, spec.unit))" }
-        let th = spec.thresholds.map { "\($0.label)" }
-        if !th.isEmpty { alt += "; lines at \(th.joined(separator: ", "))" }
-        if spec.projection != nil { alt += "; a dashed line projects the trend" }
-        if !spec.marks.isEmpty { alt += "; \(spec.marks.count) restart/deploy mark(s)" }
-        alt += "; times in \(timeZone.identifier)."
-        var caption = "<b>\(HTML.escape(spec.title))</b>\n" + lines.map { HTML.escape($0) }.joined(separator: "\n") + "\n<i>\(HTML.escape(alt))</i>"
-        if caption.count > 1024 { caption = HTML.escape(String(HTML.toPlainText(caption).prefix(1000))) + "…" }
+    func finish(_ spec: ChartSpec, lines: [GraphText], subject: ChartSubject, period: Double) -> BuiltChart {
+        let lang = spec.language
+        let unit: GraphUnit = switch subject {
+        case .disk, .inodes: .percent
+        case .memory: .mb
+        case .latency: .ms
+        case .restarts, .payments, .alerts: .count
+        }
+        let first = spec.bars ? nil : spec.points.first, lastP = spec.bars ? nil : spec.points.last
+        let alt = GraphText.alt(ChartAlt(subject: subject, period: period, bars: spec.bars, from: first?.value, to: lastP?.value, unit: unit,
+                                         thresholds: spec.thresholds.map(\.label), projection: spec.projection != nil,
+                                         marks: spec.marks.count, zone: timeZone.identifier)).text(lang)
+        let html = lines.map { $0.text(lang) }
+        var caption = "<b>\(HTML.escape(spec.title))</b>\n" + html.joined(separator: "\n") + "\n<i>\(alt)</i>"
+        if caption.count > 1024 {
+            // Cut as plain text (no tag left open), so that the escaped text still fits.
+            var plain = HTML.toPlainText(caption).prefix(1000)
+            while HTML.escape(String(plain)).count > 1023 { plain = plain.dropLast(max(1, (HTML.escape(String(plain)).count - 1023) / 5)) }
+            caption = HTML.escape(String(plain)) + "…"
+        }
         // The fallback: the same lines and the data, a row per step (at most 12).
         let step = max(1, spec.points.count / 12)
-        let f = DateFormatter()
-        f.timeZone = timeZone
-        f.dateFormat = "d MMM HH:mm"
-        let rows = stride(from: 0, to: spec.points.count, by: step).map { i in "\(f.string(from: spec.points[i].time))  \(fmt(spec.points[i].value, spec.unit))" }
-        return BuiltChart(spec: spec, caption: caption, summary: [spec.title] + lines + [alt], fallback: rows.joined(separator: "\n"))
+        let rows = stride(from: 0, to: spec.points.count, by: step).map { i in
+            "\(GraphFormat.dateTime(spec.points[i].time, zone: timeZone, lang))  \(GraphFormat.value(spec.points[i].value, unit, lang))"
+        }
+        return BuiltChart(spec: spec, caption: caption, summary: [spec.title] + html.map(HTML.toPlainText) + [HTML.toPlainText(alt)],
+                          fallback: rows.joined(separator: "\n"), summaryHTML: [HTML.escape(spec.title)] + html)
     }
 }
 
-public struct GraphError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ d: String) { description = d }
+/// A request `/graph` cannot draw: its text in the asker's language (HTML); `description`
+/// (logs) in English plain text.
+public struct GraphError: Error, CustomStringConvertible, Localizable {
+    let message: GraphText
+    init(_ message: GraphText) { self.message = message }
+    public var english: String { message.english }
+    public var russian: String { message.russian }
+    public var description: String { HTML.toPlainText(message.english) }
 }
 
 /// `service` of a target such as `web:/healthz`.

@@ -56,9 +56,10 @@ public struct GraphFeature: Feature, AlertChartSource {
             return Reply(html: chart.caption, attachment: Attachment(filename: filename, data: png, kind: .photo))
         } catch {
             Log.warning("graph: could not draw \(filename): \(error)")
-            return Reply(html: chart.summary.dropLast().map { HTML.escape($0) }.joined(separator: "\n")
+            let lines = chart.summaryHTML.isEmpty ? chart.summary.dropLast().map { HTML.escape($0) } : chart.summaryHTML
+            return Reply(html: lines.joined(separator: "\n")
                          + (chart.fallback.isEmpty ? "" : "\n<pre>\(HTML.escape(chart.fallback))</pre>")
-                         + "\n<i>(the chart could not be drawn: \(HTML.escape("\(error)")))</i>")
+                         + "\n" + GraphText.notDrawn(error: "\(error)").text(chart.spec.language))
         }
     }
 

@@ -13,9 +13,11 @@ public func runBlocking<T: Sendable>(
     name: String = "opsbot.blocking",
     _ body: @escaping @Sendable () throws -> T
 ) async throws -> T {
-    try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
+    // The thread is not a task: it gets the caller's language explicitly.
+    let language = Language.current
+    return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
         BlockingThreads.shared.run(name: name) {
-            do { cont.resume(returning: try body()) } catch { cont.resume(throwing: error) }
+            do { cont.resume(returning: try Language.$current.withValue(language) { try body() }) } catch { cont.resume(throwing: error) }
         }
     }
 }
@@ -25,8 +27,9 @@ public func runBlocking<T: Sendable>(
     name: String = "opsbot.blocking",
     _ body: @escaping @Sendable () -> T
 ) async -> T {
-    await withCheckedContinuation { (cont: CheckedContinuation<T, Never>) in
-        BlockingThreads.shared.run(name: name) { cont.resume(returning: body()) }
+    let language = Language.current
+    return await withCheckedContinuation { (cont: CheckedContinuation<T, Never>) in
+        BlockingThreads.shared.run(name: name) { cont.resume(returning: Language.$current.withValue(language) { body() }) }
     }
 }
 

@@ -73,6 +73,8 @@ struct ConsoleInput: Service {
     func run() async {
         let interactive = isatty(0) != 0
         var messageID: Int64 = 0
+        // A terminal has no Telegram language: `auto` is English here.
+        let language = router.app.config.language.fixed ?? .en
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if interactive { FileHandle.standardOutput.write(Data("> ".utf8)) }
             guard let line = await Self.readLine() else { break }
@@ -80,15 +82,15 @@ struct ConsoleInput: Service {
             if text.isEmpty { continue }
             if text == "quit" || text == "exit" { break }
             if let n = Int(text) {
-                switch transport.press(n, userID: user.id, username: user.name) {
+                switch Language.$current.withValue(language, operation: { transport.press(n, userID: user.id, username: user.name) }) {
                 case .press(let press): await router.handle(.callback(press))
-                case .noSuchButton: ConsoleTransport.stdout("  (no button [\(n)] was shown in this session)\n")
+                case .noSuchButton: ConsoleTransport.stdout("  " + CoreText.consoleNoSuchButton(number: n).text(language) + "\n")
                 case .gone(let why): ConsoleTransport.stdout("  (\(why))\n")
                 }
                 continue
             }
             if !text.hasPrefix("/") {
-                ConsoleTransport.stdout("  (commands start with /, e.g. /help)\n")
+                ConsoleTransport.stdout("  " + CoreText.consoleNotACommand.text(language) + "\n")
                 continue
             }
             messageID += 1

@@ -53,6 +53,16 @@ extension CoreText {
         case .expiredByRestart(let action): return "⌛ This confirmation expired when opsbot restarted. Nothing ran. (\(e(action)))"
         case .outputAsFile(let n): return "Output is \(n) characters, sent as a file."
         case .seeFileAbove: return "⬆️ See the file above."
+        case .consoleEdited: return "(edited)"
+        case .consolePhoto(let f, let n, let path, let saved):
+            return saved ? "🖼 \(f) (\(n) bytes) saved to \(path)" : "🖼 \(f) (\(n) bytes): could not be saved to \(path)"
+        case .consoleFile(let f, let n, let path, let saved):
+            return saved ? "📎 \(f) (\(n) bytes) saved to \(path); first lines:" : "📎 \(f) (\(n) bytes):"
+        case .consolePressHint: return "(type a number to press a button)"
+        case .consoleNoSuchButton(let n): return "(no button [\(n)] was shown in this session)"
+        case .consoleNotACommand: return "(commands start with /, e.g. /help)"
+        case .consoleButtonGone(let number, let label, let id):
+            return "[\(number)] \(label) of message #\(id) is no longer shown (the message changed: answered, expired or resolved); nothing was pressed"
         case .pong: return "🏓 pong"
         case .pongTimed(let ms, let up): return "🏓 pong — reply round trip \(ms) ms, up \(Durations.format(up))"
         case .helpNoCommand(let name): return "No command /\(e(name)). Send /help for the list."

@@ -56,6 +56,18 @@ extension CoreText {
         case .expiredByRestart(let action): return "⌛ Подтверждение истекло при перезапуске opsbot. Ничего не выполнено. (\(c(action)))"
         case .outputAsFile(let n): return "Вывод — \(Plural.ru(n, "символ", "символа", "символов")), отправлен файлом."
         case .seeFileAbove: return "⬆️ Смотрите файл выше."
+        case .consoleEdited: return "(изменено)"
+        case .consolePhoto(let f, let n, let path, let saved):
+            let size = Plural.ru(n, "байт", "байта", "байт")
+            return saved ? "🖼 \(f) (\(size)) сохранён в \(path)" : "🖼 \(f) (\(size)): не удалось сохранить в \(path)"
+        case .consoleFile(let f, let n, let path, let saved):
+            let size = Plural.ru(n, "байт", "байта", "байт")
+            return saved ? "📎 \(f) (\(size)) сохранён в \(path); первые строки:" : "📎 \(f) (\(size)):"
+        case .consolePressHint: return "(чтобы нажать кнопку, введите её номер)"
+        case .consoleNoSuchButton(let n): return "(кнопки [\(n)] в этой сессии не было)"
+        case .consoleNotACommand: return "(команды начинаются с /, например /help)"
+        case .consoleButtonGone(let number, let label, let id):
+            return "[\(number)] \(label) сообщения #\(id) больше не показана (сообщение изменилось: ответ, истечение или решение); ничего не нажато"
         case .pong: return "🏓 понг"
         case .pongTimed(let ms, let up): return "🏓 понг — ответ дошёл за \(ms) мс, работаю \(d(up))"
         case .helpNoCommand(let name): return "Нет команды /\(e(name)). Список команд — /help."

@@ -47,6 +47,14 @@ public enum CoreText: MessageCatalog, Hashable {
     // transport
     case outputAsFile(characters: Int)
     case seeFileAbove
+    // the console (a terminal stands in for the chat)
+    case consoleEdited
+    case consolePhoto(filename: String, bytes: Int, path: String, saved: Bool)
+    case consoleFile(filename: String, bytes: Int, path: String, saved: Bool)
+    case consolePressHint
+    case consoleNoSuchButton(number: Int)
+    case consoleNotACommand
+    case consoleButtonGone(number: Int, label: String, messageID: Int64)
     // /ping
     case pong
     case pongTimed(milliseconds: Int, uptime: Double)
@@ -97,7 +105,10 @@ public enum CoreText: MessageCatalog, Hashable {
             .refusedPress(why: .twoPersonRule), .expiresIn(seconds: 60, approver: .secondAdmin), .confirmButton(label: "Перезапустить worker"),
             .confirmDefault, .cancelButton, .confirmedBy(who: "@anna", seconds: 1.25), .doneOutputBelow(who: "@anna"),
             .doneOutputBelowPlain, .runningConfirmed(who: "@anna"), .interruptedByRestart(action: "restart worker"),
-            .expiredByRestart(action: "restart worker"), .outputAsFile(characters: 15_000), .seeFileAbove, .pong,
+            .expiredByRestart(action: "restart worker"), .outputAsFile(characters: 15_000), .seeFileAbove,
+            .consoleEdited, .consolePhoto(filename: "disk.png", bytes: 20480, path: "/tmp/disk.png", saved: true),
+            .consoleFile(filename: "output.txt", bytes: 15000, path: "/tmp/output.txt", saved: false), .consolePressHint, .consoleNoSuchButton(number: 9), .consoleNotACommand,
+            .consoleButtonGone(number: 3, label: "✖ Отмена", messageID: 7), .pong,
             .pongTimed(milliseconds: 42, uptime: 8100), .helpNoCommand(name: "nope"),
             .helpArgument(name: "lines", type: .int, values: [], defaultValue: "50", description: "сколько строк"),
             .helpNotConfigured(why: "нет DATABASE_URL"), .helpAsksConfirmation, .helpRoles(roles: ["ops"]), .helpTitle,

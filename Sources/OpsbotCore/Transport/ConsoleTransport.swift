@@ -50,7 +50,7 @@ public final class ConsoleTransport: ChatTransport, Sendable {
 
     public func edit(_ ref: MessageRef, _ reply: Reply) async throws {
         let numbers = state.withLock { s in Self.number(&s, ref, reply.buttons) }
-        write(render(reply, header: "opsbot #\(ref.messageID) (edited)", numbers: numbers))
+        write(render(reply, header: "opsbot #\(ref.messageID) " + CoreText.consoleEdited.text(), numbers: numbers))
     }
 
     /// Fresh numbers for a message's buttons; its earlier numbers stop working.
@@ -74,7 +74,7 @@ public final class ConsoleTransport: ChatTransport, Sendable {
         state.withLock { s -> Press in
             guard let shown = s.shown[number] else { return .noSuchButton }
             guard s.live[shown.ref]?.contains(number) == true else {
-                return .gone("[\(number)] \(shown.button.text) of message #\(shown.ref.messageID) is no longer shown (the message changed: answered, expired or resolved); nothing was pressed")
+                return .gone(CoreText.consoleButtonGone(number: number, label: shown.button.text, messageID: shown.ref.messageID).text())
             }
             s.callbackCount += 1
             return .press(IncomingCallback(id: "console-\(s.callbackCount)", chatID: shown.ref.chatID, userID: userID, username: username,
@@ -92,12 +92,12 @@ public final class ConsoleTransport: ChatTransport, Sendable {
             let path = (fileDirectory as NSString).appendingPathComponent(a.filename)
             let saved = (try? a.data.write(to: URL(fileURLWithPath: path))) != nil
             if a.kind == .photo {
-                out += saved ? "🖼 \(a.filename) (\(a.data.count) bytes) saved to \(path)\n" : "🖼 \(a.filename) (\(a.data.count) bytes): could not be saved to \(path)\n"
+                out += CoreText.consolePhoto(filename: a.filename, bytes: a.data.count, path: path, saved: saved).text() + "\n"
                 return out + buttonLines(reply, numbers)
             }
             let text = String(decoding: a.data.prefix(4000), as: UTF8.self)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(30)
-            out += saved ? "📎 \(a.filename) (\(a.data.count) bytes) saved to \(path); first lines:\n" : "📎 \(a.filename) (\(a.data.count) bytes):\n"
+            out += CoreText.consoleFile(filename: a.filename, bytes: a.data.count, path: path, saved: saved).text() + "\n"
             out += lines.joined(separator: "\n") + "\n"
         }
         return out + buttonLines(reply, numbers)
@@ -107,6 +107,6 @@ public final class ConsoleTransport: ChatTransport, Sendable {
         let buttons = reply.buttons.flatMap { $0 }
         guard !buttons.isEmpty else { return "" }
         return "  " + buttons.enumerated().map { "[\(numbers.count > $0.offset ? numbers[$0.offset] : $0.offset + 1)] \($0.element.text)" }.joined(separator: "  ") + "\n"
-            + "  (type a number to press a button)\n"
+            + "  " + CoreText.consolePressHint.text() + "\n"
     }
 }

@@ -21,7 +21,7 @@ struct CompleteModule: CommandModule {
     let commandName: String
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(.text(CompleteText.usage(command: commandName).text())) }
+        guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(Reply(html: CompleteText.usage(command: commandName).text())) }
         let db: DatabaseClient
         do { db = try database.client() } catch { return .reply(.text(DatabaseText.unknownFailure(error: ErrorText(error), nothingChanged: true).text())) }
         let config = db.settings.payments
@@ -57,7 +57,7 @@ struct CompleteModule: CommandModule {
             return .reply(.text(CompleteText.forceNeedsReason(command: commandName, payment: p.id).text()))
         }
         if !force && !reason.isEmpty {
-            return .reply(.text(CompleteText.usageForce(command: commandName).text()))
+            return .reply(Reply(html: CompleteText.usageForce(command: commandName).text()))
         }
         let directory = database.providers(db)
         guard let (name, provider) = directory.entry(for: p) else {

@@ -27,13 +27,13 @@ struct PaymentsModule: CommandModule {
                 }
                 return .reply(try await PaymentsView.pendingPage(db, threshold: threshold, page: 1, providers: database.providers(db)))
             case "provider":
-                guard let id = extra else { return .reply(.text(PaymentsText.usageProvider.text())) }
+                guard let id = extra else { return .reply(Reply(html: PaymentsText.usageProvider.text())) }
                 return .reply(try await PaymentsView.atProvider(db, id, providers: database.providers(db)))
             case "duplicates":
                 if extra != nil { return .reply(.text(PaymentsText.duplicatesTakesNoArgument.text())) }
                 return .reply(try await PaymentsView.duplicates(db))
             default:
-                if extra != nil { return .reply(.text(PaymentsText.usage.text())) }
+                if extra != nil { return .reply(Reply(html: PaymentsText.usage.text())) }
                 return .reply(try await PaymentsView.lookup(db, what))
             }
         } catch {

@@ -12,7 +12,7 @@ struct ReverseDuplicateModule: CommandModule {
     let commandName: String
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(.text(CompleteText.reverseUsage(command: commandName).text())) }
+        guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(Reply(html: CompleteText.reverseUsage(command: commandName).text())) }
         let db: DatabaseClient
         do { db = try database.client() } catch { return .reply(.text(DatabaseText.unknownFailure(error: ErrorText(error), nothingChanged: true).text())) }
         let store = PaymentsStore(db.settings.payments)

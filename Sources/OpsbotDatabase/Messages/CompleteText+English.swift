@@ -6,8 +6,8 @@ import PaymentProviders
 extension CompleteText {
     var english: String {
         switch self {
-        case .usage(let c): "Usage: /\(c) <payment id or provider payment id>"
-        case .usageForce(let c): "Usage: /\(c) <id> [force <reason>]. Nothing was changed."
+        case .usage(let c): "Usage: /\(HTML.escape(c)) &lt;payment id or provider payment id&gt;"
+        case .usageForce(let c): "Usage: /\(HTML.escape(c)) &lt;id&gt; [force &lt;reason&gt;]. Nothing was changed."
         case .noPayment(let id, let table): "No payment with id or provider payment id \"\(id)\" in \(table). Nothing was changed."
         case .severalMatch(let n, let id, let ids): "\(n) payments match \"\(id)\" (ids \(ids.joined(separator: ", "))); use the payment id. Nothing was changed."
         case .alreadyDone(let p, let s, let at, let pending):
@@ -41,7 +41,7 @@ extension CompleteText {
             "✅ Payment \(HTML.escape(d.id)) completed: \(HTML.escape("\(d.amount) \(d.currency)")) \(HTML.escape(d.type)) for user \(HTML.escape(d.user)), status \(HTML.escape(d.status))."
         case .notCompleted(let why): "⚠️ Not completed: \(why.english). Nothing was changed."
         case .completionFailed(let e): "🔴 Completion failed and was rolled back: \(e.english). Nothing was changed."
-        case .reverseUsage(let c): "Usage: /\(c) <payment id>"
+        case .reverseUsage(let c): "Usage: /\(HTML.escape(c)) &lt;payment id&gt;"
         case .reverseNoPayment(let id): "No payment with id \"\(id)\". Nothing was changed."
         case .nothingToReverse(let why): "Nothing to reverse: \(why.english). Nothing was changed."
         case .reverseQuestion: "Reverse the double credit of this payment?\n"

@@ -6,8 +6,8 @@ import PaymentProviders
 extension CompleteText {
     var russian: String {
         switch self {
-        case .usage(let c): "Формат: /\(c) <id платежа или id у провайдера>"
-        case .usageForce(let c): "Формат: /\(c) <id> [force <причина>]. Ничего не изменено."
+        case .usage(let c): "Формат: /\(HTML.escape(c)) &lt;id платежа или id у провайдера&gt;"
+        case .usageForce(let c): "Формат: /\(HTML.escape(c)) &lt;id&gt; [force &lt;причина&gt;]. Ничего не изменено."
         case .noPayment(let id, let table): "В \(table) нет платежа с id или id у провайдера «\(id)». Ничего не изменено."
         case .severalMatch(let n, let id, let ids):
             "Под «\(id)» подходят \(Plural.ru(n, "платёж", "платежа", "платежей")) (id \(ids.joined(separator: ", "))); укажите id платежа. Ничего не изменено."
@@ -43,7 +43,7 @@ extension CompleteText {
             "✅ Платёж \(HTML.escape(d.id)) зачислен: \(HTML.escape(DatabaseFormat.money(d.amount, d.currency, .ru))) \(HTML.escape(d.type)) пользователю \(HTML.escape(d.user)), статус \(HTML.escape(d.status))."
         case .notCompleted(let why): "⚠️ Не зачислен: \(why.russian). Ничего не изменено."
         case .completionFailed(let e): "🔴 Зачисление не удалось, транзакция откачена: \(e.russian). Ничего не изменено."
-        case .reverseUsage(let c): "Формат: /\(c) <id платежа>"
+        case .reverseUsage(let c): "Формат: /\(HTML.escape(c)) &lt;id платежа&gt;"
         case .reverseNoPayment(let id): "Нет платежа с id «\(id)». Ничего не изменено."
         case .nothingToReverse(let why): "Откатывать нечего: \(why.russian). Ничего не изменено."
         case .reverseQuestion: "Откатить двойное зачисление этого платежа?\n"

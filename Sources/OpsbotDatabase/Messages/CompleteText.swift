@@ -48,19 +48,18 @@ enum CompleteText: MessageCatalog {
         let row = Payment(id: "5", user: "3", amount: "549.00", currency: "RUB", type: "balance_topup", provider: "yookassa",
                           providerPaymentID: "2d8f1c3a", status: "succeeded", createdAt: nil, completedAt: nil, age: 60)
         let credit = CreditRow(table: "balance_transactions", id: "12", user: "3", amount: "549.00")
-        let e = ErrorText(english: "lost the database connection: server closed the connection unexpectedly",
-                          russian: "соединение с базой потеряно: server closed the connection unexpectedly")
+        let e = ErrorText(english: "query ran longer than 30 s and was cancelled", russian: "запрос выполнялся дольше 30 с и был отменён")
         return [
             .usage(command: "complete"),
             .usageForce(command: "complete"),
             .noPayment(id: "42", table: "payments"),
             .severalMatch(count: 2, id: "X1", ids: ["7", "9"]),
             .alreadyDone(payment: "3", status: "succeeded", at: Date(timeIntervalSince1970: 1_700_000_000), pendingStatus: "pending"),
-            .noCompletionSteps(payment: "5", type: "gift", configured: ["balance_topup"]),
+            .noCompletionSteps(payment: "5", type: "gift_card", configured: ["balance_topup"]),
             .transaction(pendingStatus: "pending", statements: "UPDATE payments SET status = 'succeeded' WHERE id = 5;"),
             .forceNeedsReason(command: "complete", payment: "5"),
             .question,
-            .checkAtProvider(provider: "paypal", listed: true),
+            .checkAtProvider(provider: "pay_pal", listed: true),
             .confirmLabel(payment: "5"),
             .providerConfirms(provider: "YooKassa"),
             .forceNotNeeded,

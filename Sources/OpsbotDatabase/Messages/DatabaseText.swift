@@ -27,7 +27,7 @@ enum DatabaseText: MessageCatalog {
     case sqlAsFile(command: String, rows: Int)
 
     static var samples: [DatabaseText] {
-        let e = ErrorText(english: "cannot connect to the database: connection refused", russian: "не удаётся подключиться к базе: connection refused")
+        let e = ErrorText(english: "cannot connect to the database: connection refused", russian: "не удаётся подключиться к базе: 127.0.0.1:5432")
         return [
             .urlNotInEnvironment,
             .schemaListsNothing,

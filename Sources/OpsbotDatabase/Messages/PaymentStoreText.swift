@@ -5,7 +5,7 @@ import PaymentProviders
 
 /// Why the payments store refused a completion or a reversal, and what a double credit is,
 /// in every language (the store's results carry it; the chat renders it).
-public enum PaymentStoreText: MessageCatalog, Hashable, CustomStringConvertible {
+public enum PaymentStoreText: MessageCatalog, Hashable {
     case paymentNotFound(payment: String)
     case paymentGone(payment: String)
     case alreadyStatus(payment: String, status: String, at: Date?)
@@ -24,7 +24,7 @@ public enum PaymentStoreText: MessageCatalog, Hashable, CustomStringConvertible 
             .paymentGone(payment: "5"),
             .alreadyStatus(payment: "5", status: "succeeded", at: Date(timeIntervalSince1970: 1_700_000_000)),
             .changedSincePreview(payment: "5", user: "3", amount: "549.00", currency: "RUB", type: "balance_topup"),
-            .typeHasNoSteps(type: "gift"),
+            .typeHasNoSteps(type: "gift_card"),
             .askedAgainNoAnswer(provider: "YooKassa", seconds: 7),
             .askedAgainRefused(reason: LocalizedText(en: "the customer has not paid yet: YooKassa says pending", ru: "клиент ещё не оплатил: YooKassa отвечает pending")),
             .notCreditedTwice(payment: "5", rows: []),
@@ -33,8 +33,6 @@ public enum PaymentStoreText: MessageCatalog, Hashable, CustomStringConvertible 
             .sharedProviderID(count: 2, providerPaymentID: "CB-771203"),
         ]
     }
-
-    public var description: String { english }
 
     /// Searched by its English, as the tests and logs read it.
     public func contains(_ s: some StringProtocol) -> Bool { english.contains(s) }

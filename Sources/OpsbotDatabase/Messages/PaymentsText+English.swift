@@ -7,9 +7,9 @@ extension PaymentsText {
     var english: String {
         switch self {
         case .badDuration(let got): "older-than must be a duration such as 15m, 2h or 1d, got \"\(got)\""
-        case .usageProvider: "Usage: /payments provider <payment id or provider payment id>"
+        case .usageProvider: "Usage: /payments provider &lt;payment id or provider payment id&gt;"
         case .duplicatesTakesNoArgument: "/payments duplicates takes no further argument"
-        case .usage: "Usage: /payments pending [older-than], /payments <id>, /payments duplicates, /payments provider <id>"
+        case .usage: "Usage: /payments pending [older-than], /payments &lt;id&gt;, /payments duplicates, /payments provider &lt;id&gt;"
         case .noPending(let th): "✅ no pending payments older than \(Durations.format(th))"
         case .pendingHeader(let n, let th, let totals):
             "⚠️ <b>\(n) pending payment\(n == 1 ? "" : "s") older than \(Durations.format(th))</b> — total \(HTML.escape(totals.map { "\($0.amount) \($0.currency)" }.joined(separator: ", ")))\n"

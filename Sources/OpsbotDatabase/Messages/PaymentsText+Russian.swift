@@ -7,9 +7,9 @@ extension PaymentsText {
     var russian: String {
         switch self {
         case .badDuration(let got): "возраст задаётся длительностью, например 15m, 2h или 1d, а получено «\(got)»"
-        case .usageProvider: "Формат: /payments provider <id платежа или id у провайдера>"
+        case .usageProvider: "Формат: /payments provider &lt;id платежа или id у провайдера&gt;"
         case .duplicatesTakesNoArgument: "/payments duplicates не принимает аргументов"
-        case .usage: "Формат: /payments pending [возраст], /payments <id>, /payments duplicates, /payments provider <id>"
+        case .usage: "Формат: /payments pending [возраст], /payments &lt;id&gt;, /payments duplicates, /payments provider &lt;id&gt;"
         case .noPending(let th): "✅ нет платежей в ожидании старше \(LocalFormat.duration(th, .ru))"
         case .pendingHeader(let n, let th, let totals):
             "⚠️ <b>\(Plural.ru(n, "платёж", "платежа", "платежей")) в ожидании дольше \(LocalFormat.duration(th, .ru))</b> — на сумму \(HTML.escape(totals.map { DatabaseFormat.money($0.amount, $0.currency, .ru) }.joined(separator: ", ")))\n"

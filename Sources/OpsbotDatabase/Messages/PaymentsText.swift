@@ -72,7 +72,7 @@ enum PaymentsText: MessageCatalog {
             .pendingFileCaption(count: 22, threshold: 900, cap: 50_000),
             .noPayment(id: "42", table: "payments"),
             .severalMatch(count: 2, id: "X1", ids: ["7", "9"]),
-            .providerNotConfigured(payment: "5", provider: "paypal", configured: ["yookassa"]),
+            .providerNotConfigured(payment: "5", provider: "pay_pal", configured: ["yookassa"]),
             .detailHeader(payment: "5", status: "pending"),
             .detailUser(user: "3", amount: m, type: "balance_topup"),
             .detailProvider(provider: "yookassa", providerPaymentID: "2d8f1c3a-000f-5000-9000-1a2b3c4d5e04"),

@@ -90,7 +90,7 @@ enum ProviderViewText: MessageCatalog {
             .compareNotFound(provider: "YooKassa", row: row),
             .compareUnknown(provider: "YooKassa", reason: e, row: row),
             .whoYooKassa(account: "123456", test: true),
-            .whoCryptoPay(app: "shop", bot: "CryptoBot"),
+            .whoCryptoPay(app: "Магазин", bot: "CryptoBot"),
             .whoStars(bot: "sample_bot"),
             .answers(who: LocalizedText(en: "YooKassa shop 123456", ru: "магазин YooKassa 123456")),
             .credentialsAccepted(names: "YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY", namesRU: "YOOKASSA_SHOP_ID и YOOKASSA_SECRET_KEY", provider: "YooKassa"),

@@ -24,7 +24,7 @@ public enum SchemaText: MessageCatalog {
 
     public static var samples: [SchemaText] {
         [
-            .relationMissing(table: "users"),
+            .relationMissing(table: "balance_transactions"),
             .columnMissing(table: "users", column: "notifications_enabled"),
             .columnType(table: "users", column: "id", actual: "integer", expected: "bigint"),
             .columnNullable(table: "users", column: "email", allowsNull: true),
@@ -35,7 +35,7 @@ public enum SchemaText: MessageCatalog {
             .behind(at: "005_x", expected: "007_notifications", migrations: 2),
             .ahead(at: "008_x", expected: "007_notifications", migrations: 1),
             .revisionDiffers(at: ["005_a", "005_b"], expected: ["007_notifications"]),
-            .notChecked(failure: "cannot connect to the database: refused", failureRU: "не удаётся подключиться к базе: refused"),
+            .notChecked(failure: "query ran longer than 30 s and was cancelled", failureRU: "запрос выполнялся дольше 30 с и был отменён"),
             .schemaOK(columns: 23, head: "007_notifications"),
             .drift(problem: "users.notifications_enabled is missing", problemRU: "нет колонки users.notifications_enabled"),
             .driftMany(problems: 3),

@@ -23,20 +23,20 @@ public enum PostgresText: MessageCatalog {
 
     public static var samples: [PostgresText] {
         [
-            .cannotConnect(detail: "connection to server at \"127.0.0.1\", port 1 failed: Connection refused"),
-            .connectionLost(detail: "server closed the connection unexpectedly"),
-            .sqlState(message: "relation \"payments\" does not exist", code: "42P01"),
+            .cannotConnect(detail: "127.0.0.1:5432"),
+            .connectionLost(detail: "08006"),
+            .sqlState(message: "отношение \"payments\" не существует", code: "42P01"),
             .outOfMemory, .noConnection, .connectionClosed,
             .poolBusy(connections: 4, seconds: 15),
             .queryDidNotFinish(seconds: 30),
             .queryCancelled(seconds: 30),
             .statementTimeout(seconds: 30),
             .noResult,
-            .noColumn(column: "amount"),
-            .columnIsNull(column: "amount", expected: "integer"),
-            .cannotRead(column: "amount", text: "abc", expected: "integer"),
+            .noColumn(column: "user_id"),
+            .columnIsNull(column: "user_id", expected: "integer"),
+            .cannotRead(column: "user_id", text: "x1", expected: "integer"),
             .invalidIdentifier(name: ""),
-            .cannotQuote(detail: "invalid byte sequence"),
+            .cannotQuote(detail: "0x00"),
             .unsupportedResult(status: "PGRES_COPY_OUT"),
         ]
     }

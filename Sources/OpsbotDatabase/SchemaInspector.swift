@@ -47,8 +47,9 @@ public enum SchemaInspector {
         var history: AlembicHistory?
         if let dir = exp.migrations?.versionsDir {
             do { history = try AlembicHistory.load(directory: resolvePath(dir)) } catch {
-                report.failure = "\(error)"
-                report.failureRU = "\(error)"
+                let e = ErrorText(error)
+                report.failure = e.english
+                report.failureRU = e.russian
                 return report
             }
         }

@@ -17,7 +17,7 @@ import OpsbotSupport
         // typed back: /payments provider, /payments duplicates, alembic merge heads, id_field: payload
         "provider", "duplicates", "merge", "heads", "payload",
         // API method names and formats, exact
-        "getMe", "getStarTransactions", "getInvoices", "uuid", "unauthorized", "sqlstate",
+        "getMe", "getStarTransactions", "getInvoices", "uuid", "unauthorized", "sqlstate", "revision", "py",
     ]
 
     @Test func databaseText() {

@@ -21,6 +21,10 @@ extension SchemaText {
         case .schemaOK(let n, let head): "schema OK (\(n) columns checked" + (head.map { ", at head \($0)" } ?? "") + ")"
         case .drift(let p, _): "schema drift: \(p)"
         case .driftMany(let n): "schema drift: \(n) problems"
+        case .versionsDirUnreadable(let d): "cannot read the alembic versions directory \(d)"
+        case .migrationUnreadable(let p): "cannot read \(p)"
+        case .noRevisionLine(let f): "\(f): no `revision = '…'` line"
+        case .noMigrationFiles(let d): "no migration files (*.py) in \(d)"
         }
     }
 }

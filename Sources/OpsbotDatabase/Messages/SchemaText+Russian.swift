@@ -21,6 +21,10 @@ extension SchemaText {
         case .schemaOK(let n, let head): "схема в порядке (проверено \(Plural.ru(n, "колонка", "колонки", "колонок"))" + (head.map { ", ревизия \($0)" } ?? "") + ")"
         case .drift(_, let p): "схема разошлась с кодом: \(p)"
         case .driftMany(let n): "схема разошлась с кодом: \(Plural.ru(n, "проблема", "проблемы", "проблем"))"
+        case .versionsDirUnreadable(let d): "не удаётся прочитать каталог миграций alembic \(d)"
+        case .migrationUnreadable(let p): "не удаётся прочитать \(p)"
+        case .noRevisionLine(let f): "\(f): нет строки `revision = '…'`"
+        case .noMigrationFiles(let d): "в \(d) нет файлов миграций (*.py)"
         }
     }
 }

@@ -21,6 +21,10 @@ public enum SchemaText: MessageCatalog {
     case schemaOK(columns: Int, head: String?)
     case drift(problem: String, problemRU: String)
     case driftMany(problems: Int)
+    case versionsDirUnreadable(directory: String)
+    case migrationUnreadable(path: String)
+    case noRevisionLine(file: String)
+    case noMigrationFiles(directory: String)
 
     public static var samples: [SchemaText] {
         [
@@ -39,6 +43,10 @@ public enum SchemaText: MessageCatalog {
             .schemaOK(columns: 23, head: "007_notifications"),
             .drift(problem: "users.notifications_enabled is missing", problemRU: "нет колонки users.notifications_enabled"),
             .driftMany(problems: 3),
+            .versionsDirUnreadable(directory: "/srv/app/migrations/versions"),
+            .migrationUnreadable(path: "/srv/app/migrations/versions/007_notifications.py"),
+            .noRevisionLine(file: "007_notifications.py"),
+            .noMigrationFiles(directory: "/srv/app/migrations/versions"),
         ]
     }
 }

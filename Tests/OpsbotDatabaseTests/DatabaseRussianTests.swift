@@ -162,6 +162,15 @@ struct DatabaseRussianTests {
         #expect(pending.summary == "3 pending payments older than 15 min (total 549.00 RUB, 5.00 USD)", "\(pending.summary)")
         #expect(pending.summary(.ru) == "3 платежа в ожидании дольше 15 мин (на сумму 549,00 ₽, 5,00 $)", "\(pending.summary(.ru))")
         #expect(RussianText.englishWords(in: check.map { $0.summary(.ru) }.joined(separator: "\n")).isEmpty)
+        // Paid at YooKassa 30 minutes ago, pending here: the alert's summary in both languages.
+        let providers = await PaymentProvidersCheck(database: f.db.app.databaseFeature).run(f.db.app)
+        let lost = try #require(providers.first { $0.check == "payment_webhook_lost" && $0.target == "5" }, "\(providers.map(\.summary))")
+        #expect(lost.summary.hasPrefix("payment 5 of user 4, 250.00 RUB: pending here, paid at YooKassa") && lost.summary.hasSuffix("the webhook never arrived"))
+        #expect(lost.summary(.ru).hasPrefix("платёж 5 пользователя 4, 250,00 ₽: у нас в ожидании, а в YooKassa оплачен"), "\(lost.summary(.ru))")
+        #expect(lost.summary(.ru).hasSuffix("вебхук так и не пришёл"))
+        for r in providers {
+            #expect(RussianText.englishWords(in: HTML.escape(r.summary(.ru)), allow: Self.allow).isEmpty, "\(r.summary(.ru))")
+        }
     }
 
     @Test func providerDownLookupAndDuplicatesInRussian() async throws {
@@ -190,6 +199,27 @@ struct DatabaseRussianTests {
         let ru = checks.map { $0.summary(.ru) }
         #expect(ru.contains { $0.hasPrefix("не удаётся спросить YooKassa (yookassa): API YooKassa недоступен") }, "\(ru)")
         for s in ru { #expect(RussianText.englishWords(in: HTML.escape(s), allow: Self.allow).isEmpty, "\(s)") }
+    }
+
+    @Test func refusedCredentialsInRussian() async throws {
+        let f = try await ProviderFixture.make()
+        defer { f.stop() }
+        f.yk.state.withLock { $0.secretKey = "test_rotatedrotatedrotatedrotated" }
+        let list = try await Self.ru { try await f.db.run("/payments pending 1m") }
+        let text = HTML.toPlainText(Self.html(list))
+        #expect(text.contains("❔ неизвестно (ключи)") && text.contains("YooKassa не принимает ключи (401 invalid_credentials): проверьте YOOKASSA_SHOP_ID и YOOKASSA_SECRET_KEY"), "\(text)")
+        Self.check(Self.html(list), allow: ["invalid_credentials"])
+        let checks = await PaymentProvidersCheck(database: f.db.app.databaseFeature).run(f.db.app)
+        let creds = try #require(checks.first { $0.check == "provider_credentials" && $0.target == "yookassa" })
+        #expect(creds.status == .critical)
+        #expect(creds.summary.hasPrefix("YooKassa (yookassa): YooKassa refused the credentials (401 invalid_credentials)"), "\(creds.summary)")
+        #expect(creds.summary(.ru).hasPrefix("YooKassa (yookassa): YooKassa не принимает ключи (401 invalid_credentials)"), "\(creds.summary(.ru))")
+        // Without the secret at all: the variable is named, in both languages.
+        let g = try await ProviderFixture.make(environment: ["YOOKASSA_SHOP_ID": "506751", "CRYPTOBOT_TOKEN": f.cp.state.current.token])
+        defer { g.stop() }
+        let unset = try await Self.ru { try await g.db.run("/payments provider 5") }
+        #expect(HTML.toPlainText(Self.html(unset)).contains("YOOKASSA_SECRET_KEY не задан"), "\(Self.html(unset))")
+        Self.check(Self.html(unset))
     }
 
     @Test func completeInRussian() async throws {

@@ -68,6 +68,17 @@ import OpsbotSupport
         #expect(RussianText.messageCount(PostgresText.self, source: "Sources/Postgres/Messages/PostgresText.swift") == PostgresText.samples.count)
     }
 
+    @Test func largeSQLResultGoesAsAFileInRussian() {
+        let rows = PostgresRows(columns: ["n"], types: [23], values: (1...100).map { [String($0)] }, commandStatus: "SELECT 100")
+        let r = Language.$current.withValue(.ru) { SQLModule.render(rows, name: "big", maxRows: 500) }
+        #expect(r.html == "/big: 100 строк (файлом)")
+        #expect(r.attachment?.filename == "big.txt")
+        #expect(String(decoding: r.attachment!.data, as: UTF8.self).split(separator: "\n").count == 102)
+        let few = PostgresRows(columns: ["n"], types: [23], values: [["1"], ["2"]], commandStatus: "SELECT 2")
+        #expect(HTML.toPlainText(Language.$current.withValue(.ru) { SQLModule.render(few, name: "two", maxRows: 1) }.html)
+            .contains("… ещё 1 строка не показана"))
+    }
+
     @Test func amountsAndErrorsInBothLanguages() {
         #expect(DatabaseFormat.money("549.00", "RUB", .en) == "549.00 RUB")
         #expect(DatabaseFormat.money("549.00", "RUB", .ru) == "549,00 ₽")

@@ -22,7 +22,7 @@ extension DatabaseText {
         case .sqlDone(let c, let status, let rows): "✅ /\(c): \(status)" + (rows.map { " (\(Plural.ru($0, "строка", "строки", "строк")))" } ?? "")
         case .sqlNoRows(let c): "/\(c): строк нет"
         case .sqlRows(let c, let n): "/\(c): \(Plural.ru(n, "строка", "строки", "строк"))"
-        case .sqlMoreRows(let n): "\n… и ещё \(Plural.ru(n, "строка", "строки", "строк")), не показаны"
+        case .sqlMoreRows(let n): "\n… ещё \(Plural.ru(n, "строка", "строки", "строк")) \(Plural.ruWord(n, "не показана", "не показаны", "не показано"))"
         case .sqlAsFile(let c, let n): HTML.escape("/\(c): \(Plural.ru(n, "строка", "строки", "строк"))") + " (файлом)"
         }
     }

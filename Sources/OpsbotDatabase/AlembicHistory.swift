@@ -43,27 +43,31 @@ public struct AlembicHistory: Sendable {
         return reachable.subtracting(behindFrom).count
     }
 
-    public struct ParseError: Error, CustomStringConvertible {
-        public var description: String
+    public struct ParseError: Error, CustomStringConvertible, Localizable {
+        public var text: SchemaText
+        public var description: String { text.english }
+        public var english: String { text.english }
+        public var russian: String { text.russian }
+        init(_ text: SchemaText) { self.text = text }
     }
 
     /// Reads every `*.py` in `directory`.
     public static func load(directory: String) throws -> AlembicHistory {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
-            throw ParseError(description: "cannot read the alembic versions directory \(directory)")
+            throw ParseError(.versionsDirUnreadable(directory: directory))
         }
         var parents: [String: [String]] = [:]
         for name in names.sorted() where name.hasSuffix(".py") && name != "__init__.py" {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ParseError(description: "cannot read \(path)")
+                throw ParseError(.migrationUnreadable(path: path))
             }
             guard let (rev, downs) = parse(text) else {
-                throw ParseError(description: "\(name): no `revision = '…'` line")
+                throw ParseError(.noRevisionLine(file: name))
             }
             parents[rev] = downs
         }
-        if parents.isEmpty { throw ParseError(description: "no migration files (*.py) in \(directory)") }
+        if parents.isEmpty { throw ParseError(.noMigrationFiles(directory: directory)) }
         return AlembicHistory(parents: parents)
     }
 

@@ -21,9 +21,9 @@ struct CompleteModule: CommandModule {
     let commandName: String
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(.text("Usage: /\(commandName) <payment id or provider payment id>")) }
+        guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(Reply(html: CompleteText.usage(command: commandName).text())) }
         let db: DatabaseClient
-        do { db = try database.client() } catch { return .reply(.text("❔ " + describe(error, nothingChanged: true))) }
+        do { db = try database.client() } catch { return .reply(.text(DatabaseText.unknownFailure(error: ErrorText(error), nothingChanged: true).text())) }
         let config = db.settings.payments
         let store = PaymentsStore(config)
         let found: (payments: [Payment], plan: [PostgresQuery]?)
@@ -34,73 +34,71 @@ struct CompleteModule: CommandModule {
                 return (ps, store.completionPlan(for: ps[0], idMatch: idQ))
             }
         } catch {
-            return .reply(.text("🔴 " + describe(error, nothingChanged: true)))
+            return .reply(.text(DatabaseText.redFailure(error: ErrorText(error), nothingChanged: true).text()))
         }
         guard let p = found.payments.first else {
-            return .reply(.text("No payment with id or provider payment id \"\(id)\" in \(config.table). Nothing was changed."))
+            return .reply(.text(CompleteText.noPayment(id: id, table: config.table).text()))
         }
         if found.payments.count > 1 {
-            let ids = found.payments.map(\.id).joined(separator: ", ")
-            return .reply(.text("\(found.payments.count) payments match \"\(id)\" (ids \(ids)); use the payment id. Nothing was changed."))
+            return .reply(.text(CompleteText.severalMatch(count: found.payments.count, id: id, ids: found.payments.map(\.id)).text()))
         }
         guard p.status == config.pendingStatus else {
-            let when = p.completedAt.map { " at \(PaymentsStore.clock($0))" } ?? ""
-            return .reply(.text("Payment \(p.id) is already \(p.status)\(when); only \(config.pendingStatus) payments can be completed. Nothing was changed."))
+            return .reply(.text(CompleteText.alreadyDone(payment: p.id, status: p.status, at: p.completedAt, pendingStatus: config.pendingStatus).text()))
         }
         guard let plan = found.plan else {
-            let known = config.completion.keys.sorted().joined(separator: ", ")
-            return .reply(.text("Payment \(p.id) has type \"\(p.type)\", which has no completion steps in database.payments.completion (configured: \(known.isEmpty ? "none" : known)). Nothing was changed."))
+            return .reply(.text(CompleteText.noCompletionSteps(payment: p.id, type: p.type, configured: config.completion.keys.sorted()).text()))
         }
         let statements = plan.map(\.description).joined(separator: ";\n") + ";"
-        let sql = "In one transaction, after locking the row and checking it is still \(HTML.escape(config.pendingStatus)):\n<pre>\(HTML.escape(statements))</pre>"
+        let sql = CompleteText.transaction(pendingStatus: config.pendingStatus, statements: statements).text()
         let audit = "complete payment \(p.id) (\(p.amount) \(p.currency), \(p.type), user \(p.user))"
         let force = ctx.request.string("mode") == "force"
         let reason = ctx.request.words("reason").joined(separator: " ")
         if force && reason.count < 3 {
-            return .reply(.text("/\(commandName) \(p.id) force needs a reason for the audit, e.g. /\(commandName) \(p.id) force paid per the YooKassa dashboard, support ticket 123. Nothing was changed."))
+            return .reply(.text(CompleteText.forceNeedsReason(command: commandName, payment: p.id).text()))
         }
         if !force && !reason.isEmpty {
-            return .reply(.text("Usage: /\(commandName) <id> [force <reason>]. Nothing was changed."))
+            return .reply(Reply(html: CompleteText.usageForce(command: commandName).text()))
         }
         let directory = database.providers(db)
         guard let (name, provider) = directory.entry(for: p) else {
             // No provider API configured for this row's provider: the admin checks by hand.
-            let hint = directory.isEmpty ? "" : " (\(HTML.escape(p.provider ?? "no provider")) is not in database.payments.providers)"
-            let preview = "Complete this payment?\n" + PaymentsView.detail(p, config: config) + "\n\n" + sql
-                + "\nCheck at the provider first that it was really paid\(hint)."
-            return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Complete payment \(p.id)", auditAction: audit) { _ in
+            let preview = CompleteText.question.text() + PaymentsView.detail(p, config: config) + "\n\n" + sql
+                + CompleteText.checkAtProvider(provider: p.provider, listed: !directory.isEmpty).text()
+            return .confirm(ConfirmationPlan(preview: preview, confirmLabel: CompleteText.confirmLabel(payment: p.id).text(), auditAction: audit) { _ in
                 await CompleteModule.run(db, p)
             })
         }
-        let verdict = await directory.verdict(p) ?? .unknown("not configured")
+        let verdict = await directory.verdict(p) ?? .unknown(ProviderReason(ProviderViewText.notConfigured))
         let head = PaymentsView.detail(p, config: config) + "\n" + ProviderView.comparison(verdict, p, name: provider.displayName)
         switch ProviderView.decide(verdict, p, provider: provider.displayName) {
         case .paid(let pp):
-            let note = force ? "\n(force is not needed: the provider confirms the payment)" : ""
-            let preview = "Complete this payment?\n" + head + "\n✅ \(HTML.escape(pp.provider)) says the money arrived and the amount matches.\(note)\n\n" + sql
-                + "\n\(HTML.escape(pp.provider)) is asked again when you press Confirm."
-            return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Complete payment \(p.id)",
+            let note = force ? CompleteText.forceNotNeeded.text() : ""
+            let preview = CompleteText.question.text() + head + CompleteText.providerConfirms(provider: pp.provider).text() + note + "\n\n" + sql
+                + CompleteText.askedAgainAtConfirm(provider: pp.provider).text()
+            return .confirm(ConfirmationPlan(preview: preview, confirmLabel: CompleteText.confirmLabel(payment: p.id).text(),
                                              auditAction: audit + " — paid at \(pp.provider) \(pp.id)") { _ in
                 await CompleteModule.runChecked(db, p, directory: directory, name: name)
             })
         case .refuse(let why):
             guard force else {
-                return .reply(Reply(html: "Not offering Confirm for payment \(HTML.escape(p.id)):\n" + head + "\n🚫 " + HTML.escape(why) + "."
-                    + "\n\nNothing was changed. If you are sure the money arrived (checked in the dashboard), override with "
-                    + "/\(HTML.escape(commandName)) \(HTML.escape(p.id)) force &lt;reason&gt; — it needs a second confirmation and the reason goes to the audit."))
+                return .reply(Reply(html: CompleteText.notOffering(payment: p.id).text() + head + CompleteText.refusedReason(reason: why).text()
+                    + CompleteText.overrideHint(command: commandName, payment: p.id).text()))
             }
-            let prompt = "⚠️ <b>Override</b>: complete payment \(HTML.escape(p.id)) although the provider does not confirm it?\n" + head
-                + "\n🚫 " + HTML.escape(why) + ".\nReason for the audit: <i>\(HTML.escape(reason))</i>"
-            let plan = ConfirmationPlan(preview: "⚠️ <b>Second confirmation</b> — override for payment \(HTML.escape(p.id)), reason: <i>\(HTML.escape(reason))</i>\n"
-                                            + head + "\n\n" + sql,
-                                        confirmLabel: "Override: complete payment \(p.id)",
-                                        auditAction: audit + " — FORCED, provider: \(why); reason: \(reason)") { _ in
-                let now = await directory.verdict(p) ?? .unknown("not configured")
-                let result = await CompleteModule.run(db, p)
-                let said = HTML.escape(ProviderView.cell(now, p))
-                return Reply(html: result.html + "\n(override; \(HTML.escape(provider.displayName)) at Confirm: \(said); reason: \(HTML.escape(reason)))")
+            let prompt = CompleteText.overridePrompt(payment: p.id).text() + head
+                + CompleteText.refusedReason(reason: why).text() + CompleteText.auditReason(reason: reason).text()
+            // The confirmed step runs later, maybe in another task: it renders in the language of now.
+            let language = Language.current
+            let plan = ConfirmationPlan(preview: CompleteText.secondConfirmation(payment: p.id, reason: reason).text() + head + "\n\n" + sql,
+                                        confirmLabel: CompleteText.overrideLabel(payment: p.id).text(),
+                                        auditAction: audit + " — FORCED, provider: \(why.english); reason: \(reason)") { _ in
+                await Language.$current.withValue(language) {
+                    let now = await directory.verdict(p) ?? .unknown(ProviderReason(ProviderViewText.notConfigured))
+                    let result = await CompleteModule.run(db, p)
+                    let said = ProviderView.cell(now, p)
+                    return Reply(html: result.html + CompleteText.overrideResult(provider: provider.displayName, said: said, reason: reason).text())
+                }
             }
-            return .choose(prompt: prompt, choices: [Choice("⚠️ Override, continue") { .confirm(plan) }])
+            return .choose(prompt: prompt, choices: [Choice(CompleteText.overrideChoice.text()) { .confirm(plan) }])
         }
     }
 
@@ -112,7 +110,7 @@ struct CompleteModule: CommandModule {
         let display = directory.config.providers[name]?.displayName ?? name
         let wait = directory.config.providerDeadline + 2
         // Runs on the session's own thread (never the cooperative pool), so it may block there.
-        let verify: @Sendable (Payment) -> String? = { locked in
+        let verify: @Sendable (Payment) -> PaymentStoreText? = { locked in
             let answer = Locked<ProviderVerdict?>(nil)
             let done = DispatchSemaphore(value: 0)
             Task {
@@ -121,16 +119,16 @@ struct CompleteModule: CommandModule {
                 done.signal()
             }
             guard done.wait(timeout: .now() + wait) == .success, let v = answer.current else {
-                return "asked again at Confirm, \(display) gave no answer within \(Durations.format(wait))"
+                return .askedAgainNoAnswer(provider: display, seconds: wait)
             }
-            if case .refuse(let why) = ProviderView.decide(v, locked, provider: display) { return "asked again at Confirm, \(why)" }
+            if case .refuse(let why) = ProviderView.decide(v, locked, provider: display) { return .askedAgainRefused(reason: why.localized) }
             return nil
         }
         return await run(db, p, verify: verify)
     }
 
     /// The confirmed step; also what the concurrency tests call many times at once.
-    static func run(_ db: DatabaseClient, _ p: Payment, verify: (@Sendable (Payment) -> String?)? = nil) async -> Reply {
+    static func run(_ db: DatabaseClient, _ p: Payment, verify: (@Sendable (Payment) -> PaymentStoreText?)? = nil) async -> Reply {
         let store = PaymentsStore(db.settings.payments)
         do {
             // Safe to retry after a lost connection: the transaction rechecks the status under lock.
@@ -141,15 +139,15 @@ struct CompleteModule: CommandModule {
             }) {
             case .refused(let why) where attempts.current > 1:
                 // The first attempt's COMMIT may have reached the server before the connection dropped.
-                return .text("⚠️ The connection dropped while completing payment \(p.id); on the retry: \(why). The first attempt may have completed it before the drop; either way it was not credited twice. Check with /payments \(p.id).")
+                return .text(CompleteText.connectionDropped(payment: p.id, reason: why).text())
             case .completed(let done):
                 Log.info("payment \(done.id) completed by opsbot")
-                return Reply(html: "✅ Payment \(HTML.escape(done.id)) completed: \(HTML.escape(PaymentsView.amount(done))) \(HTML.escape(done.type)) for user \(HTML.escape(done.user)), status \(HTML.escape(done.status)).")
+                return Reply(html: CompleteText.completed(payment: done).text())
             case .refused(let why):
-                return .text("⚠️ Not completed: \(why). Nothing was changed.")
+                return .text(CompleteText.notCompleted(reason: why).text())
             }
         } catch {
-            return .text("🔴 Completion failed and was rolled back: \(describe(error)). Nothing was changed.")
+            return .text(CompleteText.completionFailed(error: ErrorText(error)).text())
         }
     }
 }

@@ -25,20 +25,15 @@ public final class DatabaseClient: Sendable {
 
     /// Runs `body` on a pooled connection on its own thread (see PostgresConnection.session).
     public func session<T: Sendable>(retryIfLost: Bool = true, _ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
-        guard let pool else { throw PostgresError(.connect, "DATABASE_URL is not set") }
+        guard let pool else { throw PostgresError(.connect, DatabaseText.urlNotSet) }
         return try await pool.session(retryIfLost: retryIfLost, body)
     }
 
     public func close() { pool?.close() }
 }
 
-/// How a database failure reads in a reply: one line, no secrets, says nothing changed when
-/// the caller passes `nothingChanged`.
+/// How a database failure reads in a reply (in the current language): one line, no secrets,
+/// says nothing changed when the caller passes `nothingChanged`.
 func describe(_ error: Error, nothingChanged: Bool = false) -> String {
-    let tail = nothingChanged ? " Nothing was changed." : ""
-    switch error {
-    case let e as PostgresError: return e.description + tail
-    case let e as ConfigError: return "configuration problem: \(e.description)" + tail
-    default: return Redactor.shared.redact("\(error)") + tail
-    }
+    DatabaseText.failure(error: ErrorText(error), nothingChanged: nothingChanged).text()
 }

@@ -62,9 +62,9 @@ public struct DatabaseFeature: Feature {
     /// compare), nil when it can — or when `database:` is invalid (the command says so).
     func notConfigured(needsSchema: Bool = false) -> String? {
         guard let c = try? client() else { return nil }
-        if !c.isConfigured { return "DATABASE_URL is not set in opsbot's environment" }
+        if !c.isConfigured { return DatabaseText.urlNotInEnvironment.text() }
         if needsSchema && c.settings.schema.tables.isEmpty && c.settings.schema.migrations == nil {
-            return "database.schema lists no tables and no migrations"
+            return DatabaseText.schemaListsNothing.text()
         }
         return nil
     }

@@ -34,7 +34,7 @@ extension PaymentsStore {
 
     public enum ReversalResult: Sendable, Hashable {
         case reversed(Reversal)
-        case refused(String)
+        case refused(PaymentStoreText)
     }
 
     /// Every credit row of a payment, oldest first per table; `lock` takes row locks.
@@ -62,8 +62,7 @@ extension PaymentsStore {
             removed += mine.dropFirst()
         }
         guard !removed.isEmpty else {
-            let where_ = rows.isEmpty ? "no credit rows" : rows.map { "\($0.table) #\($0.id)" }.joined(separator: ", ")
-            return .failure(ReversalRefusal("payment \(paymentID) is not credited twice in one table (\(where_))"))
+            return .failure(ReversalRefusal(.notCreditedTwice(payment: paymentID, rows: rows.map { "\($0.table) #\($0.id)" })))
         }
         var statements: [PostgresQuery] = []
         for r in removed {
@@ -79,7 +78,11 @@ extension PaymentsStore {
         return .success(plan)
     }
 
-    public struct ReversalRefusal: Error, Sendable { public var message: String; init(_ m: String) { message = m } }
+    public struct ReversalRefusal: Error, Sendable {
+        public var text: PaymentStoreText
+        public var message: String { text.english }
+        init(_ t: PaymentStoreText) { text = t }
+    }
 
     /// Reverses `expected` exactly once (see the type's note).
     public func reverseDuplicate(_ s: PostgresSession, _ expected: Reversal) throws -> ReversalResult {
@@ -87,15 +90,15 @@ extension PaymentsStore {
             let rows = try creditRows(tx, paymentID: expected.paymentID, lock: true)
             let plan: Reversal
             switch reversalPlan(paymentID: expected.paymentID, rows: rows) {
-            case .failure(let why): return .refused(why.message)
+            case .failure(let why): return .refused(why.text)
             case .success(let p): plan = p
             }
             guard plan == expected else {
-                return .refused("the credit rows of payment \(expected.paymentID) changed since the preview (now \(rows.map { "\($0.table) #\($0.id)" }.joined(separator: ", "))); run /reverse_duplicate again")
+                return .refused(.creditRowsChanged(payment: expected.paymentID, rows: rows.map { "\($0.table) #\($0.id)" }))
             }
             for q in plan.statements {
                 let r = try tx.query(q)
-                guard r.affectedRows == 1 else { throw PostgresError(.client, "\(q.description) changed \(r.affectedRows) rows, expected 1; rolled back") }
+                guard r.affectedRows == 1 else { throw PostgresError(.client, PaymentsText.statementChanged(statement: q.description, rows: r.affectedRows)) }
             }
             return .reversed(plan)
         }

@@ -25,35 +25,36 @@ struct PaymentProvidersCheck: CheckProvider {
         guard !config.providers.isEmpty else { return [] }
         let directory = database.providers(db)
         var out: [CheckResult] = []
-        var down: [String: String] = [:]   // provider name → why it cannot be asked
+        var down: [String: ErrorText] = [:]   // provider name → why it cannot be asked
         // Who am I, all providers at once.
         let names = config.providers.keys.sorted()
-        let answers = await withTaskGroup(of: (String, Result<String, ProviderError>).self) { g in
+        let answers = await withTaskGroup(of: (String, Result<LocalizedText, ProviderError>).self) { g in
             for n in names { g.addTask { (n, await directory.whoami(config.providers[n]!)) } }
-            var r: [String: Result<String, ProviderError>] = [:]
+            var r: [String: Result<LocalizedText, ProviderError>] = [:]
             for await (n, a) in g { r[n] = a }
             return r
         }
         for n in names {
             let c = config.providers[n]!
-            switch answers[n] ?? .failure(ProviderError(.unreachable, "no answer")) {
+            switch answers[n] ?? .failure(ProviderError.noAnswer) {
             case .success(let who):
-                out.append(CheckResult(check: "provider_unreachable", target: n, status: .ok, summary: "\(who) answers"))
-                out.append(CheckResult(check: "provider_credentials", target: n, status: .ok, summary: "\(c.credentialNames) accepted by \(c.displayName)"))
+                out.append(CheckResult(check: "provider_unreachable", target: n, status: .ok, message: ProviderViewText.answers(who: who)))
+                out.append(CheckResult(check: "provider_credentials", target: n, status: .ok,
+                                       message: ProviderViewText.credentialsAccepted(names: c.credentialNames, namesRU: c.credentialNamesRU, provider: c.displayName)))
             case .failure(let e) where e.kind == .credentials:
-                down[n] = e.message
-                out.append(CheckResult(check: "provider_unreachable", target: n, status: .ok, summary: "\(c.displayName) answers"))
+                down[n] = ErrorText(e)
+                out.append(CheckResult(check: "provider_unreachable", target: n, status: .ok, message: ProviderViewText.providerAnswers(provider: c.displayName)))
                 out.append(CheckResult(check: "provider_credentials", target: n, status: .critical,
-                                       summary: "\(c.displayName) (\(n)): \(e.message)",
+                                       message: ProviderViewText.credentialsRefused(provider: c.displayName, name: n, error: ErrorText(e)),
                                        evidence: ["check \(c.credentialNames) in the app's environment and in the \(c.displayName) dashboard (seed 002 §1.5)"],
                                        remediation: "/payments pending"))
             case .failure(let e):
-                down[n] = e.message
+                down[n] = ErrorText(e)
                 out.append(CheckResult(check: "provider_unreachable", target: n, status: .critical,
-                                       summary: "\(c.displayName) (\(n)) cannot be asked: \(e.message)",
+                                       message: ProviderViewText.cannotBeAsked(provider: c.displayName, name: n, error: ErrorText(e)),
                                        evidence: ["payments cannot be checked at \(c.displayName) until it answers; new payments may fail to be created (seed 002 §1.5)"]))
                 out.append(CheckResult(check: "provider_credentials", target: n, status: .unknown,
-                                       summary: "\(c.displayName) unreachable: \(c.credentialNames) cannot be checked"))
+                                       message: ProviderViewText.credentialsUnchecked(provider: c.displayName, names: c.credentialNames, namesRU: c.credentialNamesRU)))
             }
         }
         // Payments pending here, paid there.
@@ -63,14 +64,15 @@ struct PaymentProvidersCheck: CheckProvider {
         do {
             rows = try await db.session { s in try store.recentPending(s, olderThan: grace, within: Self.window, limit: Self.rowLimit) }
         } catch {
-            out.append(CheckResult(check: "payment_webhook_lost", target: "database", status: .unknown, summary: describe(error)))
+            out.append(CheckResult(check: "payment_webhook_lost", target: "database", status: .unknown,
+                                   message: DatabaseText.failure(error: ErrorText(error), nothingChanged: false)))
             return out
         }
         let askable = rows.filter { p in directory.entry(for: p).map { down[$0.name] == nil } ?? false }
         for n in names.filter({ down[$0] != nil }) where rows.contains(where: { $0.provider == n }) {
             // Unknown rather than resolved while the provider is down.
             out.append(CheckResult(check: "payment_webhook_lost", target: "provider:\(n)", status: .unknown,
-                                   summary: "\(config.providers[n]!.displayName) cannot be asked: \(down[n]!)"))
+                                   message: ProviderViewText.providerDown(provider: config.providers[n]!.displayName, reason: down[n]!)))
         }
         let verdicts = await directory.verdicts(askable)
         let now = app.clock.now()
@@ -83,14 +85,15 @@ struct PaymentProvidersCheck: CheckProvider {
                 let mismatch = ProviderView.mismatch(pp, p)
                 out.append(CheckResult(
                     check: "payment_webhook_lost", target: p.id, status: .critical,
-                    summary: "payment \(p.id) of user \(p.user), \(p.amount) \(p.currency): pending here, paid at \(pp.provider) \(ProviderText.clock(since)) (\(pp.provider) id \(pp.id)) — the webhook never arrived",
+                    message: ProviderViewText.webhookLost(payment: p, provider: pp.provider, since: since, providerPaymentID: pp.id),
                     value: now.timeIntervalSince(since),
-                    evidence: [mismatch.map { "⚠️ \($0)" } ?? "amount and currency match", "type \(p.type), created \(p.createdAt.map { ProviderText.clock($0) } ?? "?")"],
+                    evidence: [mismatch.map { "⚠️ \($0.english)" } ?? "amount and currency match", "type \(p.type), created \(p.createdAt.map { ProviderText.clock($0) } ?? "?")"],
                     remediation: "/complete \(p.id)"))
             case .unknown(let why)?:
                 unknown += 1
                 if unknown == 1 {
-                    out.append(CheckResult(check: "payment_webhook_lost", target: "provider:\(p.provider ?? "?")", status: .unknown, summary: why))
+                    out.append(CheckResult(check: "payment_webhook_lost", target: "provider:\(p.provider ?? "?")", status: .unknown,
+                                           message: ProviderViewText.reason(ErrorText(why))))
                 }
             default:
                 continue
@@ -98,8 +101,17 @@ struct PaymentProvidersCheck: CheckProvider {
         }
         if !out.contains(where: { $0.check == "payment_webhook_lost" }) {
             out.append(CheckResult(check: "payment_webhook_lost", target: "all", status: .ok,
-                                   summary: "no payment pending here and paid at its provider for more than \(Durations.format(grace)) (\(askable.count) checked)"))
+                                   message: ProviderViewText.noWebhookLost(grace: grace, checked: askable.count)))
         }
         return out
+    }
+}
+
+extension ProviderError {
+    /// A provider whose "who am I" never came back.
+    static var noAnswer: ProviderError {
+        var e = ProviderError(.unreachable, "no answer")
+        e.russian = "нет ответа"
+        return e
     }
 }

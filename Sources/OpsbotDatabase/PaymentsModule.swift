@@ -12,7 +12,7 @@ struct PaymentsModule: CommandModule {
     let database: DatabaseFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let db: DatabaseClient
-        do { db = try database.client() } catch { return .reply(.text("❔ " + describe(error))) }
+        do { db = try database.client() } catch { return .reply(.text(DatabaseText.unknownFailure(error: ErrorText(error), nothingChanged: false).text())) }
         let what = ctx.request.string("what") ?? "pending"
         let extra = ctx.request.string("older_than")
         do {
@@ -21,30 +21,31 @@ struct PaymentsModule: CommandModule {
                 var threshold = db.settings.payments.pendingAfter
                 if let extra {
                     guard let v = Durations.parse(extra) else {
-                        return .reply(.text("older-than must be a duration such as 15m, 2h or 1d, got \"\(extra.prefix(40))\""))
+                        return .reply(.text(PaymentsText.badDuration(got: String(extra.prefix(40))).text()))
                     }
                     threshold = v
                 }
                 return .reply(try await PaymentsView.pendingPage(db, threshold: threshold, page: 1, providers: database.providers(db)))
             case "provider":
-                guard let id = extra else { return .reply(.text("Usage: /payments provider <payment id or provider payment id>")) }
+                guard let id = extra else { return .reply(Reply(html: PaymentsText.usageProvider.text())) }
                 return .reply(try await PaymentsView.atProvider(db, id, providers: database.providers(db)))
             case "duplicates":
-                if extra != nil { return .reply(.text("/payments duplicates takes no further argument")) }
+                if extra != nil { return .reply(.text(PaymentsText.duplicatesTakesNoArgument.text())) }
                 return .reply(try await PaymentsView.duplicates(db))
             default:
-                if extra != nil { return .reply(.text("Usage: /payments pending [older-than], /payments <id>, /payments duplicates, /payments provider <id>")) }
+                if extra != nil { return .reply(Reply(html: PaymentsText.usage.text())) }
                 return .reply(try await PaymentsView.lookup(db, what))
             }
         } catch {
-            return .reply(.text("🔴 " + describe(error)))
+            return .reply(.text(DatabaseText.redFailure(error: ErrorText(error), nothingChanged: false).text()))
         }
     }
 }
 
 /// Renders the payments views; shared by the module and the Next/Prev buttons.
 enum PaymentsView {
-    static func amount(_ p: Payment) -> String { "\(p.amount) \(p.currency)" }
+    /// `549.00 RUB` / `549,00 ₽`.
+    static func amount(_ p: Payment) -> String { DatabaseFormat.money(p.amount, p.currency) }
 
     static func pendingPage(_ db: DatabaseClient, threshold: Double, page requested: Int, providers: ProviderDirectory? = nil) async throws -> Reply {
         let store = PaymentsStore(db.settings.payments)
@@ -55,37 +56,33 @@ enum PaymentsView {
             let page = min(max(1, requested), pages)
             return (sum, try store.pendingPage(s, olderThan: threshold, offset: (page - 1) * size, limit: size), page)
         }
-        let th = Durations.format(threshold)
-        guard summary.count > 0 else { return Reply(html: "✅ no pending payments older than \(th)") }
-        let totals = summary.totals.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
-        var html = "⚠️ <b>\(summary.count) pending payment\(summary.count == 1 ? "" : "s") older than \(th)</b> — total \(HTML.escape(totals))\n"
+        guard summary.count > 0 else { return Reply(html: PaymentsText.noPending(threshold: threshold).text()) }
+        var html = PaymentsText.pendingHeader(count: summary.count, threshold: threshold, totals: summary.totals.map { Money(amount: $0.1, currency: $0.0) }).text()
         // The page's rows at their providers, all at once under one deadline.
         let asked = !(providers?.isEmpty ?? true)
         var verdicts: [String: ProviderVerdict] = [:]
         if asked, let providers { verdicts = await providers.verdicts(rows) }
-        var header = ["id", "user", "amount", "type", "provider", "provider id", "age"]
-        if asked { header.append("at provider") }
+        let header = PaymentsText.pendingColumns(atProvider: asked).text().split(separator: "\t").map(String.init)
         let table = TextTable.render(header: header, rows: rows.map {
-            var r = [$0.id, $0.user, amount($0), $0.type, $0.provider ?? "", $0.providerPaymentID ?? "", Durations.format($0.age)]
+            var r = [$0.id, $0.user, amount($0), $0.type, $0.provider ?? "", $0.providerPaymentID ?? "", LocalFormat.duration($0.age)]
             if asked { r.append(ProviderView.cell(verdicts[$0.id], $0)) }
             return r
         }, maxCell: asked ? 48 : 36)  // "canceled at provider (expired_on_confirmation)" whole
         html += "<pre>\(HTML.escape(table))</pre>"
-        var reasons: [String] = []
+        var reasons: [ProviderReason] = []
         for p in rows {
-            if case .unknown(let why)? = verdicts[p.id], !reasons.contains(why) { reasons.append(why) }
+            if case .unknown(let why)? = verdicts[p.id], !reasons.contains(where: { $0.english == why.english }) { reasons.append(why) }
         }
-        for why in reasons.prefix(3) { html += "\n❔ \(HTML.escape(why)) — unknown, not \"not paid\"" }
+        for why in reasons.prefix(3) { html += PaymentsText.unknownNotUnpaid(reason: ErrorText(why)).text() }
         let pages = (summary.count + size - 1) / size
         var buttons: [Button] = []
         if pages > 1 {
-            html += "\npage \(page) of \(pages)"
-            if page > 1 { buttons.append(Button("◀ Prev", data: "pay:\(Int(threshold)):\(page - 1)")) }
-            if page < pages { buttons.append(Button("Next ▶", data: "pay:\(Int(threshold)):\(page + 1)")) }
-            buttons.append(Button("📄 File", data: "pay:\(Int(threshold)):f"))
+            html += PaymentsText.pageOf(page: page, pages: pages).text()
+            if page > 1 { buttons.append(Button(PaymentsText.prevButton.text(), data: "pay:\(Int(threshold)):\(page - 1)")) }
+            if page < pages { buttons.append(Button(PaymentsText.nextButton.text(), data: "pay:\(Int(threshold)):\(page + 1)")) }
+            buttons.append(Button(PaymentsText.fileButton.text(), data: "pay:\(Int(threshold)):f"))
         }
-        html += asked ? "\nComplete one with /complete &lt;id&gt; (the provider is asked first); details: /payments provider &lt;id&gt;."
-                      : "\nComplete one with /complete &lt;id&gt; after checking it at the provider."
+        html += PaymentsText.pendingFooter(providersAsked: asked).text()
         return Reply(html: html, buttons: buttons.isEmpty ? [] : [buttons])
     }
 
@@ -108,8 +105,7 @@ enum PaymentsView {
             }
             return (out, n, n >= maxRows)
         }
-        let note = capped ? " (first \(maxRows))" : ""
-        return Reply(html: "📄 \(n) pending payments older than \(Durations.format(threshold))\(note)",
+        return Reply(html: PaymentsText.pendingFileCaption(count: n, threshold: threshold, cap: capped ? maxRows : nil).text(),
                      attachment: Attachment(filename: "pending-payments.tsv", data: Data(text.utf8)))
     }
 
@@ -117,7 +113,7 @@ enum PaymentsView {
         let store = PaymentsStore(db.settings.payments)
         let found = try await db.session { s in try store.find(s, id) }
         guard !found.isEmpty else {
-            return .text("No payment with id or provider payment id \"\(id)\" in \(db.settings.payments.table).")
+            return .text(PaymentsText.noPayment(id: id, table: db.settings.payments.table).text())
         }
         return Reply(html: found.map { detail($0, config: db.settings.payments) }.joined(separator: "\n\n"))
     }
@@ -127,34 +123,31 @@ enum PaymentsView {
         let store = PaymentsStore(db.settings.payments)
         let found = try await db.session { s in try store.find(s, id) }
         guard let p = found.first else {
-            return .text("No payment with id or provider payment id \"\(id)\" in \(db.settings.payments.table).")
+            return .text(PaymentsText.noPayment(id: id, table: db.settings.payments.table).text())
         }
-        if found.count > 1 { return .text("\(found.count) payments match \"\(id)\" (ids \(found.map(\.id).joined(separator: ", "))); use the payment id.") }
+        if found.count > 1 { return .text(PaymentsText.severalMatch(count: found.count, id: id, ids: found.map(\.id)).text()) }
         guard let (name, c) = providers.entry(for: p) else {
-            let known = providers.config.providers.keys.sorted().joined(separator: ", ")
-            return .text("Payment \(p.id) has provider \"\(p.provider ?? "")\", which is not in database.payments.providers (configured: \(known.isEmpty ? "none" : known)).")
+            return .text(PaymentsText.providerNotConfigured(payment: p.id, provider: p.provider ?? "", configured: providers.config.providers.keys.sorted()).text())
         }
-        let v = await providers.verdict(p) ?? .unknown("not configured")
+        let v = await providers.verdict(p) ?? .unknown(ProviderReason(ProviderViewText.notConfigured))
         var html = detail(p, config: db.settings.payments) + "\n\n"
         switch v {
         case .found(let pp):
             html += ProviderView.detail(pp, name: name)
-            if pp.state == .paid, let why = ProviderView.mismatch(pp, p) { html += "\n⚠️ " + HTML.escape(why) }
+            if pp.state == .paid, let why = ProviderView.mismatch(pp, p) { html += "\n⚠️ " + HTML.escape(why.text()) }
         case .notFound:
-            html += "<b>\(HTML.escape(c.displayName))</b> (\(HTML.escape(name))): not found — no such payment under these credentials (wrong id, another shop or app, or test vs. live)"
+            html += ProviderViewText.atProviderNotFound(provider: c.displayName, name: name).text()
         case .unknown(let why):
-            html += "<b>\(HTML.escape(c.displayName))</b> (\(HTML.escape(name))): ❔ unknown — \(HTML.escape(why))"
+            html += ProviderViewText.atProviderUnknown(provider: c.displayName, name: name, reason: ErrorText(why)).text()
         }
         return Reply(html: html)
     }
 
     static func detail(_ p: Payment, config: PaymentsConfig) -> String {
-        var lines = ["<b>Payment \(HTML.escape(p.id))</b> — \(HTML.escape(p.status))"]
-        lines.append("user \(HTML.escape(p.user)) · \(HTML.escape(amount(p))) · \(HTML.escape(p.type))")
-        lines.append("provider \(HTML.escape(p.provider ?? "—")) · provider payment id <code>\(HTML.escape(p.providerPaymentID ?? "—"))</code>")
-        var when = "created \(p.createdAt.map(PaymentsStore.clock) ?? "?") (\(Durations.format(p.age)) ago)"
-        if let c = p.completedAt { when += " · completed \(PaymentsStore.clock(c))" }
-        lines.append(when)
+        var lines = [PaymentsText.detailHeader(payment: p.id, status: p.status).text()]
+        lines.append(PaymentsText.detailUser(user: p.user, amount: Money(amount: p.amount, currency: p.currency), type: p.type).text())
+        lines.append(PaymentsText.detailProvider(provider: p.provider, providerPaymentID: p.providerPaymentID).text())
+        lines.append(PaymentsText.detailCreated(at: p.createdAt, age: p.age, completedAt: p.completedAt).text())
         if p.status == config.pendingStatus { lines.append("→ /complete \(HTML.escape(p.id))") }
         return lines.joined(separator: "\n")
     }
@@ -168,27 +161,25 @@ enum PaymentsView {
                 return (d, try store.find(s, d.paymentID).first { $0.id == d.paymentID }, try store.creditRows(s, paymentID: d.paymentID))
             }
         }
-        guard !found.isEmpty else { return Reply(html: "✅ no payment credited more than once") }
+        guard !found.isEmpty else { return Reply(html: PaymentsText.noDuplicates.text()) }
         var lines: [String] = []
         for (d, p, rows) in found {
             guard d.reversible else {
-                lines.append("• payments \(HTML.escape(d.paymentID)): \(HTML.escape(d.evidence)) — check at the provider; no automatic fix")
+                lines.append(PaymentsText.duplicateUnreversible(payments: d.paymentID, evidence: d.evidenceText).text())
                 continue
             }
-            var line = "• payment <code>\(HTML.escape(d.paymentID))</code>"
-            if let p { line += " · user \(HTML.escape(p.user)) · \(HTML.escape(PaymentsView.amount(p))) \(HTML.escape(p.type))" }
-            line += "\n  rows: " + rows.map { r in "\(HTML.escape(r.table)) #\(HTML.escape(r.id))" + (r.amount.map { " \(HTML.escape($0))" } ?? "") }.joined(separator: ", ")
+            var line = PaymentsText.duplicatePayment(payment: d.paymentID, user: p?.user, amount: p.map { Money(amount: $0.amount, currency: $0.currency) }, type: p?.type).text()
+            line += PaymentsText.duplicateRows(rows: rows).text()
             switch store.reversalPlan(paymentID: d.paymentID, rows: rows) {
             case .success(let plan):
-                let effect = plan.balanceEffect.map { "user \(HTML.escape($0.user)) balance \(HTML.escape("\($0.amount)")) too high" }
-                line += "\n  effect: " + (effect.isEmpty ? "\(plan.removed.count) extra row(s), no balance" : effect.joined(separator: ", "))
-                line += "\n  fix: /reverse_duplicate \(HTML.escape(d.paymentID))"
+                line += PaymentsText.duplicateEffect(balances: plan.balanceEffect.map { BalanceChange(user: $0.user, amount: $0.amount) }, extraRows: plan.removed.count).text()
+                line += PaymentsText.duplicateFix(payment: d.paymentID).text()
             case .failure(let why):
-                line += "\n  " + HTML.escape(why.message) + " — fix by hand"
+                line += PaymentsText.duplicateByHand(reason: why.text).text()
             }
             lines.append(line)
         }
-        return Reply(html: "🔴 <b>\(found.count) double credit\(found.count == 1 ? "" : "s")</b>\n" + lines.joined(separator: "\n"))
+        return Reply(html: PaymentsText.duplicateHeader(count: found.count).text() + lines.joined(separator: "\n"))
     }
 }
 
@@ -197,22 +188,24 @@ struct PaymentsPageHandler: CallbackHandler {
     let database: DatabaseFeature
     func handle(_ callback: IncomingCallback, app: AppContext) async -> String? {
         let parts = callback.data.split(separator: ":")
-        guard parts.count == 3, let threshold = Double(parts[1]), threshold >= 0 else { return "unknown button" }
+        guard parts.count == 3, let threshold = Double(parts[1]), threshold >= 0 else { return PaymentsText.unknownButton.text() }
         let db: DatabaseClient
         do { db = try database.client() } catch { return String(describe(error).prefix(200)) }
         if parts[2] == "f" {
             Task {
                 let reply: Reply
-                do { reply = try await PaymentsView.pendingFile(db, threshold: threshold) } catch { reply = .text("🔴 " + describe(error)) }
+                do { reply = try await PaymentsView.pendingFile(db, threshold: threshold) } catch {
+                    reply = .text(DatabaseText.redFailure(error: ErrorText(error), nothingChanged: false).text())
+                }
                 _ = try? await app.transport.send(reply, to: callback.chatID)
             }
-            return "preparing the file…"
+            return PaymentsText.preparingFile.text()
         }
-        guard let page = Int(parts[2]), page >= 1 else { return "unknown button" }
+        guard let page = Int(parts[2]), page >= 1 else { return PaymentsText.unknownButton.text() }
         do {
             let reply = try await PaymentsView.pendingPage(db, threshold: threshold, page: page, providers: database.providers(db))
             try await app.transport.edit(MessageRef(chatID: callback.chatID, messageID: callback.messageID), reply)
-            return "page \(page)"
+            return PaymentsText.pageToast(page: page).text()
         } catch {
             return String(describe(error).prefix(200))
         }
@@ -227,29 +220,28 @@ struct PaymentsCheck: CheckProvider {
     func run(_ app: AppContext) async -> [CheckResult] {
         let db: DatabaseClient
         do { db = try database.client() } catch {
-            return [CheckResult(check: "payments", target: "pending", status: .unknown, summary: describe(error))]
+            return [CheckResult(check: "payments", target: "pending", status: .unknown, message: DatabaseText.failure(error: ErrorText(error), nothingChanged: false))]
         }
         guard db.isConfigured else {
-            return [CheckResult(check: "payments", target: "pending", status: .unknown, summary: "DATABASE_URL is not set")]
+            return [CheckResult(check: "payments", target: "pending", status: .unknown, message: DatabaseText.urlNotSet)]
         }
         let store = PaymentsStore(db.settings.payments)
         let threshold = db.settings.payments.pendingAfter
         do {
             let (sum, dups) = try await db.session { s in (try store.pendingSummary(s, olderThan: threshold), try store.duplicates(s)) }
-            let th = Durations.format(threshold)
             app.store.history.record([("payments:pending", Double(sum.count)), ("payments:duplicates", Double(dups.count))], at: app.clock.now())
             let pending = sum.count == 0
-                ? CheckResult(check: "payments", target: "pending", status: .ok, summary: "no pending payments older than \(th)", value: 0)
+                ? CheckResult(check: "payments", target: "pending", status: .ok, message: PaymentsText.checkNoPending(threshold: threshold), value: 0)
                 : CheckResult(check: "payments", target: "pending", status: .warning,
-                              summary: "\(sum.count) pending payment\(sum.count == 1 ? "" : "s") older than \(th) (total \(sum.totals.map { "\($0.1) \($0.0)" }.joined(separator: ", ")))",
+                              message: PaymentsText.checkPending(count: sum.count, threshold: threshold, totals: sum.totals.map { Money(amount: $0.1, currency: $0.0) }),
                               value: Double(sum.count), remediation: "/payments pending")
             let dup = dups.isEmpty
-                ? CheckResult(check: "payments", target: "duplicates", status: .ok, summary: "no double credits", value: 0)
-                : CheckResult(check: "payments", target: "duplicates", status: .warning, summary: "\(dups.count) payment(s) credited more than once",
+                ? CheckResult(check: "payments", target: "duplicates", status: .ok, message: PaymentsText.checkNoDoubleCredits, value: 0)
+                : CheckResult(check: "payments", target: "duplicates", status: .warning, message: PaymentsText.checkDoubleCredits(count: dups.count),
                               value: Double(dups.count), evidence: dups.map { "payment \($0.paymentID): \($0.evidence)" }, remediation: "/payments duplicates")
             return [pending, dup]
         } catch {
-            return [CheckResult(check: "payments", target: "pending", status: .unknown, summary: describe(error))]
+            return [CheckResult(check: "payments", target: "pending", status: .unknown, message: DatabaseText.failure(error: ErrorText(error), nothingChanged: false))]
         }
     }
 }

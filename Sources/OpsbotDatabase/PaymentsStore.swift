@@ -141,8 +141,10 @@ public struct PaymentsStore: Sendable {
 
     public struct Duplicate: Sendable, Hashable {
         public var paymentID: String
-        /// What credited it: `balance_transactions ×2`, `payments 7, 9 share provider id X`.
-        public var evidence: String
+        /// What credited it: `credited 2× (balance_transactions, …)`, `2 succeeded payments share provider payment id X`.
+        public var evidenceText: PaymentStoreText
+        /// The same in English (logs, alert evidence).
+        public var evidence: String { evidenceText.english }
         /// Credited twice through the credit tables (one payment id): `/reverse_duplicate` can undo it.
         public var reversible = false
     }
@@ -161,7 +163,7 @@ public struct PaymentsStore: Sendable {
                 GROUP BY pid HAVING count(*) > 1 ORDER BY count(*) DESC, pid LIMIT 100
                 """)
             for r in rows {
-                out.append(Duplicate(paymentID: r["pid"].string ?? "?", evidence: "credited \(r["n"].int ?? 0)× (\(r["srcs"].string ?? ""))", reversible: true))
+                out.append(Duplicate(paymentID: r["pid"].string ?? "?", evidenceText: .creditedTimes(count: r["n"].int ?? 0, tables: r["srcs"].string ?? ""), reversible: true))
             }
         }
         if let p = config.column("provider_payment_id") {
@@ -171,7 +173,7 @@ public struct PaymentsStore: Sendable {
                 GROUP BY 1 HAVING count(*) > 1 LIMIT 100
                 """)
             for r in rows {
-                out.append(Duplicate(paymentID: r["ids"].string ?? "?", evidence: "\(r["n"].int ?? 0) succeeded payments share provider payment id \(r["ppid"].string ?? "")"))
+                out.append(Duplicate(paymentID: r["ids"].string ?? "?", evidenceText: .sharedProviderID(count: r["n"].int ?? 0, providerPaymentID: r["ppid"].string ?? "")))
             }
         }
         return out
@@ -181,7 +183,7 @@ public struct PaymentsStore: Sendable {
 
     public enum CompletionResult: Sendable, Hashable {
         case completed(Payment)
-        case refused(String)
+        case refused(PaymentStoreText)
     }
 
     /// The statements completion runs for `p`, with their values: shown in the preview and
@@ -203,26 +205,25 @@ public struct PaymentsStore: Sendable {
     /// unchanged since the preview, runs the steps and marks it succeeded, all in one transaction.
     /// `verify` runs with the row locked, before any write (the payment provider asked again):
     /// a reason it returns refuses, and the transaction rolls back having changed nothing.
-    public func complete(_ s: PostgresSession, _ expected: Payment, verify: (@Sendable (Payment) -> String?)? = nil) throws -> CompletionResult {
+    public func complete(_ s: PostgresSession, _ expected: Payment, verify: (@Sendable (Payment) -> PaymentStoreText?)? = nil) throws -> CompletionResult {
         try s.transaction { tx in
-            guard let idQ = try idMatch(tx, expected.id) else { return .refused("payment \(expected.id) not found") }
+            guard let idQ = try idMatch(tx, expected.id) else { return .refused(.paymentNotFound(payment: expected.id)) }
             guard let row = try tx.query("SELECT \(fragment: selectList) FROM \(fragment: table) WHERE \(fragment: idQ) FOR UPDATE").first else {
-                return .refused("payment \(expected.id) no longer exists")
+                return .refused(.paymentGone(payment: expected.id))
             }
             let now = payment(row)
             guard now.status == config.pendingStatus else {
-                let when = now.completedAt.map { " at \(PaymentsStore.clock($0))" } ?? ""
-                return .refused("payment \(now.id) is already \(now.status)\(when)")
+                return .refused(.alreadyStatus(payment: now.id, status: now.status, at: now.completedAt))
             }
             guard now.user == expected.user, now.amount == expected.amount, now.type == expected.type, now.currency == expected.currency else {
-                return .refused("payment \(now.id) changed since the preview (now user \(now.user), \(now.amount) \(now.currency), \(now.type)); run /complete again")
+                return .refused(.changedSincePreview(payment: now.id, user: now.user, amount: now.amount, currency: now.currency, type: now.type))
             }
-            guard let plan = completionPlan(for: now, idMatch: idQ) else { return .refused("payment type \(now.type) has no completion steps configured") }
+            guard let plan = completionPlan(for: now, idMatch: idQ) else { return .refused(.typeHasNoSteps(type: now.type)) }
             if let verify, let why = verify(now) { return .refused(why) }
             for (i, q) in plan.enumerated() {
                 let r = try tx.query(q)
                 if i == plan.count - 1, r.affectedRows != 1 {
-                    throw PostgresError(.client, "marking payment \(now.id) succeeded updated \(r.affectedRows) rows")
+                    throw PostgresError(.client, PaymentsText.markingUpdated(payment: now.id, rows: r.affectedRows))
                 }
             }
             var done = now

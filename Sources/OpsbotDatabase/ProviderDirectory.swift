@@ -49,7 +49,7 @@ public struct ProviderDirectory: Sendable {
         for p in payments {
             guard let (name, c) = entry(for: p) else { continue }
             guard let pid = p.providerPaymentID, !pid.isEmpty else {
-                out[p.id] = .unknown("the row has no provider payment id")
+                out[p.id] = .unknown(ProviderReason(ProviderViewText.noProviderPaymentID))
                 continue
             }
             groups[name, default: (c, [])].1.append(p)
@@ -69,7 +69,7 @@ public struct ProviderDirectory: Sendable {
         let got = results.current
         for (_, (c, rows)) in groups {
             for p in rows {
-                out[p.id] = got[p.id] ?? .unknown("\(c.displayName) gave no answer within \(Durations.format(limit))")
+                out[p.id] = got[p.id] ?? .unknown(ProviderReason(ProviderViewText.noAnswerWithin(provider: c.displayName, seconds: limit)))
             }
         }
         return out
@@ -82,7 +82,7 @@ public struct ProviderDirectory: Sendable {
             let ids = rows.compactMap(\.providerPaymentID)
             let answers = c.type == .stars ? await stars(c).lookup(ids) : await cryptopay(c).lookup(ids)
             results.withLock { r in
-                for p in rows { r[p.id] = answers[p.providerPaymentID ?? ""] ?? .unknown("\(c.displayName) gave no answer") }
+                for p in rows { r[p.id] = answers[p.providerPaymentID ?? ""] ?? .unknown(ProviderReason(ProviderViewText.noAnswer(provider: c.displayName))) }
             }
         case .yookassa:
             let api = yookassa(c)
@@ -97,10 +97,10 @@ public struct ProviderDirectory: Sendable {
                     switch r {
                     case .success(let found): results.withLock { $0[id] = found.map { .found($0) } ?? .notFound }
                     case .failure(let e):
-                        results.withLock { $0[id] = .unknown(e.message) }
+                        results.withLock { $0[id] = .unknown(ProviderReason(e)) }
                         if e.kind == .credentials {
                             // Every other request would be refused the same way: say so for all at once.
-                            results.withLock { r in for p in queue { r[p.id] = .unknown(e.message) } }
+                            results.withLock { r in for p in queue { r[p.id] = .unknown(ProviderReason(e)) } }
                             queue = []
                         }
                     }
@@ -117,22 +117,22 @@ public struct ProviderDirectory: Sendable {
     }
 
     /// The provider's "who am I" (`GET /v3/me`, `getMe`): a line about the account, or why not.
-    public func whoami(_ c: PaymentProviderConfig) async -> Result<String, ProviderError> {
+    public func whoami(_ c: PaymentProviderConfig) async -> Result<LocalizedText, ProviderError> {
         do {
             switch c.type {
             case .yookassa:
                 let me = try await yookassa(c).me()
-                return .success("YooKassa shop \(me.account)\(me.test ? " (test shop)" : "")")
+                return .success(ProviderViewText.whoYooKassa(account: me.account, test: me.test).localized)
             case .cryptopay:
                 let me = try await cryptopay(c).me()
-                return .success("Crypto Pay app \(me.name) (@\(me.bot))")
+                return .success(ProviderViewText.whoCryptoPay(app: me.name, bot: me.bot).localized)
             case .stars:
-                return .success("Telegram Stars of @\(try await stars(c).me())")
+                return .success(ProviderViewText.whoStars(bot: try await stars(c).me()).localized)
             }
         } catch let e as ProviderError {
             return .failure(e)
         } catch {
-            return .failure(ProviderError(.unreachable, "\(c.displayName): \(error)"))
+            return .failure(ProviderError(.unreachable, .failed(provider: c.displayName, error: "\(error)")))
         }
     }
 }

@@ -8,35 +8,35 @@ import PaymentProviders
 /// for the row's amount and currency.
 enum ProviderView {
     /// Whether `/complete` may offer Confirm, and if not, why (one sentence).
-    enum Decision: Sendable, Equatable {
+    enum Decision: Sendable {
         case paid(ProviderPayment)
-        case refuse(String)
+        case refuse(ProviderViewText)
     }
 
     static func decide(_ v: ProviderVerdict, _ p: Payment, provider: String) -> Decision {
         switch v {
         case .unknown(let why):
-            return .refuse("\(provider) could not be asked (\(why)): the status is unknown, which is not the same as paid")
+            return .refuse(.refuseUnknown(provider: provider, reason: ErrorText(why)))
         case .notFound:
-            return .refuse("\(provider) has no payment \(p.providerPaymentID ?? "?") under these credentials (a wrong id, another shop or app, or test vs. live)")
+            return .refuse(.refuseNotFound(provider: provider, providerPaymentID: p.providerPaymentID))
         case .found(let pp):
             switch pp.state {
             case .paid:
                 if let why = mismatch(pp, p) { return .refuse(why) }
                 return .paid(pp)
-            case .pending: return .refuse("the customer has not paid yet: \(provider) says \(pp.status)")
-            case .held: return .refuse("the money is only held (\(provider) waiting_for_capture): capturing is done in the shop, opsbot never captures")
-            case .canceled: return .refuse("\(provider) canceled it\(pp.cancellation.map { " (\($0))" } ?? ""): it will never be paid")
-            case .expired: return .refuse("the invoice expired unpaid at \(provider): it will never be paid")
+            case .pending: return .refuse(.refusePending(provider: provider, status: pp.status))
+            case .held: return .refuse(.refuseHeld(provider: provider))
+            case .canceled: return .refuse(.refuseCanceled(provider: provider, cancellation: pp.cancellation))
+            case .expired: return .refuse(.refuseExpired(provider: provider))
             }
         }
     }
 
     /// "amount differs: 300.00 RUB at YooKassa, 250.00 RUB here", nil when both match.
-    static func mismatch(_ pp: ProviderPayment, _ p: Payment) -> String? {
+    static func mismatch(_ pp: ProviderPayment, _ p: Payment) -> ProviderViewText? {
         let sameCurrency = pp.currency.uppercased() == p.currency.uppercased()
         guard sameCurrency, ProviderPayment.sameAmount(pp.amount, p.amount) else {
-            return "the amount differs: \(pp.amount) \(pp.currency) at \(pp.provider), \(p.amount) \(p.currency) here"
+            return .amountDiffers(provider: pp.provider, theirs: Money(amount: pp.amount, currency: pp.currency), ours: Money(amount: p.amount, currency: p.currency))
         }
         return nil
     }
@@ -44,21 +44,21 @@ enum ProviderView {
     /// The `/payments pending` cell: "paid at YooKassa 14:02 ✅", "pending at provider", …
     static func cell(_ v: ProviderVerdict?, _ p: Payment) -> String {
         guard let v else { return "—" }
+        let text: ProviderViewText
         switch v {
-        case .unknown(let why): return "❔ unknown (\(short(why)))"
-        case .notFound: return "not found at provider"
+        case .unknown(let why): text = .cellUnknown(short: short(why.english))
+        case .notFound: text = .cellNotFound
         case .found(let pp):
             switch pp.state {
             case .paid:
-                let at = pp.paidAt.map { " " + ProviderText.clock($0).replacingOccurrences(of: " UTC", with: "") } ?? ""
-                if mismatch(pp, p) != nil { return "⚠️ paid \(pp.amount) \(pp.currency) ≠ row" }
-                return "paid at \(pp.provider)\(at) ✅"
-            case .pending: return "pending at provider"
-            case .held: return "held at provider (not captured)"
-            case .canceled: return "canceled at provider" + (pp.cancellation.map { " (\($0.split(separator: " ").first ?? "")" + ")" } ?? "")
-            case .expired: return "expired at provider"
+                text = mismatch(pp, p) != nil ? .cellPaidMismatch(paid: Money(amount: pp.amount, currency: pp.currency)) : .cellPaid(provider: pp.provider, at: pp.paidAt)
+            case .pending: text = .cellPending
+            case .held: text = .cellHeld
+            case .canceled: text = .cellCanceled(reason: pp.cancellation.map { String($0.split(separator: " ").first ?? "") })
+            case .expired: text = .cellExpired
             }
         }
+        return text.text()
     }
 
     /// A short reason for the table; the full sentence is listed under it.
@@ -74,31 +74,25 @@ enum ProviderView {
 
     /// The provider's view of one payment, without secrets (`/payments provider`, previews).
     static func detail(_ pp: ProviderPayment, name: String) -> String {
-        var lines = ["<b>\(HTML.escape(pp.provider))</b> (\(HTML.escape(name))) payment <code>\(HTML.escape(pp.id))</code> — <b>\(HTML.escape(pp.status))</b>"]
-        var amount = "amount \(HTML.escape(pp.amount)) \(HTML.escape(pp.currency))"
-        if let paid = pp.paidAmount { amount += " · paid \(HTML.escape(paid))" }
-        lines.append(amount)
-        var times: [String] = []
-        if let c = pp.createdAt { times.append("created \(ProviderText.clock(c))") }
-        if let t = pp.paidAt { times.append("paid \(ProviderText.clock(t))") }
-        if let e = pp.expiresAt { times.append("expires \(ProviderText.clock(e))") }
-        if !times.isEmpty { lines.append(times.joined(separator: " · ")) }
-        if let c = pp.cancellation { lines.append("cancellation: \(HTML.escape(c))") }
-        if let t = pp.test { lines.append(t ? "test: yes (a test shop or testnet)" : "test: no (live)") }
-        if let d = pp.description, !d.isEmpty { lines.append("description: \(HTML.escape(String(d.prefix(128))))") }
+        var lines = [ProviderViewText.paymentHeader(provider: pp.provider, name: name, id: pp.id, status: pp.status).text()]
+        lines.append(ProviderViewText.paymentAmount(amount: Money(amount: pp.amount, currency: pp.currency), paid: pp.paidAmount).text())
+        if pp.createdAt != nil || pp.paidAt != nil || pp.expiresAt != nil {
+            lines.append(ProviderViewText.paymentTimes(created: pp.createdAt, paid: pp.paidAt, expires: pp.expiresAt).text())
+        }
+        if let c = pp.cancellation { lines.append(ProviderViewText.paymentCancellation(reason: c).text()) }
+        if let t = pp.test { lines.append(ProviderViewText.paymentTest(test: t).text()) }
+        if let d = pp.description, !d.isEmpty { lines.append(ProviderViewText.paymentDescription(text: String(d.prefix(128))).text()) }
         return lines.joined(separator: "\n")
     }
 
     /// The row's and the provider's amount side by side, for the `/complete` preview.
     static func comparison(_ v: ProviderVerdict, _ p: Payment, name: String) -> String {
-        let here = "here: \(HTML.escape(p.amount)) \(HTML.escape(p.currency)), \(HTML.escape(p.status))"
         switch v {
         case .found(let pp):
-            let at = pp.paidAt.map { " at \(ProviderText.clock($0))" } ?? ""
-            return "<b>At \(HTML.escape(pp.provider))</b>: \(HTML.escape(pp.status))\(at), \(HTML.escape(pp.amount)) \(HTML.escape(pp.currency))"
-                + (pp.test == true ? " (test)" : "") + " · " + here
-        case .notFound: return "<b>At \(HTML.escape(name))</b>: not found · " + here
-        case .unknown(let why): return "<b>At \(HTML.escape(name))</b>: ❔ unknown (\(HTML.escape(why))) · " + here
+            return ProviderViewText.compareFound(provider: pp.provider, status: pp.status, at: pp.paidAt,
+                                                 amount: Money(amount: pp.amount, currency: pp.currency), test: pp.test == true, row: p).text()
+        case .notFound: return ProviderViewText.compareNotFound(provider: name, row: p).text()
+        case .unknown(let why): return ProviderViewText.compareUnknown(provider: name, reason: ErrorText(why), row: p).text()
         }
     }
 }

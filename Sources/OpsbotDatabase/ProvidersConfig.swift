@@ -106,6 +106,11 @@ public struct PaymentProviderConfig: Decodable, Sendable, Hashable {
         type == .yookassa ? "\(shopID.label) and \(secretKey.label)" : token.label
     }
 
+    /// The same in Russian: `YOOKASSA_SHOP_ID и YOOKASSA_SECRET_KEY`, `файл /run/secrets/yk`.
+    public var credentialNamesRU: String {
+        type == .yookassa ? "\(shopID.labelRU) и \(secretKey.labelRU)" : token.labelRU
+    }
+
     /// Registers whatever credentials are set now with the redactor (at start-up, before any
     /// log line could carry them).
     public func registerSecrets(_ environment: [String: String]) {

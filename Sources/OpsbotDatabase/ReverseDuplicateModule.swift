@@ -12,9 +12,9 @@ struct ReverseDuplicateModule: CommandModule {
     let commandName: String
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
-        guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(.text("Usage: /\(commandName) <payment id>")) }
+        guard let id = ctx.request.string("id"), !id.isEmpty else { return .reply(Reply(html: CompleteText.reverseUsage(command: commandName).text())) }
         let db: DatabaseClient
-        do { db = try database.client() } catch { return .reply(.text("❔ " + describe(error, nothingChanged: true))) }
+        do { db = try database.client() } catch { return .reply(.text(DatabaseText.unknownFailure(error: ErrorText(error), nothingChanged: true).text())) }
         let store = PaymentsStore(db.settings.payments)
         let found: (Payment?, [CreditRow])
         do {
@@ -22,30 +22,25 @@ struct ReverseDuplicateModule: CommandModule {
                 (try store.find(s, id).first { $0.id == id }, try store.creditRows(s, paymentID: id))
             }
         } catch {
-            return .reply(.text("🔴 " + describe(error, nothingChanged: true)))
+            return .reply(.text(DatabaseText.redFailure(error: ErrorText(error), nothingChanged: true).text()))
         }
-        guard let p = found.0 else { return .reply(.text("No payment with id \"\(id)\". Nothing was changed.")) }
+        guard let p = found.0 else { return .reply(.text(CompleteText.reverseNoPayment(id: id).text())) }
         let plan: PaymentsStore.Reversal
         switch store.reversalPlan(paymentID: p.id, rows: found.1) {
-        case .failure(let why): return .reply(.text("Nothing to reverse: \(why.message). Nothing was changed."))
+        case .failure(let why): return .reply(.text(CompleteText.nothingToReverse(reason: why.text).text()))
         case .success(let r): plan = r
         }
-        let preview = "Reverse the double credit of this payment?\n" + PaymentsView.detail(p, config: store.config)
+        let preview = CompleteText.reverseQuestion.text() + PaymentsView.detail(p, config: store.config)
             + "\n\n" + ReverseDuplicateModule.summary(plan)
-            + "\n\nIn one transaction, after locking the credit rows and checking they are still exactly these:\n<pre>"
-            + HTML.escape(plan.statements.map(\.description).joined(separator: ";\n") + ";") + "</pre>"
-        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Reverse duplicate of \(p.id)",
+            + CompleteText.reverseTransaction(statements: plan.statements.map(\.description).joined(separator: ";\n") + ";").text()
+        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: CompleteText.reverseLabel(payment: p.id).text(),
                                          auditAction: "reverse double credit of payment \(p.id): delete \(plan.removed.map { "\($0.table) #\($0.id)" }.joined(separator: ", "))") { _ in
             await ReverseDuplicateModule.run(db, plan)
         })
     }
 
     static func summary(_ plan: PaymentsStore.Reversal) -> String {
-        var s = "keep: " + plan.kept.map { "\(HTML.escape($0.table)) #\(HTML.escape($0.id))" + ($0.amount.map { " (\(HTML.escape($0)))" } ?? "") }.joined(separator: ", ")
-        s += "\ndelete: " + plan.removed.map { "\(HTML.escape($0.table)) #\(HTML.escape($0.id))" + ($0.amount.map { " (\(HTML.escape($0)))" } ?? "") }.joined(separator: ", ")
-        let effect = plan.balanceEffect
-        if !effect.isEmpty { s += "\nbalance: " + effect.map { "user \(HTML.escape($0.user)) −\(HTML.escape("\($0.amount)"))" }.joined(separator: ", ") }
-        return s
+        CompleteText.reversal(kept: plan.kept, removed: plan.removed, balances: plan.balanceEffect.map { BalanceChange(user: $0.user, amount: $0.amount) }).text()
     }
 
     /// The confirmed step; also what the race test calls many times at once.
@@ -55,12 +50,12 @@ struct ReverseDuplicateModule: CommandModule {
             switch try await db.session(retryIfLost: true, { s in try store.reverseDuplicate(s, plan) }) {
             case .reversed(let done):
                 Log.info("payment \(done.paymentID): double credit reversed by opsbot")
-                return Reply(html: "✅ Double credit of payment \(HTML.escape(done.paymentID)) reversed:\n" + summary(done))
+                return Reply(html: CompleteText.reversed(payment: done.paymentID).text() + summary(done))
             case .refused(let why):
-                return .text("⚠️ Not reversed: \(why). Nothing was changed.")
+                return .text(CompleteText.notReversed(reason: why).text())
             }
         } catch {
-            return .text("🔴 Reversal failed and was rolled back: \(describe(error)). Nothing was changed.")
+            return .text(CompleteText.reversalFailed(error: ErrorText(error)).text())
         }
     }
 }

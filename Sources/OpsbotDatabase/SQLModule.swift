@@ -95,7 +95,7 @@ struct SQLModule: CommandModule {
         let query = PostgresQuery(unsafeSQL: statement, binds: binds)
         let shown = statement + (binds.isEmpty ? "" : "\n  -- " + binds.enumerated().map { "$\($0.offset + 1) = \($0.element)" }.joined(separator: ", "))
         let db: DatabaseClient
-        do { db = try database.client() } catch { return .reply(.text("❔ " + describe(error, nothingChanged: true))) }
+        do { db = try database.client() } catch { return .reply(.text(DatabaseText.unknownFailure(error: ErrorText(error), nothingChanged: true).text())) }
         let run: @Sendable (ProgressReporter) async -> Reply = { [readOnly, timeout, maxRows, commandName] _ in
             do {
                 let rows = try await db.session(retryIfLost: readOnly) { s in
@@ -103,11 +103,11 @@ struct SQLModule: CommandModule {
                 }
                 return SQLModule.render(rows, name: commandName, maxRows: maxRows)
             } catch {
-                return .text("🔴 /\(commandName): \(describe(error, nothingChanged: true))")
+                return .text(DatabaseText.sqlFailed(command: commandName, error: ErrorText(error)).text())
             }
         }
         if confirm {
-            return .confirm(ConfirmationPlan(preview: "Will run in one transaction:\n<pre>\(HTML.escape(shown))</pre>", confirmLabel: "Run",
+            return .confirm(ConfirmationPlan(preview: DatabaseText.sqlPreview(statement: shown).text(), confirmLabel: DatabaseText.sqlRunLabel.text(),
                                              auditAction: "/\(commandName): \(shown)", run: run))
         }
         return .reply(await run(NoProgress()))
@@ -116,16 +116,17 @@ struct SQLModule: CommandModule {
     /// An aligned table in `<pre>`, or a file when it would not fit a message.
     static func render(_ rows: PostgresRows, name: String, maxRows: Int) -> Reply {
         if rows.columns.isEmpty {
-            return .text("✅ /\(name): \(rows.commandStatus)" + (rows.affectedRows > 0 || rows.commandStatus.hasPrefix("DELETE") || rows.commandStatus.hasPrefix("UPDATE") ? " (\(rows.affectedRows) row\(rows.affectedRows == 1 ? "" : "s"))" : ""))
+            let counted = rows.affectedRows > 0 || rows.commandStatus.hasPrefix("DELETE") || rows.commandStatus.hasPrefix("UPDATE")
+            return .text(DatabaseText.sqlDone(command: name, status: rows.commandStatus, rows: counted ? rows.affectedRows : nil).text())
         }
-        if rows.isEmpty { return .text("/\(name): no rows") }
+        if rows.isEmpty { return .text(DatabaseText.sqlNoRows(command: name).text()) }
         let cells = rows.values.prefix(maxRows).map { $0.map { $0 ?? "NULL" } }
         let table = TextTable.render(header: rows.columns, rows: Array(cells), maxCell: 60)
-        let more = rows.count > maxRows ? "\n… \(rows.count - maxRows) more rows not shown" : ""
-        let title = "/\(name): \(rows.count) row\(rows.count == 1 ? "" : "s")"
+        let more = rows.count > maxRows ? DatabaseText.sqlMoreRows(rows: rows.count - maxRows).text() : ""
+        let title = DatabaseText.sqlRows(command: name, rows: rows.count).text()
         if rows.count > 40 || table.count > 3500 {
             let full = TextTable.render(header: rows.columns, rows: rows.values.map { $0.map { $0 ?? "NULL" } }, maxCell: 10_000)
-            return Reply(html: HTML.escape(title) + " (as a file)", attachment: Attachment(filename: "\(name).txt", data: Data(full.utf8)))
+            return Reply(html: DatabaseText.sqlAsFile(command: name, rows: rows.count).text(), attachment: Attachment(filename: "\(name).txt", data: Data(full.utf8)))
         }
         return Reply.pre(table + more, title: title)
     }

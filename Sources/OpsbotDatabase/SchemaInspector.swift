@@ -7,22 +7,28 @@ import OpsbotSupport
 /// (optionally type and nullability) and the alembic revision. Problems are phrased the way
 /// the app's own errors put them (`users.notifications_enabled is missing`).
 public struct SchemaReport: Sendable {
-    public var problems: [String] = []
+    /// What differs, in every language.
+    public var issues: [SchemaText] = []
+    /// The problems in English (logs, `opsbot check`, alert evidence).
+    public var problems: [String] { issues.map(\.english) }
     public var columnsChecked = 0
     /// The revision(s) the database is at, when migrations are checked and all is well.
     public var head: String?
     /// Could not inspect at all (database down, config wrong): exit code 2, not drift.
     public var failure: String?
+    /// The failure in Russian, when it was opsbot's words (libpq's text stays as it came).
+    public var failureRU: String?
 
-    public var ok: Bool { failure == nil && problems.isEmpty }
+    public var ok: Bool { failure == nil && issues.isEmpty }
 
     /// `schema OK (23 columns checked, at head 007_notifications)` or the first problem.
-    public var summary: String {
-        if let failure { return "schema not checked: \(failure)" }
-        if problems.isEmpty {
-            return "schema OK (\(columnsChecked) columns checked" + (head.map { ", at head \($0)" } ?? "") + ")"
-        }
-        return problems.count == 1 ? "schema drift: \(problems[0])" : "schema drift: \(problems.count) problems"
+    public var summary: String { summaryText.english }
+
+    /// The summary in every language.
+    public var summaryText: SchemaText {
+        if let failure { return .notChecked(failure: failure, failureRU: failureRU ?? failure) }
+        if issues.isEmpty { return .schemaOK(columns: columnsChecked, head: head) }
+        return issues.count == 1 ? .drift(problem: issues[0].english, problemRU: issues[0].russian) : .driftMany(problems: issues.count)
     }
 }
 
@@ -41,7 +47,9 @@ public enum SchemaInspector {
         var history: AlembicHistory?
         if let dir = exp.migrations?.versionsDir {
             do { history = try AlembicHistory.load(directory: resolvePath(dir)) } catch {
-                report.failure = "\(error)"
+                let e = ErrorText(error)
+                report.failure = e.english
+                report.failureRU = e.russian
                 return report
             }
         }
@@ -63,32 +71,34 @@ public enum SchemaInspector {
                     do {
                         versions = try s.query("SELECT version_num FROM \(unsafeQualified: [ns, versionTable]) ORDER BY 1").compactMap { $0["version_num"].string }
                     } catch let e as PostgresError where e.sqlState == PostgresError.undefinedTable {
-                        versionError = "relation \(versionTable) does not exist (no migration has run)"
+                        versionError = versionTable
                     }
                 }
                 return Found(columns: cols, versions: versions, versionError: versionError)
             }
         } catch {
-            report.failure = describe(error)
+            let e = ErrorText(error)
+            report.failure = e.english
+            report.failureRU = e.russian
             return report
         }
 
         for (table, columns) in exp.tables {
             guard let have = found.columns[table] else {
-                report.problems.append("relation \(table) does not exist")
+                report.issues.append(.relationMissing(table: table))
                 continue
             }
             for c in columns {
                 report.columnsChecked += 1
                 guard let col = have[c.name] else {
-                    report.problems.append("\(table).\(c.name) is missing")
+                    report.issues.append(.columnMissing(table: table, column: c.name))
                     continue
                 }
                 if let t = c.type, !typeMatches(expected: t, dataType: col.type, udt: col.udt) {
-                    report.problems.append("\(table).\(c.name) is \(col.type), expected \(t)")
+                    report.issues.append(.columnType(table: table, column: c.name, actual: col.type, expected: t))
                 }
                 if let n = c.nullable, n != col.nullable {
-                    report.problems.append("\(table).\(c.name) " + (col.nullable ? "allows NULL, expected NOT NULL" : "is NOT NULL, expected nullable"))
+                    report.issues.append(.columnNullable(table: table, column: c.name, allowsNull: col.nullable))
                 }
             }
         }
@@ -96,28 +106,28 @@ public enum SchemaInspector {
         if let m = exp.migrations {
             let heads = m.head.map { [$0] } ?? history?.heads ?? []
             if m.head == nil, heads.count > 1 {
-                report.problems.append("code has \(heads.count) alembic heads (\(heads.joined(separator: ", "))): branches are not merged (alembic merge heads)")
+                report.issues.append(.unmergedHeads(heads: heads))
             }
             if let e = found.versionError {
-                report.problems.append(e)
+                report.issues.append(.versionTableMissing(table: e))
             } else if let versions = found.versions {
                 if versions.isEmpty {
-                    report.problems.append("\(m.versionTable) is empty: no migration applied, code expects \(heads.joined(separator: ", "))")
+                    report.issues.append(.versionTableEmpty(table: m.versionTable, heads: heads))
                 } else if Set(versions) == Set(heads) {
                     report.head = versions.joined(separator: ", ")
                 } else if versions.count == 1, heads.count == 1 {
                     let at = versions[0], want = heads[0]
                     if let history, history.parents[at] == nil {
-                        report.problems.append("database at \(at), which the code's migrations do not contain (ahead of the code, or from another branch); code expects \(want)")
+                        report.issues.append(.unknownRevision(at: at, expected: want))
                     } else if let n = history?.distance(from: at, to: want) {
-                        report.problems.append("database at \(at), code expects \(want) (\(n) migration\(n == 1 ? "" : "s") behind)")
+                        report.issues.append(.behind(at: at, expected: want, migrations: n))
                     } else if let n = history?.distance(from: want, to: at) {
-                        report.problems.append("database at \(at), code expects \(want) (database \(n) migration\(n == 1 ? "" : "s") ahead)")
+                        report.issues.append(.ahead(at: at, expected: want, migrations: n))
                     } else {
-                        report.problems.append("database at \(at), code expects \(want)")
+                        report.issues.append(.revisionDiffers(at: [at], expected: [want]))
                     }
                 } else {
-                    report.problems.append("database at \(versions.joined(separator: ", ")), code expects \(heads.joined(separator: ", "))")
+                    report.issues.append(.revisionDiffers(at: versions, expected: heads))
                 }
             }
         }

@@ -11,17 +11,17 @@ struct SchemaModule: CommandModule {
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let db: DatabaseClient
         do { db = try database.client() } catch {
-            return .reply(.text("❔ " + describe(error)))
+            return .reply(.text(DatabaseText.unknownFailure(error: ErrorText(error), nothingChanged: false).text()))
         }
         let report = await SchemaInspector.inspect(db, resolvePath: ctx.app.config.resolvePath)
         return .reply(SchemaModule.reply(report))
     }
 
     static func reply(_ r: SchemaReport) -> Reply {
-        if r.failure != nil { return Reply(html: "❔ " + HTML.escape(r.summary)) }
-        if r.ok { return Reply(html: "✅ " + HTML.escape(r.summary)) }
-        let lines = r.problems.map { "• " + HTML.escape($0) }.joined(separator: "\n")
-        return Reply(html: "🔴 <b>schema drift</b> (\(r.columnsChecked) columns checked)\n\(lines)")
+        if r.failure != nil { return Reply(html: "❔ " + HTML.escape(r.summaryText.text())) }
+        if r.ok { return Reply(html: "✅ " + HTML.escape(r.summaryText.text())) }
+        let lines = r.issues.map { "• " + HTML.escape($0.text()) }.joined(separator: "\n")
+        return Reply(html: DatabaseText.schemaDriftHeader(columns: r.columnsChecked).text() + "\n\(lines)")
     }
 }
 
@@ -32,21 +32,21 @@ struct SchemaCheck: CheckProvider {
     func run(_ app: AppContext) async -> [CheckResult] {
         let db: DatabaseClient
         do { db = try database.client() } catch {
-            return [CheckResult(check: "schema", target: "database", status: .unknown, summary: describe(error))]
+            return [CheckResult(check: "schema", target: "database", status: .unknown, message: DatabaseText.failure(error: ErrorText(error), nothingChanged: false))]
         }
         guard db.isConfigured else {
-            return [CheckResult(check: "schema", target: "database", status: .unknown, summary: "DATABASE_URL is not set")]
+            return [CheckResult(check: "schema", target: "database", status: .unknown, message: DatabaseText.urlNotSet)]
         }
         // A gate with nothing to compare must not pass: "schema OK (0 columns checked)" let
         // every deploy through.
         let expected = (try? app.config.section("database", as: DatabaseConfig.self))??.schema ?? SchemaExpectations()
         if expected.tables.isEmpty && expected.migrations == nil {
             return [CheckResult(check: "schema", target: "database", status: .unknown,
-                                summary: "nothing to check: database.schema has no tables and no migrations in \(app.config.source) — the gate would pass vacuously")]
+                                message: DatabaseText.schemaNothingToCheck(source: app.config.source))]
         }
         let r = await SchemaInspector.inspect(db, resolvePath: app.config.resolvePath)
-        if r.failure != nil { return [CheckResult(check: "schema", target: "database", status: .unknown, summary: r.summary)] }
-        return [CheckResult(check: "schema", target: "database", status: r.ok ? .ok : .critical, summary: r.summary,
+        if r.failure != nil { return [CheckResult(check: "schema", target: "database", status: .unknown, message: r.summaryText)] }
+        return [CheckResult(check: "schema", target: "database", status: r.ok ? .ok : .critical, message: r.summaryText,
                             value: Double(r.problems.count), evidence: r.problems)]
     }
 }
@@ -58,21 +58,21 @@ struct DatabaseCheck: CheckProvider {
     func run(_ app: AppContext) async -> [CheckResult] {
         let db: DatabaseClient
         do { db = try database.client() } catch {
-            return [CheckResult(check: "database", target: "database", status: .unknown, summary: describe(error))]
+            return [CheckResult(check: "database", target: "database", status: .unknown, message: DatabaseText.failure(error: ErrorText(error), nothingChanged: false))]
         }
         guard db.isConfigured else {
-            return [CheckResult(check: "database", target: "database", status: .unknown, summary: "DATABASE_URL is not set")]
+            return [CheckResult(check: "database", target: "database", status: .unknown, message: DatabaseText.urlNotSet)]
         }
         let elapsed = app.clock.stopwatch()
         do {
             _ = try await db.session { s in try s.query("SELECT 1", timeout: 5) }
             let ms = elapsed() * 1000
             return [CheckResult(check: "database", target: "database", status: .ok,
-                                summary: String(format: "reachable, round trip %.0f ms", ms), value: ms)]
+                                message: DatabaseText.reachable(milliseconds: ms), value: ms)]
         } catch {
             // libpq's own words, whole: "unreachable: connection to server at … failed: …".
-            let why = (error as? PostgresError).map { $0.isUnreachable ? $0.message : $0.description } ?? describe(error)
-            return [CheckResult(check: "database", target: "database", status: .critical, summary: "unreachable: " + why)]
+            let why = (error as? PostgresError).map { $0.isUnreachable ? ErrorText(english: $0.message, russian: $0.russianMessage ?? $0.message) : ErrorText($0) } ?? ErrorText(error)
+            return [CheckResult(check: "database", target: "database", status: .critical, message: DatabaseText.unreachable(error: why))]
         }
     }
 }

@@ -43,7 +43,7 @@ public struct CryptoPayAPI: Sendable {
     /// The app behind the token: `(name, bot)` — `CryptoBot` on mainnet, `CryptoTestnetBot` on testnet.
     public func me() async throws -> (name: String, bot: String) {
         let result = try await call("getMe", [])
-        guard let o = result as? [String: Any] else { throw ProviderError(.badAnswer, "Crypto Pay getMe answered without an app object") }
+        guard let o = result as? [String: Any] else { throw ProviderError(.badAnswer, .cryptoPayNoApp) }
         return ((o["name"] as? String) ?? "?", (o["payment_processing_bot_username"] as? String) ?? "?")
     }
 
@@ -57,7 +57,7 @@ public struct CryptoPayAPI: Sendable {
                 var numeric: [String] = []
                 for id in Set(ids) {
                     if ProviderText.isInvoiceID(id) { numeric.append(id) } else {
-                        out[id] = .unknown("\"\(id.prefix(40))\" is not a Crypto Pay invoice id (digits); if the product stores its own key, set id_field: payload")
+                        out[id] = .unknown(ProviderReason(ProviderMessage.notInvoiceID(id: String(id.prefix(40)))))
                     }
                 }
                 for batch in stride(from: 0, to: numeric.count, by: 1000).map({ Array(numeric[$0..<min($0 + 1000, numeric.count)]) }) where !batch.isEmpty {
@@ -82,11 +82,11 @@ public struct CryptoPayAPI: Sendable {
                 }
                 let scanned = offset >= scanLimit
                 for id in wanted {
-                    out[id] = scanned ? .unknown("not among the newest \(scanLimit) Crypto Pay invoices (scan_limit)") : .notFound
+                    out[id] = scanned ? .unknown(ProviderReason(ProviderMessage.cryptoPayNotScanned(limit: scanLimit))) : .notFound
                 }
             }
         } catch {
-            let why = (error as? ProviderError)?.message ?? "Crypto Pay: \(error)"
+            let why = (error as? ProviderError).map(ProviderReason.init) ?? ProviderReason(ProviderMessage.failed(provider: "Crypto Pay", error: "\(error)"))
             for id in ids where out[id] == nil { out[id] = .unknown(why) }
         }
         return out
@@ -98,7 +98,7 @@ public struct CryptoPayAPI: Sendable {
 
     func invoiceObjects(_ params: [(String, String)]) async throws -> [[String: Any]] {
         guard let r = try await call("getInvoices", params) as? [String: Any], let items = r["items"] as? [[String: Any]] else {
-            throw ProviderError(.badAnswer, "Crypto Pay getInvoices answered without items")
+            throw ProviderError(.badAnswer, .cryptoPayNoItems)
         }
         return items
     }
@@ -107,31 +107,31 @@ public struct CryptoPayAPI: Sendable {
     func call(_ method: String, _ params: [(String, String)]) async throws -> Any {
         var c = URLComponents(string: baseURL + "/api/" + method)
         if !params.isEmpty { c?.queryItems = params.map { URLQueryItem(name: $0.0, value: $0.1) } }
-        guard let url = c?.string else { throw ProviderError(.rejected, "Crypto Pay: cannot build the URL of \(method)") }
+        guard let url = c?.string else { throw ProviderError(.rejected, .cannotBuildURL(provider: "Crypto Pay", method: method)) }
         let r = try await http.get(url, headers: headers())
         let o = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any]
         if let o, o["ok"] as? Bool == true, let result = o["result"] { return result }
         let err = o?["error"] as? [String: Any]
-        let name = (err?["name"] as? String) ?? (o == nil ? "not JSON" : "no error name")
+        let errName = err?["name"] as? String
         let code = (err?["code"] as? Int) ?? r.status
-        if code == 401 || name == "UNAUTHORIZED" {
-            throw ProviderError(.credentials, "Crypto Pay refused the token (401 UNAUTHORIZED): check \(token.label) — a wrong or revoked token, or a \(testnet ? "mainnet" : "testnet") token against \(testnet ? "testnet" : "mainnet")")
+        if code == 401 || errName == "UNAUTHORIZED" {
+            throw ProviderError(.credentials, .cryptoPayToken(label: token.label, labelRU: token.labelRU, testnet: testnet))
         }
-        throw ProviderError(.rejected, "Crypto Pay answered \(code) \(name.prefix(60)) to \(method)")
+        throw ProviderError(.rejected, .cryptoPayAnswered(code: code, name: errName.map { String($0.prefix(60)) }, json: o != nil, method: method))
     }
 
     /// An invoice object (`cryptopay.schema.json#/definitions/invoice`).
     static func invoice(_ o: [String: Any], testnet: Bool) throws -> ProviderPayment {
         guard let idNum = (o["invoice_id"] as? Int).map(Int64.init) ?? (o["invoice_id"] as? Int64) ?? (o["invoice_id"] as? Double).map({ Int64($0) }), let status = o["status"] as? String,
               let amount = ProviderHTTP.decimalText(o["amount"]) else {
-            throw ProviderError(.badAnswer, "Crypto Pay sent an invoice without invoice_id, status or amount")
+            throw ProviderError(.badAnswer, .cryptoPayIncomplete)
         }
         let state: ProviderPayment.State
         switch status {
         case "paid": state = .paid
         case "active": state = .pending
         case "expired": state = .expired
-        default: throw ProviderError(.badAnswer, "Crypto Pay sent an unknown invoice status \"\(status.prefix(30))\"")
+        default: throw ProviderError(.badAnswer, .cryptoPayUnknownStatus(status: String(status.prefix(30))))
         }
         let fiat = (o["currency_type"] as? String) == "fiat"
         let currency = (fiat ? o["fiat"] : o["asset"]) as? String ?? "?"

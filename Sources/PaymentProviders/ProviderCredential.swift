@@ -14,6 +14,8 @@ public struct ProviderCredential: Sendable, Hashable {
 
     /// What to check, for messages: `YOOKASSA_SECRET_KEY`, `the file /run/secrets/yk`.
     public var label: String { file.map { "the file \($0)" } ?? env ?? "?" }
+    /// The same in Russian: `файл /run/secrets/yk`.
+    public var labelRU: String { file.map { "файл \($0)" } ?? env ?? "?" }
 
     /// Reads the value (a file is re-read every time, so a rotated key is picked up) and
     /// registers a secret with the redactor before anything can print it (a shop id is no
@@ -22,13 +24,13 @@ public struct ProviderCredential: Sendable, Hashable {
         let value: String
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ProviderError(.credentials, "cannot read the credential file \(file)")
+                throw ProviderError(.credentials, .credentialFileUnreadable(path: file))
             }
             value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
             value = (environment[env ?? ""] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        guard !value.isEmpty else { throw ProviderError(.credentials, "\(label) is not set") }
+        guard !value.isEmpty else { throw ProviderError(.credentials, .credentialNotSet(label: label, labelRU: labelRU)) }
         if secret { Redactor.shared.register(value) }
         return value
     }

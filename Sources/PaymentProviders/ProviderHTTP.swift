@@ -31,21 +31,22 @@ public struct ProviderHTTP: Sendable {
                                   connectTimeout: min(3, timeout), timeout: timeout)
             let r: HTTPResponse
             do { r = try await HTTPClient.send(req) } catch let e as HTTPError {
-                let what = switch e.kind {
-                case .timeout: "no answer within \(Durations.format(timeout))"
-                case .connect: "connection refused"
-                case .dns: "the host name does not resolve"
-                case .other: "the request failed"
+                let path = Self.path(url)
+                let what: ProviderMessage = switch e.kind {
+                case .timeout: .noAnswerWithin(provider: provider, seconds: timeout, path: path)
+                case .connect: .connectionRefused(provider: provider, path: path)
+                case .dns: .hostDoesNotResolve(provider: provider, path: path)
+                case .other: .requestFailed(provider: provider, path: path)
                 }
-                throw ProviderError(.unreachable, "\(provider) API unreachable: \(what) (\(Self.path(url)))")
+                throw ProviderError(.unreachable, what)
             }
             guard r.status == 429 || r.status >= 500 else { return r }
             let wait = Self.retryAfter(r) ?? Double(1 << attempt)
             if attempt >= retries || waited + wait > retryBudget {
                 if r.status == 429 {
-                    throw ProviderError(.rateLimited, "\(provider) rate limit (429 too many requests): gave up after waiting \(Int(waited)) s; try again in \(Int(wait.rounded(.up))) s")
+                    throw ProviderError(.rateLimited, .rateLimited(provider: provider, waited: Int(waited), retryIn: Int(wait.rounded(.up))))
                 }
-                throw ProviderError(.unreachable, "\(provider) API answered \(r.status) (trouble on the provider's side)\(Self.errorCode(r).map { ": \($0)" } ?? "")")
+                throw ProviderError(.unreachable, .providerTrouble(provider: provider, status: r.status, code: Self.errorCode(r)))
             }
             Log.warning("\(provider) answered \(r.status) on \(Self.path(url)): waiting \(wait) s")
             try await clock.sleep(seconds: wait)

@@ -79,11 +79,11 @@ public enum ProviderVerdict: Sendable, Hashable {
     case notFound
     /// Could not be determined: unreachable, timeout, bad credentials, an id of the wrong shape.
     /// Never read as "not paid".
-    case unknown(String)
+    case unknown(ProviderReason)
 }
 
 /// A provider call that failed, in plain words (never a secret: every message is redacted).
-public struct ProviderError: Error, CustomStringConvertible, Sendable, Hashable {
+public struct ProviderError: Error, CustomStringConvertible, Sendable, Hashable, Localizable {
     public enum Kind: Sendable, Hashable {
         /// No answer: connection refused, DNS, timeout, 5xx.
         case unreachable
@@ -97,10 +97,20 @@ public struct ProviderError: Error, CustomStringConvertible, Sendable, Hashable 
         case badAnswer
     }
     public var kind: Kind
+    /// In English: logs and `opsbot check` read it.
     public var message: String
+    /// The same in Russian (the chat reads it through `text()`).
+    public var russian: String
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = Redactor.shared.redact(message)
+        russian = self.message
+    }
+    public init(_ kind: Kind, _ text: ProviderMessage) {
+        self.kind = kind
+        message = Redactor.shared.redact(text.english)
+        russian = Redactor.shared.redact(text.russian)
     }
     public var description: String { message }
+    public var english: String { message }
 }

@@ -28,7 +28,7 @@ public struct StarsAPI: Sendable {
 
     /// The selling bot's username.
     public func me() async throws -> String {
-        guard let o = try await call("getMe", []) as? [String: Any] else { throw ProviderError(.badAnswer, "Telegram getMe answered without a bot") }
+        guard let o = try await call("getMe", []) as? [String: Any] else { throw ProviderError(.badAnswer, .starsNoBot) }
         return (o["username"] as? String) ?? "?"
     }
 
@@ -43,7 +43,7 @@ public struct StarsAPI: Sendable {
             while offset < scanLimit {
                 guard let r = try await call("getStarTransactions", [("offset", String(offset)), ("limit", "100")]) as? [String: Any],
                       let list = r["transactions"] as? [[String: Any]] else {
-                    throw ProviderError(.badAnswer, "Telegram getStarTransactions answered without transactions")
+                    throw ProviderError(.badAnswer, .starsNoTransactions)
                 }
                 for t in list {
                     guard let id = t["id"] as? String, wanted.contains(id) || out[id] != nil else { continue }
@@ -64,12 +64,12 @@ public struct StarsAPI: Sendable {
                 if list.count < 100 { complete = true; break }
             }
         } catch {
-            let why = (error as? ProviderError)?.message ?? "Telegram Stars: \(error)"
+            let why = (error as? ProviderError).map(ProviderReason.init) ?? ProviderReason(ProviderMessage.failed(provider: "Telegram Stars", error: "\(error)"))
             for id in ids where out[id] == nil { out[id] = .unknown(why) }
             return out
         }
         for id in wanted where out[id] == nil {
-            out[id] = complete ? .notFound : .unknown("not among the first \(scanLimit) Star transactions (scan_limit)")
+            out[id] = complete ? .notFound : .unknown(ProviderReason(ProviderMessage.starsNotScanned(limit: scanLimit)))
         }
         return out
     }
@@ -79,15 +79,15 @@ public struct StarsAPI: Sendable {
         let secret = try token.read(environment)
         var c = URLComponents(string: baseURL + "/bot" + secret + "/" + method)
         if !params.isEmpty { c?.queryItems = params.map { URLQueryItem(name: $0.0, value: $0.1) } }
-        guard let url = c?.string else { throw ProviderError(.rejected, "Telegram: cannot build the URL of \(method)") }
+        guard let url = c?.string else { throw ProviderError(.rejected, .cannotBuildURL(provider: "Telegram", method: method)) }
         let r = try await http.get(url, headers: [:])
         let o = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any]
         if let o, o["ok"] as? Bool == true, let result = o["result"] { return result }
         let code = (o?["error_code"] as? Int) ?? r.status
-        let desc = (o?["description"] as? String).map { String($0.prefix(120)) } ?? "no description"
+        let desc = (o?["description"] as? String).map { String($0.prefix(120)) }
         if code == 401 || code == 404 {
-            throw ProviderError(.credentials, "Telegram refused the bot token (\(code) \(desc)): check \(token.label)")
+            throw ProviderError(.credentials, .telegramToken(code: code, description: desc, label: token.label, labelRU: token.labelRU))
         }
-        throw ProviderError(.rejected, "Telegram answered \(code) to \(method): \(desc)")
+        throw ProviderError(.rejected, .telegramAnswered(code: code, method: method, description: desc))
     }
 }

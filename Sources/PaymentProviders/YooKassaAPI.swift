@@ -31,6 +31,7 @@ public struct YooKassaAPI: Sendable {
 
     /// Which variables to check when YooKassa says 401.
     public var credentialNames: String { "\(shopID.label) and \(secretKey.label)" }
+    public var credentialNamesRU: String { "\(shopID.labelRU) и \(secretKey.labelRU)" }
 
     func authHeader() throws -> [String: String] {
         let shop = try shopID.read(environment, secret: false), key = try secretKey.read(environment)
@@ -50,14 +51,14 @@ public struct YooKassaAPI: Sendable {
     public func payment(_ id: String) async -> ProviderVerdict {
         switch await fetch(id) {
         case .success(let p): p.map { .found($0) } ?? .notFound
-        case .failure(let e): .unknown(e.message)
+        case .failure(let e): .unknown(ProviderReason(e))
         }
     }
 
     /// One payment (nil on 404), or why it could not be read (the kind tells credentials apart).
     public func fetch(_ id: String) async -> Result<ProviderPayment?, ProviderError> {
         guard Self.isPaymentID(id) else {
-            return .failure(ProviderError(.rejected, "\"\(id.prefix(40))\" is not a YooKassa payment id (36 characters, UUID layout)"))
+            return .failure(ProviderError(.rejected, .notYooKassaID(id: String(id.prefix(40)))))
         }
         do {
             let r = try await http.get(baseURL + "/payments/" + id, headers: authHeader())
@@ -66,7 +67,7 @@ public struct YooKassaAPI: Sendable {
         } catch let e as ProviderError {
             return .failure(e)
         } catch {
-            return .failure(ProviderError(.unreachable, "YooKassa: \(error)"))
+            return .failure(ProviderError(.unreachable, .failed(provider: "YooKassa", error: "\(error)")))
         }
     }
 
@@ -75,18 +76,15 @@ public struct YooKassaAPI: Sendable {
         let o = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any]
         switch r.status {
         case 200:
-            guard let o else { throw ProviderError(.badAnswer, "YooKassa answered \(what) with something that is not a JSON object") }
+            guard let o else { throw ProviderError(.badAnswer, .yooKassaNotJSON(what: what)) }
             return o
         case 401:
-            throw ProviderError(.credentials, "YooKassa refused the credentials (401 invalid_credentials): check \(credentialNames) — a rotated key, another shop's key, or a test_ key against a live shop")
+            throw ProviderError(.credentials, .yooKassaCredentials(names: credentialNames, namesRU: credentialNamesRU))
         case 403:
-            throw ProviderError(.credentials, "YooKassa answered 403 forbidden to \(what): the key of \(credentialNames) may not read payments")
+            throw ProviderError(.credentials, .yooKassaForbidden(what: what, names: credentialNames, namesRU: credentialNamesRU))
         default:
             let code = o?["code"] as? String, desc = o?["description"] as? String, id = o?["id"] as? String
-            var msg = "YooKassa answered \(r.status)\(code.map { " \($0)" } ?? "") to \(what)"
-            if let desc { msg += ": \(desc.prefix(160))" }
-            if let id { msg += " (error id \(id))" }
-            throw ProviderError(.rejected, msg)
+            throw ProviderError(.rejected, .yooKassaAnswered(status: r.status, code: code, what: what, description: desc.map { String($0.prefix(160)) }, errorID: id))
         }
     }
 
@@ -96,7 +94,7 @@ public struct YooKassaAPI: Sendable {
         guard let id = o["id"] as? String, let status = o["status"] as? String,
               let amount = o["amount"] as? [String: Any], let value = ProviderHTTP.decimalText(amount["value"]),
               let currency = amount["currency"] as? String else {
-            throw ProviderError(.badAnswer, "YooKassa sent a payment without id, status or amount")
+            throw ProviderError(.badAnswer, .yooKassaIncomplete)
         }
         let state: ProviderPayment.State
         switch status {
@@ -104,7 +102,7 @@ public struct YooKassaAPI: Sendable {
         case "pending": state = .pending
         case "waiting_for_capture": state = .held
         case "canceled": state = .canceled
-        default: throw ProviderError(.badAnswer, "YooKassa sent an unknown payment status \"\(status.prefix(30))\"")
+        default: throw ProviderError(.badAnswer, .yooKassaUnknownStatus(status: String(status.prefix(30))))
         }
         var cancellation: String?
         if let c = o["cancellation_details"] as? [String: Any] {

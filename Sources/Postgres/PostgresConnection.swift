@@ -91,7 +91,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let c = withCStrings(keys) { k in
             withCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }
-        guard let c else { throw PostgresError(.connect, "out of memory") }
+        guard let c else { throw PostgresError(.connect, PostgresText.outOfMemory) }
         guard PQstatus(c) == CONNECTION_OK else {
             let msg = String(cString: PQerrorMessage(c))
             PQfinish(c)
@@ -102,10 +102,10 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Quotes an identifier with PQescapeIdentifier (handles quotes and encoding).
     func escapeIdentifier(_ name: String) throws -> String {
-        guard !name.isEmpty, !name.contains("\0") else { throw PostgresError(.client, "invalid identifier \"\(name)\"") }
+        guard !name.isEmpty, !name.contains("\0") else { throw PostgresError(.client, PostgresText.invalidIdentifier(name: name)) }
         let utf8 = Array(name.utf8CString)
         guard let p = PQescapeIdentifier(conn, utf8, utf8.count - 1) else {
-            throw PostgresError(.client, "cannot quote identifier: \(String(cString: PQerrorMessage(conn)))")
+            throw PostgresError(.client, PostgresText.cannotQuote(detail: String(cString: PQerrorMessage(conn))))
         }
         defer { PQfreemem(p) }
         return String(cString: p)
@@ -131,7 +131,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// the server does not stop on its own (network stall) is cancelled client-side, and the
     /// connection dropped if even the cancel goes unanswered.
     private func send(_ sql: String, _ binds: [PostgresBind], limit: Double) throws -> PostgresRows {
-        guard let conn else { throw PostgresError(.connectionLost, "no connection") }
+        guard let conn else { throw PostgresError(.connectionLost, PostgresText.noConnection) }
         let types = binds.map { Oid($0.typeOID) }
         let sent: Int32 = withOptionalCStrings(binds.map(\.text)) { values in
             PQsendQueryParams(conn, sql, Int32(binds.count), types, values, nil, nil, 0)
@@ -151,7 +151,7 @@ public final class PostgresConnection: @unchecked Sendable {
                     continue
                 }
                 drop()
-                throw PostgresError(.timeout, "query did not finish within \(Durations.format(limit)); it was cancelled and the connection dropped")
+                throw PostgresError(.timeout, PostgresText.queryDidNotFinish(seconds: limit))
             }
             var pfd = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
             let r = poll(&pfd, 1, Int32(min(remaining, 1) * 1000) + 1)
@@ -171,10 +171,10 @@ public final class PostgresConnection: @unchecked Sendable {
             if PQstatus(conn) != CONNECTION_OK { throw PostgresError(.connectionLost, failure.message, sqlState: failure.sqlState) }
             throw failure
         }
-        if cancelled { throw PostgresError(.timeout, "query ran longer than \(Durations.format(limit)) and was cancelled") }
+        if cancelled { throw PostgresError(.timeout, PostgresText.queryCancelled(seconds: limit)) }
         guard let res = last else {
             if PQstatus(conn) != CONNECTION_OK { throw connectionError(conn) }
-            throw PostgresError(.client, "no result")
+            throw PostgresError(.client, PostgresText.noResult)
         }
         return rows(res)
     }
@@ -189,7 +189,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let state = field("C")
         let primary = field("M") ?? String(cString: PQresultErrorMessage(r))
         if state == PostgresError.queryCanceled {
-            return PostgresError(.timeout, "query ran longer than \(Durations.format(limit)) and was cancelled (statement_timeout)", sqlState: state)
+            return PostgresError(.timeout, PostgresText.statementTimeout(seconds: limit), sqlState: state)
         }
         if status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR || status == PGRES_BAD_RESPONSE {
             if state == nil, let conn, PQstatus(conn) != CONNECTION_OK {
@@ -201,7 +201,7 @@ public final class PostgresConnection: @unchecked Sendable {
             }
             return PostgresError(.server, primary, sqlState: state, detail: field("D"))
         }
-        return PostgresError(.client, "unsupported result (\(String(cString: PQresStatus(status))))")
+        return PostgresError(.client, PostgresText.unsupportedResult(status: String(cString: PQresStatus(status))))
     }
 
     private func rows(_ r: OpaquePointer) -> PostgresRows {
@@ -238,7 +238,8 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private func connectionError(_ conn: OpaquePointer) -> PostgresError {
         let msg = String(cString: PQerrorMessage(conn))
-        if PQstatus(conn) != CONNECTION_OK { return PostgresError(.connectionLost, msg.isEmpty ? "connection closed" : msg) }
+        if PQstatus(conn) != CONNECTION_OK { if msg.isEmpty { return PostgresError(.connectionLost, PostgresText.connectionClosed) }
+        return PostgresError(.connectionLost, msg) }
         return PostgresError(.client, msg)
     }
 }

@@ -5,7 +5,7 @@ import OpsbotSupport
 ///
 /// Messages pass through the Redactor: libpq connection errors can echo parts of the
 /// connection string, and DATABASE_URL passwords must never reach a reply or a log.
-public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable, Localizable {
     public enum Kind: String, Sendable, Equatable {
         /// Could not connect (refused, DNS, auth, connect_timeout).
         case connect
@@ -24,12 +24,20 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
     /// Five-character SQLSTATE (e.g. `42P01` undefined_table), when the server sent one.
     public var sqlState: String?
     public var detail: String?
+    /// `message` in Russian when opsbot wrote it (libpq's and the server's own text has none).
+    public var russianMessage: String?
 
     public init(_ kind: Kind, _ message: String, sqlState: String? = nil, detail: String? = nil) {
         self.kind = kind
         self.message = Redactor.shared.redact(PostgresError.oneLine(message))
         self.sqlState = sqlState
         self.detail = detail.map { Redactor.shared.redact(PostgresError.oneLine($0)) }
+    }
+
+    /// opsbot's own words (a catalog message), kept in every language.
+    public init(_ kind: Kind, _ text: some Localizable, sqlState: String? = nil) {
+        self.init(kind, text.english, sqlState: sqlState)
+        russianMessage = Redactor.shared.redact(PostgresError.oneLine(text.russian))
     }
 
     /// libpq's text on one line, whole: its continuation lines ("\n\tIs the server running on
@@ -39,16 +47,22 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    public var description: String {
-        var s: String
-        switch kind {
-        case .connect: s = "cannot connect to the database: \(message)"
-        case .connectionLost: s = "lost the database connection: \(message)"
-        case .timeout: s = message
-        case .server, .client: s = message
+    public var description: String { text(.en) }
+
+    public var english: String { text(.en) }
+
+    /// In Russian: opsbot's words translated, libpq's and the server's as they came.
+    public var russian: String { text(.ru) }
+
+    func text(_ language: Language) -> String {
+        let m = language == .ru ? (russianMessage ?? message) : message
+        let s: PostgresText? = switch kind {
+        case .connect: .cannotConnect(detail: m)
+        case .connectionLost: .connectionLost(detail: m)
+        case .server: sqlState.map { .sqlState(message: m, code: $0) }
+        case .timeout, .client: nil
         }
-        if let sqlState, kind == .server { s += " (SQLSTATE \(sqlState))" }
-        return s
+        return s.map { language == .ru ? $0.russian : $0.english } ?? m
     }
 
     /// True when the database could not be reached at all (vs. a statement problem).

@@ -27,7 +27,7 @@ public final class PostgresPool: Sendable {
 
     public func blockingSession<T>(retryIfLost: Bool = true, _ body: (PostgresSession) throws -> T) throws -> T {
         guard slots.wait(timeout: .now() + acquireTimeout) == .success else {
-            throw PostgresError(.timeout, "all \(connections.count) database connections stayed busy for \(Durations.format(acquireTimeout))")
+            throw PostgresError(.timeout, PostgresText.poolBusy(connections: connections.count, seconds: acquireTimeout))
         }
         let i = free.withLock { $0.removeLast() }
         defer {

@@ -75,9 +75,9 @@ public struct PostgresCell: Sendable {
     public var uuid: UUID? { text.flatMap { UUID(uuidString: $0) } }
 
     public func decode<T>(_ get: (PostgresCell) -> T?, as what: String) throws -> T {
-        guard exists else { throw PostgresError(.client, "the result has no column \(column)") }
-        guard let text else { throw PostgresError(.client, "column \(column) is NULL, expected \(what)") }
-        guard let v = get(self) else { throw PostgresError(.client, "column \(column): cannot read \"\(text.prefix(40))\" as \(what)") }
+        guard exists else { throw PostgresError(.client, PostgresText.noColumn(column: column)) }
+        guard let text else { throw PostgresError(.client, PostgresText.columnIsNull(column: column, expected: what)) }
+        guard let v = get(self) else { throw PostgresError(.client, PostgresText.cannotRead(column: column, text: String(text.prefix(40)), expected: what)) }
         return v
     }
 }

@@ -54,6 +54,7 @@ extension AlertEvaluation {
         a.summaryRU = o.summaryRU
         a.value = o.value
         a.evidence = Array(o.evidence.prefix(20))
+        a.evidenceRU = o.evidenceRU.map { Array($0.prefix(20)) }
         if let cmd = rule.remediation ?? o.remediation {
             a.remediation = AlertRule.fill(cmd, target: o.target, check: o.check)
             a.remediationLabel = rule.remediationLabel.map { AlertRule.fill($0, target: o.target, check: o.check) }

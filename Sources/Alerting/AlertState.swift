@@ -36,6 +36,7 @@ public struct AlertState: Sendable, Hashable, Codable {
     public var summaryRU: String?
     public var value: Double?
     public var evidence: [String] = []
+    public var evidenceRU: [String]?
     /// Ready-to-run command for the remediation button, and its label.
     public var remediation: String?
     public var remediationLabel: String?
@@ -69,6 +70,11 @@ public struct AlertState: Sendable, Hashable, Codable {
         guard language == .ru, let d = ruleDescription else { return ruleDescription }
         if let ru = ruleDescriptionRU { return ru }
         return DefaultRules.rules.first { $0.name == rule && $0.description == d }?.descriptionRU ?? d
+    }
+
+    /// The evidence in `language` (quoted text is the same in both).
+    public func evidence(_ language: Language) -> [String] {
+        language == .ru ? (evidenceRU ?? evidence) : evidence
     }
 
     /// Why it is unknown, in `language`.

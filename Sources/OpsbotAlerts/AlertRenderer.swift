@@ -66,7 +66,7 @@ public struct AlertRenderer: Sendable {
         if let d = a.ruleDescription(l), !d.isEmpty { s += "<i>\(HTML.escape(d))</i>\n" }
         let summary = a.summary(l)
         if !summary.isEmpty { s += HTML.escape(String(summary.prefix(500))) + "\n" }
-        let ev = a.evidence.prefix(evidenceLines).map { String($0.prefix(300)) }
+        let ev = a.evidence(l).prefix(evidenceLines).map { String($0.prefix(300)) }
         if !ev.isEmpty { s += "<pre>" + HTML.escape(ev.joined(separator: "\n")) + "</pre>\n" }
         s += AlertText.firstSeen(at: Self.time(a.firstSeen), key: a.fingerprint).text() + "\n"
         if let since = a.unknownSince { s += AlertText.unknownSince(clock: Self.clock(since), reason: a.unknownReason(l) ?? "?").text() + "\n" }

@@ -44,15 +44,18 @@ struct PaymentProvidersCheck: CheckProvider {
             case .failure(let e) where e.kind == .credentials:
                 down[n] = ErrorText(e)
                 out.append(CheckResult(check: "provider_unreachable", target: n, status: .ok, message: ProviderViewText.providerAnswers(provider: c.displayName)))
-                out.append(CheckResult(check: "provider_credentials", target: n, status: .critical,
-                                       message: ProviderViewText.credentialsRefused(provider: c.displayName, name: n, error: ErrorText(e)),
-                                       evidence: ["check \(c.credentialNames) in the app's environment and in the \(c.displayName) dashboard (seed 002 §1.5)"],
-                                       remediation: "/payments pending"))
+                var refused = CheckResult(check: "provider_credentials", target: n, status: .critical,
+                                          message: ProviderViewText.credentialsRefused(provider: c.displayName, name: n, error: ErrorText(e)),
+                                          remediation: "/payments pending")
+                refused.setEvidence([ProviderViewText.evidenceCheckCredentials(names: c.credentialNames, namesRU: c.credentialNamesRU,
+                                                                               provider: c.displayName)])
+                out.append(refused)
             case .failure(let e):
                 down[n] = ErrorText(e)
-                out.append(CheckResult(check: "provider_unreachable", target: n, status: .critical,
-                                       message: ProviderViewText.cannotBeAsked(provider: c.displayName, name: n, error: ErrorText(e)),
-                                       evidence: ["payments cannot be checked at \(c.displayName) until it answers; new payments may fail to be created (seed 002 §1.5)"]))
+                var unreachable = CheckResult(check: "provider_unreachable", target: n, status: .critical,
+                                              message: ProviderViewText.cannotBeAsked(provider: c.displayName, name: n, error: ErrorText(e)))
+                unreachable.setEvidence([ProviderViewText.evidenceCannotCheck(provider: c.displayName)])
+                out.append(unreachable)
                 out.append(CheckResult(check: "provider_credentials", target: n, status: .unknown,
                                        message: ProviderViewText.credentialsUnchecked(provider: c.displayName, names: c.credentialNames, namesRU: c.credentialNamesRU)))
             }
@@ -83,12 +86,14 @@ struct PaymentProvidersCheck: CheckProvider {
                 let since = pp.paidAt ?? p.createdAt ?? now
                 guard now.timeIntervalSince(since) >= grace else { continue }
                 let mismatch = ProviderView.mismatch(pp, p)
-                out.append(CheckResult(
+                var lost = CheckResult(
                     check: "payment_webhook_lost", target: p.id, status: .critical,
                     message: ProviderViewText.webhookLost(payment: p, provider: pp.provider, since: since, providerPaymentID: pp.id),
                     value: now.timeIntervalSince(since),
-                    evidence: [mismatch.map { "⚠️ \($0.english)" } ?? "amount and currency match", "type \(p.type), created \(p.createdAt.map { ProviderText.clock($0) } ?? "?")"],
-                    remediation: "/complete \(p.id)"))
+                    remediation: "/complete \(p.id)")
+                lost.setEvidence([mismatch.map { ProviderViewText.evidenceMismatch($0) } ?? .evidenceAmountMatches,
+                                  .evidenceTypeCreated(type: p.type, created: p.createdAt.map { ProviderText.clock($0) } ?? "?")])
+                out.append(lost)
             case .unknown(let why)?:
                 unknown += 1
                 if unknown == 1 {

@@ -235,10 +235,11 @@ struct PaymentsCheck: CheckProvider {
                 : CheckResult(check: "payments", target: "pending", status: .warning,
                               message: PaymentsText.checkPending(count: sum.count, threshold: threshold, totals: sum.totals.map { Money(amount: $0.1, currency: $0.0) }),
                               value: Double(sum.count), remediation: "/payments pending")
-            let dup = dups.isEmpty
+            var dup = dups.isEmpty
                 ? CheckResult(check: "payments", target: "duplicates", status: .ok, message: PaymentsText.checkNoDoubleCredits, value: 0)
                 : CheckResult(check: "payments", target: "duplicates", status: .warning, message: PaymentsText.checkDoubleCredits(count: dups.count),
-                              value: Double(dups.count), evidence: dups.map { "payment \($0.paymentID): \($0.evidence)" }, remediation: "/payments duplicates")
+                              value: Double(dups.count), remediation: "/payments duplicates")
+            dup.setEvidence(dups.map { PaymentsText.evidenceDuplicate(payment: $0.paymentID, evidence: $0.evidenceText) })
             return [pending, dup]
         } catch {
             return [CheckResult(check: "payments", target: "pending", status: .unknown, message: DatabaseText.failure(error: ErrorText(error), nothingChanged: false))]

@@ -46,8 +46,10 @@ struct SchemaCheck: CheckProvider {
         }
         let r = await SchemaInspector.inspect(db, resolvePath: app.config.resolvePath)
         if r.failure != nil { return [CheckResult(check: "schema", target: "database", status: .unknown, message: r.summaryText)] }
-        return [CheckResult(check: "schema", target: "database", status: r.ok ? .ok : .critical, message: r.summaryText,
-                            value: Double(r.problems.count), evidence: r.problems)]
+        var result = CheckResult(check: "schema", target: "database", status: r.ok ? .ok : .critical, message: r.summaryText,
+                                 value: Double(r.problems.count))
+        result.setEvidence(r.issues)
+        return [result]
     }
 }
 

@@ -30,6 +30,9 @@ public struct CheckResult: Sendable, Hashable {
     public var value: Double?
     /// Supporting lines (matched log lines, missing columns), plain text.
     public var evidence: [String]
+    /// The evidence in Russian when it is opsbot's own prose (schema drift, a double credit);
+    /// nil when it is quoted text (log lines, errors), which stays as it is.
+    public var evidenceRU: [String]?
     /// A chat command that fixes it, e.g. `/restart worker` (shown as an alert button).
     public var remediation: String?
 
@@ -55,6 +58,17 @@ public struct CheckResult: Sendable, Hashable {
     /// The summary in `language` (English when the check wrote no Russian, e.g. Alertmanager's own text).
     public func summary(_ language: Language = Language.current) -> String {
         language == .ru ? (summaryRU ?? summary) : summary
+    }
+
+    /// The evidence in `language`.
+    public func evidence(_ language: Language = Language.current) -> [String] {
+        language == .ru ? (evidenceRU ?? evidence) : evidence
+    }
+
+    /// Sets the evidence from catalog messages, in every language.
+    public mutating func setEvidence(_ lines: [some Localizable]) {
+        evidence = lines.map(\.english)
+        evidenceRU = lines.map(\.russian)
     }
 
     /// Sets the summary from a catalog message, in every language.

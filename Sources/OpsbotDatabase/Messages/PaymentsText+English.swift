@@ -6,6 +6,7 @@ import PaymentProviders
 extension PaymentsText {
     var english: String {
         switch self {
+        case .evidenceDuplicate(let p, let e): "payment \(p): \(e.english)"
         case .badDuration(let got): "older-than must be a duration such as 15m, 2h or 1d, got \"\(got)\""
         case .usageProvider: "Usage: /payments provider &lt;payment id or provider payment id&gt;"
         case .duplicatesTakesNoArgument: "/payments duplicates takes no further argument"

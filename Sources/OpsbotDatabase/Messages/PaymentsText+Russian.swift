@@ -6,6 +6,7 @@ import PaymentProviders
 extension PaymentsText {
     var russian: String {
         switch self {
+        case .evidenceDuplicate(let p, let e): "платёж \(p): \(e.russian)"
         case .badDuration(let got): "возраст задаётся длительностью, например 15m, 2h или 1d, а получено «\(got)»"
         case .usageProvider: "Формат: /payments provider &lt;id платежа или id у провайдера&gt;"
         case .duplicatesTakesNoArgument: "/payments duplicates не принимает аргументов"

@@ -14,6 +14,7 @@ struct Money: Sendable, Hashable {
 /// as each language writes them.
 enum PaymentsText: MessageCatalog {
     case badDuration(got: String)
+    case evidenceDuplicate(payment: String, evidence: PaymentStoreText)
     case usageProvider
     case duplicatesTakesNoArgument
     case usage
@@ -57,6 +58,7 @@ enum PaymentsText: MessageCatalog {
         let row = CreditRow(table: "balance_transactions", id: "12", user: "3", amount: "549.00")
         return [
             .badDuration(got: "15x"),
+            .evidenceDuplicate(payment: "7", evidence: .creditedTimes(count: 2, tables: "balance_transactions")),
             .usageProvider,
             .duplicatesTakesNoArgument,
             .usage,

@@ -55,6 +55,11 @@ extension ProviderViewText {
             "payment \(row.id) of user \(row.user), \(row.amount) \(row.currency): pending here, paid at \(p) \(ProviderText.clock(since)) (\(p) id \(id)) — the webhook never arrived"
         case .reason(let why): why.english
         case .noWebhookLost(let grace, let n): "no payment pending here and paid at its provider for more than \(Durations.format(grace)) (\(n) checked)"
+        case .evidenceCheckCredentials(let names, _, let p): "check \(names) in the app's environment and in the \(p) dashboard (seed 002 §1.5)"
+        case .evidenceCannotCheck(let p): "payments cannot be checked at \(p) until it answers; new payments may fail to be created (seed 002 §1.5)"
+        case .evidenceMismatch(let m): "⚠️ \(m.english)"
+        case .evidenceAmountMatches: "amount and currency match"
+        case .evidenceTypeCreated(let type, let created): "type \(type), created \(created)"
         }
     }
 

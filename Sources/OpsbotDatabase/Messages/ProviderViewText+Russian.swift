@@ -56,6 +56,11 @@ extension ProviderViewText {
         case .webhookLost(let row, let p, let since, let id):
             "платёж \(row.id) пользователя \(row.user), \(DatabaseFormat.money(row.amount, row.currency, .ru)): у нас в ожидании, а в \(p) оплачен \(DatabaseFormat.providerClock(since, .ru)) (id в \(p): \(id)) — вебхук так и не пришёл"
         case .reason(let why): why.russian
+        case .evidenceCheckCredentials(_, let names, let p): "проверьте \(names) в окружении приложения и в личном кабинете \(p) (сид 002 §1.5)"
+        case .evidenceCannotCheck(let p): "платежи не проверить в \(p), пока он не отвечает; новые платежи могут не создаваться (сид 002 §1.5)"
+        case .evidenceMismatch(let m): "⚠️ \(m.russian)"
+        case .evidenceAmountMatches: "сумма и валюта совпадают"
+        case .evidenceTypeCreated(let type, let created): "тип \(type), создан \(created)"
         case .noWebhookLost(let grace, let n):
             "нет платежей, которые у нас в ожидании, а у провайдера оплачены дольше \(LocalFormat.duration(grace, .ru)) (проверено \(Plural.ru(n, "платёж", "платежа", "платежей")))"
         }

@@ -50,6 +50,12 @@ enum ProviderViewText: MessageCatalog {
     case webhookLost(payment: Payment, provider: String, since: Date, providerPaymentID: String)
     case reason(ErrorText)
     case noWebhookLost(grace: Double, checked: Int)
+    // alert evidence (opsbot's own prose, shown under the alert)
+    case evidenceCheckCredentials(names: String, namesRU: String, provider: String)
+    case evidenceCannotCheck(provider: String)
+    indirect case evidenceMismatch(ProviderViewText)
+    case evidenceAmountMatches
+    case evidenceTypeCreated(type: String, created: String)
 
     static var samples: [ProviderViewText] {
         let row = Payment(id: "5", user: "3", amount: "549.00", currency: "RUB", type: "balance_topup", provider: "yookassa",
@@ -102,6 +108,11 @@ enum ProviderViewText: MessageCatalog {
             .webhookLost(payment: row, provider: "YooKassa", since: t, providerPaymentID: "2d8f1c3a"),
             .reason(e),
             .noWebhookLost(grace: 600, checked: 3),
+            .evidenceCheckCredentials(names: "YOOKASSA_SECRET_KEY", namesRU: "YOOKASSA_SECRET_KEY", provider: "YooKassa"),
+            .evidenceCannotCheck(provider: "YooKassa"),
+            .evidenceMismatch(.amountDiffers(provider: "YooKassa", theirs: Money(amount: "300.00", currency: "RUB"), ours: m)),
+            .evidenceAmountMatches,
+            .evidenceTypeCreated(type: "balance_topup", created: "14:02 UTC"),
         ]
     }
 }

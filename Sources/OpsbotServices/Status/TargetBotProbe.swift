@@ -10,11 +10,26 @@ public struct TargetBotProbe: Sendable {
     public struct Report: Sendable {
         public var username: String?
         public var tokenOK: Bool
-        public var error: String?
+        /// What failed, in English (logs, `opsbot check`).
+        public var error: String? { errorText?.en }
+        /// What failed, in every language (the chat).
+        public var errorText: LocalizedText?
         public var webhookURL: String?
         public var pendingUpdates: Int?
         public var lastErrorMessage: String?
         public var lastErrorDate: Date?
+    }
+
+    /// The token's env var is unset: said in the chat's language.
+    struct TokenMissing: Error, Localizable, CustomStringConvertible {
+        let env: String
+        var english: String { StatusText.botTokenEnvMissing(env: env).english }
+        var russian: String { StatusText.botTokenEnvMissing(env: env).russian }
+        var description: String { english }
+    }
+
+    static func text(_ error: any Error) -> LocalizedText {
+        (error as? any Localizable)?.localized ?? LocalizedText(verbatim: "\(error)")
     }
 
     let config: TargetBotConfig
@@ -27,7 +42,7 @@ public struct TargetBotProbe: Sendable {
     }
 
     func call(_ method: String, post: Bool = false) async throws -> [String: Any] {
-        guard let token else { throw BackendError("env var \(config.tokenEnv) is not set") }
+        guard let token else { throw TokenMissing(env: config.tokenEnv) }
         let url = config.apiURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/bot\(token)/\(method)"
         let r: HTTPResponse
         do {
@@ -49,7 +64,7 @@ public struct TargetBotProbe: Sendable {
     }
 
     public func check() async -> Report {
-        let fallback = Report(tokenOK: false, error: "Bot API did not answer within \(Durations.format(config.timeout))")
+        let fallback = Report(tokenOK: false, errorText: StatusText.botNoAnswer(seconds: config.timeout).localized)
         return await withDeadline(.seconds(config.timeout * 2 + 0.5), fallback: fallback) { [self] in
             var rep = Report(tokenOK: false)
             do {
@@ -57,7 +72,7 @@ public struct TargetBotProbe: Sendable {
                 rep.tokenOK = true
                 rep.username = (me["result"] as? [String: Any])?["username"] as? String
             } catch {
-                rep.error = "\(error)"
+                rep.errorText = Self.text(error)
                 return rep
             }
             do {
@@ -69,7 +84,7 @@ public struct TargetBotProbe: Sendable {
                 rep.lastErrorMessage = res["last_error_message"] as? String
                 rep.lastErrorDate = (res["last_error_date"] as? Int).map { Date(timeIntervalSince1970: Double($0)) }
             } catch {
-                rep.error = "\(error)"
+                rep.errorText = Self.text(error)
             }
             return rep
         }

@@ -22,7 +22,11 @@ struct DiskModule: CommandModule {
             g.addTask {
                 async let docker: String? = DiskModule.dockerSection(engine, timeout: max(5, cfg.scanTime))
                 let history = ctx.app.store.history, now = ctx.app.clock.now()
-                let local = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg, history: history, now: now) }
+                // The walk runs on a thread of its own: the asker's language goes with it.
+                let language = Language.current
+                let local = await runBlocking(name: "opsbot.disk") {
+                    Language.$current.withValue(language) { DiskModule.report(cfg, history: history, now: now) }
+                }
                 return (0, local + ((await docker).map { "\n" + $0 } ?? ""))
             }
             for (i, h) in hosts.enumerated() {
@@ -48,7 +52,9 @@ struct DiskModule: CommandModule {
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 
     static func mountTable(_ mounts: [(mount: String, used: Double, free: String, inodes: Double, mark: String)]) -> [String] {
-        let width = min(40, max(5, mounts.map { $0.mount.count }.max() ?? 5))
+        // At least as wide as the first column's title ("mount", "раздел").
+        let title = Language.current == .ru ? 6 : 5
+        let width = min(40, max(title, mounts.map { $0.mount.count }.max() ?? title))
         func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
         var rows = [ServicesText.mountTableHeader(width: width).text()]
         for m in mounts {

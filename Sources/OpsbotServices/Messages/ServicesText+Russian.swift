@@ -43,6 +43,24 @@ enum RU {
         default: raw
         }
     }
+    /// HTTPError.plainWords (HTTPClient, English) in Russian: "no answer within 5 s" → "нет ответа за 5 с".
+    static func httpWords(_ s: String) -> String {
+        func seconds(_ t: Substring) -> String { t.replacingOccurrences(of: " ms", with: " мс").replacingOccurrences(of: " s", with: " с") }
+        let within: [(String, String)] = [("no answer", "нет ответа"), ("no connection", "нет соединения"), ("the host name did not resolve", "имя хоста не резолвится")]
+        for (en, ru) in within {
+            if s == en + " in time" { return ru + " вовремя" }
+            if s.hasPrefix(en + " within ") { return ru + " за " + seconds(s.dropFirst(en.count + 8)) }
+        }
+        if s.hasPrefix("the answer was still incomplete after ") { return "ответ не пришёл целиком за " + seconds(s.dropFirst(38)) }
+        switch s {
+        case "connection refused": return "соединение отклонено"
+        case "could not connect (nothing listening there, or unreachable)": return "не удалось подключиться (там никто не слушает, или хост недоступен)"
+        case "the host name does not resolve": return "имя хоста не резолвится"
+        case "the transfer failed": return "передача не удалась"
+        default: return s
+        }
+    }
+
     /// EnvRule.check's problems (SystemOps, English) in Russian; an unknown one as it is.
     static func envProblem(_ p: String) -> String {
         switch p {
@@ -80,14 +98,14 @@ extension ServicesText {
         case .servicesMisconfigured(let error): return e("Сервисы настроены с ошибкой: \(error)")
         case .unknownService(let known): return e("нет такого сервиса (есть: \(known.joined(separator: ", ")))")
         case .unknownServiceQuoted(let name): return e("нет сервиса «\(name)»")
-        case .unknownRestartTarget(let name, let known): return e("нет сервиса «\(name)» (есть: \(known.joined(separator: ", ")), all)")
+        case .unknownRestartTarget(let name, let known): return "нет сервиса «\(e(name))» (есть: \(e(known.joined(separator: ", "))); <code>all</code> — все сразу)"
         case .alreadyRestarting(let s): return e("\(s) уже перезапускается; дождитесь окончания.")
         case .logsLinesNotPositive(let n): return "число строк должно быть больше нуля, а не \(n)"
         case .logsRegexLength: return "регулярное выражение — от 1 до 200 символов"
         case .logsRegexInvalid(let re, let error): return "«\(re)» — не регулярное выражение, которое принимает opsbot: \(error)"
         case .logsUsage(let error): return e("\(error). Как вызывать: /logs <сервис> [строк] [error|warning|critical] [1h] [текст или /regex/]")
         case .logsReadingLines: return "число строк"
-        case .logsReadingWindow(let s): return "за последние \(d(s))"
+        case .logsReadingWindow(let s): return "за \(d(s))"
         case .logsReadingLevel(let l): return "уровень \(l) и выше"
         case .logsReadingText: return "фильтр по тексту"
         case .logsReadingRegex: return "регулярное выражение"
@@ -129,7 +147,7 @@ extension ServicesText {
         case .restartStillFailing(let s, let wait, let last): return "🔴 \(e(s)) всё ещё не в порядке через \(wait) с (\(e(last)))"
         case .scaleMissingCount: return e("не указано число копий. Как вызывать: /scale <сервис> <число>")
         case .scaleNotScalable(let s, let backend):
-            return e("\(s) работает на бэкенде \(backend), у него нет числа реплик; /scale работает для backend: heroku и backend: railway.")
+            return "\(e(s)) работает на бэкенде \(e(backend)), у него нет числа реплик; /scale работает для <code>backend: heroku</code> и <code>backend: railway</code>."
         case .scalePreview(let s, let n, let command, let configured, let running):
             return "Масштабировать <b>\(e(s))</b> до \(n):\n<code>\(e(command))</code>\n"
                 + "сейчас: \(configured.map { "задано \($0)" } ?? "настройка неизвестна"), \(running.map { "работает \($0)" } ?? "сколько копий работает — неизвестно")"
@@ -173,7 +191,7 @@ extension ServicesText {
         case .diskOnHost(let h): return "Диск на \(h)"
         case .diskHostNoAnswer(let h): return "<b>Диск на \(e(h))</b>: нет ответа"
         case .diskHostFailed(let h, let error): return "<b>Диск на \(e(h))</b>: ❔ \(e(error))"
-        case .mountTableHeader(let width): return DiskModule.pad("раздел", width) + "  исп.  " + DiskModule.pad("своб.", 8) + "  inodes"
+        case .mountTableHeader(let width): return DiskModule.pad("раздел", width) + "  исп.  " + DiskModule.pad("своб.", 8) + "   иноды"
         case .fillUnknown(let needs): return "скорость заполнения пока неизвестна (нужно \(d(needs)) истории)"
         case .fullNow: return "📈 заполнен уже сейчас"
         case .fullIn(let s, let window, let rate): return "📈 заполнится через \(RU.approx(s)) \(RU.atRate(window)) (\(RU.rate(rate)))"
@@ -199,14 +217,14 @@ extension ServicesText {
         case .cleanupFreed(let before, let after):
             return "\nсвободно: \(size(before)) → \(size(after)) (освобождено \(size(max(0, after - before))))"
         case .conflictsNoBotService:
-            return e("Не указан сервис бота: отметьте сервис, в котором работает бот, через bot: true или задайте target_bot.service.")
+            return "Не указан сервис бота: отметьте сервис, в котором работает бот, через <code>bot: true</code> или задайте <code>target_bot.service</code>."
         case .conflictsTitle(let s): return "<b>Конфликты \(e(s))</b>\n"
         case .conflictsInstancesUnknown(let why): return "❔ экземпляры: неизвестно (\(e(why))) — вторую копию, опрашивающую токен, исключить нельзя\n"
         case .platformCopiesTooMany(let n, let s, let heroku):
             return "🔴 на \(platform(heroku)) работает \(RU.unit(heroku, n)) \(e(s)) — Telegram разрешает опрашивать токен только одной (<code>409 Conflict</code>)\n"
         case .platformCopies(let n, let s, let heroku):
             return "\(n == 1 ? "✅" : "⚠️") на \(platform(heroku)) работает \(RU.unit(heroku, n)) \(e(s))\n"
-        case .platformCopySince(let desc, let ago): return "• " + e(desc) + " — с \(e(d(max(0, ago)))) назад\n"
+        case .platformCopySince(let desc, let ago): return "• " + e(desc) + " — запущен \(e(d(max(0, ago)))) назад\n"
         case .instancesFew(let n): return "✅ работает \(RU.instances(n))\n"
         case .instancesTooMany(let n): return "🔴 работает \(RU.instances(n)) — Telegram разрешает опрашивать токен только одному (<code>409 Conflict</code>):\n"
         case .instanceLine(let desc, let keep, let ago):

@@ -43,6 +43,13 @@ import TestKit
         #expect(RussianText.messageCount(ServicesText.self, source: source) == ServicesText.samples.count)
     }
 
+    @Test func conflictsCatalogHasEveryMessageInBothLanguages() {
+        let source = "Sources/OpsbotServices/Messages/ConflictsText.swift"
+        let problems = RussianText.catalogProblems(ConflictsText.self, source: source)
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        #expect(RussianText.messageCount(ConflictsText.self, source: source) == ConflictsText.samples.count)
+    }
+
     @Test func statusCatalogHasEveryMessageInBothLanguages() {
         let source = "Sources/OpsbotServices/Messages/StatusText.swift"
         let problems = RussianText.catalogProblems(StatusText.self, source: source)
@@ -60,7 +67,7 @@ import TestKit
         #expect(StatusText.problems(count: 25).russian == "<b>25 проблем</b>")
         #expect(StatusText.restartsLastHour(service: "worker", count: 21).russian == "worker: 21 перезапуск за последний час")
         #expect(StatusText.pendingUpdates(count: 12).russian == "в очереди 12 апдейтов")
-        #expect(ServicesText.instancesTooMany(count: 2).russian.contains("работает 2 экземпляра"))
+        #expect(ConflictsText.instancesTooMany(count: 2).russian.contains("работает 2 экземпляра"))
         #expect(StatusText.checkedIn(seconds: 1.25).russian.contains("1,2 с") || StatusText.checkedIn(seconds: 1.25).russian.contains("1,3 с"))
         #expect(ServicesText.fullIn(seconds: 12_000, window: 3600, rate: 2.1).russian == "📈 заполнится через ~3 ч 20 мин при темпе последнего часа (+2,1 %/ч)")
     }

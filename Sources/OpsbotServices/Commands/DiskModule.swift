@@ -157,11 +157,11 @@ struct CleanupModule: CommandModule {
     /// works on exist (no nginx logs to truncate, no persistent journal to vacuum).
     var notConfigured: String? {
         if let program = argv?.first, ProcessRunner.findExecutable(program) == nil {
-            return "\(program) is not installed (not on PATH)"
+            return ServicesText.cleanupNotInstalled(program: program).text()
         }
         let paths = files.map(\.path) + measure
         if !paths.isEmpty && !paths.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
-            return "none of its paths exist here (\(paths.joined(separator: ", ")))"
+            return ServicesText.cleanupNoPaths(paths: paths).text()
         }
         return nil
     }

@@ -77,7 +77,7 @@ struct EnvCheck: CheckProvider {
     func run(_ app: AppContext) async -> [CheckResult] {
         let m: ServiceManager
         do { m = try services.manager() } catch {
-            return [CheckResult(check: "env", target: "config", status: .unknown, message: StatusText.configInvalid(error: "\(error)"))]
+            return [CheckResult(check: "env", target: "config", status: .unknown, message: StatusText.configInvalid(error: StatusText.errorText(error)))]
         }
         var out: [CheckResult] = []
         for s in m.settings.services {
@@ -90,7 +90,7 @@ struct EnvCheck: CheckProvider {
                                        value: Double(bad.count), evidence: bad, remediation: bad.isEmpty ? nil : "/env \(s.name)"))
             } catch {
                 out.append(CheckResult(check: "env", target: s.name, status: .unknown,
-                                       message: StatusText.envUnreadable(service: s.name, error: Redactor.shared.redact("\(error)"))))
+                                       message: StatusText.envUnreadable(service: s.name, error: StatusText.errorText(error, redacted: true))))
             }
         }
         return out

@@ -1,8 +1,8 @@
 import Foundation
 import OpsbotSupport
 
-/// What the service commands say in the chat (/logs, /restart, /scale, /redeploy, /conflicts,
-/// /disk, /env, /docker_prune, the cleanups): one case per message, rendered per language in
+/// What the service commands say in the chat (/logs, /restart, /scale, /redeploy,
+/// /disk, /env, /docker_prune, the cleanups; /conflicts has ConflictsText): one case per message, rendered per language in
 /// ServicesText+English.swift and ServicesText+Russian.swift. Arguments are raw values; the
 /// renderers escape them for Telegram HTML where the message is HTML.
 enum ServicesText: MessageCatalog {
@@ -12,6 +12,14 @@ enum ServicesText: MessageCatalog {
     case unknownServiceQuoted(name: String)
     case unknownRestartTarget(name: String, known: [String])
     case alreadyRestarting(service: String)
+    // Why a command cannot work with this config (`notConfigured`)
+    case needServices
+    case needDocker(socket: String)
+    case needScalable
+    case needRailway
+    case needBotService
+    case cleanupNotInstalled(program: String)
+    case cleanupNoPaths(paths: [String])
     // /logs
     case logsLinesNotPositive(n: Int)
     case logsRegexLength
@@ -102,39 +110,6 @@ enum ServicesText: MessageCatalog {
     case cleanupRan(what: String, exitCode: Int32, seconds: Double, timedOut: Bool, signal: Int32?)
     case cleanupCouldNotRun(what: String, error: String)
     case cleanupFreed(before: Int, after: Int)
-    // /conflicts
-    case conflictsNoBotService
-    case conflictsTitle(service: String)
-    case conflictsInstancesUnknown(why: String)
-    case platformCopiesTooMany(count: Int, service: String, heroku: Bool)
-    case platformCopies(count: Int, service: String, heroku: Bool)
-    case platformCopySince(description: String, ago: Double)
-    case instancesFew(count: Int)
-    case instancesTooMany(count: Int)
-    case instanceLine(description: String, keep: Bool, startedAgo: Double?)
-    case noneSupervised
-    case noConflictLines(fixedAgo: Double?, window: Double, beforeFix: Int)
-    case conflictLines(fixedAgo: Double?, window: Double, beforeFix: Int)
-    case conflictLinesFromGone(count: Int, dynos: [String])
-    case outsidePoller(count: Int, heroku: Bool)
-    case targetBotProblem(error: String)
-    case webhookWhilePolling(url: String)
-    case webhookState(set: Bool)
-    case conflictsScalePrompt(service: String, count: Int)
-    case conflictsScaleLabel(count: Int)
-    case scalingFailed(error: String)
-    case stopExtrasPrompt
-    case stopExtrasLabel(count: Int)
-    case nowRunning(count: Int, service: String)
-    case deleteWebhookPrompt(url: String)
-    case deleteWebhookLabel
-    case targetBotNotConfigured
-    case webhookDeleted
-    case deleteWebhookFailed(error: String)
-    case whatToFix
-    case choiceScale(service: String, count: Int)
-    case choiceStopExtras(count: Int)
-    case choiceDeleteWebhook
 
     /// Where /env read a service's environment.
     enum EnvSource: Sendable, Hashable {
@@ -151,6 +126,13 @@ enum ServicesText: MessageCatalog {
             .unknownServiceQuoted(name: "db"),
             .unknownRestartTarget(name: "db", known: ["web", "worker"]),
             .alreadyRestarting(service: "worker"),
+            .needServices,
+            .needDocker(socket: "/var/run/docker.sock"),
+            .needScalable,
+            .needRailway,
+            .needBotService,
+            .cleanupNotInstalled(program: "journalctl"),
+            .cleanupNoPaths(paths: ["/var/log/nginx/access.log"]),
             .logsLinesNotPositive(n: 0),
             .logsRegexLength,
             .logsRegexInvalid(regex: "([", error: "…"),
@@ -234,38 +216,6 @@ enum ServicesText: MessageCatalog {
             .cleanupRan(what: "journalctl", exitCode: 0, seconds: 1.2, timedOut: false, signal: nil),
             .cleanupCouldNotRun(what: "journalctl", error: "…"),
             .cleanupFreed(before: 1_000_000, after: 3_000_000),
-            .conflictsNoBotService,
-            .conflictsTitle(service: "bot"),
-            .conflictsInstancesUnknown(why: "…"),
-            .platformCopiesTooMany(count: 2, service: "bot", heroku: true),
-            .platformCopies(count: 1, service: "bot", heroku: false),
-            .platformCopySince(description: "…", ago: 300),
-            .instancesFew(count: 1),
-            .instancesTooMany(count: 2),
-            .instanceLine(description: "pid 42 python bot.py", keep: true, startedAgo: 120),
-            .noneSupervised,
-            .noConflictLines(fixedAgo: nil, window: 900, beforeFix: 1),
-            .conflictLines(fixedAgo: 120, window: 900, beforeFix: 2),
-            .conflictLinesFromGone(count: 3, dynos: ["worker.2"]),
-            .outsidePoller(count: 1, heroku: true),
-            .targetBotProblem(error: "…"),
-            .webhookWhilePolling(url: "https://example.org/hook"),
-            .webhookState(set: false),
-            .conflictsScalePrompt(service: "bot", count: 1),
-            .conflictsScaleLabel(count: 1),
-            .scalingFailed(error: "HTTP 403"),
-            .stopExtrasPrompt,
-            .stopExtrasLabel(count: 2),
-            .nowRunning(count: 1, service: "bot"),
-            .deleteWebhookPrompt(url: "https://example.org/hook"),
-            .deleteWebhookLabel,
-            .targetBotNotConfigured,
-            .webhookDeleted,
-            .deleteWebhookFailed(error: "HTTP 500"),
-            .whatToFix,
-            .choiceScale(service: "bot", count: 1),
-            .choiceStopExtras(count: 2),
-            .choiceDeleteWebhook,
         ]
     }
 }

@@ -98,10 +98,10 @@ extension StatusText {
         case .heartbeatWaiting(let s, let ago): return "\(s): started \(d(ago)) ago, waiting for its first heartbeat"
         case .heartbeatFresh(let s, let age): return "\(s): heartbeat \(d(age)) ago"
         case .heartbeatMissing(let s, let p, let maxAge): return "\(s): no /\(p)/ line in the last \(d(maxAge))"
-        case .configInvalid(let error): return "services config invalid: \(error)"
+        case .configInvalid(let error): return "services config invalid: \(error.en)"
         case .envRules(let s, let ok, let total, let failing):
             return "\(s): \(ok)/\(total) env rules ok" + (failing.isEmpty ? "" : " — failing: " + failing.joined(separator: ", "))
-        case .envUnreadable(let s, let error): return "\(s): environment could not be read: " + error
+        case .envUnreadable(let s, let error): return "\(s): environment could not be read: " + error.en
         }
     }
 }

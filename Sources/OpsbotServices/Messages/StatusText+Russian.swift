@@ -123,10 +123,10 @@ extension StatusText {
         case .heartbeatWaiting(let s, let ago): return "\(s): запущен \(d(ago)) назад, жду первый хартбит"
         case .heartbeatFresh(let s, let age): return "\(s): хартбит \(d(age)) назад"
         case .heartbeatMissing(let s, let p, let maxAge): return "\(s): ни одной строки /\(p)/ за последние \(d(maxAge))"
-        case .configInvalid(let error): return "конфигурация сервисов с ошибкой: \(error)"
+        case .configInvalid(let error): return "конфигурация сервисов с ошибкой: \(error.ru)"
         case .envRules(let s, let ok, let total, let failing):
             return "\(s): правил окружения в порядке \(ok) из \(total)" + (failing.isEmpty ? "" : " — не проходят: " + failing.joined(separator: ", "))
-        case .envUnreadable(let s, let error): return "\(s): не удалось прочитать окружение: " + error
+        case .envUnreadable(let s, let error): return "\(s): не удалось прочитать окружение: " + error.ru
         }
     }
 }

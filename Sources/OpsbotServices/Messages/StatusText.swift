@@ -83,9 +83,16 @@ enum StatusText: MessageCatalog {
     case heartbeatWaiting(service: String, startedAgo: Double)
     case heartbeatFresh(service: String, age: Double)
     case heartbeatMissing(service: String, pattern: String, maxAge: Double)
-    case configInvalid(error: String)
+    case configInvalid(error: LocalizedText)
     case envRules(service: String, ok: Int, total: Int, failing: [String])
-    case envUnreadable(service: String, error: String)
+    case envUnreadable(service: String, error: LocalizedText)
+
+    /// An error as a check summary keeps it: its catalog text in every language when its type
+    /// is Localizable (the backends' errors), else its description in both.
+    static func errorText(_ error: any Error, redacted: Bool = false) -> LocalizedText {
+        let t = (error as? any Localizable)?.localized ?? LocalizedText(verbatim: "\(error)")
+        return redacted ? LocalizedText(en: Redactor.shared.redact(t.en), ru: Redactor.shared.redact(t.ru)) : t
+    }
 
     static var samples: [StatusText] {
         [
@@ -121,8 +128,8 @@ enum StatusText: MessageCatalog {
             .logsUnreadable(service: "worker"), .logPattern(service: "worker", hits: 22, pattern: "payment_failed", window: 900),
             .heartbeatWaiting(service: "worker", startedAgo: 30), .heartbeatFresh(service: "worker", age: 45),
             .heartbeatMissing(service: "worker", pattern: "heartbeat", maxAge: 300),
-            .configInvalid(error: "…"), .envRules(service: "bot", ok: 2, total: 3, failing: ["BOT_TOKEN"]),
-            .envUnreadable(service: "bot", error: "HTTP 401"),
+            .configInvalid(error: LocalizedText(verbatim: "…")), .envRules(service: "bot", ok: 2, total: 3, failing: ["BOT_TOKEN"]),
+            .envUnreadable(service: "bot", error: LocalizedText(verbatim: "HTTP 401")),
         ]
     }
 }

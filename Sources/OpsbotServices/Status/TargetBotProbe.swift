@@ -28,9 +28,6 @@ public struct TargetBotProbe: Sendable {
         var description: String { english }
     }
 
-    static func text(_ error: any Error) -> LocalizedText {
-        (error as? any Localizable)?.localized ?? LocalizedText(verbatim: "\(error)")
-    }
 
     let config: TargetBotConfig
     let token: String?
@@ -72,7 +69,7 @@ public struct TargetBotProbe: Sendable {
                 rep.tokenOK = true
                 rep.username = (me["result"] as? [String: Any])?["username"] as? String
             } catch {
-                rep.errorText = Self.text(error)
+                rep.errorText = StatusText.errorText(error)
                 return rep
             }
             do {
@@ -84,7 +81,7 @@ public struct TargetBotProbe: Sendable {
                 rep.lastErrorMessage = res["last_error_message"] as? String
                 rep.lastErrorDate = (res["last_error_date"] as? Int).map { Date(timeIntervalSince1970: Double($0)) }
             } catch {
-                rep.errorText = Self.text(error)
+                rep.errorText = StatusText.errorText(error)
             }
             return rep
         }

@@ -19,7 +19,7 @@ struct DockerPruneModule: CommandModule {
             return .reply(Reply(html: ServicesText.dockerUnreachable(socket: engine.socket, error: ChatError.text(error)).text()))
         }
         let reclaimable = df.rows.filter { $0.kind != "Local Volumes" }.reduce(0) { $0 + $1.reclaimable }
-        let calls = DockerEngine.pruneCalls.map { "POST \($0.1.split(separator: "?").first ?? "")" + ($0.0 == "images" ? " (dangling only)" : "") }
+        let calls = DockerEngine.pruneCalls.map { "POST \($0.1.split(separator: "?").first ?? "")" + ($0.0 == "images" ? ServicesText.pruneDanglingOnly.text() : "") }
         let preview = ServicesText.prunePreview(socket: engine.socket, table: DiskModule.dockerRows(df), calls: calls, reclaimable: reclaimable).text()
         return .confirm(ConfirmationPlan(preview: preview, confirmLabel: ServicesText.pruneConfirm.text(), auditAction: "/docker_prune on \(engine.socket)") { progress in
             await progress.update(ServicesText.pruneProgress(socket: engine.socket).text())

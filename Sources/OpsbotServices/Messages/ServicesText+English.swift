@@ -99,6 +99,7 @@ extension ServicesText {
                 + "<pre>\(e(table))</pre>\n"
                 + "Will call:\n<pre>\(e(calls.joined(separator: "\n")))</pre>\n"
                 + "reclaimable now: about \(size(reclaimable)) (images count fully only when no container uses them)"
+        case .pruneDanglingOnly: return " (dangling only)"
         case .pruneConfirm: return "Prune"
         case .pruneProgress(let socket): return "⏳ pruning Docker on <code>\(e(socket))</code>…"
         case .pruneFailed(let error): return e("🔴 prune failed: \(error)")

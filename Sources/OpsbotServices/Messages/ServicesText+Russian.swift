@@ -181,6 +181,7 @@ extension ServicesText {
                 + "<pre>\(e(table))</pre>\n"
                 + "Будут вызваны:\n<pre>\(e(calls.joined(separator: "\n")))</pre>\n"
                 + "можно освободить сейчас: около \(size(reclaimable)) (образы освобождаются полностью, только если их не использует ни один контейнер)"
+        case .pruneDanglingOnly: return " (только висящие образы)"
         case .pruneConfirm: return "Почистить"
         case .pruneProgress(let socket): return "⏳ чищу Docker на <code>\(e(socket))</code>…"
         case .pruneFailed(let error): return e("🔴 очистка не удалась: \(error)")

@@ -80,6 +80,7 @@ enum ServicesText: MessageCatalog {
     // /docker_prune
     case dockerUnreachable(socket: String, error: String)
     case prunePreview(socket: String, table: String, calls: [String], reclaimable: Int)
+    case pruneDanglingOnly
     case pruneConfirm
     case pruneProgress(socket: String)
     case pruneFailed(error: String)
@@ -188,6 +189,7 @@ enum ServicesText: MessageCatalog {
             .envRuleOK(rule: "SENTRY_DSN", optionalUnset: true),
             .dockerUnreachable(socket: "/var/run/docker.sock", error: "…"),
             .prunePreview(socket: "/var/run/docker.sock", table: "…", calls: ["POST /containers/prune"], reclaimable: 1_000_000),
+            .pruneDanglingOnly,
             .pruneConfirm,
             .pruneProgress(socket: "/var/run/docker.sock"),
             .pruneFailed(error: "HTTP 500"),

@@ -31,7 +31,8 @@ extension StatusText {
         case .serviceRunning(let n, let detail): return "\(n) \(detail)"
         case .serviceStarting(let n, let detail): return "\(n) is starting: \(detail)"
         case .serviceDown(let n, let state, let detail): return "\(n) is \(state): \(detail)"
-        case .serviceUnknown(let n, let why): return "\(n): state unknown (\(why))"
+        case .serviceUnknown(let n, let why): return "\(n): state unknown (\(why.en))"
+        case .statusLate(let s): return "its status gave no answer within \(d(s))"
         case .instancesUnknown(let n, let why): return "\(n): instances: unknown (\(why))"
         case .platformCopies(let n, let q, let running, let expected, let bot):
             return "\(n): the platform is set to run \(q) copies, \(running) running (expected \(expected))"

@@ -58,7 +58,8 @@ extension StatusText {
         case .serviceRunning(let n, let detail): return "\(n) \(detail)"
         case .serviceStarting(let n, let detail): return "\(n) запускается: \(detail)"
         case .serviceDown(let n, let state, let detail): return "\(n) \(state == "failed" ? "упал" : "остановлен"): \(detail)"
-        case .serviceUnknown(let n, let why): return "\(n): состояние неизвестно (\(why))"
+        case .serviceUnknown(let n, let why): return "\(n): состояние неизвестно (\(why.ru))"
+        case .statusLate(let s): return "статус не пришёл за \(d(s))"
         case .instancesUnknown(let n, let why): return "\(n): экземпляры: неизвестно (\(why))"
         case .platformCopies(let n, let q, let running, let expected, let bot):
             return "\(n): на платформе задано \(RU.copies(q)), работает \(running) (ожидается \(expected))"

@@ -31,7 +31,8 @@ enum StatusText: MessageCatalog {
     case serviceRunning(service: String, detail: String)
     case serviceStarting(service: String, detail: String)
     case serviceDown(service: String, state: String, detail: String)
-    case serviceUnknown(service: String, why: String)
+    case serviceUnknown(service: String, why: LocalizedText)
+    case statusLate(seconds: Double)
     case instancesUnknown(service: String, why: String)
     case platformCopies(service: String, configured: Int, running: Int, expected: Int, bot: Bool)
     case instancesTooMany(service: String, running: Int, expected: Int, bot: Bool)
@@ -102,7 +103,7 @@ enum StatusText: MessageCatalog {
             .tableState(state: "running"), .tableUp(seconds: 7200), .tableRestartsPerHour(count: 2), .tableRestarts(count: 5),
             .tableInstancesUnknown, .tableAgo(seconds: 3600),
             .serviceRunning(service: "worker", detail: "…"), .serviceStarting(service: "worker", detail: "…"),
-            .serviceDown(service: "worker", state: "failed", detail: "…"), .serviceUnknown(service: "worker", why: "…"),
+            .serviceDown(service: "worker", state: "failed", detail: "…"), .serviceUnknown(service: "worker", why: LocalizedText(verbatim: "…")), .statusLate(seconds: 16),
             .instancesUnknown(service: "bot", why: "…"), .platformCopies(service: "bot", configured: 2, running: 2, expected: 1, bot: true),
             .instancesTooMany(service: "bot", running: 2, expected: 1, bot: true), .instancesMatchWarning(service: "bot", running: 1, warning: "…"),
             .instancesOK(service: "bot", running: 1), .restartsLastHour(service: "worker", count: 22),

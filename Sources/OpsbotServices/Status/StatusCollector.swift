@@ -68,9 +68,8 @@ public enum StatusCollector {
             if !remote.isEmpty { g.addTask { .services(await RemoteStatuses.collect(remote, deadline: deadline)) } }
             for (i, s) in services.enumerated() {
                 if needStatus, let b = m.backend(s.name), !(b is RemoteBackend) {
-                    let limit = max(s.commandTimeout, 15) + 1
-                    let late = "its status gave no answer within \(Durations.format(limit))"
-                    g.addTask { .service(i, await withDeadline(.seconds(limit), fallback: ServiceStatus(state: .unknown, detail: late, error: late)) { await b.status() }) }
+                    let late = lateStatus(s)
+                    g.addTask { .service(i, await withDeadline(.seconds(max(s.commandTimeout, 15) + 1), fallback: ServiceStatus(state: .unknown, detail: late, error: late)) { await b.status() }) }
                 }
                 if parts.contains(.health) && !s.health.isEmpty {
                     g.addTask {
@@ -155,6 +154,11 @@ public enum StatusCollector {
         return report
     }
 
+    /// What a service's status says when it gave no answer within its limit (English, as the status keeps it).
+    static func lateStatus(_ s: ServiceConfig) -> String {
+        StatusText.statusLate(seconds: max(s.commandTimeout, 15) + 1).english
+    }
+
     // MARK: - Checks
 
     static func serviceChecks(_ r: ServiceReport, m: ServiceManager, now: Date) -> [CheckResult] {
@@ -171,7 +175,10 @@ public enum StatusCollector {
             out.append(CheckResult(check: "service_down", target: r.config.name, status: .critical, message: StatusText.serviceDown(service: n, state: st.state.rawValue, detail: st.detail),
                                    value: 0, evidence: st.error.map { [$0] } ?? [], remediation: "/restart \(r.config.name)"))
         case .unknown:
-            out.append(CheckResult(check: "service_down", target: r.config.name, status: .unknown, message: StatusText.serviceUnknown(service: n, why: st.error ?? st.detail), evidence: st.error.map { [$0] } ?? []))
+            let why = st.error ?? st.detail
+            // Its own timeout is said in the chat's language; a backend's reason as the backend says it.
+            let reason = why == lateStatus(r.config) ? StatusText.statusLate(seconds: max(r.config.commandTimeout, 15) + 1).localized : LocalizedText(verbatim: why)
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .unknown, message: StatusText.serviceUnknown(service: n, why: reason), evidence: st.error.map { [$0] } ?? []))
         }
         if let why = st.instancesUnknown {
             // Never 0 and never OK. It matters for the bot (a second poller is a 409); for other

@@ -52,7 +52,8 @@ import TestKit
 
     @Test func statusCatalogHasEveryMessageInBothLanguages() {
         let source = "Sources/OpsbotServices/Messages/StatusText.swift"
-        let problems = RussianText.catalogProblems(StatusText.self, source: source)
+        // Bot API method names (`getMe`) are exact, like the commands.
+        let problems = RussianText.catalogProblems(StatusText.self, source: source, allow: ["getMe", "getWebhookInfo"])
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
         #expect(RussianText.messageCount(StatusText.self, source: source) == StatusText.samples.count)
     }
@@ -368,5 +369,55 @@ import TestKit
         server.stop()
         let down = try #require(ServicesTest.reply(try await Self.ru { try await ServicesTest.run(app, "/docker_prune") }))
         #expect(HTML.toPlainText(down.html).hasPrefix("Docker недоступен на \(dir)/docker.sock (service_options.docker_socket): "), "\(down.html)")
+    }
+
+    // MARK: - Error paths
+
+    /// A log file that is not there, a target bot whose token is not set, a service without env rules.
+    @Test func errorPathsInRussian() async throws {
+        let dir = ServicesTest.dir()
+        let server = try RoutedHTTPServer()
+        defer { server.stop() }
+        server.route("/botTOKEN/getMe", .json("{}"))
+        let app = try ServicesTest.app("""
+        services:
+          worker:
+            backend: process
+            bot: true
+            match: 'no-such-process-\(UUID().uuidString)'
+            log_file: \(dir)/missing.log
+        target_bot:
+          token_env: NOT_SET_TOKEN
+          api_url: "http://127.0.0.1:\(server.port)"
+          timeout: 2s
+        """)
+        let logs = try #require(ServicesTest.reply(try await Self.ru { try await ServicesTest.run(app, "/logs worker") }))
+        #expect(HTML.toPlainText(logs.html).hasPrefix("Не удалось прочитать логи worker: "), "\(logs.html)")
+        #expect(RussianText.htmlProblems(logs.html).isEmpty)
+
+        let conflicts = try await Self.ru { try await ServicesTest.run(app, "/conflicts") }
+        let ct = HTML.toPlainText(Self.html(conflicts))
+        #expect(ct.contains("⚠️ целевой бот: переменная окружения NOT_SET_TOKEN не задана"), "\(ct)")
+        #expect(ct.contains("✅ работает 0 экземпляров"), "\(ct)")
+        Self.check(Self.html(conflicts), "/conflicts without a token")
+
+        let status = try #require(ServicesTest.reply(try await Self.ru { try await ServicesTest.run(app, "/status") })).html
+        #expect(HTML.toPlainText(status).contains("бот: целевой бот: переменная окружения NOT_SET_TOKEN не задана"), "\(status)")
+        #expect(RussianText.htmlProblems(status).isEmpty)
+        let bot = await app.checks.named("target_bot")!.run(app)
+        #expect(bot.first?.summary == "target bot: env var NOT_SET_TOKEN is not set", "logs and `opsbot check` keep English")
+
+        let env = try #require(ServicesTest.reply(try await Self.ru { try await ServicesTest.run(app, "/env") }))
+        #expect(HTML.toPlainText(env.html) == "Правила окружения не заданы ни для одного сервиса (services.NAME.env.rules).")
+        Self.check(env.html, "/env without rules")
+        let one = try #require(ServicesTest.reply(try await Self.ru { try await ServicesTest.run(app, "/env worker") }))
+        #expect(HTML.toPlainText(one.html) == "у worker нет правил окружения (services.worker.env.rules)")
+        Self.check(one.html, "/env worker without rules")
+
+        // A Bot API that answers with something else: the probe says so in Russian.
+        let probe = TargetBotProbe(config: try #require(app.servicesFeature.manager().settings.targetBot), environment: ["NOT_SET_TOKEN": "TOKEN"])
+        let report = await probe.check()
+        #expect(report.errorText?.ru == "getMe: HTTP 200 — это не ответ Bot API" || report.errorText?.ru.hasPrefix("getMe: ") == true, "\(String(describing: report.errorText))")
+        #expect(report.error?.hasPrefix("getMe: ") == true)
     }
 }

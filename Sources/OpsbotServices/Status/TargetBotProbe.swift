@@ -29,6 +29,15 @@ public struct TargetBotProbe: Sendable {
     }
 
 
+    /// A Bot API call that failed: what the chat says (its catalog text), what the logs keep (English).
+    struct BotAPIFailure: Error, Localizable, CustomStringConvertible {
+        let message: StatusText
+        init(_ message: StatusText) { self.message = message }
+        var english: String { message.english }
+        var russian: String { message.russian }
+        var description: String { english }
+    }
+
     let config: TargetBotConfig
     let token: String?
 
@@ -46,16 +55,16 @@ public struct TargetBotProbe: Sendable {
             r = try await HTTPClient.send(HTTPRequest(method: post ? "POST" : "GET", url: url, connectTimeout: min(config.timeout, 5), timeout: config.timeout))
         } catch let e as HTTPError {
             // Never the URL (it holds the token's place) nor libcurl's sentence: what failed, after how long.
-            throw BackendError("\(method): Bot API: \(e.plainWords(timeout: config.timeout))")
+            throw BotAPIFailure(.unreachable(method: method, words: e.plainWords(timeout: config.timeout)))
         } catch {
             throw BackendError("\(method): \(Redactor.shared.redact("\(error)"))")
         }
         guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any] else {
-            throw BackendError("\(method): HTTP \(r.status), not a Bot API answer")
+            throw BotAPIFailure(.notBotAPI(method: method, status: r.status))
         }
         guard obj["ok"] as? Bool == true else {
             let desc = obj["description"] as? String ?? "HTTP \(r.status)"
-            throw BackendError("\(method): \(obj["error_code"].map { "\($0) " } ?? "")\(desc)")
+            throw BotAPIFailure(.refused(method: method, code: obj["error_code"].map { "\($0) " } ?? "", description: desc))
         }
         return obj
     }

@@ -225,7 +225,7 @@ import TestKit
         let plan = try #require(ServicesTest.plan(try await Self.ru { try await ServicesTest.run(app, "/restart worker") }))
         let preview = HTML.toPlainText(plan.preview)
         #expect(preview.hasPrefix("Перезапустить worker:\n• worker: Heroku API DELETE /apps/habitbot/formations/worker"), "\(preview)")
-        #expect(preview.contains("затем ждать до 8 с, пока работает"), "\(preview)")
+        #expect(preview.contains("затем до 8 с проверять: работает"), "\(preview)")
         #expect(plan.confirmLabel == "Перезапустить worker")
         Self.check(plan.preview + " " + HTML.escape(plan.confirmLabel), "/restart preview")
         let progress = RecordingProgress()
@@ -238,7 +238,7 @@ import TestKit
         fake.state.withLock { $0.restartState = "crashed" }
         let plan2 = try #require(ServicesTest.plan(try await Self.ru { try await ServicesTest.run(app, "/restart worker") }))
         let failed = await clock.drive(by: .seconds(1)) { await Language.$current.withValue(.ru) { await plan2.run(NoProgress()) } }
-        #expect(HTML.toPlainText(failed.html).hasPrefix("🔴 worker всё ещё не в порядке через 8 с ("), "\(failed.html)")
+        #expect(HTML.toPlainText(failed.html).hasPrefix("🔴 worker так и не поднялся за 8 с ("), "\(failed.html)")
         // The state and what the platform said are the backend's words (its own catalog).
         #expect(HTML.toPlainText(failed.html).contains("упал:"), "\(failed.html)")
 

@@ -90,7 +90,7 @@ extension ServicesText {
         func d(_ s: Double) -> String { RU.dur(s) }
         func size(_ b: Int) -> String { RU.size(b) }
         switch self {
-        case .servicesMisconfigured(let error): return e("Сервисы настроены с ошибкой: \(error)")
+        case .servicesMisconfigured(let error): return e("В настройках сервисов ошибка: \(error)")
         case .unknownService(let known): return e("нет такого сервиса (есть: \(known.joined(separator: ", ")))")
         case .unknownServiceQuoted(let name): return e("нет сервиса «\(name)»")
         case .unknownRestartTarget(let name, let known): return "нет сервиса «\(e(name))» (есть: \(e(known.joined(separator: ", "))); <code>all</code> — все сразу)"
@@ -124,7 +124,7 @@ extension ServicesText {
         case .restartMissingService: return e("не указан сервис. Как вызывать: /restart <сервис|all>")
         case .restartPreviewOne(let s): return "Перезапустить <b>\(e(s))</b>:\n"
         case .restartPreviewOrder(let names): return "Перезапустить по порядку: <b>\(e(names.joined(separator: " → ")))</b>:\n"
-        case .restartThenWait(let w, let checks): return ", затем ждать до \(d(w)), пока \(e(checks))"
+        case .restartThenWait(let w, let checks): return ", затем до \(d(w)) проверять: \(e(checks))"
         case .restartConfirm(let t): return "Перезапустить \(t)"
         case .verification(let health, let marker):
             var parts = ["работает"]
@@ -146,7 +146,7 @@ extension ServicesText {
                 ? "Сервис работает; с startup_marker для \(e(name)) opsbot увидел бы новый запуск в логе."
                 : "Сервис работает, но строки о запуске в логе с момента запроса не появилось."
             return "⚠️ \(e(s)): \(redeploy ? "передеплой" : "перезапуск") запрошен, проверить нельзя: \(e(u)) за \(wait) с. " + hint
-        case .restartStillFailing(let s, let wait, let last): return "🔴 \(e(s)) всё ещё не в порядке через \(wait) с (\(e(last)))"
+        case .restartStillFailing(let s, let wait, let last): return "🔴 \(e(s)) так и не поднялся за \(wait) с (\(e(last)))"
         case .scaleMissingCount: return e("не указано число копий. Как вызывать: /scale <сервис> <число>")
         case .scaleNotScalable(let s, let backend):
             return "\(e(s)) работает на бэкенде \(e(backend)), у него нет числа реплик; /scale работает для <code>backend: heroku</code> и <code>backend: railway</code>."
@@ -160,7 +160,7 @@ extension ServicesText {
         case .scaleFailed(let s, let error): return e("🔴 масштабировать \(s) не удалось: \(error)")
         case .redeployNotSupported(let s, let backend): return e("\(s) работает на бэкенде \(backend), передеплоя там нет; используйте /restart \(s).")
         case .redeployPreview(let s, let command, let wait, let checks):
-            return "Передеплой <b>\(e(s))</b>:\n<code>\(e(command))</code>, затем ждать до \(d(wait)), пока \(e(checks))"
+            return "Передеплой <b>\(e(s))</b>:\n<code>\(e(command))</code>, затем до \(d(wait)) проверять: \(e(checks))"
         case .redeployConfirm(let s): return "Передеплой \(s)"
         case .envNoRules(let s): return e("у \(s) нет правил окружения (services.\(s).env.rules)")
         case .envNoneConfigured: return e("Правила окружения не заданы ни для одного сервиса (services.NAME.env.rules).")

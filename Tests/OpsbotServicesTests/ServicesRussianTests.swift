@@ -420,4 +420,29 @@ import TestKit
         #expect(report.errorText?.ru == "getMe: HTTP 200 — это не ответ Bot API" || report.errorText?.ru.hasPrefix("getMe: ") == true, "\(String(describing: report.errorText))")
         #expect(report.error?.hasPrefix("getMe: ") == true)
     }
+
+    // MARK: - /redeploy on Railway, refusals on host backends
+
+    @Test func redeployAndRefusalsInRussian() async throws {
+        let fake = try FakeRailway()
+        defer { fake.stop() }
+        let app = try ServicesTest.app(PlatformTest.railwayYAML(fake.url), environment: ["RAILWAY_TOKEN": PlatformTest.railwayToken])
+        let plan = try #require(ServicesTest.plan(try await Self.ru { try await ServicesTest.run(app, "/redeploy worker") }))
+        let preview = HTML.toPlainText(plan.preview)
+        #expect(preview.hasPrefix("Передеплой worker:\n") && preview.contains("deploymentRedeploy") && preview.contains(", затем до "), "\(preview)")
+        #expect(plan.confirmLabel == "Передеплой worker")
+        Self.check(plan.preview + " " + HTML.escape(plan.confirmLabel), "/redeploy preview")
+        let progress = RecordingProgress()
+        let done = await Language.$current.withValue(.ru) { await plan.run(progress) }
+        #expect(HTML.toPlainText(done.html).hasPrefix("✅ worker в порядке через"), "\(done.html)")
+        #expect(progress.updates.current.first == "⏳ передеплой worker…", "\(progress.updates.current)")
+
+        let host = try ServicesTest.app("services:\n  worker: {backend: command, status_command: [/bin/true]}\n")
+        let scale = try #require(ServicesTest.reply(try await Self.ru { try await ServicesTest.run(host, "/scale worker 1") }))
+        #expect(HTML.toPlainText(scale.html) == "worker работает на бэкенде command, у него нет числа реплик; /scale работает для backend: heroku и backend: railway.")
+        Self.check(scale.html, "/scale on a host backend")
+        let redeploy = try #require(ServicesTest.reply(try await Self.ru { try await ServicesTest.run(host, "/redeploy worker") }))
+        #expect(HTML.toPlainText(redeploy.html) == "worker работает на бэкенде command, передеплоя там нет; используйте /restart worker.")
+        Self.check(redeploy.html, "/redeploy on a host backend")
+    }
 }

@@ -149,7 +149,7 @@ extension ServicesText {
         case .restartStillFailing(let s, let wait, let last): return "🔴 \(e(s)) так и не поднялся за \(wait) с (\(e(last)))"
         case .scaleMissingCount: return e("не указано число копий. Как вызывать: /scale <сервис> <число>")
         case .scaleNotScalable(let s, let backend):
-            return "\(e(s)) работает на бэкенде \(e(backend)), у него нет числа реплик; /scale работает для <code>backend: heroku</code> и <code>backend: railway</code>."
+            return "\(e(s)) работает на бэкенде <code>\(e(backend))</code>, у него нет числа реплик; /scale работает для <code>backend: heroku</code> и <code>backend: railway</code>."
         case .scalePreview(let s, let n, let command, let configured, let running):
             return "Масштабировать <b>\(e(s))</b> до \(n):\n<code>\(e(command))</code>\n"
                 + "сейчас: \(configured.map { "задано \($0)" } ?? "настройка неизвестна"), \(running.map { "работает \($0)" } ?? "сколько копий работает — неизвестно")"
@@ -158,7 +158,7 @@ extension ServicesText {
         case .scaleConfirm(let s, let n): return "Масштабировать \(s) до \(n)"
         case .scaleDone(let said, let state, let detail): return "✅ \(e(said))\nсейчас: \(e(RU.state(state))) — \(e(detail))"
         case .scaleFailed(let s, let error): return e("🔴 масштабировать \(s) не удалось: \(error)")
-        case .redeployNotSupported(let s, let backend): return e("\(s) работает на бэкенде \(backend), передеплоя там нет; используйте /restart \(s).")
+        case .redeployNotSupported(let s, let backend): return "\(e(s)) работает на бэкенде <code>\(e(backend))</code>, передеплоя там нет; используйте /restart \(e(s))."
         case .redeployPreview(let s, let command, let wait, let checks):
             return "Передеплой <b>\(e(s))</b>:\n<code>\(e(command))</code>, затем до \(d(wait)) проверять: \(e(checks))"
         case .redeployConfirm(let s): return "Передеплой \(s)"

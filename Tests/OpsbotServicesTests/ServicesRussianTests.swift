@@ -5,6 +5,7 @@ import OpsbotSupport
 import SystemOps
 import TestHarness
 import TestKit
+@testable import OpsbotApp
 @testable import OpsbotServices
 
 /// Issue 22: the services commands and checks in Russian, through the same paths the English
@@ -444,5 +445,62 @@ import TestKit
         let redeploy = try #require(ServicesTest.reply(try await Self.ru { try await ServicesTest.run(host, "/redeploy worker") }))
         #expect(HTML.toPlainText(redeploy.html) == "worker работает на бэкенде command, передеплоя там нет; используйте /restart worker.")
         Self.check(redeploy.html, "/redeploy on a host backend")
+    }
+
+    // MARK: - disk_cleanup (truncate_log, journal_vacuum)
+
+    @Test func cleanupsInRussian() async throws {
+        let dir = ServicesTest.dir()
+        let log = "\(dir)/error.log"
+        try ServicesTest.write(log, String(repeating: "x", count: 200_000))
+        let app = try ServicesTest.app("disk:\n  roots: [\(dir)]\n")
+        func load(_ yaml: String, _ name: String) throws -> (CatalogCommand, any CommandModule) {
+            let loaded = CatalogLoader.load(sources: [("Commands/\(name).yaml", yaml)], registry: app.wiring.modules, config: app.config)
+            let entry = try #require(loaded.catalog.entry(name))
+            return (entry.command, entry.module)
+        }
+        let truncate = try load("""
+        name: truncate_log
+        description: test
+        module: disk_cleanup
+        confirm: true
+        arguments: [{name: file, type: string, required: false}]
+        settings:
+          files: {nginx_error: \(log)}
+        """, "truncate_log")
+        let vacuum = try load("""
+        name: journal_vacuum
+        description: test
+        module: disk_cleanup
+        confirm: true
+        settings:
+          argv: [/bin/sh, -c, "echo Vacuuming done"]
+          measure: [\(dir)]
+          keep: 1K
+        """, "journal_vacuum")
+        func run(_ c: (CatalogCommand, any CommandModule), _ name: String, _ args: [String: ArgumentValue] = [:]) async throws -> CommandOutcome {
+            await Self.ru { await c.1.handle(ModuleContext(app: app, request: CommandRequest(command: c.0, arguments: args, chatID: 1, userID: 1), progress: NoProgress())) }
+        }
+        let plan = try #require(ServicesTest.plan(try await run(truncate, "truncate_log", ["file": .string("nginx_error")])))
+        let preview = HTML.toPlainText(plan.preview)
+        #expect(preview.hasPrefix("Будет выполнено:\ntruncate -s 0 \(log)") && preview.contains("\nосвободит около "), "\(preview)")
+        #expect(plan.confirmLabel == "Освободить место")
+        Self.check(plan.preview + " " + HTML.escape(plan.confirmLabel), "truncate_log preview")
+        let done = await Language.$current.withValue(.ru) { await plan.run(NoProgress()) }
+        let dt = HTML.toPlainText(done.html)
+        #expect(dt.contains("очищен \(log)") && dt.contains("свободно: ") && dt.contains("(освобождено "), "\(dt)")
+        Self.check(done.html, "truncate_log result")
+        let unknown = try #require(ServicesTest.reply(try await run(truncate, "truncate_log", ["file": .string("nope")])))
+        #expect(HTML.toPlainText(unknown.html) == "нет лога «nope» (есть: nginx_error)")
+        Self.check(unknown.html, allow: ["nope"], "truncate_log unknown")
+
+        let vplan = try #require(ServicesTest.plan(try await run(vacuum, "journal_vacuum")))
+        #expect(HTML.toPlainText(vplan.preview).contains("освободит около"), "\(vplan.preview)")
+        let progress = RecordingProgress()
+        let vdone = await Language.$current.withValue(.ru) { await vplan.run(progress) }
+        let vt = HTML.toPlainText(vdone.html)
+        #expect(vt.contains("/bin/sh -c 'echo Vacuuming done': код выхода 0 за ") || vt.contains(": код выхода 0 за "), "\(vt)")
+        #expect(progress.updates.current.first?.hasPrefix("⏳ выполняю <code>") == true, "\(progress.updates.current)")
+        Self.check(vdone.html, "journal_vacuum result")
     }
 }

@@ -503,4 +503,29 @@ import TestKit
         #expect(progress.updates.current.first?.hasPrefix("⏳ выполняю <code>") == true, "\(progress.updates.current)")
         Self.check(vdone.html, "journal_vacuum result")
     }
+
+    // MARK: - Check summaries kept in both languages
+
+    /// Log patterns and the heartbeat: the English summary for logs, the Russian one for the chat.
+    @Test func logAndHeartbeatSummariesInBothLanguages() throws {
+        let now = Date()
+        let cfg = try #require(try ServicesTest.app("""
+            services:
+              worker:
+                backend: process
+                match: 'nothing-\(UUID().uuidString)'
+                heartbeat_marker: 'tick'
+                heartbeat_max_age: 5m
+            """).servicesFeature.manager().settings.service("worker"))
+        let pattern = LogPattern(name: "payment_failed", regex: try ConfigRegex("payment failed"), window: 900, warn: 1, critical: 5)
+        let lines = (0..<22).map { LogLine("ERROR payment failed \($0)", time: now.addingTimeInterval(-60)) }
+        let results = StatusCollector.evaluate(cfg, patterns: [pattern], lines: lines, now: now)
+        let hits = try #require(results.first { $0.check == "log_pattern" })
+        #expect(hits.summary == "worker: 22 × payment_failed in the last 15 min")
+        #expect(hits.summary(.ru) == "worker: 22 × payment_failed за последние 15 мин")
+        let hb = try #require(results.first { $0.check == "heartbeat" })
+        #expect(hb.summary == "worker: no /tick/ line in the last 5 min")
+        #expect(hb.summary(.ru) == "worker: ни одной строки /tick/ за последние 5 мин")
+        for r in results { Self.check(HTML.escape(r.summary(.ru)), allow: ["tick"], r.check) }
+    }
 }

@@ -130,7 +130,7 @@ public struct ServicesCheckProvider: CheckProvider {
     public func run(_ app: AppContext) async -> [CheckResult] {
         let m: ServiceManager
         do { m = try services.manager() } catch {
-            return [CheckResult(check: name, target: "config", status: .unknown, summary: "services config invalid: \(error)")]
+            return [CheckResult(check: name, target: "config", status: .unknown, message: StatusText.configInvalid(error: StatusText.errorText(error)))]
         }
         if parts == .targetBot && m.settings.targetBot == nil { return [] }
         return await StatusCollector.collect(m, parts: parts, clock: app.clock, history: app.store.history).checks

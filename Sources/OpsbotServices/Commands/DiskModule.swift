@@ -10,9 +10,9 @@ struct DiskModule: CommandModule {
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(Reply(html: ServicesText.servicesMisconfigured(error: ChatError.text(error)).text())) }
         let cfg = m.settings.disk
-        await ctx.progress.update("⏳ measuring disks (up to \(Durations.format(cfg.scanTime)))…")
+        await ctx.progress.update(ServicesText.diskMeasuring(scanTime: cfg.scanTime).text())
         // This machine and every host that runs a service (not bare jump hosts), all at once;
         // a host that does not answer says so.
         let hosts = Set(m.settings.services.compactMap(\.host)).sorted()
@@ -22,7 +22,11 @@ struct DiskModule: CommandModule {
             g.addTask {
                 async let docker: String? = DiskModule.dockerSection(engine, timeout: max(5, cfg.scanTime))
                 let history = ctx.app.store.history, now = ctx.app.clock.now()
-                let local = await runBlocking(name: "opsbot.disk") { DiskModule.report(cfg, history: history, now: now) }
+                // The walk runs on a thread of its own: the asker's language goes with it.
+                let language = Language.current
+                let local = await runBlocking(name: "opsbot.disk") {
+                    Language.$current.withValue(language) { DiskModule.report(cfg, history: history, now: now) }
+                }
                 return (0, local + ((await docker).map { "\n" + $0 } ?? ""))
             }
             for (i, h) in hosts.enumerated() {
@@ -30,9 +34,9 @@ struct DiskModule: CommandModule {
                     guard let ssh = m.ssh else { return (i + 1, "") }
                     switch await ssh.call(h, RemoteRequest(op: .disk)) {
                     case .success(let r):
-                        return (i + 1, r.disk?.render(title: "Disk on \(h)") ?? "<b>Disk on \(HTML.escape(h))</b>: no answer")
+                        return (i + 1, r.disk?.render(title: ServicesText.diskOnHost(host: h).text()) ?? ServicesText.diskHostNoAnswer(host: h).text())
                     case .failure(let f):
-                        return (i + 1, "<b>Disk on \(HTML.escape(h))</b>: ❔ \(HTML.escape(f.description))")
+                        return (i + 1, ServicesText.diskHostFailed(host: h, error: ChatError.text(f)).text())
                     }
                 }
             }
@@ -45,11 +49,14 @@ struct DiskModule: CommandModule {
 
     /// Columns padded to the longest mount name (`%-19@` does not pad `%@`); the marker goes
     /// last, where an emoji's width cannot shift the columns.
+    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+
     static func mountTable(_ mounts: [(mount: String, used: Double, free: String, inodes: Double, mark: String)]) -> [String] {
-        let width = min(40, max(5, mounts.map { $0.mount.count }.max() ?? 5))
-        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        // At least as wide as the first column's title ("mount", "раздел").
+        let title = Language.current == .ru ? 6 : 5
+        let width = min(40, max(title, mounts.map { $0.mount.count }.max() ?? title))
         func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
-        var rows = [pad("mount", width) + "  used  " + pad("free", 8) + "  inodes"]
+        var rows = [ServicesText.mountTableHeader(width: width).text()]
         for m in mounts {
             let name = m.mount.count > width ? String(m.mount.prefix(width - 1)) + "…" : m.mount
             let row = pad(name, width) + "  " + lpad(String(format: "%.0f%%", m.used), 4) + "  " + pad(m.free, 8) + "  " + lpad(String(format: "%.0f%%", m.inodes), 6)
@@ -69,14 +76,14 @@ struct DiskModule: CommandModule {
         var out: [String: String] = [:]
         for m in mounts {
             guard let p = Projection.project(history, series: "disk:\(m)", limit: 100, now: now, window: cfg.fillWindow) else {
-                out[m] = "fill rate not known yet (needs \(Durations.format(Projection.minimumSpan(cfg.fillWindow))) of history)"
+                out[m] = ServicesText.fillUnknown(needs: Projection.minimumSpan(cfg.fillWindow)).text()
                 continue
             }
-            let rate = String(format: "%+.1f %%/h", p.trend.slope * 3600)
+            let rate = p.trend.slope * 3600
             if let s = p.secondsToLimit {
-                out[m] = s == 0 ? "📈 full now" : "📈 full in \(LinearTrend.approx(s)) at \(Projection.ratePhrase(cfg.fillWindow)) (\(rate))"
+                out[m] = (s == 0 ? ServicesText.fullNow : .fullIn(seconds: s, window: cfg.fillWindow, rate: rate)).text()
             } else {
-                out[m] = "not filling (\(rate) over \(Projection.windowPhrase(cfg.fillWindow)))"
+                out[m] = ServicesText.notFilling(rate: rate, window: cfg.fillWindow).text()
             }
         }
         return out
@@ -88,10 +95,10 @@ struct DiskModule: CommandModule {
         do {
             let df = try await engine.diskUsage(timeout: timeout)
             let reclaim = df.rows.filter { $0.kind != "Local Volumes" }.reduce(0) { $0 + $1.reclaimable }
-            return "<b>Docker</b> <i>(docker system df on \(HTML.escape(engine.socket)))</i>\n<pre>\(HTML.escape(dockerRows(df)))</pre>"
-                + (reclaim > 0 ? "\n\(DiskUsage.format(reclaim)) reclaimable → /docker_prune" : "")
+            return ServicesText.dockerDiskTitle(socket: engine.socket).text() + "\n<pre>\(HTML.escape(dockerRows(df)))</pre>"
+                + (reclaim > 0 ? "\n" + ServicesText.dockerReclaimable(bytes: reclaim).text() : "")
         } catch {
-            return "<b>Docker</b>: \(HTML.escape("\(error)"))"
+            return ServicesText.dockerDiskFailed(error: ChatError.text(error)).text()
         }
     }
 
@@ -150,11 +157,11 @@ struct CleanupModule: CommandModule {
     /// works on exist (no nginx logs to truncate, no persistent journal to vacuum).
     var notConfigured: String? {
         if let program = argv?.first, ProcessRunner.findExecutable(program) == nil {
-            return "\(program) is not installed (not on PATH)"
+            return ServicesText.cleanupNotInstalled(program: program).text()
         }
         let paths = files.map(\.path) + measure
         if !paths.isEmpty && !paths.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
-            return "none of its paths exist here (\(paths.joined(separator: ", ")))"
+            return ServicesText.cleanupNoPaths(paths: paths).text()
         }
         return nil
     }
@@ -176,7 +183,7 @@ struct CleanupModule: CommandModule {
         if let which = ctx.request.string("file") {
             chosen = files.filter { $0.name == which }
             guard !chosen.isEmpty else {
-                return .reply(.text("unknown log \"\(which)\" (known: \(files.map(\.name).joined(separator: ", ")))"))
+                return .reply(Reply(html: ServicesText.cleanupUnknownLog(name: which, known: files.map(\.name)).text()))
             }
         }
         let targets = chosen
@@ -190,29 +197,28 @@ struct CleanupModule: CommandModule {
             let shown = argv!.map(ShellModule.quote).joined(separator: " ")
             return (sizes.isEmpty ? nil : max(0, sizes.reduce(0, +) - keep), shown)
         }
-        let est = estimate.map { "should free about \(DiskUsage.format($0))" } ?? "space freed unknown until it runs"
-        let preview = "Will run:\n<pre>\(HTML.escape(what))</pre>\n\(est)"
+        let preview = ServicesText.cleanupPreview(what: what, estimate: estimate).text()
         let probe = targets.first?.path ?? measure.first ?? "/"
-        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Free space", auditAction: "/\(commandName): \(what)") { [self] progress in
+        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: ServicesText.cleanupConfirm.text(), auditAction: "/\(commandName): \(what)") { [self] progress in
             let before = DiskUsage.usage(of: CleanupModule.existingParent(probe))?.freeBytes
             var out: [String] = []
             if argv == nil {
                 for t in targets {
-                    if truncate(t.path, 0) == 0 { out.append("emptied \(t.path)") } else { out.append("\(t.path): \(String(cString: strerror(errno)))") }
+                    if truncate(t.path, 0) == 0 { out.append(ServicesText.cleanupEmptied(path: t.path).text()) } else { out.append("\(t.path): \(String(cString: strerror(errno)))") }
                 }
             } else {
-                await progress.update("⏳ running <code>\(HTML.escape(what))</code>…")
+                await progress.update(ServicesText.cleanupRunning(what: what).text())
                 do {
                     let r = try await ProcessRunner.run(argv!, timeout: timeout, maxOutput: 64 * 1024)
-                    out.append("\(what): \(r.summary)")
+                    out.append(ServicesText.cleanupRan(what: what, exitCode: r.exitCode, seconds: r.duration, timedOut: r.timedOut, signal: r.signal).text())
                     let tail = (r.stdout + r.stderr).split(separator: "\n").suffix(5).joined(separator: "\n")
                     if !tail.isEmpty { out.append(SecretPatterns.mask(String(tail))) }
-                } catch { out.append("\(what): could not run: \(error)") }
+                } catch { out.append(ServicesText.cleanupCouldNotRun(what: what, error: ChatError.text(error)).text()) }
             }
             let after = DiskUsage.usage(of: CleanupModule.existingParent(probe))?.freeBytes
             var html = "<pre>\(HTML.escape(out.joined(separator: "\n")))</pre>"
             if let before, let after {
-                html += "\nfree space: \(DiskUsage.format(before)) → \(DiskUsage.format(after)) (freed \(DiskUsage.format(max(0, after - before))))"
+                html += ServicesText.cleanupFreed(before: before, after: after).text()
             }
             return Reply(html: html)
         })

@@ -12,27 +12,23 @@ struct DockerPruneModule: CommandModule {
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(Reply(html: ServicesText.servicesMisconfigured(error: ChatError.text(error)).text())) }
         let engine = DockerEngine(socket: m.settings.options.dockerSocket)
         let df: DockerAPI.DiskUsage
         do { df = try await engine.diskUsage() } catch {
-            return .reply(.text("Docker is not reachable on \(engine.socket) (service_options.docker_socket): \(error)"))
+            return .reply(Reply(html: ServicesText.dockerUnreachable(socket: engine.socket, error: ChatError.text(error)).text()))
         }
         let reclaimable = df.rows.filter { $0.kind != "Local Volumes" }.reduce(0) { $0 + $1.reclaimable }
-        let calls = DockerEngine.pruneCalls.map { "POST \($0.1.split(separator: "?").first ?? "")" + ($0.0 == "images" ? " (dangling only)" : "") }
-        let preview = "Prune Docker on <code>\(HTML.escape(engine.socket))</code> (like <code>docker system prune -f</code>; volumes are kept):\n"
-            + "<pre>\(HTML.escape(DiskModule.dockerRows(df)))</pre>\n"
-            + "Will call:\n<pre>\(HTML.escape(calls.joined(separator: "\n")))</pre>\n"
-            + "reclaimable now: about \(DiskUsage.format(reclaimable)) (images count fully only when no container uses them)"
-        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Prune", auditAction: "/docker_prune on \(engine.socket)") { progress in
-            await progress.update("⏳ pruning Docker on <code>\(HTML.escape(engine.socket))</code>…")
+        let calls = DockerEngine.pruneCalls.map { "POST \($0.1.split(separator: "?").first ?? "")" + ($0.0 == "images" ? ServicesText.pruneDanglingOnly.text() : "") }
+        let preview = ServicesText.prunePreview(socket: engine.socket, table: DiskModule.dockerRows(df), calls: calls, reclaimable: reclaimable).text()
+        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: ServicesText.pruneConfirm.text(), auditAction: "/docker_prune on \(engine.socket)") { progress in
+            await progress.update(ServicesText.pruneProgress(socket: engine.socket).text())
             let results: [DockerAPI.PruneResult]
-            do { results = try await engine.prune() } catch { return .text("🔴 prune failed: \(error)") }
+            do { results = try await engine.prune() } catch { return Reply(html: ServicesText.pruneFailed(error: ChatError.text(error)).text()) }
             let total = results.reduce(0) { $0 + $1.spaceReclaimed }
-            let lines = results.map { "\($0.what): \($0.deleted) removed, \(DiskUsage.format($0.spaceReclaimed)) freed" }
-            var html = "✅ Docker pruned: \(DiskUsage.format(total)) freed\n<pre>\(HTML.escape(lines.joined(separator: "\n")))</pre>"
-            if let after = try? await engine.diskUsage() { html += "\nnow:\n<pre>\(HTML.escape(DiskModule.dockerRows(after)))</pre>" }
-            return Reply(html: html)
+            let lines = results.map { ServicesText.prunedLine(what: $0.what, deleted: $0.deleted, bytes: $0.spaceReclaimed).text() }
+            let after = try? await engine.diskUsage()
+            return Reply(html: ServicesText.pruned(total: total, lines: lines, after: after.map(DiskModule.dockerRows)).text())
         })
     }
 }

@@ -10,14 +10,14 @@ struct EnvModule: CommandModule {
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(Reply(html: ServicesText.servicesMisconfigured(error: ChatError.text(error)).text())) }
         var targets = m.settings.services.filter { $0.env != nil }
         if let n = ctx.request.string("service") {
-            guard let s = m.settings.service(n) else { return .reply(.text("unknown service \"\(n)\"")) }
-            guard s.env != nil else { return .reply(.text("\(n) has no env rules (services.\(n).env.rules)")) }
+            guard let s = m.settings.service(n) else { return .reply(Reply(html: ServicesText.unknownServiceQuoted(name: n).text())) }
+            guard s.env != nil else { return .reply(Reply(html: ServicesText.envNoRules(service: n).text())) }
             targets = [s]
         }
-        if targets.isEmpty { return .reply(.text("No service has env rules configured (services.NAME.env.rules).")) }
+        if targets.isEmpty { return .reply(Reply(html: ServicesText.envNoneConfigured.text())) }
         var html = ""
         for s in targets {
             let report = await EnvModule.check(s, m: m)
@@ -28,7 +28,7 @@ struct EnvModule: CommandModule {
 
     /// One service's environment against its rules: where it was read, and the failing rules.
     struct Outcome: Sendable {
-        var source: String
+        var source: ServicesText.EnvSource
         var total: Int
         var problems: [(rule: EnvRule, problem: String)]
         var env: [String: String]
@@ -36,13 +36,13 @@ struct EnvModule: CommandModule {
 
     static func evaluate(_ s: ServiceConfig, cfg: EnvCheckConfig, m: ServiceManager) async throws -> Outcome {
         let env: [String: String]
-        let source: String
+        let source: ServicesText.EnvSource
         if cfg.source == "file", let f = cfg.file {
-            source = f
+            source = .file(f)
             guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { throw BackendError("cannot read \(f)") }
             env = EnvFile.parse(text)
         } else {
-            source = s.backend == .heroku ? "Heroku config vars" : s.backend == .railway ? "Railway variables" : "\(s.backend.rawValue) environment"
+            source = s.backend == .heroku ? .heroku : s.backend == .railway ? .railway : .backend(s.backend.rawValue)
             guard let b = m.backend(s.name) else { throw BackendError("no backend") }
             env = try await b.environment()
         }
@@ -55,15 +55,14 @@ struct EnvModule: CommandModule {
         guard let cfg = s.env else { return "" }
         let o: Outcome
         do { o = try await evaluate(s, cfg: cfg, m: m) } catch {
-            return "🔴 <b>\(HTML.escape(s.name))</b>: \(HTML.escape(Redactor.shared.redact("\(error)")))"
+            return ServicesText.envReadFailed(service: s.name, error: Redactor.shared.redact(ChatError.text(error))).text()
         }
-        var out = o.problems.isEmpty ? "✅ " : "🔴 "
-        out += "<b>\(HTML.escape(s.name))</b> (\(HTML.escape(o.source))): \(o.total - o.problems.count)/\(o.total) ok\n"
+        var out = ServicesText.envHeader(service: s.name, source: o.source, ok: o.total - o.problems.count, total: o.total).text()
         for r in cfg.rules {
             if let p = o.problems.first(where: { $0.rule.name == r.name }) {
-                out += "🔴 \(HTML.escape(r.name)) \(HTML.escape(p.problem))" + (r.hint.map { " — \(HTML.escape($0))" } ?? "") + "\n"
+                out += ServicesText.envRuleBad(rule: r.name, problem: p.problem, hint: r.hint).text()
             } else {
-                out += "✅ \(HTML.escape(r.name))" + (o.env[r.name] == nil ? " (optional, not set)" : "") + "\n"
+                out += ServicesText.envRuleOK(rule: r.name, optionalUnset: o.env[r.name] == nil).text()
             }
         }
         return out
@@ -78,7 +77,7 @@ struct EnvCheck: CheckProvider {
     func run(_ app: AppContext) async -> [CheckResult] {
         let m: ServiceManager
         do { m = try services.manager() } catch {
-            return [CheckResult(check: "env", target: "config", status: .unknown, summary: "services config invalid: \(error)")]
+            return [CheckResult(check: "env", target: "config", status: .unknown, message: StatusText.configInvalid(error: StatusText.errorText(error)))]
         }
         var out: [CheckResult] = []
         for s in m.settings.services {
@@ -87,11 +86,11 @@ struct EnvCheck: CheckProvider {
                 let o = try await EnvModule.evaluate(s, cfg: cfg, m: m)
                 let bad = o.problems.map { "\($0.rule.name) \($0.problem)" }
                 out.append(CheckResult(check: "env", target: s.name, status: bad.isEmpty ? .ok : .warning,
-                                       summary: "\(s.name): \(o.total - bad.count)/\(o.total) env rules ok" + (bad.isEmpty ? "" : " — failing: " + o.problems.map(\.rule.name).joined(separator: ", ")),
+                                       message: StatusText.envRules(service: s.name, ok: o.total - bad.count, total: o.total, failing: o.problems.map(\.rule.name)),
                                        value: Double(bad.count), evidence: bad, remediation: bad.isEmpty ? nil : "/env \(s.name)"))
             } catch {
                 out.append(CheckResult(check: "env", target: s.name, status: .unknown,
-                                       summary: "\(s.name): environment could not be read: " + Redactor.shared.redact("\(error)")))
+                                       message: StatusText.envUnreadable(service: s.name, error: StatusText.errorText(error, redacted: true))))
             }
         }
         return out

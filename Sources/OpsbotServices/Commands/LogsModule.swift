@@ -34,16 +34,16 @@ struct LogsModule: CommandModule {
         var readings: [(word: String, meaning: String?)] = []
         for w in words {
             if r.lines == nil, let n = Int(w) {
-                guard n > 0 else { throw ArgumentError("the number of lines must be positive, got \(n)") }
+                guard n > 0 else { throw ArgumentError(ServicesText.logsLinesNotPositive(n: n).text()) }
                 r.lines = n
-                readings.append((w, "lines"))
+                readings.append((w, ServicesText.logsReadingLines.text()))
             } else if r.since == nil, w.first?.isNumber == true, Double(w) == nil, let d = Durations.parse(w), d > 0 {
                 // A duration carries its unit: a bare number is never seconds.
                 r.since = d
-                readings.append((w, "the last \(Durations.format(d))"))
+                readings.append((w, ServicesText.logsReadingWindow(seconds: d).text()))
             } else if r.level == nil, let l = LogsModule.levelWords[w.lowercased()] {
                 r.level = l
-                readings.append((w, "level \(l.rawValue) and above"))
+                readings.append((w, ServicesText.logsReadingLevel(level: l.rawValue).text()))
             } else {
                 rest.append(w)
                 readings.append((w, nil))
@@ -58,7 +58,7 @@ struct LogsModule: CommandModule {
             } else {
                 r.text = joined
             }
-            let filter = r.regex == nil ? "text filter" : "regex"
+            let filter = (r.regex == nil ? ServicesText.logsReadingText : .logsReadingRegex).text()
             // The filter's words read as one; it is named once, where its first word was.
             var named = false
             readings = readings.compactMap { rd in
@@ -67,9 +67,9 @@ struct LogsModule: CommandModule {
                 return named ? nil : (rest.count == 1 ? rd.word : joined, filter)
             }
             if let re = r.regex {
-                guard !re.isEmpty, re.count <= 200 else { throw ArgumentError("a regular expression must be 1–200 characters") }
+                guard !re.isEmpty, re.count <= 200 else { throw ArgumentError(ServicesText.logsRegexLength.text()) }
                 do { _ = try LinearRegex(re) } catch {
-                    throw ArgumentError("\"\(re)\" is not a regular expression opsbot accepts: \(error)")
+                    throw ArgumentError(ServicesText.logsRegexInvalid(regex: re, error: ChatError.text(error)).text())
                 }
             }
         }
@@ -87,7 +87,7 @@ struct LogsModule: CommandModule {
 
     /// The file's caption: the header and the *newest* lines that fit, in a balanced `<pre>`.
     static func caption(header: String, readAs: String = "", lines: [String], notes: String) -> String {
-        let head = "<b>\(HTML.escape(header))</b> — full output attached; the newest lines:\(readAs)\n"
+        let head = ServicesText.logsCaptionHead(header: header).text() + "\(readAs)\n"
         let fixed = MessageSplitter.visibleLength(head + notes)
         var budget = captionLimit - fixed
         var kept: [String] = []
@@ -100,12 +100,23 @@ struct LogsModule: CommandModule {
         return head + "<pre>" + HTML.escape(kept.reversed().joined(separator: "\n")) + "</pre>" + notes
     }
 
+    /// LineFilter.summary in the chat's language: level, text, regex as typed, "since" said in words.
+    static func filterSummary(_ f: LineFilter) -> String {
+        var parts: [String] = []
+        if let level = f.level { parts.append(level.rawValue) }
+        if let text = f.text { parts.append("\"\(text)\"") }
+        if let regex = f.regex { parts.append("/\(regex.pattern)/") }
+        if let chatRegex = f.chatRegex { parts.append("/\(chatRegex.pattern)/") }
+        if let since = f.since { parts.append(ServicesText.logsFilterSince(stamp: LogTimestamp.format(since)).text()) }
+        return parts.joined(separator: ", ")
+    }
+
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let (m, name, backend): (ServiceManager, String, ServiceBackend)
-        do { (m, name, backend) = try services.serviceArgument(ctx) } catch { return .reply(.text(error.reply)) }
+        do { (m, name, backend) = try services.serviceArgument(ctx) } catch { return .reply(Reply(html: error.reply)) }
         let req: Request
         do { req = try LogsModule.parse(ctx.request.words("rest")) } catch {
-            return .reply(.text("\(error). Usage: /logs <service> [lines] [error|warning|critical] [1h] [text or /regex/]"))
+            return .reply(Reply(html: ServicesText.logsUsage(error: ChatError.text(error)).text()))
         }
         let opts = m.settings.options
         let asked = req.lines ?? opts.defaultLines
@@ -119,23 +130,23 @@ struct LogsModule: CommandModule {
         scan.deadline = ctx.deadline.addingTimeInterval(-1)
         let result: LogsResult
         do { result = try await backend.logs(lines: n, filter: scan) } catch {
-            return .reply(.text("Cannot read the logs of \(name): \(Redactor.shared.redact("\(error)"))"))
+            return .reply(Reply(html: ServicesText.logsReadFailed(service: name, error: Redactor.shared.redact(ChatError.text(error))).text()))
         }
         notes += result.notes
         let got = result.lines.count
         if scan.expired {
-            notes.append("the scan stopped at the command's timeout (\(Durations.format(ctx.request.command.timeout))): older lines were not searched")
+            notes.append(ServicesText.logsScanStopped(timeout: ctx.request.command.timeout).text())
         } else if got < n && !filter.filtersContent && !result.reachedLimit {
             // Fewer lines than asked, and nothing stopped the reading early: that is the whole log (or window).
-            notes.append("that is all there is: \(got) line\(got == 1 ? "" : "s")\(filter.since == nil ? "" : " in that window") (asked for \(asked))")
+            notes.append(ServicesText.logsAllThereIs(got: got, inWindow: filter.since != nil, asked: asked).text())
         } else if asked > n {
-            notes.append("capped at \(opts.maxLines) lines (service_options.max_lines); asked for \(asked)")
+            notes.append(ServicesText.logsCapped(max: opts.maxLines, asked: asked).text())
         }
         let text = m.mask(result.lines.map(\.text).joined(separator: "\n"))
-        var header = "\(backend.config.displayName): last \(got) line\(got == 1 ? "" : "s")"
-        if !filter.isEmpty { header += " (" + filter.summary + ")" }
-        if result.lines.isEmpty { header += " — nothing matched" }
-        let readAs = req.readings.isEmpty ? "" : "\n<i>read as: \(HTML.escape(req.readings.joined(separator: " · ")))</i>"
+        var header = ServicesText.logsHeader(service: backend.config.displayName, got: got).text()
+        if !filter.isEmpty { header += " (" + LogsModule.filterSummary(filter) + ")" }
+        if result.lines.isEmpty { header += ServicesText.logsNothingMatched.text() }
+        let readAs = req.readings.isEmpty ? "" : ServicesText.logsReadAs(readings: req.readings).text()
         let noteHTML = notes.map { "\n<i>\(HTML.escape($0))</i>" }.joined()
         if result.lines.count > opts.attachmentLines || text.utf8.count > 3500 {
             let html = LogsModule.caption(header: header, readAs: readAs, lines: result.lines.map { m.mask($0.text) }, notes: noteHTML)

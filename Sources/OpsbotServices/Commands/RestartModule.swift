@@ -11,23 +11,23 @@ struct RestartModule: CommandModule {
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
-        guard let arg = ctx.request.string("service") else { return .reply(.text("missing service. Usage: /restart <service|all>")) }
+        do { m = try services.manager() } catch { return .reply(Reply(html: ServicesText.servicesMisconfigured(error: ChatError.text(error)).text())) }
+        guard let arg = ctx.request.string("service") else { return .reply(Reply(html: ServicesText.restartMissingService.text())) }
         let names = arg == "all" ? m.restartOrder : [arg]
         guard names.allSatisfy({ m.backend($0) != nil }), !names.isEmpty else {
-            return .reply(.text("unknown service \"\(arg)\" (known: \(m.settings.services.map(\.name).joined(separator: ", ")), all)"))
+            return .reply(Reply(html: ServicesText.unknownRestartTarget(name: arg, known: m.settings.services.map(\.name)).text()))
         }
         if let busy = names.first(where: m.isRestarting) {
-            return .reply(.text("\(busy) is already being restarted; wait for that to finish."))
+            return .reply(Reply(html: ServicesText.alreadyRestarting(service: busy).text()))
         }
-        var preview = "Restart \(names.count == 1 ? "<b>\(HTML.escape(names[0]))</b>" : "in this order: <b>\(HTML.escape(names.joined(separator: " → ")))</b>"):\n"
+        var preview = (names.count == 1 ? ServicesText.restartPreviewOne(service: names[0]) : .restartPreviewOrder(services: names)).text()
         for n in names {
             let b = m.backend(n)!
             preview += "• \(HTML.escape(b.config.displayName)): <code>\(HTML.escape(b.restartDescription))</code>"
             let checks = RestartModule.verification(b.config)
-            preview += checks.isEmpty ? "\n" : ", then wait up to \(Durations.format(b.config.restartWait)) for \(HTML.escape(checks))\n"
+            preview += checks.isEmpty ? "\n" : ServicesText.restartThenWait(wait: b.config.restartWait, checks: checks).text() + "\n"
         }
-        return .confirm(ConfirmationPlan(preview: preview.trimmingCharacters(in: .newlines), confirmLabel: "Restart \(arg)",
+        return .confirm(ConfirmationPlan(preview: preview.trimmingCharacters(in: .newlines), confirmLabel: ServicesText.restartConfirm(target: arg).text(),
                                          auditAction: "restart \(names.joined(separator: ","))") { progress in
             var lines: [String] = []
             for n in names {
@@ -39,30 +39,27 @@ struct RestartModule: CommandModule {
     }
 
     static func verification(_ c: ServiceConfig) -> String {
-        var parts = ["running"]
-        if !c.health.isEmpty { parts.append(c.health.map { "\($0.label) \($0.expect)" }.joined(separator: " and ")) }
-        if let s = c.startupMarker { parts.append("“\(s.pattern)” in the log") }
-        return parts.joined(separator: ", ")
+        ServicesText.verification(health: c.health.map { "\($0.label) \($0.expect)" }, marker: c.startupMarker?.pattern).text()
     }
 
     /// Restarts one service and waits for it to come back. Returns one line of HTML.
     static func restartOne(_ m: ServiceManager, _ name: String, progress: ProgressReporter, done: [String],
                            pollInterval: Double = 1, verb: String = "restart",
                            action: (@Sendable () async throws -> Void)? = nil) async -> String {
-        guard let b = m.backend(name) else { return "🔴 unknown service \(HTML.escape(name))" }
-        guard m.beginRestart(name) else { return "⚠️ \(HTML.escape(name)) is already being restarted; skipped" }
+        guard let b = m.backend(name) else { return ServicesText.restartUnknownService(service: name).text() }
+        guard m.beginRestart(name) else { return ServicesText.restartSkipped(service: name).text() }
         // The verification ends here, whatever its outcome: /status then shows what the platform reports.
         defer { b.endRestartWatch(); m.endRestart(name) }
         let prefix = done.isEmpty ? "" : done.joined(separator: "\n") + "\n"
-        let e = HTML.escape(b.config.displayName)
-        await progress.update(prefix + "⏳ \(verb == "restart" ? "restarting" : verb + "ing") \(e)…")
+        await progress.update(prefix + ServicesText.restartProgress(service: b.config.displayName, redeploy: verb == "redeploy").text())
         let oldPIDs = await withDeadline(.seconds(5), fallback: [Int32]()) { await b.status().pids }
         let clock = m.clock
         let started = clock.wallTime
         let elapsed = clock.stopwatch()
         var notes: [String] = []
         do { if let action { try await action() } else { notes = try await b.restartReporting() } } catch {
-            return "🔴 \(e): \(verb) failed: \(HTML.escape(Redactor.shared.redact("\(error)")))" + (await lastErrors(m, b, since: nil))
+            return ServicesText.restartActionFailed(service: b.config.displayName, redeploy: verb == "redeploy", error: Redactor.shared.redact(ChatError.text(error))).text()
+                + (await lastErrors(m, b, since: nil))
         }
         var last = ""
         var announced = false
@@ -79,11 +76,11 @@ struct RestartModule: CommandModule {
             if let u = unconfirmed, !(await startupLogged(b, since: started)) {
                 // Running as before the request: the restart has not shown yet (a startup line logged since would show it).
                 upSince = nil
-                last = "restart requested; \(u.unchanged)"
+                last = ServicesText.restartRequested(unchanged: u.unchanged).text()
             } else if st.state == .running {
                 unconfirmed = nil
                 upSince = upSince ?? elapsed()
-                if !announced { await progress.update(prefix + "⏳ \(e) active, waiting for health…"); announced = true }
+                if !announced { await progress.update(prefix + ServicesText.restartWaitingHealth(service: b.config.displayName).text()); announced = true }
                 let results = await withTaskGroup(of: HealthResult.self) { g in
                     for h in b.config.health { g.addTask { await Probes.health(h, clock: clock) } }
                     var out: [HealthResult] = []
@@ -99,26 +96,24 @@ struct RestartModule: CommandModule {
                     let newPIDs = st.pids
                     let pids = oldPIDs.isEmpty && newPIDs.isEmpty ? ""
                         : " (pid \(oldPIDs.isEmpty ? "—" : oldPIDs.map(String.init).joined(separator: ",")) → \(newPIDs.isEmpty ? "—" : newPIDs.map(String.init).joined(separator: ",")))"
-                    return "✅ \(e) healthy after \(Int(elapsed().rounded())) s\(pids)" + notes.map { "\n" + HTML.escape($0) }.joined()
+                    return ServicesText.restartHealthy(service: b.config.displayName, seconds: Int(elapsed().rounded()), pids: pids).text() + notes.map { "\n" + HTML.escape($0) }.joined()
                 }
-                last = failing.map { "\($0.endpoint.label): \($0.summary)" }.joined(separator: "; ")
-                if !markerOK { last += (last.isEmpty ? "" : "; ") + "no startup line yet" }
-                if last.isEmpty { last = "running for \(Int(elapsed() - upSince!)) s" }
+                last = failing.map { "\($0.endpoint.label): \($0.summary(Language.current))" }.joined(separator: "; ")
+                if !markerOK { last += (last.isEmpty ? "" : "; ") + ServicesText.restartNoStartupLine.text() }
+                if last.isEmpty { last = ServicesText.restartRunningFor(seconds: Int(elapsed() - upSince!)).text() }
             } else {
                 upSince = nil
-                last = "\(st.state.rawValue): \(st.detail)"
+                last = ServicesText.restartState(state: st.state.rawValue, detail: st.detail).text()
             }
             try? await clock.sleep(seconds: min(pollInterval, b.config.restartSettle > 0 ? b.config.restartSettle / 2 : pollInterval))
         }
         if let u = unconfirmed, !u.alwaysVisible {
             // Up as before, and the platform exposes nothing a restart must change: not a failure, just unknown.
-            let hint = b.config.startupMarker == nil
-                ? "It runs; a startup_marker for \(HTML.escape(name)) would let opsbot see the new start in its log."
-                : "It runs, but no startup line has appeared in its log since the request."
-            return "⚠️ \(e): \(verb) requested, not verifiable: \(HTML.escape(u.unchanged)) within \(Int(b.config.restartWait)) s. " + hint
+            return ServicesText.restartUnverifiable(service: b.config.displayName, name: name, redeploy: verb == "redeploy", unchanged: u.unchanged,
+                                                    wait: Int(b.config.restartWait), hasMarker: b.config.startupMarker != nil).text()
                 + notes.map { "\n" + HTML.escape($0) }.joined()
         }
-        return "🔴 \(e) still failing after \(Int(b.config.restartWait)) s (\(HTML.escape(last)))" + notes.map { "\n" + HTML.escape($0) }.joined() + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
+        return ServicesText.restartStillFailing(service: b.config.displayName, wait: Int(b.config.restartWait), last: last).text() + notes.map { "\n" + HTML.escape($0) }.joined() + (await lastErrors(m, b, since: started.addingTimeInterval(-5)))
     }
 
     /// The service's startup line logged since `started` (false without a startup_marker).

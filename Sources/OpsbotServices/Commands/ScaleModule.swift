@@ -10,23 +10,23 @@ struct ScaleModule: CommandModule {
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let (name, b): (String, ServiceBackend)
-        do { (_, name, b) = try services.serviceArgument(ctx) } catch { return .reply(.text(error.reply)) }
-        guard let n = ctx.request.int("count"), n >= 0 else { return .reply(.text("missing count. Usage: /scale <service> <count>")) }
+        do { (_, name, b) = try services.serviceArgument(ctx) } catch { return .reply(Reply(html: error.reply)) }
+        guard let n = ctx.request.int("count"), n >= 0 else { return .reply(Reply(html: ServicesText.scaleMissingCount.text())) }
         guard let sb = b as? ScalableBackend else {
-            return .reply(.text("\(name) runs on the \(b.config.backend.rawValue) backend, which has no replica count to set; /scale works for backend: heroku and backend: railway."))
+            return .reply(Reply(html: ServicesText.scaleNotScalable(service: name, backend: b.config.backend.rawValue).text()))
         }
         let current = await sb.status()
-        var preview = "Scale <b>\(HTML.escape(name))</b> to \(n):\n<code>\(HTML.escape(sb.scaleDescription(to: n)))</code>\n"
-        preview += "now: \(HTML.escape(current.configured.map { "set to \($0)" } ?? "setting unknown")), \(HTML.escape(current.instancesUnknown == nil ? "\(current.instances) running" : "running copies unknown"))"
-        if n == 0 { preview += "\n⚠️ 0 stops every copy of \(HTML.escape(name))." }
-        if n > 1 && b.config.bot { preview += "\n⚠️ \(HTML.escape(name)) polls Telegram: more than one copy gets 409 Conflict." }
-        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Scale \(name) to \(n)", auditAction: "scale \(name) \(n)") { _ in
+        var preview = ServicesText.scalePreview(service: name, count: n, command: sb.scaleDescription(to: n), configured: current.configured,
+                                                running: current.instancesUnknown == nil ? current.instances : nil).text()
+        if n == 0 { preview += ServicesText.scaleZeroWarning(service: name).text() }
+        if n > 1 && b.config.bot { preview += ServicesText.scaleBotWarning(service: name).text() }
+        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: ServicesText.scaleConfirm(service: name, count: n).text(), auditAction: "scale \(name) \(n)") { _ in
             do {
                 let said = try await sb.scale(to: n)
                 let after = await sb.status()
-                return Reply(html: "✅ \(HTML.escape(said))\nnow: \(HTML.escape(after.state.rawValue)) — \(HTML.escape(after.detail))")
+                return Reply(html: ServicesText.scaleDone(said: said, state: after.state.rawValue, detail: after.detail).text())
             } catch {
-                return .text("🔴 scaling \(name) failed: \(Redactor.shared.redact("\(error)"))")
+                return Reply(html: ServicesText.scaleFailed(service: name, error: Redactor.shared.redact(ChatError.text(error))).text())
             }
         })
     }
@@ -38,14 +38,14 @@ struct RedeployModule: CommandModule {
     let services: ServicesFeature
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let (m, name, b): (ServiceManager, String, ServiceBackend)
-        do { (m, name, b) = try services.serviceArgument(ctx) } catch { return .reply(.text(error.reply)) }
+        do { (m, name, b) = try services.serviceArgument(ctx) } catch { return .reply(Reply(html: error.reply)) }
         guard let rb = b as? RedeployableBackend else {
-            return .reply(.text("\(name) runs on the \(b.config.backend.rawValue) backend, which has no redeploy; use /restart \(name)."))
+            return .reply(Reply(html: ServicesText.redeployNotSupported(service: name, backend: b.config.backend.rawValue).text()))
         }
-        if m.isRestarting(name) { return .reply(.text("\(name) is already being restarted; wait for that to finish.")) }
+        if m.isRestarting(name) { return .reply(Reply(html: ServicesText.alreadyRestarting(service: name).text())) }
         let checks = RestartModule.verification(b.config)
-        let preview = "Redeploy <b>\(HTML.escape(name))</b>:\n<code>\(HTML.escape(rb.redeployDescription))</code>, then wait up to \(Durations.format(b.config.restartWait)) for \(HTML.escape(checks))"
-        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: "Redeploy \(name)", auditAction: "redeploy \(name)") { progress in
+        let preview = ServicesText.redeployPreview(service: name, command: rb.redeployDescription, wait: b.config.restartWait, checks: checks).text()
+        return .confirm(ConfirmationPlan(preview: preview, confirmLabel: ServicesText.redeployConfirm(service: name).text(), auditAction: "redeploy \(name)") { progress in
             Reply(html: await RestartModule.restartOne(m, name, progress: progress, done: [], verb: "redeploy") { try await rb.redeploy() })
         })
     }

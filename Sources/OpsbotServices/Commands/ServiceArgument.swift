@@ -1,6 +1,7 @@
 import OpsbotCore
 
-/// Why a command's `service` argument names nothing it can act on: the reply, as the user reads it.
+/// Why a command's `service` argument names nothing it can act on: the reply (HTML, in the
+/// asker's language), as the user reads it.
 struct ServiceArgumentRefusal: Error {
     let reply: String
 }
@@ -10,9 +11,9 @@ extension ServicesFeature {
     /// with: services misconfigured, or a name that is not a configured service.
     func serviceArgument(_ ctx: ModuleContext) throws(ServiceArgumentRefusal) -> (ServiceManager, String, ServiceBackend) {
         let m: ServiceManager
-        do { m = try manager() } catch { throw ServiceArgumentRefusal(reply: "Services are not configured correctly: \(error)") }
+        do { m = try manager() } catch { throw ServiceArgumentRefusal(reply: ServicesText.servicesMisconfigured(error: ChatError.text(error)).text()) }
         guard let name = ctx.request.string("service"), let b = m.backend(name) else {
-            throw ServiceArgumentRefusal(reply: "unknown service (known: \(m.settings.services.map(\.name).joined(separator: ", ")))")
+            throw ServiceArgumentRefusal(reply: ServicesText.unknownService(known: m.settings.services.map(\.name)).text())
         }
         return (m, name, b)
     }

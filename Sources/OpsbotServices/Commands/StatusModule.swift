@@ -14,7 +14,7 @@ struct StatusModule: CommandModule {
 
     func handle(_ ctx: ModuleContext) async -> CommandOutcome {
         let m: ServiceManager
-        do { m = try services.manager() } catch { return .reply(.text("Services are not configured correctly: \(error)")) }
+        do { m = try services.manager() } catch { return .reply(Reply(html: ServicesText.servicesMisconfigured(error: ChatError.text(error)).text())) }
         let app = ctx.app
         let others = app.checks.all.filter { p in
             !Self.collected.contains(p.name) && (app.config.databaseURL != nil || !Self.databaseProviders.contains(p.name))
@@ -22,7 +22,7 @@ struct StatusModule: CommandModule {
         async let extra: [CheckResult] = withTaskGroup(of: [CheckResult].self) { g in
             for p in others {
                 g.addTask {
-                    await withDeadline(.seconds(10), fallback: [CheckResult(check: p.name, target: p.name, status: .unknown, summary: "\(p.name): no answer within 10 s")]) {
+                    await withDeadline(.seconds(10), fallback: [CheckResult(check: p.name, target: p.name, status: .unknown, message: StatusText.providerNoAnswer(provider: p.name))]) {
                         await p.run(app)
                     }
                 }
@@ -36,7 +36,7 @@ struct StatusModule: CommandModule {
         let alerts = services.alertCounts()
         // Said, not dropped: without it /status would look healthier than with a database.
         let off = app.config.databaseURL == nil && app.checks.named("database") != nil
-            ? ["database: not configured (DATABASE_URL is not set in opsbot's environment)"] : []
+            ? [StatusText.databaseNotConfigured.text()] : []
         var html = StatusModule.render(report, alerts: alerts, notConfigured: off)
         if let bad = app.catalog.invalidSummary { html += "\n⚠️ " + HTML.escape(bad) }
         return .reply(Reply(html: html))
@@ -89,11 +89,11 @@ struct StatusModule: CommandModule {
             groups[label] = g
         }
         let problems = r.checks.filter { $0.status != .ok }
-        var html = problems.isEmpty ? "✅ <b>All good</b>" : "<b>\(problems.count) problem\(problems.count == 1 ? "" : "s")</b>"
+        var html = (problems.isEmpty ? StatusText.allGood : .problems(count: problems.count)).text()
         if let alerts {
-            html += " · alerts: \(alerts.firing) firing" + (alerts.muted > 0 ? ", \(alerts.muted) muted" : "") + (alerts.firing + alerts.muted > 0 ? " → /alerts" : "")
+            html += StatusText.alerts(firing: alerts.firing, muted: alerts.muted).text()
         }
-        html += String(format: " <i>(checked in %.1f s)</i>\n", r.elapsed)
+        html += StatusText.checkedIn(seconds: r.elapsed).text()
         let sorted = groups.values.sorted { a, b in
             let ra = rank(a.worst ?? .ok), rb = rank(b.worst ?? .ok)
             if ra != rb { return ra > rb }
@@ -102,16 +102,16 @@ struct StatusModule: CommandModule {
         for g in sorted {
             let worst = g.worst ?? .ok
             if worst == .ok {
-                html += "✅ \(HTML.escape(g.label)): \(HTML.escape(okSummary(g, r)))\n"
+                html += "✅ \(HTML.escape(StatusText.group(label: g.label).text())): \(HTML.escape(okSummary(g, r)))\n"
                 continue
             }
             let bad = g.results.filter { $0.status != .ok }.sorted { rank($0.status) > rank($1.status) }
-            var line = "\(worst.symbol) \(HTML.escape(g.label)): " + bad.prefix(3).map { HTML.escape($0.summary.clipped(toWords: 160)) }.joined(separator: "; ")
-            if bad.count > 3 { line += "; +\(bad.count - 3) more" }
+            var line = "\(worst.symbol) \(HTML.escape(StatusText.group(label: g.label).text())): " + bad.prefix(3).map { HTML.escape($0.summary(Language.current).clipped(toWords: 160)) }.joined(separator: "; ")
+            if bad.count > 3 { line += StatusText.more(count: bad.count - 3).text() }
             if let d = g.deeper { line += " → \(HTML.escape(d))" }
             // What is fine in the same area, briefly (`web direct 200`, `local-api ok`).
             let fine = okSummary(Group(label: g.label, results: g.results.filter { $0.status == .ok }), r, onlyOK: true)
-            if !fine.isEmpty && g.results.contains(where: { $0.status == .ok }) { line += " · ok: " + HTML.escape(fine) }
+            if !fine.isEmpty && g.results.contains(where: { $0.status == .ok }) { line += StatusText.alsoOK.text() + HTML.escape(fine) }
             html += line + "\n"
         }
         for line in notConfigured { html += "⚪ \(HTML.escape(line))\n" }
@@ -121,19 +121,19 @@ struct StatusModule: CommandModule {
             for s in r.services {
                 var cols = [s.config.displayName.padding(toLength: width, withPad: " ", startingAt: 0)]
                 let st = s.status
-                cols.append((s.restarting ? "restarting" : st.state.rawValue).padding(toLength: 8, withPad: " ", startingAt: 0))
-                if let since = st.startedAt { cols.append("up " + Durations.format(Date().timeIntervalSince(since))) }
+                cols.append(StatusText.tableState(state: s.restarting ? "restarting" : st.state.rawValue).text().padding(toLength: 8, withPad: " ", startingAt: 0))
+                if let since = st.startedAt { cols.append(StatusText.tableUp(seconds: Date().timeIntervalSince(since)).text()) }
                 if st.pids.count == 1, st.state == .running || st.state == .starting { cols.append("pid \(st.pids[0])") }
                 if let mem = st.memoryBytes {
                     var m = DiskUsage.format(mem)
                     if let t = s.memoryTrend { m += String(format: " %@%.0fMB/h", t >= 0 ? "↑+" : "↓", t) }
                     cols.append(m)
                 }
-                if let k = s.restartsLastHour { cols.append("\(k) restarts/h") } else if let c = st.restartCounter { cols.append("\(c) restarts") }
-                if st.instancesUnknown != nil { cols.append("instances ?") }
+                if let k = s.restartsLastHour { cols.append(StatusText.tableRestartsPerHour(count: k).text()) } else if let c = st.restartCounter { cols.append(StatusText.tableRestarts(count: c).text()) }
+                if st.instancesUnknown != nil { cols.append(StatusText.tableInstancesUnknown.text()) }
                 else if let q = st.configured { cols.append("\(st.instances)/\(q)\(st.instances > 1 && s.config.bot ? " ⚠409" : "")") }
                 else if st.instances > 1 { cols.append("×\(st.instances)\(s.config.bot ? " ⚠409" : "")") }
-                if let rel = st.release { cols.append(rel + (st.releasedAt.map { " " + Durations.format(max(0, Date().timeIntervalSince($0))) + " ago" } ?? "")) }
+                if let rel = st.release { cols.append(rel + (st.releasedAt.map { " " + StatusText.tableAgo(seconds: max(0, Date().timeIntervalSince($0))).text() } ?? "")) }
                 if let h = st.health { cols.append(h) }
                 rows.append(cols.joined(separator: "  "))
             }
@@ -152,21 +152,21 @@ struct StatusModule: CommandModule {
         switch g.label {
         case "services":
             let n = g.results.filter { $0.check == "service_down" }.count
-            return "\(n) running"
+            return StatusText.okRunning(count: n).text()
         case "health":
-            return r.services.flatMap { s in s.health.filter { $0.ok && !$0.slow }.map { "\(s.config.name) \($0.endpoint.label) \($0.summary)" } }
+            return r.services.flatMap { s in s.health.filter { $0.ok && !$0.slow }.map { "\(s.config.name) \($0.endpoint.label) \($0.summary(Language.current))" } }
                 .prefix(4).joined(separator: " · ")
         case "bot":
-            if let b = r.bot, b.tokenOK { return "@\(b.username ?? "?") ok, webhook \(b.webhookURL == nil ? "not set" : "set"), \(b.pendingUpdates ?? 0) pending" }
-            return "ok"
+            if let b = r.bot, b.tokenOK { return StatusText.okBot(username: b.username ?? "?", webhookSet: b.webhookURL != nil, pending: b.pendingUpdates ?? 0).text() }
+            return StatusText.okPlain.text()
         case "disk":
             return (r.disk ?? []).prefix(4).map { String(format: "%@ %.0f%%", $0.mountPoint, $0.usedPercent) }.joined(separator: " · ")
         case "deps":
-            return g.results.map { AlertRuleService.of($0.target) + " ok" }.joined(separator: " · ")
+            return g.results.map { StatusText.okNamed(name: AlertRuleService.of($0.target)).text() }.joined(separator: " · ")
         case "database":
-            return g.results.first?.summary ?? "ok"
+            return g.results.first?.summary(Language.current) ?? StatusText.okPlain.text()
         default:
-            return g.results.count == 1 ? (g.results[0].summary.isEmpty ? "ok" : g.results[0].summary) : "\(g.results.count) ok"
+            return g.results.count == 1 ? (g.results[0].summary.isEmpty ? StatusText.okPlain.text() : g.results[0].summary(Language.current)) : StatusText.okCount(count: g.results.count).text()
         }
     }
 }

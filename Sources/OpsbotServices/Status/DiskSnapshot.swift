@@ -45,7 +45,8 @@ public struct DiskSnapshot: Codable, Sendable {
         return s
     }
 
-    func render(title: String = "Disk") -> String {
+    func render(title: String? = nil) -> String {
+        let title = title ?? ServicesText.diskTitle.text()
         let rows = DiskModule.mountTable(mounts.map { u in
             let p = max(u.usedPercent, u.inodesUsedPercent)
             return (u.mountPoint, u.usedPercent, DiskUsage.format(u.freeBytes), u.inodesUsedPercent,
@@ -59,12 +60,11 @@ public struct DiskSnapshot: Codable, Sendable {
             e.map { "\(DiskUsage.format($0.bytes).padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.path)" }.joined(separator: "\n")
         }
         if let dirs = directories {
-            html += "<b>Largest directories</b>" + (directoriesPartial ? " <i>(partial: the \(Durations.format(scanTime)) budget ran out; sizes are at least these)</i>" : "")
-            html += unreadable > 0 ? " <i>(\(unreadable) unreadable)</i>" : ""
+            html += ServicesText.largestDirectories(partial: directoriesPartial, scanTime: scanTime, unreadable: unreadable).text()
             html += "\n<pre>\(HTML.escape(list(dirs)))</pre>\n"
         }
         if let logs = logFiles, !logs.isEmpty {
-            html += "<b>Largest log files</b>" + (logFilesPartial ? " <i>(partial)</i>" : "") + "\n<pre>\(HTML.escape(list(logs)))</pre>\n"
+            html += ServicesText.largestLogFiles(partial: logFilesPartial).text() + "\n<pre>\(HTML.escape(list(logs)))</pre>\n"
         }
         return html.trimmingCharacters(in: .newlines)
     }

@@ -33,7 +33,7 @@ extension StatusCollector {
             let name = "disk:\(u.mountPoint)"
             guard let p = Projection.project(history, series: name, limit: 100, now: now, window: cfg.fillWindow) else {
                 return CheckResult(check: "disk_fill", target: u.mountPoint, status: .ok,
-                                   summary: "\(u.mountPoint): measuring its fill rate (needs \(Durations.format(Projection.minimumSpan(cfg.fillWindow))) of history)")
+                                   message: StatusText.fillMeasuring(mount: u.mountPoint, needs: Projection.minimumSpan(cfg.fillWindow)))
             }
             let ttf = p.secondsToLimit
             var status: CheckResult.Status = .ok
@@ -46,15 +46,10 @@ extension StatusCollector {
                 }
             }
             let rate = p.trend.slope * 3600
-            let summary: String
-            if let ttf {
-                summary = String(format: "%@ full in %@ at %@ (%+.1f %%/h, %.0f%% used, %@ free)", u.mountPoint,
-                                 LinearTrend.approx(ttf), Projection.ratePhrase(cfg.fillWindow), rate, u.usedPercent, DiskUsage.format(u.freeBytes))
-            } else {
-                summary = String(format: "%@ not filling (%+.1f %%/h over %@, %.0f%% used)", u.mountPoint, rate,
-                                 Projection.windowPhrase(cfg.fillWindow), u.usedPercent)
-            }
-            return CheckResult(check: "disk_fill", target: u.mountPoint, status: status, summary: summary,
+            let summary: StatusText = ttf.map {
+                .fillIn(mount: u.mountPoint, seconds: $0, window: cfg.fillWindow, rate: rate, usedPercent: u.usedPercent, freeBytes: u.freeBytes)
+            } ?? .notFilling(mount: u.mountPoint, rate: rate, window: cfg.fillWindow, usedPercent: u.usedPercent)
+            return CheckResult(check: "disk_fill", target: u.mountPoint, status: status, message: summary,
                                value: ttf.map { $0 / 60 }, remediation: status == .ok ? nil : "/disk")
         }
     }

@@ -25,19 +25,19 @@ extension ServicesFeature {
         let all = m.settings.services
         switch need {
         case .anyService:
-            return all.isEmpty ? "no services in the config (services:)" : nil
+            return all.isEmpty ? ServicesText.needServices.text() : nil
         case .docker:
             if all.contains(where: { $0.backend == .docker }) { return nil }
             let socket = m.settings.options.dockerSocket
             return FileManager.default.fileExists(atPath: socket) ? nil
-                : "no service uses backend: docker and there is no Docker engine at \(socket) (service_options.docker_socket)"
+                : ServicesText.needDocker(socket: socket).text()
         case .scalable:
             return all.contains { $0.backend == .heroku || $0.backend == .railway } ? nil
-                : "no service uses backend: heroku or backend: railway (the only backends with a count of copies)"
+                : ServicesText.needScalable.text()
         case .railway:
-            return all.contains { $0.backend == .railway } ? nil : "no service uses backend: railway"
+            return all.contains { $0.backend == .railway } ? nil : ServicesText.needRailway.text()
         case .botService:
-            return m.settings.botService == nil ? "no service runs the bot (bot: true on a service, or target_bot.service)" : nil
+            return m.settings.botService == nil ? ServicesText.needBotService.text() : nil
         }
     }
 }

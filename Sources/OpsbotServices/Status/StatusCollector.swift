@@ -68,9 +68,8 @@ public enum StatusCollector {
             if !remote.isEmpty { g.addTask { .services(await RemoteStatuses.collect(remote, deadline: deadline)) } }
             for (i, s) in services.enumerated() {
                 if needStatus, let b = m.backend(s.name), !(b is RemoteBackend) {
-                    let limit = max(s.commandTimeout, 15) + 1
-                    let late = "its status gave no answer within \(Durations.format(limit))"
-                    g.addTask { .service(i, await withDeadline(.seconds(limit), fallback: ServiceStatus(state: .unknown, detail: late, error: late)) { await b.status() }) }
+                    let late = lateStatus(s)
+                    g.addTask { .service(i, await withDeadline(.seconds(max(s.commandTimeout, 15) + 1), fallback: ServiceStatus(state: .unknown, detail: late, error: late)) { await b.status() }) }
                 }
                 if parts.contains(.health) && !s.health.isEmpty {
                     g.addTask {
@@ -136,10 +135,10 @@ public enum StatusCollector {
             m.recordDiskLevels(Dictionary(disk.map { ($0.target, $0.status) }, uniquingKeysWith: { a, _ in a }))
             checks += disk + logGrowthChecks(m, mounts: d, now: now)
         }
-        else if parts.contains(.disk) { checks.append(CheckResult(check: "disk", target: "/", status: .unknown, summary: "statvfs did not answer within 3 s")) }
+        else if parts.contains(.disk) { checks.append(CheckResult(check: "disk", target: "/", status: .unknown, message: StatusText.diskNoAnswer)) }
         for d in report.dependencies {
             checks.append(CheckResult(check: "dependency", target: d.name, status: d.ok ? .ok : .critical,
-                                      summary: "\(d.name): \(d.detail)", value: d.seconds))
+                                      message: StatusText.dependency(name: d.name, detail: d.detailText), value: d.seconds))
         }
         if let b = report.bot, let tb = m.settings.targetBot { checks += botChecks(b, tb, now: now) }
         if let history {
@@ -155,6 +154,11 @@ public enum StatusCollector {
         return report
     }
 
+    /// What a service's status says when it gave no answer within its limit (English, as the status keeps it).
+    static func lateStatus(_ s: ServiceConfig) -> String {
+        StatusText.statusLate(seconds: max(s.commandTimeout, 15) + 1).english
+    }
+
     // MARK: - Checks
 
     static func serviceChecks(_ r: ServiceReport, m: ServiceManager, now: Date) -> [CheckResult] {
@@ -164,64 +168,65 @@ public enum StatusCollector {
         let st = r.status
         switch st.state {
         case .running:
-            out.append(CheckResult(check: "service_down", target: r.config.name, status: .ok, summary: "\(n) \(st.detail)", value: 1))
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .ok, message: StatusText.serviceRunning(service: n, detail: st.detail), value: 1))
         case .starting:
-            out.append(CheckResult(check: "service_down", target: r.config.name, status: .warning, summary: "\(n) is starting: \(st.detail)", value: 0))
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .warning, message: StatusText.serviceStarting(service: n, detail: st.detail), value: 0))
         case .stopped, .failed:
-            out.append(CheckResult(check: "service_down", target: r.config.name, status: .critical, summary: "\(n) is \(st.state.rawValue): \(st.detail)",
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .critical, message: StatusText.serviceDown(service: n, state: st.state.rawValue, detail: st.detail),
                                    value: 0, evidence: st.error.map { [$0] } ?? [], remediation: "/restart \(r.config.name)"))
         case .unknown:
-            out.append(CheckResult(check: "service_down", target: r.config.name, status: .unknown, summary: "\(n): state unknown (\(st.error ?? st.detail))", evidence: st.error.map { [$0] } ?? []))
+            let why = st.error ?? st.detail
+            // Its own timeout is said in the chat's language; a backend's reason as the backend says it.
+            let reason = why == lateStatus(r.config) ? StatusText.statusLate(seconds: max(r.config.commandTimeout, 15) + 1).localized : LocalizedText(verbatim: why)
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .unknown, message: StatusText.serviceUnknown(service: n, why: reason), evidence: st.error.map { [$0] } ?? []))
         }
         if let why = st.instancesUnknown {
             // Never 0 and never OK. It matters for the bot (a second poller is a 409); for other
             // services an uncountable copy count is left out rather than reported as fine.
             if (r.config.bot || st.matchWarning != nil) && st.state != .stopped {
-                out.append(CheckResult(check: "instances", target: r.config.name, status: .unknown, summary: "\(n): instances: unknown (\(why))", remediation: "/conflicts"))
+                out.append(CheckResult(check: "instances", target: r.config.name, status: .unknown, message: StatusText.instancesUnknown(service: n, why: why), remediation: "/conflicts"))
             }
         } else if let q = st.configured, q > r.config.maxInstances {
-            let why = r.config.bot ? " — more than one poller of one token gets 409 Conflict" : ""
             out.append(CheckResult(check: "instances", target: r.config.name, status: r.config.bot ? .critical : .warning,
-                                   summary: "\(n): the platform is set to run \(q) copies, \(st.instances) running (expected \(r.config.maxInstances))\(why)",
+                                   message: StatusText.platformCopies(service: n, configured: q, running: st.instances, expected: r.config.maxInstances, bot: r.config.bot),
                                    value: Double(max(q, st.instances)), remediation: "/scale \(r.config.name) \(r.config.maxInstances)"))
         } else if st.state == .running || st.instances > 0 {
             let limit = r.config.maxInstances
             if st.instances > limit {
-                let why = r.config.bot ? " — two copies polling one token get 409 Conflict" : ""
                 out.append(CheckResult(check: "instances", target: r.config.name, status: r.config.bot ? .critical : .warning,
-                                       summary: "\(n): \(st.instances) instances running (expected \(limit))\(why)", value: Double(st.instances),
+                                       message: StatusText.instancesTooMany(service: n, running: st.instances, expected: limit, bot: r.config.bot), value: Double(st.instances),
                                        evidence: st.pids.map { "pid \($0)" } + (st.matchWarning.map { [$0] } ?? []), remediation: "/conflicts"))
             } else if let w = st.matchWarning {
                 // Strangers are not counted, but a regex that catches them is a problem to fix.
                 out.append(CheckResult(check: "instances", target: r.config.name, status: .warning,
-                                       summary: "\(n): \(st.instances) instance(s); " + w.dropFirst(r.config.name.count + 2), value: Double(st.instances), remediation: "/conflicts"))
+                                       message: StatusText.instancesMatchWarning(service: n, running: st.instances, warning: String(w.dropFirst(r.config.name.count + 2))), value: Double(st.instances), remediation: "/conflicts"))
             } else {
-                out.append(CheckResult(check: "instances", target: r.config.name, status: .ok, summary: "\(n): \(st.instances) instance(s)", value: Double(st.instances)))
+                out.append(CheckResult(check: "instances", target: r.config.name, status: .ok, message: StatusText.instancesOK(service: n, running: st.instances), value: Double(st.instances)))
             }
         }
         if let k = r.restartsLastHour {
             let bad = k >= r.config.restartLoop
             out.append(CheckResult(check: "restart_loop", target: r.config.name, status: bad ? .critical : .ok,
-                                   summary: "\(n): \(k) restart(s) in the last hour", value: Double(k), remediation: bad ? "/logs \(r.config.name) 50 critical" : nil))
+                                   message: StatusText.restartsLastHour(service: n, count: k), value: Double(k), remediation: bad ? "/logs \(r.config.name) 50 critical" : nil))
         } else if let c = st.restartCounter, c >= r.config.restartLoop,
                   st.state != .running || st.startedAt.map({ now.timeIntervalSince($0) < Self.justRestarted }) == true {
             // A crash loop is running for a second between two crashes: a fresh start with the
             // counter past the limit is the loop too (an engine's counter only counts automatic restarts).
-            let where_ = st.state == .running ? "up only \(Int(now.timeIntervalSince(st.startedAt ?? now))) s" : "not running"
+            let up = st.state == .running ? Int(now.timeIntervalSince(st.startedAt ?? now)) : nil
             out.append(CheckResult(check: "restart_loop", target: r.config.name, status: .critical,
-                                   summary: "\(n): in a restart loop — \(c) automatic restarts, \(where_) (\(st.detail))", value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
+                                   message: StatusText.restartLoop(service: n, restarts: c, upSeconds: up, detail: st.detail), value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
         }
         if let t = r.memoryTrend {
             var status: CheckResult.Status = t > r.config.memoryGrowthMBPerHour ? .warning : .ok
-            var summary = String(format: "%@: memory %@%.0f MB/h", n, t >= 0 ? "+" : "", t)
+            var summary = StatusText.memoryGrowth(service: n, mbPerHour: t, machineBytes: nil, reachIn: nil)
             // A local service heads for the machine's RAM (then the OOM killer): how soon, at this rate.
             if let p = memoryProjection(r, mbPerHour: t) {
-                summary += ", reaches the machine's \(DiskUsage.format(Int(p.limitMB * 1_048_576))) in \(LinearTrend.approx(p.seconds)) at this rate"
+                summary = .memoryGrowth(service: n, mbPerHour: t, machineBytes: Int(p.limitMB * 1_048_576), reachIn: p.seconds)
                 let d = m.settings.disk
                 if p.seconds <= d.fillCritical { status = .critical } else if p.seconds <= d.fillWarn { status = max(status, .warning) }
             }
             out.append(CheckResult(check: "memory_growth", target: r.config.name, status: status,
-                                   summary: summary, value: t, remediation: status == .ok ? nil : "/restart \(r.config.name)"))
+                                   message: summary, value: t, remediation: status == .ok ? nil : "/restart \(r.config.name)"))
         }
         return out
     }
@@ -277,18 +282,17 @@ public enum StatusCollector {
             if let up = starting, !h.ok || h.slow {
                 // Not failing yet, not healthy either: it is still starting.
                 return CheckResult(check: h.ok ? "health_slow" : "health", target: target, status: .unknown,
-                                   summary: "\(target) \(h.summary) — \(r.config.displayName) started \(Durations.format(up)) ago, "
-                                       + "within its start-up grace (\(Durations.format(r.config.startupGrace)))", value: h.status.map(Double.init))
+                                   message: StatusText.healthStarting(target: target, summary: h.summaryText, service: r.config.displayName, up: up, grace: r.config.startupGrace), value: h.status.map(Double.init))
             }
             if !h.ok {
-                return CheckResult(check: "health", target: target, status: .critical, summary: "\(target) \(h.summary)",
+                return CheckResult(check: "health", target: target, status: .critical, message: StatusText.healthFailing(target: target, summary: h.summaryText),
                                    value: h.status.map(Double.init), evidence: [h.endpoint.url], remediation: "/restart \(r.config.name)")
             }
             if h.slow {
                 return CheckResult(check: "health_slow", target: target, status: .warning,
-                                   summary: "\(target) slow: \(h.summary) (slow above \(Durations.format(h.endpoint.slow)))", value: h.seconds)
+                                   message: StatusText.healthSlow(target: target, summary: h.summaryText, slowAbove: h.endpoint.slow), value: h.seconds)
             }
-            return CheckResult(check: "health", target: target, status: .ok, summary: "\(target) \(h.summary)", value: h.seconds)
+            return CheckResult(check: "health", target: target, status: .ok, message: StatusText.healthOK(target: target, summary: h.summaryText), value: h.seconds)
         }
     }
 
@@ -303,9 +307,9 @@ public enum StatusCollector {
             case .warning? where status == .ok && p >= cfg.warnPercent - cfg.clearMargin: status = .warning
             default: break
             }
-            let inodes = u.inodesUsedPercent >= cfg.warnPercent ? String(format: ", inodes %.0f%%", u.inodesUsedPercent) : ""
+            let inodes = u.inodesUsedPercent >= cfg.warnPercent ? u.inodesUsedPercent : nil
             return CheckResult(check: "disk", target: u.mountPoint, status: status,
-                               summary: String(format: "%@ %.0f%% used, %@ free%@", u.mountPoint, u.usedPercent, DiskUsage.format(u.freeBytes), inodes),
+                               message: StatusText.disk(mount: u.mountPoint, usedPercent: u.usedPercent, freeBytes: u.freeBytes, inodesPercent: inodes),
                                value: p, remediation: status == .ok ? nil : "/disk")
         }
     }
@@ -322,15 +326,16 @@ public enum StatusCollector {
                 // No rate yet (first sample, or the file was truncated): unknown, never ok — a
                 // firing alert neither resolves nor re-fires on it.
                 return CheckResult(check: "log_growth", target: path, status: .unknown,
-                                   summary: "\(path): \(DiskUsage.format(size.intValue)), growth not known yet (measuring until the next check)")
+                                   message: StatusText.logGrowthUnknown(path: path, bytes: size.intValue))
             }
             let mbh = rate / 1_000_000
             let mount = mounts.filter { path.hasPrefix($0.mountPoint) }.max { $0.mountPoint.count < $1.mountPoint.count }
             let fillsInHour = mount.map { Double($0.freeBytes) <= rate } ?? false
             let status: CheckResult.Status = mbh <= cfg.maxMBPerHour ? .ok : (fillsInHour ? .critical : .warning)
-            var summary = String(format: "%@ grows %.0f MB/h (limit %.0f MB/h), now %@", path, mbh, cfg.maxMBPerHour, DiskUsage.format(size.intValue))
-            if let mount, status != .ok { summary += ", \(DiskUsage.format(Int(mount.freeBytes))) free on \(mount.mountPoint)" }
-            return CheckResult(check: "log_growth", target: path, status: status, summary: summary, value: mbh,
+            let shown = status != .ok ? mount : nil
+            let summary = StatusText.logGrowth(path: path, mbPerHour: mbh, limit: cfg.maxMBPerHour, bytes: size.intValue,
+                                               freeBytes: shown.map { Int($0.freeBytes) }, mount: shown?.mountPoint)
+            return CheckResult(check: "log_growth", target: path, status: status, message: summary, value: mbh,
                                remediation: status == .ok ? nil : "/disk")
         }
     }
@@ -338,22 +343,23 @@ public enum StatusCollector {
     static func botChecks(_ b: TargetBotProbe.Report, _ cfg: TargetBotConfig, now: Date) -> [CheckResult] {
         var out: [CheckResult] = []
         if !b.tokenOK {
-            out.append(CheckResult(check: "target_bot", target: "getMe", status: .critical, summary: "target bot: \(b.error ?? "getMe failed")"))
+            out.append(CheckResult(check: "target_bot", target: "getMe", status: .critical,
+                                   message: StatusText.botProblem(error: b.errorText ?? LocalizedText(verbatim: "getMe failed"))))
             return out
         }
-        out.append(CheckResult(check: "target_bot", target: "getMe", status: .ok, summary: "target bot @\(b.username ?? "?") token valid"))
+        out.append(CheckResult(check: "target_bot", target: "getMe", status: .ok, message: StatusText.botTokenOK(username: b.username ?? "?")))
         if let url = b.webhookURL, cfg.mode == "polling" {
             out.append(CheckResult(check: "webhook", target: "target_bot", status: .critical,
-                                   summary: "a webhook is set (\(url)) while the bot polls: getUpdates gets 409", evidence: [url], remediation: "/conflicts"))
+                                   message: StatusText.webhookWhilePolling(url: url), evidence: [url], remediation: "/conflicts"))
         } else if b.webhookURL == nil && cfg.mode == "webhook" {
-            out.append(CheckResult(check: "webhook", target: "target_bot", status: .critical, summary: "no webhook is set but the bot expects one"))
+            out.append(CheckResult(check: "webhook", target: "target_bot", status: .critical, message: StatusText.webhookMissing))
         } else if let msg = b.lastErrorMessage, let d = b.lastErrorDate, now.timeIntervalSince(d) < 3600 {
             out.append(CheckResult(check: "webhook", target: "target_bot", status: .warning,
-                                   summary: "webhook error \(Durations.format(now.timeIntervalSince(d))) ago: \(msg)", value: Double(b.pendingUpdates ?? 0), evidence: [msg]))
+                                   message: StatusText.webhookError(ago: now.timeIntervalSince(d), message: msg), value: Double(b.pendingUpdates ?? 0), evidence: [msg]))
         } else if let p = b.pendingUpdates, p >= cfg.pendingWarn {
-            out.append(CheckResult(check: "webhook", target: "target_bot", status: .warning, summary: "\(p) updates pending", value: Double(p)))
+            out.append(CheckResult(check: "webhook", target: "target_bot", status: .warning, message: StatusText.pendingUpdates(count: p), value: Double(p)))
         } else {
-            out.append(CheckResult(check: "webhook", target: "target_bot", status: .ok, summary: "webhook \(b.webhookURL == nil ? "not set" : "set"), \(b.pendingUpdates ?? 0) pending", value: Double(b.pendingUpdates ?? 0)))
+            out.append(CheckResult(check: "webhook", target: "target_bot", status: .ok, message: StatusText.webhookOK(set: b.webhookURL != nil, pending: b.pendingUpdates ?? 0), value: Double(b.pendingUpdates ?? 0)))
         }
         return out
     }
@@ -380,7 +386,7 @@ public enum StatusCollector {
                                            uniquingKeysWith: { a, _ in a })
                     let fetched = await withDeadline(.seconds(10), fallback: nil) { try? await b.logs(lines: 20_000, filter: LineFilter(since: now.addingTimeInterval(-window))) }
                     guard let logs = fetched else {
-                        return [CheckResult(check: "log_pattern", target: s.name, status: .unknown, summary: "\(s.name): logs could not be read")]
+                        return [CheckResult(check: "log_pattern", target: s.name, status: .unknown, message: StatusText.logsUnreadable(service: s.name))]
                     }
                     // A service that just (re)started has had no time to log its heartbeat yet
                     // (unless it is in a restart loop).
@@ -413,7 +419,7 @@ public enum StatusCollector {
             }
             let status: CheckResult.Status = p.critical.map { hits.count >= $0 } == true ? .critical : (hits.count >= p.warn ? .warning : .ok)
             out.append(CheckResult(check: "log_pattern", target: "\(s.name):\(p.name)", status: status,
-                                   summary: "\(s.name): \(hits.count) × \(p.name) in the last \(Durations.format(p.window))",
+                                   message: StatusText.logPattern(service: s.name, hits: hits.count, pattern: p.name, window: p.window),
                                    value: Double(hits.count), evidence: hits.suffix(3).map(\.text),
                                    remediation: p.name == "conflict" ? "/conflicts" : (status == .ok ? nil : "/logs \(s.name) 100 error")))
         }
@@ -423,12 +429,12 @@ public enum StatusCollector {
             let fresh = age.map { $0 <= s.heartbeatMaxAge } ?? false
             if !fresh, let startedAt, now.timeIntervalSince(startedAt) < max(s.heartbeatMaxAge, s.startupGrace) {
                 out.append(CheckResult(check: "heartbeat", target: s.name, status: .ok,
-                                       summary: "\(s.name): started \(Durations.format(now.timeIntervalSince(startedAt))) ago, waiting for its first heartbeat"))
+                                       message: StatusText.heartbeatWaiting(service: s.name, startedAgo: now.timeIntervalSince(startedAt))))
                 return out
             }
             out.append(CheckResult(check: "heartbeat", target: s.name, status: fresh ? .ok : .critical,
-                                   summary: fresh ? "\(s.name): heartbeat \(Durations.format(age ?? 0)) ago"
-                                                  : "\(s.name): no /\(hb.pattern)/ line in the last \(Durations.format(s.heartbeatMaxAge))",
+                                   message: fresh ? StatusText.heartbeatFresh(service: s.name, age: age ?? 0)
+                                                  : .heartbeatMissing(service: s.name, pattern: hb.pattern, maxAge: s.heartbeatMaxAge),
                                    value: age, remediation: fresh ? nil : "/restart \(s.name)"))
         }
         return out

@@ -10,11 +10,32 @@ public struct TargetBotProbe: Sendable {
     public struct Report: Sendable {
         public var username: String?
         public var tokenOK: Bool
-        public var error: String?
+        /// What failed, in English (logs, `opsbot check`).
+        public var error: String? { errorText?.en }
+        /// What failed, in every language (the chat).
+        public var errorText: LocalizedText?
         public var webhookURL: String?
         public var pendingUpdates: Int?
         public var lastErrorMessage: String?
         public var lastErrorDate: Date?
+    }
+
+    /// The token's env var is unset: said in the chat's language.
+    struct TokenMissing: Error, Localizable, CustomStringConvertible {
+        let env: String
+        var english: String { StatusText.botTokenEnvMissing(env: env).english }
+        var russian: String { StatusText.botTokenEnvMissing(env: env).russian }
+        var description: String { english }
+    }
+
+
+    /// A Bot API call that failed: what the chat says (its catalog text), what the logs keep (English).
+    struct BotAPIFailure: Error, Localizable, CustomStringConvertible {
+        let message: StatusText
+        init(_ message: StatusText) { self.message = message }
+        var english: String { message.english }
+        var russian: String { message.russian }
+        var description: String { english }
     }
 
     let config: TargetBotConfig
@@ -27,29 +48,29 @@ public struct TargetBotProbe: Sendable {
     }
 
     func call(_ method: String, post: Bool = false) async throws -> [String: Any] {
-        guard let token else { throw BackendError("env var \(config.tokenEnv) is not set") }
+        guard let token else { throw TokenMissing(env: config.tokenEnv) }
         let url = config.apiURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/bot\(token)/\(method)"
         let r: HTTPResponse
         do {
             r = try await HTTPClient.send(HTTPRequest(method: post ? "POST" : "GET", url: url, connectTimeout: min(config.timeout, 5), timeout: config.timeout))
         } catch let e as HTTPError {
             // Never the URL (it holds the token's place) nor libcurl's sentence: what failed, after how long.
-            throw BackendError("\(method): Bot API: \(e.plainWords(timeout: config.timeout))")
+            throw BotAPIFailure(.unreachable(method: method, words: e.plainWords(timeout: config.timeout)))
         } catch {
             throw BackendError("\(method): \(Redactor.shared.redact("\(error)"))")
         }
         guard let obj = try? JSONSerialization.jsonObject(with: r.body) as? [String: Any] else {
-            throw BackendError("\(method): HTTP \(r.status), not a Bot API answer")
+            throw BotAPIFailure(.notBotAPI(method: method, status: r.status))
         }
         guard obj["ok"] as? Bool == true else {
             let desc = obj["description"] as? String ?? "HTTP \(r.status)"
-            throw BackendError("\(method): \(obj["error_code"].map { "\($0) " } ?? "")\(desc)")
+            throw BotAPIFailure(.refused(method: method, code: obj["error_code"].map { "\($0) " } ?? "", description: desc))
         }
         return obj
     }
 
     public func check() async -> Report {
-        let fallback = Report(tokenOK: false, error: "Bot API did not answer within \(Durations.format(config.timeout))")
+        let fallback = Report(tokenOK: false, errorText: StatusText.botNoAnswer(seconds: config.timeout).localized)
         return await withDeadline(.seconds(config.timeout * 2 + 0.5), fallback: fallback) { [self] in
             var rep = Report(tokenOK: false)
             do {
@@ -57,7 +78,7 @@ public struct TargetBotProbe: Sendable {
                 rep.tokenOK = true
                 rep.username = (me["result"] as? [String: Any])?["username"] as? String
             } catch {
-                rep.error = "\(error)"
+                rep.errorText = StatusText.errorText(error)
                 return rep
             }
             do {
@@ -69,7 +90,7 @@ public struct TargetBotProbe: Sendable {
                 rep.lastErrorMessage = res["last_error_message"] as? String
                 rep.lastErrorDate = (res["last_error_date"] as? Int).map { Date(timeIntervalSince1970: Double($0)) }
             } catch {
-                rep.error = "\(error)"
+                rep.errorText = StatusText.errorText(error)
             }
             return rep
         }

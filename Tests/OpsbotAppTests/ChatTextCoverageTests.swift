@@ -50,6 +50,23 @@ import TestHarness
         }
     }
 
+    /// Every catalog is held by a test that renders each of its messages in both languages
+    /// (`RussianText.catalogProblems`): with the call-site scan below, that is the whole of
+    /// the chat's text. Prints the catalogs and their sizes (issue 22's figure).
+    @Test func everyCatalogIsRenderedInBothLanguagesByATest() throws {
+        let catalogs = RussianText.catalogs()
+        let root = Repository.root
+        let tests = FileManager.default.enumerator(atPath: root + "/Tests")!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+            .compactMap { try? String(contentsOfFile: root + "/Tests/" + $0, encoding: .utf8) }.joined(separator: "\n")
+        #expect(catalogs.count >= 10, "\(catalogs.map(\.name))")
+        for c in catalogs {
+            #expect(c.messages > 0, "\(c.name) in \(c.file): no messages counted")
+            #expect(tests.contains("catalogProblems(\(c.name).self"), "\(c.name) (\(c.file)) is not rendered in both languages by any test")
+        }
+        let total = catalogs.reduce(0) { $0 + $1.messages }
+        print("message catalogs: \(catalogs.count), messages: \(total) — " + catalogs.map { "\($0.name) \($0.messages)" }.joined(separator: ", "))
+    }
+
     @Test func everyChatCallSiteTakesCatalogText() throws {
         let root = Repository.root
         let files = FileManager.default.enumerator(atPath: root + "/Sources")!.compactMap { $0 as? String }

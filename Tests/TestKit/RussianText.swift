@@ -118,6 +118,24 @@ public enum RussianText {
         return problems
     }
 
+    /// Every message catalog in Sources (an enum declared `: MessageCatalog`), with its file and
+    /// the number of messages it declares.
+    public static func catalogs() -> [(name: String, file: String, messages: Int)] {
+        let root = Repository.root
+        guard let walker = FileManager.default.enumerator(atPath: root + "/Sources") else { return [] }
+        var out: [(name: String, file: String, messages: Int)] = []
+        for case let path as String in walker where path.hasSuffix(".swift") {
+            let file = "Sources/" + path
+            guard let text = try? String(contentsOfFile: root + "/" + file, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") where line.contains("enum ") && line.contains(": MessageCatalog") {
+                guard let r = line.range(of: "enum ") else { continue }
+                let name = String(line[r.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+                out.append((name, file, declaredCases(of: name, in: root + "/" + file).count))
+            }
+        }
+        return out.sorted { $0.name < $1.name }
+    }
+
     /// How many messages a catalog declares (its `case` lines).
     public static func messageCount<M: MessageCatalog>(_ type: M.Type, source: String) -> Int {
         declaredCases(of: String(describing: M.self), in: Repository.root + "/" + source).count

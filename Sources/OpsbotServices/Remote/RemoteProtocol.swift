@@ -133,6 +133,9 @@ public struct RemoteResponse: Codable, Sendable {
         var instancesUnknown: String?, configured: Int?, release: String?, releasedAt: Double?
         /// The remote `match` also catches processes not the service's (absent from older peers).
         var matchWarning: String?
+        /// The Russian of the texts above, when the remote knows it (absent from older peers:
+        /// their English is then shown in every language).
+        var detailRU: String?, errorRU: String?, instancesUnknownRU: String?, matchWarningRU: String?
     }
     public struct Line: Codable, Sendable { var text: String; var time: Double? }
     public struct Instance: Codable, Sendable { var kind: String, id: String, description: String, startedAt: Double?, supervised: Bool }
@@ -171,6 +174,7 @@ extension RemoteResponse.Status {
         instances = s.instances; health = s.health; error = s.error
         instancesUnknown = s.instancesUnknown; configured = s.configured; release = s.release; releasedAt = s.releasedAt?.timeIntervalSince1970
         matchWarning = s.matchWarning
+        detailRU = s.detailText.ru; errorRU = s.errorText?.ru; instancesUnknownRU = s.instancesUnknownText?.ru; matchWarningRU = s.matchWarningText?.ru
     }
     var serviceStatus: ServiceStatus {
         var s = ServiceStatus(state: ServiceStatus.State(rawValue: state) ?? .unknown, detail: detail, pids: pids, memoryBytes: memoryBytes,
@@ -179,6 +183,11 @@ extension RemoteResponse.Status {
         s.instancesUnknown = instancesUnknown; s.configured = configured; s.release = release
         s.releasedAt = releasedAt.map { Date(timeIntervalSince1970: $0) }
         s.matchWarning = matchWarning
+        func both(_ en: String?, _ ru: String?) -> LocalizedText? { en.map { LocalizedText(en: $0, ru: ru ?? $0) } }
+        s.detailText = both(detail, detailRU)!
+        s.errorText = both(error, errorRU)
+        s.instancesUnknownText = both(instancesUnknown, instancesUnknownRU)
+        s.matchWarningText = both(matchWarning, matchWarningRU)
         return s
     }
 }

@@ -127,7 +127,7 @@ extension BackendText {
         case .permReadVariables: "читать переменные"
         case .permUpdateService: "менять настройки сервиса"
         case .herokuNotFound(let method, let path, let why): "Heroku: \(method) \(path): не найдено (\(why)) — проверьте heroku.app и heroku.process_type"
-        case .herokuHTTP(let method, let path, let status, let why): "Heroku: \(method) \(path): HTTP \(status): \(why)"
+        case .herokuHTTP(let method, let path, let status, let why): "Heroku: \(method) \(path): ошибка HTTP \(status): \(why)"
         case .herokuNoQuantity(let type): "Heroku: у formation \(type) нет quantity"
         case .dynosUnlisted: "не удалось получить список dyno"
         case .formationUnknown(let e): " · formation неизвестна: \(e.ru)"

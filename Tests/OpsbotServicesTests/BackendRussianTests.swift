@@ -17,7 +17,7 @@ import TestHarness
         "redeploy", "service", "settings", "scaling", "deploymentrestart", "deploymentredeploy", "serviceinstanceupdate",
         "numreplicas", "sigterm", "sigkill", "kill", "remote", "serverless", "config", "vars", "logplex", "match", "data",
         "serviceinstance", "variables", "forced", "command", "success", "crashed", "running", "init", "true", "term", "false",
-        "inactive", "active", "dead", "get", "post", "patch", "hosts", "user", "root", "run", "sleeper", "ghost", "backend", "process",
+        "inactive", "active", "dead", "get", "post", "patch", "hosts", "user", "root", "run", "sleeper", "ghost", "backend", "process", "uid", "logs", "status",
     ]
 
     /// A chat text as the command modules show an error (escaped), checked as Russian.

@@ -9,7 +9,7 @@ import TestKit
     @Test func catalogHasEveryMessageInBothLanguages() {
         let problems = RussianText.catalogProblems(SystemOpsText.self, source: "Sources/SystemOps/Messages/SystemOpsText.swift")
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
-        #expect(RussianText.messageCount(SystemOpsText.self, source: "Sources/SystemOps/Messages/SystemOpsText.swift") == 2)
+        #expect(RussianText.messageCount(SystemOpsText.self, source: "Sources/SystemOps/Messages/SystemOpsText.swift") == 11)
     }
 
     @Test func aFilterHeaderReadsInTheAskersLanguage() throws {
@@ -25,5 +25,28 @@ import TestKit
             #expect(LineFilter(level: level).summary(.en) == level.rawValue)
             #expect(RussianText.englishWords(in: LineFilter(level: level).summary(.ru)).isEmpty)
         }
+    }
+
+    @Test func envProblemsReadInRussianAndNeverShowTheValue() {
+        let secret = "s3cr3t-value-0123456789"
+        let cases: [(EnvRule, String?, String)] = [
+            (EnvRule(name: "BOT_TOKEN"), nil, "missing"),
+            (EnvRule(name: "BOT_TOKEN"), "", "set but empty"),
+            (EnvRule(name: "DATABASE_URL", format: .url), secret, "is not a URL (expected scheme://host…)"),
+            (EnvRule(name: "WORKERS", format: .integer), secret, "is not an integer"),
+            (EnvRule(name: "DEBUG", format: .bool), secret, "is not true/false"),
+            (EnvRule(name: "ENCRYPTION_SECRET", format: .bytes, length: 32), secret, "is 23 bytes long, expected exactly 32"),
+            (EnvRule(name: "TOKEN", format: .regex, pattern: "[0-9]+:[A-Za-z0-9_-]{35}"), secret, "does not have the expected shape"),
+        ]
+        for (rule, value, english) in cases {
+            #expect(rule.check(value) == english, "\(rule.name)")
+            let p = rule.problem(value)
+            #expect(p?.english == english)
+            let ru = p?.text(.ru) ?? ""
+            #expect(!ru.isEmpty && !ru.contains(secret), "\(ru)")
+            #expect(RussianText.englishWords(in: HTML.escape(ru)).isEmpty, "\(ru)")
+        }
+        #expect(EnvRule(name: "ENCRYPTION_SECRET", format: .bytes, length: 32).problem(secret)?.text(.ru) == "длина 23 байта, а нужно ровно 32")
+        #expect(EnvRule(name: "OPTIONAL", required: false).problem(nil) == nil)
     }
 }

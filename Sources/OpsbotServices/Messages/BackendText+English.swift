@@ -201,9 +201,20 @@ extension BackendText {
         case .sshAnswerTooLarge: "answer larger than 8 MB; refused"
         case .sshNotForcedCommand: "the key's forced command is not opsbot remote (exit 127)"
         case .sshNoAnswer(let outcome, let reason): "no opsbot answer (\(outcome.english)): \(reason)"
-        case .sshRefused(let reason): "refused: \(reason ?? "no reason given")"
-        case .remoteRefusedService(let host, let reason): "\(host): refused: \(reason)"
+        case .sshRefused(let reason): "refused: \(reason?.en ?? "no reason given")"
+        case .remoteRefusedService(let host, let reason): "\(host): refused: \(reason.en)"
         case .remoteNoStatusFor(let host, let s): "\(host): no status for \(s) in its answer"
+        case .sshUnsafePath(let p): "\(p): paths with quotes, %, backslashes or control characters cannot go into ssh_config; move the state directory or key"
+        case .sshCannotPrepare(let d, let e): "cannot prepare \(d): \(e.en)"
+        case .sshCannotWrite(let p, let why): "cannot write \(p)" + (why.map { ": \($0.en)" } ?? "")
+        case .sshCannotCreate(let p, let why): "cannot create \(p): \(why.en)"
+        case .sshCannotStat(let p): "cannot stat \(p)"
+        case .sshNotPrivateDirectory(let p, let uid): "\(p) is not a directory owned by uid \(uid); refusing to put SSH control sockets there"
+        case .remoteDidNotFinish(let op, let s): "\(op) did not finish within \(Durations.format(s))"
+        case .remoteNotAnInstance(let id, let s): "\(id) is not a running instance of \(s)"
+        case .remoteSupervisedInstance(let id, let s): "\(id) is the supervised instance of \(s); refusing to stop it"
+        case .remoteUnknownService(let s, let known): "service \"\(s)\" is not in this host's config (known: \(known))"
+        case .remoteChained(let s): "\(s) is itself remote here; opsbot remote does not chain hosts"
         }
     }
 

@@ -208,9 +208,20 @@ extension BackendText {
         case .sshAnswerTooLarge: "ответ больше 8 МБ; отклонён"
         case .sshNotForcedCommand: "forced command ключа — не opsbot remote (код выхода 127)"
         case .sshNoAnswer(let outcome, let reason): "opsbot не ответил (\(outcome.russian)): \(reason)"
-        case .sshRefused(let reason): "отказ: \(reason ?? "без объяснения причин")"
-        case .remoteRefusedService(let host, let reason): "\(host): отказ: \(reason)"
+        case .sshRefused(let reason): "отказ: \(reason?.ru ?? "без объяснения причин")"
+        case .remoteRefusedService(let host, let reason): "\(host): отказ: \(reason.ru)"
         case .remoteNoStatusFor(let host, let s): "\(host): в ответе нет статуса \(s)"
+        case .sshUnsafePath(let p): "\(p): путь с кавычками, %, обратной косой чертой или управляющими символами нельзя записать в ssh_config; перенесите каталог состояния или ключ"
+        case .sshCannotPrepare(let d, let e): "не удалось подготовить \(d): \(e.ru)"
+        case .sshCannotWrite(let p, let why): "не удалось записать \(p)" + (why.map { ": \($0.ru)" } ?? "")
+        case .sshCannotCreate(let p, let why): "не удалось создать \(p): \(why.ru)"
+        case .sshCannotStat(let p): "не удалось получить сведения о \(p)"
+        case .sshNotPrivateDirectory(let p, let uid): "\(p) — не каталог пользователя с uid \(uid); управляющие сокеты SSH туда не кладу"
+        case .remoteDidNotFinish(let op, let s): "запрос \(op) не завершился за \(dur(s))"
+        case .remoteNotAnInstance(let id, let s): "\(id) — не работающая копия \(s)"
+        case .remoteSupervisedInstance(let id, let s): "\(id) — основная копия \(s); не останавливаю"
+        case .remoteUnknownService(let s, let known): "сервиса «\(s)» нет в конфиге этого хоста (есть: \(known))"
+        case .remoteChained(let s): "\(s) здесь и сам удалённый; opsbot remote не ходит по цепочке хостов"
         }
     }
 

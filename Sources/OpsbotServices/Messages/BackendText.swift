@@ -186,9 +186,20 @@ indirect enum BackendText: MessageCatalog {
     case sshAnswerTooLarge
     case sshNotForcedCommand
     case sshNoAnswer(outcome: BackendText, reason: String)
-    case sshRefused(reason: String?)
-    case remoteRefusedService(host: String, reason: String)
+    case sshRefused(reason: LocalizedText?)
+    case remoteRefusedService(host: String, reason: LocalizedText)
     case remoteNoStatusFor(host: String, service: String)
+    case sshUnsafePath(path: String)
+    case sshCannotPrepare(directory: String, error: LocalizedText)
+    case sshCannotWrite(path: String, why: LocalizedText?)
+    case sshCannotCreate(path: String, why: LocalizedText)
+    case sshCannotStat(path: String)
+    case sshNotPrivateDirectory(path: String, uid: UInt32)
+    case remoteDidNotFinish(op: String, seconds: Double)
+    case remoteNotAnInstance(id: String, service: String)
+    case remoteSupervisedInstance(id: String, service: String)
+    case remoteUnknownService(service: String, known: String)
+    case remoteChained(service: String)
 
     /// One dyno as the status detail lists it: `worker.1 up 3 h`.
     struct HerokuDynoWords: Sendable, Hashable {
@@ -283,7 +294,13 @@ indirect enum BackendText: MessageCatalog {
             .sshUnreachable(host: "db1", reason: "ssh: 255"), .sshTimedOut(host: "db1", seconds: 10), .sshRemote(host: "db1", message: e),
             .sshNoSuchHost, .sshRequestRefused(error: e), .sshCannotRun(error: e), .sshAnswerTooLarge, .sshNotForcedCommand,
             .sshNoAnswer(outcome: .processOutcome(exitCode: 1, signal: nil, timedOut: false, seconds: 0.3), reason: "E0"),
-            .sshRefused(reason: nil), .remoteRefusedService(host: "db1", reason: "E"), .remoteNoStatusFor(host: "db1", service: "worker"),
+            .sshRefused(reason: nil), .remoteRefusedService(host: "db1", reason: e), .remoteNoStatusFor(host: "db1", service: "worker"),
+            .sshUnsafePath(path: "/var/lib/opsbot%/ssh"), .sshCannotPrepare(directory: "/var/lib/opsbot/ssh", error: e),
+            .sshCannotWrite(path: "/var/lib/opsbot/ssh/ssh_config", why: e), .sshCannotCreate(path: "/tmp/opsbot-ctl-0-ab", why: e),
+            .sshCannotStat(path: "/tmp/opsbot-ctl-0-ab"), .sshNotPrivateDirectory(path: "/tmp/opsbot-ctl-0-ab", uid: 0),
+            .remoteDidNotFinish(op: "logs", seconds: 19.5), .remoteNotAnInstance(id: "812", service: "worker"),
+            .remoteSupervisedInstance(id: "811", service: "worker"), .remoteUnknownService(service: "db", known: "worker, web"),
+            .remoteChained(service: "worker"),
         ]
     }
 }

@@ -72,7 +72,9 @@ struct RemoteBackend: ServiceBackend {
 
     func instances() async throws -> [ServiceInstance] {
         let r = try await call(RemoteRequest(op: .instances, service: remoteName))
-        if let why = r.instancesUnknown { throw InstancesUnknown("\(host): \(why)") }
+        if let why = r.instancesUnknown {
+            throw InstancesUnknown(BackendText.serviceWarning(service: host, why: LocalizedText(en: why, ru: r.instancesUnknownRU ?? why)).localized)
+        }
         guard let list = r.instances else { throw InstancesUnknown(.remoteNoInstanceList(host: host)) }
         return list.map(\.serviceInstance)
     }

@@ -31,6 +31,9 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
     public var instance: String?
     /// Seconds the caller waits; the remote side gives up (and kills what it started) before.
     public var deadline: Double
+    /// The asker's language when not English (`ru`): the remote writes notes, instance
+    /// descriptions and results in it (a remote that predates it ignores it and answers in English).
+    public var language: String?
 
     public init(op: Op, service: String? = nil, services: [String]? = nil, lines: Int? = nil, level: String? = nil, text: String? = nil,
                 regex: String? = nil, chatRegex: String? = nil, since: Double? = nil, instance: String? = nil, deadline: Double = 20) {
@@ -120,9 +123,12 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
 }
 
 /// A request `opsbot remote` will not serve, with the reason sent back.
-public struct RemoteRefusal: Error, CustomStringConvertible, Sendable {
+public struct RemoteRefusal: Error, CustomStringConvertible, Sendable, Localizable {
     public var description: String
-    public init(_ d: String) { description = d }
+    public var russian: String
+    public var english: String { description }
+    public init(_ d: String) { description = d; russian = d }
+    init(_ m: BackendText) { description = m.english; russian = m.russian }
 }
 
 /// What `opsbot remote` prints: one JSON object.
@@ -142,12 +148,16 @@ public struct RemoteResponse: Codable, Sendable {
 
     public var ok: Bool
     public var error: String?
+    /// `error` in Russian, when the remote has it (absent from older peers).
+    public var errorRU: String?
     public var status: Status?
     public var lines: [Line]?
     public var notes: [String]?
     public var instances: [Instance]?
     /// The backend cannot count its copies (why): never sent as an empty list.
     public var instancesUnknown: String?
+    /// `instancesUnknown` in Russian, when the remote has it.
+    public var instancesUnknownRU: String?
     public var message: String?
     public var disk: DiskSnapshot?
     /// For `logs`: the filter fields this remote applied (absent from versions that predate
@@ -162,9 +172,16 @@ public struct RemoteResponse: Codable, Sendable {
         public var service: String
         public var status: Status?
         public var error: String?
+        public var errorRU: String?
     }
 
     public init(ok: Bool, error: String? = nil) { self.ok = ok; self.error = error }
+
+    /// A refusal in both languages (the English for the caller's logs, the Russian for its chat).
+    init(refusal: LocalizedText) { self.init(ok: false, error: refusal.en); errorRU = refusal.ru }
+
+    /// `error` in every language.
+    var errorText: LocalizedText? { error.map { LocalizedText(en: $0, ru: errorRU ?? $0) } }
 }
 
 extension RemoteResponse.Status {
@@ -174,7 +191,9 @@ extension RemoteResponse.Status {
         instances = s.instances; health = s.health; error = s.error
         instancesUnknown = s.instancesUnknown; configured = s.configured; release = s.release; releasedAt = s.releasedAt?.timeIntervalSince1970
         matchWarning = s.matchWarning
-        detailRU = s.detailText.ru; errorRU = s.errorText?.ru; instancesUnknownRU = s.instancesUnknownText?.ru; matchWarningRU = s.matchWarningText?.ru
+        // Sent only where the Russian differs (a command's own output is the same in both).
+        func ru(_ t: LocalizedText?) -> String? { t.flatMap { $0.ru == $0.en ? nil : $0.ru } }
+        detailRU = ru(s.detailText); errorRU = ru(s.errorText); instancesUnknownRU = ru(s.instancesUnknownText); matchWarningRU = ru(s.matchWarningText)
     }
     var serviceStatus: ServiceStatus {
         var s = ServiceStatus(state: ServiceStatus.State(rawValue: state) ?? .unknown, detail: detail, pids: pids, memoryBytes: memoryBytes,

@@ -39,7 +39,8 @@ enum RemoteStatuses {
                     if let s = answers[b.remoteName]?.status {
                         out[i] = s.serviceStatus
                     } else {
-                        let why: BackendText = answers[b.remoteName]?.error.map { .remoteRefusedService(host: host, reason: $0) }
+                        let answer = answers[b.remoteName]
+                        let why: BackendText = answer?.error.map { .remoteRefusedService(host: host, reason: LocalizedText(en: $0, ru: answer?.errorRU ?? $0)) }
                             ?? .remoteNoStatusFor(host: host, service: b.remoteName)
                         out[i] = ServiceStatus(state: .unknown, BackendText.remoteFailed.localized, error: why.localized)
                     }

@@ -113,7 +113,7 @@ public final class SSHClient: Sendable {
             let r: Result<Void, BackendError>
             let paths = [directory, controlDirectory] + hosts.values.compactMap(\.identityFile)
             if let bad = paths.first(where: SSHClient.unsafeForSSHConfig) {
-                let e = BackendError("\(bad): paths with quotes, %, backslashes or control characters cannot go into ssh_config; move the state directory or key")
+                let e = BackendError(.sshUnsafePath(path: bad))
                 p = .failure(e)
                 return .failure(e)
             }
@@ -123,7 +123,7 @@ public final class SSHClient: Sendable {
                 try SSHClient.writePrivate(configFile, renderConfig())
                 try SSHClient.writePrivate(knownHostsFile, renderKnownHosts())
                 r = .success(())
-            } catch let e as BackendError { r = .failure(e) } catch { r = .failure(BackendError("cannot prepare \(directory): \(error)")) }
+            } catch let e as BackendError { r = .failure(e) } catch { r = .failure(BackendError(.sshCannotPrepare(directory: directory, error: BackendText.words(error)))) }
             p = r
             return r
         }
@@ -133,19 +133,19 @@ public final class SSHClient: Sendable {
     static func writePrivate(_ path: String, _ text: String) throws {
         let tmp = path + ".tmp"
         guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw BackendError("cannot write \(tmp)")
+            throw BackendError(.sshCannotWrite(path: tmp, why: nil))
         }
-        guard rename(tmp, path) == 0 else { throw BackendError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard rename(tmp, path) == 0 else { throw BackendError(.sshCannotWrite(path: path, why: SupportText.systemError(String(cString: strerror(errno))).localized)) }
     }
 
     /// A directory only this user can enter; refuses a symlink or someone else's directory
     /// (the path under /tmp is predictable).
     static func ensurePrivateDirectory(_ path: String) throws {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw BackendError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw BackendError(.sshCannotCreate(path: path, why: SupportText.systemError(String(cString: strerror(errno))).localized)) }
         var st = stat()
-        guard lstat(path, &st) == 0 else { throw BackendError("cannot stat \(path)") }
+        guard lstat(path, &st) == 0 else { throw BackendError(.sshCannotStat(path: path)) }
         guard (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == geteuid() else {
-            throw BackendError("\(path) is not a directory owned by uid \(geteuid()); refusing to put SSH control sockets there")
+            throw BackendError(.sshNotPrivateDirectory(path: path, uid: geteuid()))
         }
         if st.st_mode & 0o077 != 0 { chmod(path, 0o700) }
     }
@@ -187,6 +187,7 @@ public final class SSHClient: Sendable {
         var timeout = [.restart, .stop].contains(request.op) ? h.actionTimeout : h.timeout
         if let within { timeout = max(1, min(timeout, within)) }
         req.deadline = max(1, timeout - 1)
+        if Language.current != .en { req.language = Language.current.rawValue }
         let command: String
         do {
             try req.validate()
@@ -238,7 +239,7 @@ public final class SSHClient: Sendable {
                 : .sshNoAnswer(outcome: BackendText.outcome(r), reason: SSHClient.reason(r.stderr, fallback: String(r.stdout.prefix(200))))
             return .failure(.remote(host: host, message: why.localized))
         }
-        if !resp.ok { return .failure(.remote(host: host, message: BackendText.sshRefused(reason: resp.error).localized)) }
+        if !resp.ok { return .failure(.remote(host: host, message: BackendText.sshRefused(reason: resp.errorText).localized)) }
         return .success(resp)
     }
 

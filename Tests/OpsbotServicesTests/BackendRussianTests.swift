@@ -261,6 +261,55 @@ import TestHarness
         #expect(b.restartDescription.hasSuffix("/; no start command configured"), "\(b.restartDescription)")
     }
 
+    @Test func dockerStatusInstancesAndStopReadInRussian() async throws {
+        let dir = ServicesTest.dir()
+        let server = try RoutedHTTPServer(unixSocket: "\(dir)/docker.sock")
+        defer { server.stop() }
+        server.route("/containers/json", .json("""
+        [{"Id":"aaa111aaa111aaa1","Names":["/app-worker-1"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 2 hours (healthy)","Labels":{"com.docker.compose.service":"worker"},"Created":1795420000},
+         {"Id":"bbb222bbb222bbb2","Names":["/debug-copy"],"Image":"app-bot:latest","Command":"python -m bot.worker","State":"running","Status":"Up 5 minutes","Labels":{},"Created":1795427700}]
+        """))
+        let started = ISO8601.format(Date().addingTimeInterval(-7260))
+        server.route("/containers/aaa111aaa111aaa1/json", .json("""
+        {"Id":"aaa111aaa111aaa1","Name":"/app-worker-1","RestartCount":0,"State":{"Status":"running","Running":true,"Pid":999,"StartedAt":"\(started)","Health":{"Status":"healthy"}},"Config":{"Image":"app-bot:latest","Tty":false}}
+        """))
+        server.route("/containers/bbb222bbb222bbb2/stop", .status(204))
+        let app = try ServicesTest.app("""
+        services:
+          worker:
+            backend: docker
+            compose_service: worker
+            match: 'bot\\.worker$'
+        service_options:
+          docker_socket: \(dir)/docker.sock
+        """)
+        let b = try #require(try app.servicesFeature.manager().backend("worker"))
+        let st = await b.status()
+        #expect(st.detail == "Up 2 hours (healthy)", "the engine's words, as before")
+        #expect(st.detailText.ru == "работает 2 ч 1 мин (здоров)", "\(st.detailText.ru)")
+        let list = try await Language.$current.withValue(.ru) { try await b.instances() }
+        #expect(list.map(\.description) == ["контейнер app-worker-1 (aaa111aaa111, app-bot:latest, compose-сервис worker): Up 2 hours (healthy)",
+                                            "контейнер debug-copy (bbb222bbb222, app-bot:latest, не из compose): Up 5 minutes"], "\(list)")
+        let extra = try #require(list.first { !$0.supervised })
+        let said = try await Language.$current.withValue(.ru) { try await b.stop(extra) }
+        #expect(said == "контейнер bbb222bbb222 остановлен")
+        do { _ = try await Language.$current.withValue(.ru) { try await b.stop(list[0]) }; Issue.record("stopped the service's own") } catch {
+            #expect("\(error)" == "refusing to stop the supervised container")
+            #expect(Self.ru(error) == "основной контейнер сервиса не останавливаю")
+        }
+        #expect(Language.$current.withValue(.ru) { b.restartDescription }
+            == "docker restart контейнера compose-сервиса worker (Engine API на \(dir)/docker.sock, stop_timeout 10 с, затем SIGKILL)")
+        #expect(b.restartDescription == "docker restart the worker compose container (Engine API on \(dir)/docker.sock, stop_timeout 10 s, then SIGKILL)")
+        // No engine at all: unknown, in Russian, with the plain words of the failure.
+        server.stop()
+        let down = await b.status()
+        #expect(down.state == .unknown && down.detail == "docker unavailable")
+        #expect(down.detailText.ru == "Docker недоступен")
+        let why = down.errorText?.ru ?? ""
+        #expect(why.hasPrefix("Docker API на \(dir)/docker.sock: "), "\(why)")
+        Self.expectRussian(why, "docker down")
+    }
+
     // MARK: - Length
 
     @Test func aLongDynoListStaysShortInRussian() {

@@ -44,6 +44,7 @@ extension BackendText {
         case .noComposeContainer(let s): "no container for compose service \(s)"
         case .dockerRestartLoop(let count, let code): "restarting (restart loop: RestartCount \(count)\(code.map { ", last exit code \($0)" } ?? ""))"
         case .dockerUnavailable: "docker unavailable"
+        case .dockerState(let status, _, _, _, _): status
         case .dockerRestartDescription(let container, let compose, let socket, let stop):
             "docker restart \(container ?? "the \(compose) compose container") (Engine API on \(socket), stop_timeout \(stop) s, then SIGKILL)"
         case .dockerEventsUnreadable: "(could not read the engine's events to tell whether SIGKILL was needed)"

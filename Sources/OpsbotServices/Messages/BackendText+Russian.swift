@@ -48,6 +48,18 @@ extension BackendText {
         case .noComposeContainer(let s): "нет контейнера compose-сервиса \(s)"
         case .dockerRestartLoop(let count, let code): "перезапускается по кругу (RestartCount \(count)\(code.map { ", последний код выхода \($0)" } ?? ""))"
         case .dockerUnavailable: "Docker недоступен"
+        case .dockerState(let status, let state, let age, let code, let health):
+            // The engine's words ("Up 3 hours (healthy)") rebuilt from its data.
+            switch state {
+            case "running":
+                "работает" + (age.map { " \(dur($0))" } ?? "") + (health.map { " (\(BackendText.ruHealth($0)))" } ?? "")
+            case "exited", "dead": "остановлен" + (code.map { " (код выхода \($0))" } ?? "") + (age.map { ", \(LocalFormat.ago($0, .ru))" } ?? "")
+            case "created": "создан, не запускался"
+            case "paused": "на паузе"
+            case "restarting": "перезапускается"
+            case "removing": "удаляется"
+            default: status
+            }
         case .dockerRestartDescription(let container, let compose, let socket, let stop):
             "docker restart \(container ?? "контейнера compose-сервиса \(compose)") (Engine API на \(socket), stop_timeout \(sec(stop)), затем SIGKILL)"
         case .dockerEventsUnreadable: "(не удалось прочитать события Docker и понять, понадобился ли SIGKILL)"
@@ -194,7 +206,7 @@ extension BackendText {
         case .hostTimedOut: "хост не ответил вовремя"
         case .remoteFailed: "удалённый запрос не удался"
         case .remoteOlderFilter(let host, let filter, let sent, let matched):
-            "opsbot remote на \(host) старше и пропустил часть фильтра (\(filter)); фильтр применён здесь к \(Plural.ru(sent, "строке", "строкам", "строкам")), которые он прислал, подошло \(matched)"
+            "opsbot remote на \(host) старше и пропустил часть фильтра (\(filter)); он прислал \(Plural.ru(sent, "строку", "строки", "строк")), фильтр применён к ним здесь, подошло \(matched)"
         case .remoteNoInstanceList(let host): "\(host) не прислал список копий"
         case .remoteStopped(let host, let id): "\(host): \(id) остановлен"
         case .remoteNoEnvironment(let s, let host): "\(s) работает на \(host): его окружение по SSH не читаю (значения ушли бы по сети)"
@@ -251,6 +263,16 @@ extension BackendText {
         case "stop", "stop-sigterm", "stop-sigkill", "stop-post", "final-sigterm", "final-sigkill": "остановка"
         case "reload": "перечитывает конфиг"
         case "condition": "проверка условий"
+        default: s
+        }
+    }
+
+    /// Docker's health states in Russian.
+    static func ruHealth(_ s: String) -> String {
+        switch s {
+        case "healthy": "здоров"
+        case "unhealthy": "нездоров"
+        case "starting": "проверка здоровья идёт"
         default: s
         }
     }

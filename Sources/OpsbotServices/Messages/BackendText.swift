@@ -45,6 +45,7 @@ indirect enum BackendText: MessageCatalog {
     case noComposeContainer(service: String)
     case dockerRestartLoop(count: Int, exitCode: Int?)
     case dockerUnavailable
+    case dockerState(engineStatus: String, state: String, age: Double?, exitCode: Int?, health: String?)
     case dockerRestartDescription(container: String?, composeService: String, socket: String, stopSeconds: Int)
     case dockerEventsUnreadable
     case dockerKilled(container: String, stopSeconds: Int, exitCode: String?)
@@ -238,6 +239,7 @@ indirect enum BackendText: MessageCatalog {
             .pidGoneOrUnit(pid: 940, unit: "bot.service"),
             .dockerUnexpectedList(error: "JSON: id"), .dockerUnexpectedContainer(error: "JSON: id"), .noContainer(name: "bot"),
             .noComposeContainer(service: "worker"), .dockerRestartLoop(count: 7, exitCode: 1), .dockerUnavailable,
+            .dockerState(engineStatus: "Up 3 hours (healthy)", state: "running", age: 10_800, exitCode: 0, health: "healthy"),
             .dockerRestartDescription(container: nil, composeService: "worker", socket: "/var/run/docker.sock", stopSeconds: 10),
             .dockerEventsUnreadable, .dockerKilled(container: "app-worker-1", stopSeconds: 10, exitCode: "137"),
             .containerInstance(name: "app-worker-1", id: "0123456789ab", image: "app:latest", composeService: "worker", status: "running"),
@@ -288,7 +290,7 @@ indirect enum BackendText: MessageCatalog {
             .railwayScaleFailed(error: e, manual: .railwayScaleManual(old: nil, replicas: 2)), .railwayScaleRefused(replicas: 2, manual: .railwayScaleManual(old: 1, replicas: 2)),
             .railwayScaled(service: "worker", old: 1, replicas: 2),
             .remoteRestartDescription(host: "db1", service: "worker"), .remoteNoStatus(host: "db1"), .hostUnreachable, .hostTimedOut, .remoteFailed,
-            .remoteOlderFilter(host: "db1", filter: "/x/", sent: 21, matched: 5), .remoteNoInstanceList(host: "db1"),
+            .remoteOlderFilter(host: "db1", filter: "/x/", sent: 22, matched: 5), .remoteNoInstanceList(host: "db1"),
             .remoteStopped(host: "db1", id: "812"), .remoteNoEnvironment(service: "worker", host: "db1"),
             .unavailableRestartDescription(reason: "ssh"),
             .sshUnreachable(host: "db1", reason: "ssh: 255"), .sshTimedOut(host: "db1", seconds: 10), .sshRemote(host: "db1", message: e),

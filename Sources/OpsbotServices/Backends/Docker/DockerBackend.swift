@@ -72,7 +72,9 @@ public struct DockerBackend: ServiceBackend {
             let own = Set(ownContainers(all).map(\.Id))
             let copies = all.filter { $0.State == "running" && isCopy($0, own: own) }.count
             let state: ServiceStatus.State
-            var detail = LocalizedText(verbatim: main.Status)
+            let since = (d.state.running ? d.startedAt : d.state.finishedAt.flatMap(ISO8601.parse)).flatMap { $0.timeIntervalSince1970 > 0 ? $0 : nil }
+            var detail = BackendText.dockerState(engineStatus: main.Status, state: d.state.status, age: since.map { max(0, Date().timeIntervalSince($0)) },
+                                                 exitCode: d.state.exitCode, health: d.state.health?.status).localized
             if d.state.restarting == true || d.state.status == "restarting" {
                 // The engine is between two runs of a crash loop: say so, with the counter and the last exit.
                 state = .starting

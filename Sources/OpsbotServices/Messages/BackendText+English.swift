@@ -216,6 +216,23 @@ extension BackendText {
         case .remoteSupervisedInstance(let id, let s): "\(id) is the supervised instance of \(s); refusing to stop it"
         case .remoteUnknownService(let s, let known): "service \"\(s)\" is not in this host's config (known: \(known))"
         case .remoteChained(let s): "\(s) is itself remote here; opsbot remote does not chain hosts"
+        case .remoteRequestTooLarge: "request too large"
+        case .remoteNotARequest(let p): "not an opsbot request (expected \"\(p) <base64url JSON>\")"
+        case .remoteBadBase64: "request is not valid base64url"
+        case .remoteBadJSON: "request is not valid JSON for opsbot remote"
+        case .remoteInvalidServiceName: "invalid service name"
+        case .remoteStatusesNeedList: "statuses needs a list of services"
+        case .remoteStatusesTooMany: "statuses: at most 256 services"
+        case .remoteNeedsService(let op): "\(op) needs a service"
+        case .remoteLinesRange: "lines must be 1…100000"
+        case .remoteInvalidLevel: "invalid level"
+        case .remoteFilterTooLong: "filter text too long"
+        case .remoteInvalidRegex: "invalid regular expression"
+        case .remoteInvalidSince: "invalid since"
+        case .remoteInvalidInstance: "invalid instance id"
+        case .remoteStopNeedsInstance: "stop needs an instance"
+        case .remoteDeadlineRange: "deadline must be 0…3600 s"
+        case .dockerUnexpectedDiskUsage(let e): "docker API: unexpected /system/df: \(e)"
         }
     }
 

@@ -234,6 +234,23 @@ extension BackendText {
         case .remoteSupervisedInstance(let id, let s): "\(id) — основная копия \(s); не останавливаю"
         case .remoteUnknownService(let s, let known): "сервиса «\(s)» нет в конфиге этого хоста (есть: \(known))"
         case .remoteChained(let s): "\(s) здесь и сам удалённый; opsbot remote не ходит по цепочке хостов"
+        case .remoteRequestTooLarge: "запрос слишком большой"
+        case .remoteNotARequest(let p): "это не запрос opsbot (ожидается \"\(p) <base64url JSON>\")"
+        case .remoteBadBase64: "запрос — не корректный base64url"
+        case .remoteBadJSON: "запрос — не корректный JSON для opsbot remote"
+        case .remoteInvalidServiceName: "недопустимое имя сервиса"
+        case .remoteStatusesNeedList: "запросу statuses нужен список сервисов"
+        case .remoteStatusesTooMany: "statuses: не больше 256 сервисов"
+        case .remoteNeedsService(let op): "запросу \(op) нужен сервис"
+        case .remoteLinesRange: "число строк должно быть от 1 до 100000"
+        case .remoteInvalidLevel: "недопустимый уровень"
+        case .remoteFilterTooLong: "текст фильтра слишком длинный"
+        case .remoteInvalidRegex: "некорректное регулярное выражение"
+        case .remoteInvalidSince: "некорректное время начала"
+        case .remoteInvalidInstance: "недопустимый id копии"
+        case .remoteStopNeedsInstance: "для остановки нужна копия"
+        case .remoteDeadlineRange: "срок должен быть от 0 до 3600 с"
+        case .dockerUnexpectedDiskUsage(let e): "Docker API: непонятный ответ /system/df: \(e)"
         }
     }
 

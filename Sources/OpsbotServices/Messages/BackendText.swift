@@ -201,6 +201,23 @@ indirect enum BackendText: MessageCatalog {
     case remoteSupervisedInstance(id: String, service: String)
     case remoteUnknownService(service: String, known: String)
     case remoteChained(service: String)
+    case remoteRequestTooLarge
+    case remoteNotARequest(prefix: String)
+    case remoteBadBase64
+    case remoteBadJSON
+    case remoteInvalidServiceName
+    case remoteStatusesNeedList
+    case remoteStatusesTooMany
+    case remoteNeedsService(op: String)
+    case remoteLinesRange
+    case remoteInvalidLevel
+    case remoteFilterTooLong
+    case remoteInvalidRegex
+    case remoteInvalidSince
+    case remoteInvalidInstance
+    case remoteStopNeedsInstance
+    case remoteDeadlineRange
+    case dockerUnexpectedDiskUsage(error: String)
 
     /// One dyno as the status detail lists it: `worker.1 up 3 h`.
     struct HerokuDynoWords: Sendable, Hashable {
@@ -303,6 +320,7 @@ indirect enum BackendText: MessageCatalog {
             .remoteDidNotFinish(op: "logs", seconds: 19.5), .remoteNotAnInstance(id: "812", service: "worker"),
             .remoteSupervisedInstance(id: "811", service: "worker"), .remoteUnknownService(service: "db", known: "worker, web"),
             .remoteChained(service: "worker"),
+            .remoteRequestTooLarge, .remoteNotARequest(prefix: "opsbot-remote-v1"), .remoteBadBase64, .remoteBadJSON, .remoteInvalidServiceName, .remoteStatusesNeedList, .remoteStatusesTooMany, .remoteNeedsService(op: "logs"), .remoteLinesRange, .remoteInvalidLevel, .remoteFilterTooLong, .remoteInvalidRegex, .remoteInvalidSince, .remoteInvalidInstance, .remoteStopNeedsInstance, .remoteDeadlineRange, .dockerUnexpectedDiskUsage(error: "JSON: id"),
         ]
     }
 }

@@ -61,7 +61,7 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
     /// Parses `SSH_ORIGINAL_COMMAND`: the encoded form, or a bare JSON object (handy when testing by hand).
     public static func decode(_ command: String) throws -> RemoteRequest {
         let s = command.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard s.utf8.count <= 64 * 1024 else { throw RemoteRefusal("request too large") }
+        guard s.utf8.count <= 64 * 1024 else { throw RemoteRefusal(.remoteRequestTooLarge) }
         var json: Data
         if s.hasPrefix("{") {
             json = Data(s.utf8)
@@ -69,16 +69,16 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
             let parts = s.split(separator: " ", omittingEmptySubsequences: true)
             guard parts.count == 2, parts[0] == prefix,
                   parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                throw RemoteRefusal("not an opsbot request (expected \"\(prefix) <base64url JSON>\")")
+                throw RemoteRefusal(.remoteNotARequest(prefix: prefix))
             }
             var b64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             while b64.count % 4 != 0 { b64 += "=" }
-            guard let d = Data(base64Encoded: b64) else { throw RemoteRefusal("request is not valid base64url") }
+            guard let d = Data(base64Encoded: b64) else { throw RemoteRefusal(.remoteBadBase64) }
             json = d
         }
         let r: RemoteRequest
         do { r = try JSONDecoder().decode(RemoteRequest.self, from: json) } catch {
-            throw RemoteRefusal("request is not valid JSON for opsbot remote")
+            throw RemoteRefusal(.remoteBadJSON)
         }
         try r.validate()
         return r
@@ -87,26 +87,26 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
     /// Checked by the sender and again by `opsbot remote`: the remote side trusts nothing.
     public func validate() throws {
         for s in (service.map { [$0] } ?? []) + (services ?? []) where s.range(of: #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"#, options: .regularExpression) == nil {
-            throw RemoteRefusal("invalid service name")
+            throw RemoteRefusal(.remoteInvalidServiceName)
         }
         if op == .statuses {
-            guard let list = services, !list.isEmpty else { throw RemoteRefusal("statuses needs a list of services") }
-            guard list.count <= 256 else { throw RemoteRefusal("statuses: at most 256 services") }
+            guard let list = services, !list.isEmpty else { throw RemoteRefusal(.remoteStatusesNeedList) }
+            guard list.count <= 256 else { throw RemoteRefusal(.remoteStatusesTooMany) }
         }
-        if [.status, .logs, .restart, .instances, .stop].contains(op) && service == nil { throw RemoteRefusal("\(op.rawValue) needs a service") }
-        if let n = lines, !(1...100_000).contains(n) { throw RemoteRefusal("lines must be 1…100000") }
-        if let l = level, LineFilter.Level(rawValue: l) == nil { throw RemoteRefusal("invalid level") }
-        if let t = text, t.count > 200 || t.contains("\0") { throw RemoteRefusal("filter text too long") }
+        if [.status, .logs, .restart, .instances, .stop].contains(op) && service == nil { throw RemoteRefusal(.remoteNeedsService(op: op.rawValue)) }
+        if let n = lines, !(1...100_000).contains(n) { throw RemoteRefusal(.remoteLinesRange) }
+        if let l = level, LineFilter.Level(rawValue: l) == nil { throw RemoteRefusal(.remoteInvalidLevel) }
+        if let t = text, t.count > 200 || t.contains("\0") { throw RemoteRefusal(.remoteFilterTooLong) }
         if let re = regex {
-            guard !re.isEmpty, re.count <= 200, (try? NSRegularExpression(pattern: re)) != nil else { throw RemoteRefusal("invalid regular expression") }
+            guard !re.isEmpty, re.count <= 200, (try? NSRegularExpression(pattern: re)) != nil else { throw RemoteRefusal(.remoteInvalidRegex) }
         }
         if let re = chatRegex {
-            guard !re.isEmpty, re.count <= 200, (try? LinearRegex(re)) != nil else { throw RemoteRefusal("invalid regular expression") }
+            guard !re.isEmpty, re.count <= 200, (try? LinearRegex(re)) != nil else { throw RemoteRefusal(.remoteInvalidRegex) }
         }
-        if let s = since, !s.isFinite { throw RemoteRefusal("invalid since") }
-        if let i = instance, i.range(of: #"^[A-Za-z0-9]{1,64}$"#, options: .regularExpression) == nil { throw RemoteRefusal("invalid instance id") }
-        if op == .stop && instance == nil { throw RemoteRefusal("stop needs an instance") }
-        guard deadline.isFinite, deadline > 0, deadline <= 3600 else { throw RemoteRefusal("deadline must be 0…3600 s") }
+        if let s = since, !s.isFinite { throw RemoteRefusal(.remoteInvalidSince) }
+        if let i = instance, i.range(of: #"^[A-Za-z0-9]{1,64}$"#, options: .regularExpression) == nil { throw RemoteRefusal(.remoteInvalidInstance) }
+        if op == .stop && instance == nil { throw RemoteRefusal(.remoteStopNeedsInstance) }
+        guard deadline.isFinite, deadline > 0, deadline <= 3600 else { throw RemoteRefusal(.remoteDeadlineRange) }
     }
 
     /// The filter fields every `opsbot remote` applies, also those that do not say which they apply.

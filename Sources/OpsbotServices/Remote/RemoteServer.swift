@@ -17,7 +17,7 @@ public enum RemoteServer {
             return (RemoteResponse(ok: false, error: "no request: opsbot remote is meant to run as the forced command of a key in authorized_keys (SSH_ORIGINAL_COMMAND is empty)"), 1)
         }
         let req: RemoteRequest
-        do { req = try RemoteRequest.decode(command) } catch { return (RemoteResponse(ok: false, error: "\(error)"), 1) }
+        do { req = try RemoteRequest.decode(command) } catch { return (RemoteResponse(refusal: BackendText.words(error)), 1) }
         let deadline = max(0.5, req.deadline - 0.5)
         let late = RemoteResponse(refusal: BackendText.remoteDidNotFinish(op: req.op.rawValue, seconds: deadline).localized)
         let language = req.language.flatMap(Language.init(rawValue:)) ?? .en

@@ -42,7 +42,7 @@ public struct DockerEngine: Sendable {
     /// takes seconds on a big host, hence its own timeout.
     public func diskUsage(timeout: Double = 30) async throws -> DockerAPI.DiskUsage {
         let r = try await call("GET", "/system/df", timeout: timeout)
-        do { return try DockerAPI.diskUsage(r.body) } catch { throw BackendError("docker API: unexpected /system/df: \(error)") }
+        do { return try DockerAPI.diskUsage(r.body) } catch { throw BackendError(.dockerUnexpectedDiskUsage(error: "\(error)")) }
     }
 
     /// What `docker system prune -f` removes (stopped containers, unused networks, dangling

@@ -9,7 +9,7 @@ import TestHarness
 
 /// Issue 22: what the backends say in the chat (errors, status details, restart results) in
 /// Russian, from real failures; the English (logs, `\(error)`) exactly as before.
-@Suite struct BackendRussianTests {
+@Suite(.exclusive) struct BackendRussianTests {
     /// Identifiers the Russian keeps as the platforms and config spell them.
     static let allow: Set<String> = [
         "dyno", "formation", "quantity", "permission", "oauth", "scope", "read", "write", "view", "operate", "deploy", "protected",
@@ -209,6 +209,7 @@ import TestHarness
         fake.state.withLock { $0.restartTrace = .nothing }
         try await b.restart()
         let during = await b.status()
+        #expect(during.release == "deployment dep-0001" && during.releaseText?.ru == "деплой dep-0001", "\(during)")
         let u = try #require(during.restartUnconfirmed)
         #expect(!u.alwaysVisible)
         #expect(u.unchanged.hasPrefix("Railway shows no sign of it (deployment dep-0001 still SUCCESS"), "\(u.unchanged)")

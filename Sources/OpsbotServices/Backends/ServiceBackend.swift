@@ -39,7 +39,11 @@ public struct ServiceStatus: Sendable, Hashable {
     /// Copies the platform is told to run (Heroku formation quantity, Railway numReplicas).
     public var configured: Int?
     /// The current release or deployment (`v42`, a deployment id) and when it went out: a deploy marker.
-    public var release: String?
+    public var releaseText: LocalizedText?
+    public var release: String? {
+        get { releaseText?.en }
+        set { releaseText = newValue.map(LocalizedText.init(verbatim:)) }
+    }
     public var releasedAt: Date?
     /// `match` also catches processes that are not the service's (another user's, another
     /// unit's), or cannot tell: one sentence for the instances check and `validate`.

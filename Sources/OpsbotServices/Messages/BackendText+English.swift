@@ -163,6 +163,7 @@ extension BackendText {
         case .railwayDetail(let status, let running, let replicas, let ago):
             "deployment \(status) · " + (replicas.map { "\(running)/\($0) replicas running" } ?? "\(running) replica(s) running")
                 + (ago.map { " · deployed \(Durations.format($0)) ago" } ?? "")
+        case .railwayRelease(let d): "deployment \(d)"
         case .replicaCrashed: "a replica crashed"
         case .railwayNoReplicas(let d): "Railway listed no replicas for deployment \(d)"
         case .deploymentFailed(let status, let s): "deployment \(status.lowercased()) → /logs \(s), /restart \(s) or /redeploy \(s)"

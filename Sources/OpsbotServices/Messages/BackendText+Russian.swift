@@ -20,7 +20,7 @@ extension BackendText {
             (rotated ? "файл урезали во время чтения (ротация?); перечитали с нового конца" : "файл урезали во время чтения; перечитали с нового конца")
                 + (gaveUp ? "; после 3 попыток бросили" : "")
         case .logScanLimit(let scanned): "просмотрено \(scanned) с конца файла; более старые строки не искали"
-        case .refusedToSignal(let pid): "сигнал pid \(pid) не отправлен: отказ"
+        case .refusedToSignal(let pid): "отказ: сигнал pid \(pid) не отправляю"
         case .pidAlreadyGone(let pid): "pid \(pid) уже завершился"
         case .killFailed(let pid, let why): "kill(\(pid), SIGTERM) не удался: \(SupportText.russianSystemError(why) ?? why)"
         case .pidStopped(let pid): "pid \(pid) остановлен (SIGTERM)"
@@ -119,7 +119,7 @@ extension BackendText {
         case .notes(let list): list.map(\.ru).joined(separator: "; ")
         case .platformNote(let p, let note): "\(p): \(note.ru)"
         case .platformRequestFailed(let p, let why, let method, let path): "\(p) API: \(why.ru) (\(method) \(path))"
-        case .unauthorized(let p, let token, let msg): "\(p) ответил 401 Unauthorized: токена из \(token) нет, он истёк или отозван\(paren(msg))"
+        case .unauthorized(let p, let token, let msg): "\(p) ответил 401 Unauthorized: токен из \(token) не задан, истёк или отозван\(paren(msg))"
         case .forbidden(let p, let method, let path, let token, let perm, let msg):
             "\(p) ответил 403 Forbidden на \(method) \(path): у токена из \(token) нет права \(perm.russian)\(paren(msg))"
         case .rateLimitGaveUp(let p, let remaining, let waited, let retry):
@@ -180,6 +180,7 @@ extension BackendText {
             "деплой \(status) · " + (replicas.map { "\(running)/\($0) \(Plural.ruWord($0, "реплика работает", "реплики работают", "реплик работают"))" }
                 ?? "работает \(Plural.ru(running, "реплика", "реплики", "реплик"))")
                 + (ago.map { " · задеплоен \(LocalFormat.ago($0, .ru))" } ?? "")
+        case .railwayRelease(let d): "деплой \(d)"
         case .replicaCrashed: "реплика упала"
         case .railwayNoReplicas(let d): "Railway не показал ни одной реплики деплоя \(d)"
         case .deploymentFailed(let status, let s):

@@ -151,6 +151,7 @@ indirect enum BackendText: MessageCatalog {
     case railwayUnchanged(deployment: String, status: String, executions: Bool)
     case railwayNoDeploymentShort
     case railwayDetail(status: String, running: Int, replicas: Int?, deployedAgo: Double?)
+    case railwayRelease(deployment: String)
     case replicaCrashed
     case railwayNoReplicas(deployment: String)
     case deploymentFailed(status: String, service: String)
@@ -298,7 +299,7 @@ indirect enum BackendText: MessageCatalog {
             .railwayError(message: "E404"), .railwayHTTP(status: 500, message: nil), .railwayNoData,
             .railwayNoServiceInstance(id: "s1"), .railwayNoDeployment(service: "worker"), .railwayDidNotAnswer,
             .railwayUnchanged(deployment: "d1234567", status: "SUCCESS", executions: true), .railwayNoDeploymentShort,
-            .railwayDetail(status: "SUCCESS", running: 1, replicas: 2, deployedAgo: 3600), .replicaCrashed, .railwayNoReplicas(deployment: "d1234567"),
+            .railwayDetail(status: "SUCCESS", running: 1, replicas: 2, deployedAgo: 3600), .railwayRelease(deployment: "d1234567"), .replicaCrashed, .railwayNoReplicas(deployment: "d1234567"),
             .deploymentFailed(status: "CRASHED", service: "worker"), .railwaySleeping(detail: d), .railwayLogsDeployment(deployment: "d1234567", status: "SUCCESS"),
             .railwayRestartDescription(service: "worker"), .railwayRedeployDescription(service: "worker"),
             .railwayRestartRefused(deployment: "d1234567", status: "SUCCESS"), .railwayRedeployNoDeployment,

@@ -141,7 +141,7 @@ public struct RemoteResponse: Codable, Sendable {
         var matchWarning: String?
         /// The Russian of the texts above, when the remote knows it (absent from older peers:
         /// their English is then shown in every language).
-        var detailRU: String?, errorRU: String?, instancesUnknownRU: String?, matchWarningRU: String?
+        var detailRU: String?, errorRU: String?, instancesUnknownRU: String?, matchWarningRU: String?, releaseRU: String?
     }
     public struct Line: Codable, Sendable { var text: String; var time: Double? }
     public struct Instance: Codable, Sendable { var kind: String, id: String, description: String, startedAt: Double?, supervised: Bool }
@@ -193,7 +193,7 @@ extension RemoteResponse.Status {
         matchWarning = s.matchWarning
         // Sent only where the Russian differs (a command's own output is the same in both).
         func ru(_ t: LocalizedText?) -> String? { t.flatMap { $0.ru == $0.en ? nil : $0.ru } }
-        detailRU = ru(s.detailText); errorRU = ru(s.errorText); instancesUnknownRU = ru(s.instancesUnknownText); matchWarningRU = ru(s.matchWarningText)
+        detailRU = ru(s.detailText); errorRU = ru(s.errorText); instancesUnknownRU = ru(s.instancesUnknownText); matchWarningRU = ru(s.matchWarningText); releaseRU = ru(s.releaseText)
     }
     var serviceStatus: ServiceStatus {
         var s = ServiceStatus(state: ServiceStatus.State(rawValue: state) ?? .unknown, detail: detail, pids: pids, memoryBytes: memoryBytes,
@@ -207,6 +207,7 @@ extension RemoteResponse.Status {
         s.errorText = both(error, errorRU)
         s.instancesUnknownText = both(instancesUnknown, instancesUnknownRU)
         s.matchWarningText = both(matchWarning, matchWarningRU)
+        s.releaseText = both(release, releaseRU)
         return s
     }
 }

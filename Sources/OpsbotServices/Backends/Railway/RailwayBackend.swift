@@ -178,7 +178,7 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
                                                deployedAgo: d.createdAt.map { max(0, Date().timeIntervalSince($0)) })
         var st = ServiceStatus(state: .unknown, detail.localized, startedAt: d.createdAt, instances: running.count)
         st.configured = si.numReplicas
-        st.release = "deployment " + String(d.id.prefix(8))
+        st.releaseText = BackendText.railwayRelease(deployment: String(d.id.prefix(8))).localized
         st.releasedAt = d.createdAt
         switch d.status {
         case "SUCCESS":

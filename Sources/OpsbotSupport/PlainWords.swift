@@ -2,19 +2,30 @@ import Foundation
 
 /// An error as an operator should read it. Foundation's file errors print as "The operation
 /// could not be completed. (NSCocoaErrorDomain error 512.)"; this gives the reason instead.
+/// English (logs, config errors); the chat uses `plainWordsText(error).text()`.
 public func plainWords(_ error: Error) -> String {
+    plainWordsText(error).en
+}
+
+/// `plainWords(error)` in every language: an error of a `Localizable` type keeps its Russian,
+/// Foundation's file errors and errno texts are translated, anything else stays as it came.
+public func plainWordsText(_ error: Error) -> LocalizedText {
     let ns = error as NSError
-    guard ns.domain == NSCocoaErrorDomain else { return "\(error)" }
+    guard ns.domain == NSCocoaErrorDomain else {
+        let en = "\(error)"
+        return LocalizedText(en: en, ru: (error as? any Localizable)?.russian ?? en)
+    }
     if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
-        return String(cString: strerror(Int32(u.code))).lowercased()
+        return SupportText.systemError(String(cString: strerror(Int32(u.code))).lowercased()).localized
     }
-    switch ns.code {
-    case NSFileNoSuchFileError, NSFileReadNoSuchFileError: return "no such file or directory"
-    case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: return "permission denied"
-    case NSFileWriteOutOfSpaceError: return "no space left on the device"
-    case NSFileWriteVolumeReadOnlyError: return "read-only file system"
-    case NSFileWriteFileExistsError: return "the file already exists"
-    case NSFileReadCorruptFileError, NSFileReadInapplicableStringEncodingError: return "the file is not valid text"
-    default: return "the file operation failed (code \(ns.code))"
+    let m: SupportText = switch ns.code {
+    case NSFileNoSuchFileError, NSFileReadNoSuchFileError: .noSuchFile
+    case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: .permissionDenied
+    case NSFileWriteOutOfSpaceError: .noSpace
+    case NSFileWriteVolumeReadOnlyError: .readOnly
+    case NSFileWriteFileExistsError: .fileExists
+    case NSFileReadCorruptFileError, NSFileReadInapplicableStringEncodingError: .notValidText
+    default: .fileOperationFailed(code: ns.code)
     }
+    return m.localized
 }

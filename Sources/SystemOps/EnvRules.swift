@@ -44,28 +44,34 @@ public struct EnvRule: Sendable, Hashable, Decodable {
         }
     }
 
-    /// Problem with `value` (nil = absent), in words that never include the value.
+    /// Problem with `value` (nil = absent), in words that never include the value. English
+    /// (logs, CLI); the chat shows `problem(value)?.text()`.
     public func check(_ value: String?) -> String? {
+        problem(value)?.english
+    }
+
+    /// `check` as a catalog message, for the chat in its language (`.localized` for a stored summary).
+    public func problem(_ value: String?) -> SystemOpsText? {
         guard let value, !value.isEmpty else {
-            return required ? (value == nil ? "missing" : "set but empty") : nil
+            return required ? (value == nil ? .envMissing : .envEmpty) : nil
         }
         switch format {
         case .any: return nil
         case .url:
             guard let u = URL(string: value), let scheme = u.scheme, ["http", "https", "postgres", "postgresql", "redis", "rediss", "amqp", "amqps"].contains(scheme.lowercased()),
-                  let host = u.host, !host.isEmpty else { return "is not a URL (expected scheme://host…)" }
-            if value != value.trimmingCharacters(in: .whitespaces) { return "has leading or trailing spaces" }
+                  let host = u.host, !host.isEmpty else { return .envNotURL }
+            if value != value.trimmingCharacters(in: .whitespaces) { return .envSpaces }
             return nil
         case .integer:
-            return Int(value) == nil ? "is not an integer" : nil
+            return Int(value) == nil ? .envNotInteger : nil
         case .bool:
-            return ["true", "false", "1", "0", "yes", "no"].contains(value.lowercased()) ? nil : "is not true/false"
+            return ["true", "false", "1", "0", "yes", "no"].contains(value.lowercased()) ? nil : .envNotBool
         case .bytes:
             let n = value.utf8.count
-            return n == length ? nil : "is \(n) bytes long, expected exactly \(length ?? 0)"
+            return n == length ? nil : .envWrongLength(bytes: n, expected: length ?? 0)
         case .regex:
-            guard let p = pattern, let re = try? NSRegularExpression(pattern: "^(?:\(p))$") else { return "rule has an invalid pattern" }
-            return re.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) == nil ? "does not have the expected shape" : nil
+            guard let p = pattern, let re = try? NSRegularExpression(pattern: "^(?:\(p))$") else { return .envInvalidPattern }
+            return re.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) == nil ? .envWrongShape : nil
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OpsbotSupport
 
 /// Which log lines `/logs` keeps: a level word, a fixed string or a regex, and a time window.
 ///
@@ -101,14 +102,17 @@ public struct LineFilter: Sendable {
         return true
     }
 
-    /// A human description for the reply header: `error, "timeout", last 1 h`.
-    public var summary: String {
+    /// A human description for the reply header: `error, "timeout", last 1 h`, in the current
+    /// language (the text and regexes stay as typed).
+    public var summary: String { summary(Language.current) }
+
+    public func summary(_ language: Language) -> String {
         var parts: [String] = []
-        if let level { parts.append(level.rawValue) }
+        if let level { parts.append(SystemOpsText.level(level).text(language)) }
         if let text { parts.append("\"\(text)\"") }
         if let regex { parts.append("/\(regex.pattern)/") }
         if let chatRegex { parts.append("/\(chatRegex.pattern)/") }
-        if let since { parts.append("since \(LogTimestamp.format(since))") }
+        if let since { parts.append(SystemOpsText.since(LogTimestamp.format(since)).text(language)) }
         return parts.joined(separator: ", ")
     }
 }

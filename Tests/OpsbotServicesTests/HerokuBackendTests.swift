@@ -136,7 +136,7 @@ import TestHarness
         clock.advance(by: .seconds(1))
         let list = try await listing.value
         #expect(list.0.count == 1)
-        #expect(list.1.note?.contains("waited 1 s for the rate limit") == true)
+        #expect(list.1.note?.en.contains("waited 1 s for the rate limit") == true)
         // Persistently limited: a clear message, no hot loop, no token.
         fake.state.withLock { $0.faults = Array(repeating: limited, count: 10) }
         let failing = Task { try await b.dynos() }

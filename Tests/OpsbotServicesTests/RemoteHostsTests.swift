@@ -288,7 +288,7 @@ import TestHarness
             let raw = #"{"op":"status","service":"# + jsonString(e) + #","deadline":5}"#
             let r = await ssh.send("box", command: raw, timeout: 10)
             guard case .failure(.remote(_, let msg)) = r else { Issue.record("raw \(e): \(r)"); continue }
-            #expect(msg.contains("refused"), "\(msg)")
+            #expect(msg.en.contains("refused"), "\(msg)")
             let logs = await ssh.send("box", command: try RemoteRequest(op: .logs, service: "rworker", lines: 5, text: e).encoded(), timeout: 10)
             if case .failure(let f) = logs { Issue.record("text filter \(e): \(f)") }
         }
@@ -296,7 +296,7 @@ import TestHarness
                     "{\"op\":\"status\",\"service\":\"rworker\",\"deadline\":1e9}", "opsbot-remote-v1 " + String(repeating: "A", count: 100)] {
             let r = await ssh.send("box", command: raw, timeout: 10)
             guard case .failure(.remote(_, let msg)) = r else { Issue.record("raw \(raw): \(r)"); continue }
-            #expect(msg.contains("refused"), "\(raw): \(msg)")
+            #expect(msg.en.contains("refused"), "\(raw): \(msg)")
         }
         #expect(!FileManager.default.fileExists(atPath: marker))
     }

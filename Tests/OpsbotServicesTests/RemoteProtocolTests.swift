@@ -147,7 +147,7 @@ import SystemOps
         let bad = SSHClient(hosts: ["web1": h], stateDirectory: "/tmp/opsbot-%h-\(UUID().uuidString.prefix(6))")
         let r = await bad.call("web1", RemoteRequest(op: .status, service: "w"))
         guard case .failure(.remote(_, let msg)) = r else { Issue.record("\(r)"); return }
-        #expect(msg.contains("cannot go into ssh_config"), "\(msg)")
+        #expect(msg.en.contains("cannot go into ssh_config"), "\(msg)")
         #expect(!FileManager.default.fileExists(atPath: bad.configFile))
     }
 

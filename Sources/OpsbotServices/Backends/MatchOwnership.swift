@@ -1,5 +1,6 @@
 import Foundation
 import SystemOps
+import OpsbotSupport
 
 /// Which of the processes a `match:` regex finds are the service's own. A regex sees only
 /// command lines; another user's `python bot.py` matches too. A candidate must run as the
@@ -9,14 +10,15 @@ import SystemOps
 struct MatchOwnership {
     struct Stranger: Sendable, Hashable {
         var pid: Int32
-        var why: String
-        var description: String { "pid \(pid) \(why)" }
+        var why: LocalizedText
+        var text: LocalizedText { BackendText.stranger(pid: pid, why: why).localized }
+        var description: String { text.en }
     }
     var ours: [ProcessSnapshot] = []
     var strangers: [Stranger] = []
     /// Set when the matches run as several users and nothing (user:, a supervised pid) says
     /// which is the service's: the copies cannot be counted.
-    var ambiguous: String?
+    var ambiguous: LocalizedText?
 
     /// What the service's copies look like; nil fields are not known and not compared.
     struct Expected {
@@ -46,13 +48,13 @@ struct MatchOwnership {
             if uids.count == 1 { exp.uid = uids.first }
             if uids.count > 1 {
                 let names = uids.sorted().map { ProcessIdentity(uid: $0).userDescription }
-                out.ambiguous = "the match catches processes of \(uids.count) users (\(names.joined(separator: ", "))) and nothing says which is the service's: set user:"
+                out.ambiguous = BackendText.matchManyUsers(count: uids.count, users: names.joined(separator: ", ")).localized
                 out.ours = procs
                 return out
             }
         }
         if let u = exp.unknownUser {
-            out.ambiguous = "user \(u) is not an account on this machine"
+            out.ambiguous = BackendText.unknownUser(user: u).localized
             out.ours = procs
             return out
         }
@@ -65,24 +67,27 @@ struct MatchOwnership {
     }
 
     /// Why `id` is not one of the service's copies, nil when it may be.
-    static func mismatch(_ id: ProcessIdentity, _ exp: Expected) -> String? {
+    static func mismatch(_ id: ProcessIdentity, _ exp: Expected) -> LocalizedText? {
+        mismatchText(id, exp)?.localized
+    }
+
+    static func mismatchText(_ id: ProcessIdentity, _ exp: Expected) -> BackendText? {
         if let u = exp.uid, id.uid != u {
-            return "runs as \(id.userDescription), the service as \(ProcessIdentity(uid: u).userDescription)"
+            return .runsAsOtherUser(actual: id.userDescription, expected: ProcessIdentity(uid: u).userDescription)
         }
         if id.container != exp.container {
-            return id.container.map { "runs in container \($0.prefix(12))" } ?? "runs on the host, the service in container \(exp.container!.prefix(12))"
+            return id.container.map { .runsInContainer(id: String($0.prefix(12))) } ?? .runsOnHost(container: String(exp.container!.prefix(12)))
         }
-        if let unit = id.unit, let want = exp.unit, unit != want { return "belongs to \(unit)" }
-        if let want = exp.cwd, let cwd = id.cwd, cwd != want { return "runs in \(cwd), the service in \(want)" }
+        if let unit = id.unit, let want = exp.unit, unit != want { return .belongsToUnit(unit: unit) }
+        if let want = exp.cwd, let cwd = id.cwd, cwd != want { return .runsInDirectory(cwd: cwd, expected: want) }
         return nil
     }
 
-    /// One sentence for checks and `validate`.
-    func warning(service: String, pattern: String?) -> String? {
-        if let ambiguous { return "\(service): \(ambiguous)" }
+    /// One sentence for checks and `validate` (every language; `.en` for logs and `validate`).
+    func warning(service: String, pattern: String?) -> LocalizedText? {
+        if let ambiguous { return BackendText.serviceWarning(service: service, why: ambiguous).localized }
         guard !strangers.isEmpty else { return nil }
-        let shown = strangers.prefix(3).map(\.description).joined(separator: "; ")
-        let more = strangers.count > 3 ? " and \(strangers.count - 3) more" : ""
-        return "\(service): match /\(pattern ?? "")/ is ambiguous: it also catches \(shown)\(more) — not counted and never stopped; set user: or narrow the regex"
+        return BackendText.matchAmbiguous(service: service, pattern: pattern ?? "", shown: strangers.prefix(3).map(\.text),
+                                          more: max(0, strangers.count - 3)).localized
     }
 }

@@ -43,15 +43,20 @@ final class RestartWatch<Snapshot: Sendable>: Sendable {
 /// A restart opsbot asked for that the platform does not show yet. `ServiceStatus.state` stays
 /// what the platform reports; this says what still reads as before.
 public struct UnconfirmedRestart: Sendable, Hashable {
-    /// "Heroku still reports worker.1 unchanged".
-    public var unchanged: String
+    /// "Heroku still reports worker.1 unchanged", in every language (`unchanged` is the English).
+    public var unchangedText: LocalizedText
+    public var unchanged: String { unchangedText.en }
     /// True where the platform always shows a restart it performed (Heroku's dyno timestamps):
     /// no sign of it by the deadline means it did not happen. False where a restart may leave no
     /// trace in what the API exposes (Railway): the deadline then means "not verifiable", never "failing".
     public var alwaysVisible: Bool
 
     public init(unchanged: String, alwaysVisible: Bool) {
-        self.unchanged = unchanged
+        self.init(unchanged: LocalizedText(verbatim: unchanged), alwaysVisible: alwaysVisible)
+    }
+
+    public init(unchanged: LocalizedText, alwaysVisible: Bool) {
+        self.unchangedText = unchanged
         self.alwaysVisible = alwaysVisible
     }
 }

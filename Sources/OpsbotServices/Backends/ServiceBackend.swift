@@ -7,8 +7,13 @@ import OpsbotSupport
 public struct ServiceStatus: Sendable, Hashable {
     public enum State: String, Sendable, Hashable { case running, starting, stopped, failed, unknown }
     public var state: State
-    /// Backend words: `active (running)`, `Up 3 hours (healthy)`, `2 processes`.
-    public var detail: String
+    /// Backend words: `active (running)`, `Up 3 hours (healthy)`, `2 processes`, in every
+    /// language (`detail` is the English, for logs; the chat shows `detailText.text()`).
+    public var detailText: LocalizedText
+    public var detail: String {
+        get { detailText.en }
+        set { detailText = LocalizedText(verbatim: newValue) }
+    }
     public var pids: [Int32] = []
     public var memoryBytes: Int?
     public var startedAt: Date?
@@ -19,26 +24,52 @@ public struct ServiceStatus: Sendable, Hashable {
     /// Docker health (`healthy`, `unhealthy`, `starting`).
     public var health: String?
     /// Why the state could not be read (command failed, socket missing).
-    public var error: String?
+    public var errorText: LocalizedText?
+    public var error: String? {
+        get { errorText?.en }
+        set { errorText = newValue.map(LocalizedText.init(verbatim:)) }
+    }
     /// Set when the backend cannot count its copies: `instances` is then meaningless and is
     /// shown as "instances: unknown (why)", never as 0 or OK.
-    public var instancesUnknown: String?
+    public var instancesUnknownText: LocalizedText?
+    public var instancesUnknown: String? {
+        get { instancesUnknownText?.en }
+        set { instancesUnknownText = newValue.map(LocalizedText.init(verbatim:)) }
+    }
     /// Copies the platform is told to run (Heroku formation quantity, Railway numReplicas).
     public var configured: Int?
     /// The current release or deployment (`v42`, a deployment id) and when it went out: a deploy marker.
-    public var release: String?
+    public var releaseText: LocalizedText?
+    public var release: String? {
+        get { releaseText?.en }
+        set { releaseText = newValue.map(LocalizedText.init(verbatim:)) }
+    }
     public var releasedAt: Date?
     /// `match` also catches processes that are not the service's (another user's, another
     /// unit's), or cannot tell: one sentence for the instances check and `validate`.
-    public var matchWarning: String?
+    public var matchWarningText: LocalizedText?
+    public var matchWarning: String? {
+        get { matchWarningText?.en }
+        set { matchWarningText = newValue.map(LocalizedText.init(verbatim:)) }
+    }
     /// Set while a restart opsbot asked for shows no effect on the platform yet (`state` is still
     /// what the platform reports); nil once it shows, and once the verification is over.
     public var restartUnconfirmed: UnconfirmedRestart?
 
     public init(state: State, detail: String, pids: [Int32] = [], memoryBytes: Int? = nil, startedAt: Date? = nil,
                 restartCounter: Int? = nil, instances: Int = 0, health: String? = nil, error: String? = nil) {
-        self.state = state; self.detail = detail; self.pids = pids; self.memoryBytes = memoryBytes; self.startedAt = startedAt
-        self.restartCounter = restartCounter; self.instances = instances; self.health = health; self.error = error
+        self.state = state; self.detailText = LocalizedText(verbatim: detail); self.pids = pids; self.memoryBytes = memoryBytes; self.startedAt = startedAt
+        self.restartCounter = restartCounter; self.instances = instances; self.health = health
+        self.errorText = error.map(LocalizedText.init(verbatim:))
+    }
+
+    /// A status whose detail and error are catalog messages (both languages kept).
+    init(state: State, _ detail: LocalizedText, pids: [Int32] = [], memoryBytes: Int? = nil, startedAt: Date? = nil,
+         restartCounter: Int? = nil, instances: Int = 0, health: String? = nil, error: LocalizedText? = nil) {
+        self.init(state: state, detail: detail.en, pids: pids, memoryBytes: memoryBytes, startedAt: startedAt,
+                  restartCounter: restartCounter, instances: instances, health: health)
+        detailText = detail
+        errorText = error
     }
 }
 
@@ -74,15 +105,39 @@ public struct ServiceInstance: Sendable, Hashable {
 }
 
 /// The backend cannot say how many copies run (no instances_command, a token without that permission).
-public struct InstancesUnknown: Error, CustomStringConvertible, Sendable {
-    public var reason: String
-    public init(_ reason: String) { self.reason = Redactor.shared.redact(reason) }
-    public var description: String { "instances: unknown (\(reason))" }
+public struct InstancesUnknown: Error, CustomStringConvertible, Sendable, Localizable {
+    /// Why, in every language (`reason` is the English).
+    public var reasonText: LocalizedText
+    public var reason: String { reasonText.en }
+    public init(_ reason: String) { reasonText = LocalizedText(verbatim: Redactor.shared.redact(reason)) }
+    public init(_ reason: LocalizedText) {
+        reasonText = LocalizedText(en: Redactor.shared.redact(reason.en), ru: Redactor.shared.redact(reason.ru))
+    }
+    init(_ m: BackendText) { self.init(m.localized) }
+    public var description: String { english }
+    public var english: String { BackendText.instancesUnknown(reason: reasonText).english }
+    public var russian: String { BackendText.instancesUnknown(reason: reasonText).russian }
 }
 
-public struct BackendError: Error, CustomStringConvertible, Sendable {
+/// A backend's failure. `description` is the English (logs); in the chat `ChatError.text`
+/// shows the current language when the error was built from a catalog message.
+public struct BackendError: Error, CustomStringConvertible, Sendable, Localizable {
     public var description: String
-    public init(_ d: String) { description = Redactor.shared.redact(d) }
+    public var russian: String
+    public var english: String { description }
+    /// Text from outside the catalogs (another module's words, an external message): the same in every language.
+    public init(_ d: String) {
+        description = Redactor.shared.redact(d)
+        russian = description
+    }
+    public init(_ text: LocalizedText) {
+        description = Redactor.shared.redact(text.en)
+        russian = Redactor.shared.redact(text.ru)
+    }
+    /// Any module's catalog message.
+    public init(_ message: some Localizable) { self.init(message.localized) }
+    init(_ m: BackendText) { self.init(m.localized) }
+    public var localizedText: LocalizedText { LocalizedText(en: description, ru: russian) }
 }
 
 /// A way of running services: systemd, docker, plain processes, operator commands.
@@ -112,41 +167,54 @@ extension ServiceBackend {
     public func restartReporting() async throws -> [String] { try await restart(); return [] }
     public func endRestartWatch() {}
     /// A backend that cannot list its copies says so: an empty list would read as "0 running, OK".
-    public func instances() async throws -> [ServiceInstance] { throw InstancesUnknown("the \(config.backend.rawValue) backend cannot list instances") }
-    public func stop(_ instance: ServiceInstance) async throws -> String { throw BackendError("stopping single instances is not supported by the \(config.backend.rawValue) backend") }
-    public func environment() async throws -> [String: String] { throw BackendError("the \(config.backend.rawValue) backend cannot read the environment; set env.file") }
+    public func instances() async throws -> [ServiceInstance] { throw InstancesUnknown(.cannotListInstances(backend: config.backend.rawValue)) }
+    public func stop(_ instance: ServiceInstance) async throws -> String { throw BackendError(.cannotStopInstances(backend: config.backend.rawValue)) }
+    public func environment() async throws -> [String: String] { throw BackendError(.cannotReadEnvironment(backend: config.backend.rawValue)) }
 
     /// Reads a configured log file (any backend may name one).
     func fileLogs(lines: Int, filter: LineFilter) async throws -> LogsResult {
-        guard let path = config.logFile else { throw BackendError("\(config.name) has no log_file configured") }
+        guard let path = config.logFile else { throw BackendError(.noLogFile(service: config.name)) }
         let r: LogTail.Result
         do {
             r = try await runBlocking(name: "opsbot.logtail") {
                 try LogTail.read(path: path, count: lines, filter: filter.isEmpty ? nil : filter)
             }
         } catch let e as LogTail.Failure {
-            throw BackendError(e.description)
+            switch e {
+            case .missing(let p): throw BackendError(.logFileMissing(path: p))
+            case .unreadable(let p, let why): throw BackendError(.logFileUnreadable(path: p, why: why))
+            case .notAFile(let p): throw BackendError(.logFileNotRegular(path: p))
+            }
         }
+        // Notes go under the reply, in the asker's language.
         var notes: [String] = []
-        if let n = r.note { notes.append(n) }
-        if r.hitScanLimit { notes.append("stopped after scanning \(DiskUsage.format(r.scannedBytes)) from the end; older lines not searched") }
+        if let n = r.note {
+            let known = n.hasPrefix("the file was truncated while reading")
+            notes.append(known ? BackendText.fileChangedWhileReading(rotated: n.contains("(rotated?)"), gaveUp: n.hasSuffix("gave up after 3 attempts")).text() : n)
+        }
+        if r.hitScanLimit { notes.append(BackendText.logScanLimit(scanned: DiskUsage.format(r.scannedBytes)).text()) }
         return LogsResult(lines: r.lines.map { LogLine($0) }, notes: notes, reachedLimit: r.hitScanLimit)
     }
 }
 
-/// Stops a process: SIGTERM, wait up to `timeout`, then SIGKILL. Returns what happened.
+/// Stops a process: SIGTERM, wait up to `timeout`, then SIGKILL. Returns what happened, in
+/// the current language (it is shown in the chat).
 enum ProcessStopper {
     static func stop(_ pid: Int32, timeout: Double) async -> String {
-        guard pid > 1 else { return "refused to signal pid \(pid)" }
-        if kill(pid, SIGTERM) != 0 { return errno == ESRCH ? "pid \(pid) was already gone" : "kill(\(pid), SIGTERM) failed: \(String(cString: strerror(errno)))" }
+        await stopping(pid, timeout: timeout).text()
+    }
+
+    static func stopping(_ pid: Int32, timeout: Double) async -> BackendText {
+        guard pid > 1 else { return .refusedToSignal(pid: pid) }
+        if kill(pid, SIGTERM) != 0 { return errno == ESRCH ? .pidAlreadyGone(pid: pid) : .killFailed(pid: pid, why: String(cString: strerror(errno))) }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if !ProcInfo.isAlive(pid) { return "pid \(pid) stopped (SIGTERM)" }
+            if !ProcInfo.isAlive(pid) { return .pidStopped(pid: pid) }
             try? await Task.sleep(nanoseconds: 100_000_000)
         }
         kill(pid, SIGKILL)
         try? await Task.sleep(nanoseconds: 200_000_000)
-        return ProcInfo.isAlive(pid) ? "pid \(pid) survived SIGKILL" : "pid \(pid) killed (SIGKILL after \(Int(timeout)) s)"
+        return ProcInfo.isAlive(pid) ? .pidSurvivedKill(pid: pid) : .pidKilled(pid: pid, after: Int(timeout))
     }
 }
 
@@ -157,7 +225,7 @@ enum BackendRun {
         do {
             return try await ProcessRunner.run(argv, timeout: timeout, maxOutput: maxOutput, environment: environment)
         } catch {
-            throw BackendError("\(argv.first ?? "?"): \(error)")
+            throw BackendError(.cannotRun(program: argv.first ?? "?", error: BackendText.words(error)))
         }
     }
 
@@ -165,7 +233,7 @@ enum BackendRun {
         let r = try await run(argv, timeout: timeout, maxOutput: maxOutput, environment: environment)
         guard r.succeeded else {
             let err = (r.stderr.isEmpty ? r.stdout : r.stderr).split(separator: "\n").prefix(3).joined(separator: " ")
-            throw BackendError("\(argv.joined(separator: " ")): \(r.summary)\(err.isEmpty ? "" : ": " + err)")
+            throw BackendError(.commandFailed(argv: argv.joined(separator: " "), outcome: BackendText.outcome(r), stderr: err))
         }
         return r.stdout
     }

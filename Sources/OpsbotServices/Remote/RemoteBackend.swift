@@ -13,12 +13,12 @@ struct RemoteBackend: ServiceBackend {
     /// The service's name in the remote host's own config.
     var remoteName: String { config.remoteService ?? config.name }
 
-    var restartDescription: String { "opsbot remote on \(host): restart \(remoteName) (with \(host)'s own backend)" }
+    var restartDescription: String { BackendText.remoteRestartDescription(host: host, service: remoteName).text() }
 
     private func call(_ r: RemoteRequest) async throws -> RemoteResponse {
         switch await client.call(host, r) {
         case .success(let resp): return resp
-        case .failure(let f): throw BackendError(f.description)
+        case .failure(let f): throw BackendError(f.text)
         }
     }
 
@@ -28,7 +28,10 @@ struct RemoteBackend: ServiceBackend {
     func status(within: Double?) async -> ServiceStatus {
         switch await client.call(host, RemoteRequest(op: .status, service: remoteName), within: within) {
         case .success(let r):
-            guard let s = r.status else { return ServiceStatus(state: .unknown, detail: "\(host): answer without a status", error: "\(host): answer without a status") }
+            guard let s = r.status else {
+                let t = BackendText.remoteNoStatus(host: host).localized
+                return ServiceStatus(state: .unknown, t, error: t)
+            }
             return s.serviceStatus
         case .failure(let f):
             return RemoteBackend.unknown(f)
@@ -37,13 +40,12 @@ struct RemoteBackend: ServiceBackend {
 
     /// A status the host could not give: unknown, with why.
     static func unknown(_ f: SSHClient.Failure) -> ServiceStatus {
-        let detail: String
-        switch f {
-        case .unreachable: detail = "host unreachable"
-        case .timedOut: detail = "host did not answer in time"
-        case .remote: detail = "remote request failed"
+        let detail: BackendText = switch f {
+        case .unreachable: .hostUnreachable
+        case .timedOut: .hostTimedOut
+        case .remote: .remoteFailed
         }
-        return ServiceStatus(state: .unknown, detail: detail, error: f.description)
+        return ServiceStatus(state: .unknown, detail.localized, error: f.text)
     }
 
     func logs(lines: Int, filter: LineFilter) async throws -> LogsResult {
@@ -58,7 +60,7 @@ struct RemoteBackend: ServiceBackend {
         if !applied.contains("chatRegex") { missing.chatRegex = filter.chatRegex }
         if missing.filtersContent {
             let kept = result.lines.filter { missing.matchesContent($0.text) }
-            result.notes.append("opsbot remote on \(host) is older and ignored part of the filter (\(missing.summary)); it was applied here to the \(result.lines.count) line(s) it sent, \(kept.count) matched")
+            result.notes.append(BackendText.remoteOlderFilter(host: host, filter: missing.summary, sent: result.lines.count, matched: kept.count).text())
             result.lines = kept
         }
         return result
@@ -70,18 +72,20 @@ struct RemoteBackend: ServiceBackend {
 
     func instances() async throws -> [ServiceInstance] {
         let r = try await call(RemoteRequest(op: .instances, service: remoteName))
-        if let why = r.instancesUnknown { throw InstancesUnknown("\(host): \(why)") }
-        guard let list = r.instances else { throw InstancesUnknown("\(host) sent no instance list") }
+        if let why = r.instancesUnknown {
+            throw InstancesUnknown(BackendText.serviceWarning(service: host, why: LocalizedText(en: why, ru: r.instancesUnknownRU ?? why)).localized)
+        }
+        guard let list = r.instances else { throw InstancesUnknown(.remoteNoInstanceList(host: host)) }
         return list.map(\.serviceInstance)
     }
 
     func stop(_ instance: ServiceInstance) async throws -> String {
         let r = try await call(RemoteRequest(op: .stop, service: remoteName, instance: instance.id))
-        return "\(host): " + (r.message ?? "stopped \(instance.id)")
+        return r.message.map { "\(host): " + $0 } ?? BackendText.remoteStopped(host: host, id: instance.id).text()
     }
 
     func environment() async throws -> [String: String] {
-        throw BackendError("\(config.name) runs on \(host): its environment is not read over SSH (values would cross the network)")
+        throw BackendError(.remoteNoEnvironment(service: config.name, host: host))
     }
 }
 
@@ -89,7 +93,7 @@ struct RemoteBackend: ServiceBackend {
 struct UnavailableBackend: ServiceBackend {
     let config: ServiceConfig
     let reason: String
-    var restartDescription: String { "nothing (\(reason))" }
+    var restartDescription: String { BackendText.unavailableRestartDescription(reason: reason).text() }
     func status() async -> ServiceStatus { ServiceStatus(state: .unknown, detail: reason, error: reason) }
     func logs(lines: Int, filter: LineFilter) async throws -> LogsResult { throw BackendError(reason) }
     func restart() async throws { throw BackendError(reason) }

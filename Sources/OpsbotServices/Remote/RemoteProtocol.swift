@@ -31,6 +31,9 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
     public var instance: String?
     /// Seconds the caller waits; the remote side gives up (and kills what it started) before.
     public var deadline: Double
+    /// The asker's language when not English (`ru`): the remote writes notes, instance
+    /// descriptions and results in it (a remote that predates it ignores it and answers in English).
+    public var language: String?
 
     public init(op: Op, service: String? = nil, services: [String]? = nil, lines: Int? = nil, level: String? = nil, text: String? = nil,
                 regex: String? = nil, chatRegex: String? = nil, since: Double? = nil, instance: String? = nil, deadline: Double = 20) {
@@ -58,7 +61,7 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
     /// Parses `SSH_ORIGINAL_COMMAND`: the encoded form, or a bare JSON object (handy when testing by hand).
     public static func decode(_ command: String) throws -> RemoteRequest {
         let s = command.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard s.utf8.count <= 64 * 1024 else { throw RemoteRefusal("request too large") }
+        guard s.utf8.count <= 64 * 1024 else { throw RemoteRefusal(.remoteRequestTooLarge) }
         var json: Data
         if s.hasPrefix("{") {
             json = Data(s.utf8)
@@ -66,16 +69,16 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
             let parts = s.split(separator: " ", omittingEmptySubsequences: true)
             guard parts.count == 2, parts[0] == prefix,
                   parts[1].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                throw RemoteRefusal("not an opsbot request (expected \"\(prefix) <base64url JSON>\")")
+                throw RemoteRefusal(.remoteNotARequest(prefix: prefix))
             }
             var b64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             while b64.count % 4 != 0 { b64 += "=" }
-            guard let d = Data(base64Encoded: b64) else { throw RemoteRefusal("request is not valid base64url") }
+            guard let d = Data(base64Encoded: b64) else { throw RemoteRefusal(.remoteBadBase64) }
             json = d
         }
         let r: RemoteRequest
         do { r = try JSONDecoder().decode(RemoteRequest.self, from: json) } catch {
-            throw RemoteRefusal("request is not valid JSON for opsbot remote")
+            throw RemoteRefusal(.remoteBadJSON)
         }
         try r.validate()
         return r
@@ -84,26 +87,26 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
     /// Checked by the sender and again by `opsbot remote`: the remote side trusts nothing.
     public func validate() throws {
         for s in (service.map { [$0] } ?? []) + (services ?? []) where s.range(of: #"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"#, options: .regularExpression) == nil {
-            throw RemoteRefusal("invalid service name")
+            throw RemoteRefusal(.remoteInvalidServiceName)
         }
         if op == .statuses {
-            guard let list = services, !list.isEmpty else { throw RemoteRefusal("statuses needs a list of services") }
-            guard list.count <= 256 else { throw RemoteRefusal("statuses: at most 256 services") }
+            guard let list = services, !list.isEmpty else { throw RemoteRefusal(.remoteStatusesNeedList) }
+            guard list.count <= 256 else { throw RemoteRefusal(.remoteStatusesTooMany) }
         }
-        if [.status, .logs, .restart, .instances, .stop].contains(op) && service == nil { throw RemoteRefusal("\(op.rawValue) needs a service") }
-        if let n = lines, !(1...100_000).contains(n) { throw RemoteRefusal("lines must be 1…100000") }
-        if let l = level, LineFilter.Level(rawValue: l) == nil { throw RemoteRefusal("invalid level") }
-        if let t = text, t.count > 200 || t.contains("\0") { throw RemoteRefusal("filter text too long") }
+        if [.status, .logs, .restart, .instances, .stop].contains(op) && service == nil { throw RemoteRefusal(.remoteNeedsService(op: op.rawValue)) }
+        if let n = lines, !(1...100_000).contains(n) { throw RemoteRefusal(.remoteLinesRange) }
+        if let l = level, LineFilter.Level(rawValue: l) == nil { throw RemoteRefusal(.remoteInvalidLevel) }
+        if let t = text, t.count > 200 || t.contains("\0") { throw RemoteRefusal(.remoteFilterTooLong) }
         if let re = regex {
-            guard !re.isEmpty, re.count <= 200, (try? NSRegularExpression(pattern: re)) != nil else { throw RemoteRefusal("invalid regular expression") }
+            guard !re.isEmpty, re.count <= 200, (try? NSRegularExpression(pattern: re)) != nil else { throw RemoteRefusal(.remoteInvalidRegex) }
         }
         if let re = chatRegex {
-            guard !re.isEmpty, re.count <= 200, (try? LinearRegex(re)) != nil else { throw RemoteRefusal("invalid regular expression") }
+            guard !re.isEmpty, re.count <= 200, (try? LinearRegex(re)) != nil else { throw RemoteRefusal(.remoteInvalidRegex) }
         }
-        if let s = since, !s.isFinite { throw RemoteRefusal("invalid since") }
-        if let i = instance, i.range(of: #"^[A-Za-z0-9]{1,64}$"#, options: .regularExpression) == nil { throw RemoteRefusal("invalid instance id") }
-        if op == .stop && instance == nil { throw RemoteRefusal("stop needs an instance") }
-        guard deadline.isFinite, deadline > 0, deadline <= 3600 else { throw RemoteRefusal("deadline must be 0…3600 s") }
+        if let s = since, !s.isFinite { throw RemoteRefusal(.remoteInvalidSince) }
+        if let i = instance, i.range(of: #"^[A-Za-z0-9]{1,64}$"#, options: .regularExpression) == nil { throw RemoteRefusal(.remoteInvalidInstance) }
+        if op == .stop && instance == nil { throw RemoteRefusal(.remoteStopNeedsInstance) }
+        guard deadline.isFinite, deadline > 0, deadline <= 3600 else { throw RemoteRefusal(.remoteDeadlineRange) }
     }
 
     /// The filter fields every `opsbot remote` applies, also those that do not say which they apply.
@@ -120,9 +123,12 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
 }
 
 /// A request `opsbot remote` will not serve, with the reason sent back.
-public struct RemoteRefusal: Error, CustomStringConvertible, Sendable {
+public struct RemoteRefusal: Error, CustomStringConvertible, Sendable, Localizable {
     public var description: String
-    public init(_ d: String) { description = d }
+    public var russian: String
+    public var english: String { description }
+    public init(_ d: String) { description = d; russian = d }
+    init(_ m: BackendText) { description = m.english; russian = m.russian }
 }
 
 /// What `opsbot remote` prints: one JSON object.
@@ -133,18 +139,25 @@ public struct RemoteResponse: Codable, Sendable {
         var instancesUnknown: String?, configured: Int?, release: String?, releasedAt: Double?
         /// The remote `match` also catches processes not the service's (absent from older peers).
         var matchWarning: String?
+        /// The Russian of the texts above, when the remote knows it (absent from older peers:
+        /// their English is then shown in every language).
+        var detailRU: String?, errorRU: String?, instancesUnknownRU: String?, matchWarningRU: String?, releaseRU: String?
     }
     public struct Line: Codable, Sendable { var text: String; var time: Double? }
     public struct Instance: Codable, Sendable { var kind: String, id: String, description: String, startedAt: Double?, supervised: Bool }
 
     public var ok: Bool
     public var error: String?
+    /// `error` in Russian, when the remote has it (absent from older peers).
+    public var errorRU: String?
     public var status: Status?
     public var lines: [Line]?
     public var notes: [String]?
     public var instances: [Instance]?
     /// The backend cannot count its copies (why): never sent as an empty list.
     public var instancesUnknown: String?
+    /// `instancesUnknown` in Russian, when the remote has it.
+    public var instancesUnknownRU: String?
     public var message: String?
     public var disk: DiskSnapshot?
     /// For `logs`: the filter fields this remote applied (absent from versions that predate
@@ -159,9 +172,16 @@ public struct RemoteResponse: Codable, Sendable {
         public var service: String
         public var status: Status?
         public var error: String?
+        public var errorRU: String?
     }
 
     public init(ok: Bool, error: String? = nil) { self.ok = ok; self.error = error }
+
+    /// A refusal in both languages (the English for the caller's logs, the Russian for its chat).
+    init(refusal: LocalizedText) { self.init(ok: false, error: refusal.en); errorRU = refusal.ru }
+
+    /// `error` in every language.
+    var errorText: LocalizedText? { error.map { LocalizedText(en: $0, ru: errorRU ?? $0) } }
 }
 
 extension RemoteResponse.Status {
@@ -171,6 +191,9 @@ extension RemoteResponse.Status {
         instances = s.instances; health = s.health; error = s.error
         instancesUnknown = s.instancesUnknown; configured = s.configured; release = s.release; releasedAt = s.releasedAt?.timeIntervalSince1970
         matchWarning = s.matchWarning
+        // Sent only where the Russian differs (a command's own output is the same in both).
+        func ru(_ t: LocalizedText?) -> String? { t.flatMap { $0.ru == $0.en ? nil : $0.ru } }
+        detailRU = ru(s.detailText); errorRU = ru(s.errorText); instancesUnknownRU = ru(s.instancesUnknownText); matchWarningRU = ru(s.matchWarningText); releaseRU = ru(s.releaseText)
     }
     var serviceStatus: ServiceStatus {
         var s = ServiceStatus(state: ServiceStatus.State(rawValue: state) ?? .unknown, detail: detail, pids: pids, memoryBytes: memoryBytes,
@@ -179,6 +202,12 @@ extension RemoteResponse.Status {
         s.instancesUnknown = instancesUnknown; s.configured = configured; s.release = release
         s.releasedAt = releasedAt.map { Date(timeIntervalSince1970: $0) }
         s.matchWarning = matchWarning
+        func both(_ en: String?, _ ru: String?) -> LocalizedText? { en.map { LocalizedText(en: $0, ru: ru ?? $0) } }
+        s.detailText = both(detail, detailRU)!
+        s.errorText = both(error, errorRU)
+        s.instancesUnknownText = both(instancesUnknown, instancesUnknownRU)
+        s.matchWarningText = both(matchWarning, matchWarningRU)
+        s.releaseText = both(release, releaseRU)
         return s
     }
 }

@@ -17,10 +17,14 @@ public enum RemoteServer {
             return (RemoteResponse(ok: false, error: "no request: opsbot remote is meant to run as the forced command of a key in authorized_keys (SSH_ORIGINAL_COMMAND is empty)"), 1)
         }
         let req: RemoteRequest
-        do { req = try RemoteRequest.decode(command) } catch { return (RemoteResponse(ok: false, error: "\(error)"), 1) }
+        do { req = try RemoteRequest.decode(command) } catch { return (RemoteResponse(refusal: BackendText.words(error)), 1) }
         let deadline = max(0.5, req.deadline - 0.5)
-        let answer = await withDeadline(.seconds(deadline), fallback: RemoteResponse(ok: false, error: "\(req.op.rawValue) did not finish within \(Durations.format(deadline))")) {
-            await handle(req, settings: settings, environment: environment, deadline: deadline)
+        let late = RemoteResponse(refusal: BackendText.remoteDidNotFinish(op: req.op.rawValue, seconds: deadline).localized)
+        let language = req.language.flatMap(Language.init(rawValue:)) ?? .en
+        let answer = await Language.$current.withValue(language) {
+            await withDeadline(.seconds(deadline), fallback: late) {
+                await handle(req, settings: settings, environment: environment, deadline: deadline)
+            }
         }
         return (answer, answer.ok ? 0 : 1)
     }
@@ -42,7 +46,7 @@ public enum RemoteServer {
         let backend: ServiceBackend
         switch localBackend(req.service ?? "", settings: settings, environment: environment, deadline: deadline) {
         case .success(let b): backend = b
-        case .failure(let refusal): return RemoteResponse(ok: false, error: refusal.description)
+        case .failure(let refusal): return RemoteResponse(refusal: refusal.localized)
         }
         let name = backend.config.name
         var r = RemoteResponse(ok: true)
@@ -62,20 +66,22 @@ public enum RemoteServer {
             case .instances:
                 do { r.instances = try await backend.instances().map(RemoteResponse.Instance.init) } catch let u as InstancesUnknown {
                     r.instancesUnknown = u.reason
+                    r.instancesUnknownRU = u.reasonText.ru
                 }
             case .stop:
                 // Only a listed, unsupervised copy of this service: the id is checked here again.
                 let list = try await backend.instances()
                 guard let target = list.first(where: { $0.id == req.instance }) else {
-                    return RemoteResponse(ok: false, error: "\(req.instance ?? "") is not a running instance of \(name)")
+                    return RemoteResponse(refusal: BackendText.remoteNotAnInstance(id: req.instance ?? "", service: name).localized)
                 }
-                guard !target.supervised else { return RemoteResponse(ok: false, error: "\(target.id) is the supervised instance of \(name); refusing to stop it") }
+                guard !target.supervised else { return RemoteResponse(refusal: BackendText.remoteSupervisedInstance(id: target.id, service: name).localized) }
                 r.message = try await backend.stop(target)
             case .disk, .statuses:
                 break
             }
         } catch {
-            return RemoteResponse(ok: false, error: Redactor.shared.redact("\(error)"))
+            let words = BackendText.words(error)
+            return RemoteResponse(refusal: LocalizedText(en: Redactor.shared.redact(words.en), ru: Redactor.shared.redact(words.ru)))
         }
         return r
     }
@@ -86,9 +92,9 @@ extension RemoteServer {
     /// started for the request die by its deadline too.
     static func localBackend(_ name: String, settings: ServicesSettings, environment: [String: String], deadline: Double) -> Result<ServiceBackend, RemoteRefusal> {
         guard var svc = settings.service(name) else {
-            return .failure(RemoteRefusal("service \"\(name)\" is not in this host's config (known: \(settings.services.map(\.name).joined(separator: ", ")))"))
+            return .failure(RemoteRefusal(.remoteUnknownService(service: name, known: settings.services.map(\.name).joined(separator: ", "))))
         }
-        guard svc.host == nil else { return .failure(RemoteRefusal("\(name) is itself remote here; opsbot remote does not chain hosts")) }
+        guard svc.host == nil else { return .failure(RemoteRefusal(.remoteChained(service: name))) }
         svc.commandTimeout = min(svc.commandTimeout, deadline)
         svc.stopTimeout = min(svc.stopTimeout, max(0.5, deadline / 2))
         return .success(ServiceManager.makeBackend(svc, options: settings.options, environment: environment, client: nil))
@@ -103,10 +109,10 @@ extension RemoteServer {
                 g.addTask {
                     switch localBackend(name, settings: settings, environment: environment, deadline: each) {
                     case .failure(let refusal):
-                        return (i, .init(service: name, status: nil, error: refusal.description))
+                        return (i, .init(service: name, status: nil, error: refusal.english, errorRU: refusal.russian))
                     case .success(let b):
-                        let late = ServiceStatus(state: .unknown, detail: "status did not finish within \(Durations.format(each))",
-                                                 error: "status did not finish within \(Durations.format(each))")
+                        let why = BackendText.remoteDidNotFinish(op: "status", seconds: each).localized
+                        let late = ServiceStatus(state: .unknown, why, error: why)
                         let s = await withDeadline(.seconds(each), fallback: late) { await b.status() }
                         return (i, .init(service: name, status: .init(s), error: nil))
                     }

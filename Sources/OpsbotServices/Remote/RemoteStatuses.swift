@@ -39,13 +39,15 @@ enum RemoteStatuses {
                     if let s = answers[b.remoteName]?.status {
                         out[i] = s.serviceStatus
                     } else {
-                        let why = answers[b.remoteName]?.error.map { "\(host): refused: \($0)" } ?? "\(host): no status for \(b.remoteName) in its answer"
-                        out[i] = ServiceStatus(state: .unknown, detail: "remote request failed", error: why)
+                        let answer = answers[b.remoteName]
+                        let why: BackendText = answer?.error.map { .remoteRefusedService(host: host, reason: LocalizedText(en: $0, ru: answer?.errorRU ?? $0)) }
+                            ?? .remoteNoStatusFor(host: host, service: b.remoteName)
+                        out[i] = ServiceStatus(state: .unknown, BackendText.remoteFailed.localized, error: why.localized)
                     }
                 }
                 client.batchRefusedAt.withLock { $0[host] = nil }
                 return out
-            case .failure(.remote(_, let message)) where message.contains("not valid JSON for opsbot remote"):
+            case .failure(.remote(_, let message)) where message.en.contains("not valid JSON for opsbot remote"):
                 // An opsbot remote from before `statuses`: ask it the old way.
                 client.batchRefusedAt.withLock { $0[host] = Date() }
                 Log.info("remote \(host): its opsbot remote does not know the statuses request (older version); /status asks it per service")

@@ -113,7 +113,7 @@ public final class SSHClient: Sendable {
             let r: Result<Void, BackendError>
             let paths = [directory, controlDirectory] + hosts.values.compactMap(\.identityFile)
             if let bad = paths.first(where: SSHClient.unsafeForSSHConfig) {
-                let e = BackendError("\(bad): paths with quotes, %, backslashes or control characters cannot go into ssh_config; move the state directory or key")
+                let e = BackendError(.sshUnsafePath(path: bad))
                 p = .failure(e)
                 return .failure(e)
             }
@@ -123,7 +123,7 @@ public final class SSHClient: Sendable {
                 try SSHClient.writePrivate(configFile, renderConfig())
                 try SSHClient.writePrivate(knownHostsFile, renderKnownHosts())
                 r = .success(())
-            } catch let e as BackendError { r = .failure(e) } catch { r = .failure(BackendError("cannot prepare \(directory): \(error)")) }
+            } catch let e as BackendError { r = .failure(e) } catch { r = .failure(BackendError(.sshCannotPrepare(directory: directory, error: BackendText.words(error)))) }
             p = r
             return r
         }
@@ -133,19 +133,19 @@ public final class SSHClient: Sendable {
     static func writePrivate(_ path: String, _ text: String) throws {
         let tmp = path + ".tmp"
         guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw BackendError("cannot write \(tmp)")
+            throw BackendError(.sshCannotWrite(path: tmp, why: nil))
         }
-        guard rename(tmp, path) == 0 else { throw BackendError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard rename(tmp, path) == 0 else { throw BackendError(.sshCannotWrite(path: path, why: SupportText.systemError(String(cString: strerror(errno))).localized)) }
     }
 
     /// A directory only this user can enter; refuses a symlink or someone else's directory
     /// (the path under /tmp is predictable).
     static func ensurePrivateDirectory(_ path: String) throws {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw BackendError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw BackendError(.sshCannotCreate(path: path, why: SupportText.systemError(String(cString: strerror(errno))).localized)) }
         var st = stat()
-        guard lstat(path, &st) == 0 else { throw BackendError("cannot stat \(path)") }
+        guard lstat(path, &st) == 0 else { throw BackendError(.sshCannotStat(path: path)) }
         guard (st.st_mode & S_IFMT) == S_IFDIR, st.st_uid == geteuid() else {
-            throw BackendError("\(path) is not a directory owned by uid \(geteuid()); refusing to put SSH control sockets there")
+            throw BackendError(.sshNotPrivateDirectory(path: path, uid: geteuid()))
         }
         if st.st_mode & 0o077 != 0 { chmod(path, 0o700) }
     }
@@ -158,41 +158,47 @@ public final class SSHClient: Sendable {
         return out
     }
 
-    public enum Failure: Error, CustomStringConvertible, Sendable {
+    public enum Failure: Error, CustomStringConvertible, Sendable, Localizable {
         /// ssh exit 255: connection refused, timed out, host key mismatch, auth failure.
         case unreachable(host: String, reason: String)
         case timedOut(host: String, seconds: Double)
         /// The remote side answered but not as `opsbot remote` does, or refused the request.
-        case remote(host: String, message: String)
+        case remote(host: String, message: LocalizedText)
 
-        public var description: String {
+        var message: BackendText {
             switch self {
-            case .unreachable(let h, let r): "host \(h) unreachable: \(r)"
-            case .timedOut(let h, let s): "host \(h) did not answer within \(Durations.format(s)); the connection was closed"
-            case .remote(let h, let m): "\(h): \(m)"
+            case .unreachable(let h, let r): .sshUnreachable(host: h, reason: r)
+            case .timedOut(let h, let s): .sshTimedOut(host: h, seconds: s)
+            case .remote(let h, let m): .sshRemote(host: h, message: m)
             }
         }
+        public var description: String { message.english }
+        public var english: String { message.english }
+        public var russian: String { message.russian }
+        /// Every language, for a status that outlives the request.
+        public var text: LocalizedText { message.localized }
     }
 
     /// Sends one request and decodes the answer. Never throws anything but `Failure`.
     /// `within`: the caller's own deadline in seconds when shorter than the host's timeout.
     public func call(_ host: String, _ request: RemoteRequest, within: Double? = nil) async -> Result<RemoteResponse, Failure> {
-        guard let h = hosts[host] else { return .failure(.remote(host: host, message: "no such entry in hosts:")) }
+        guard let h = hosts[host] else { return .failure(.remote(host: host, message: BackendText.sshNoSuchHost.localized)) }
         var req = request
         var timeout = [.restart, .stop].contains(request.op) ? h.actionTimeout : h.timeout
         if let within { timeout = max(1, min(timeout, within)) }
         req.deadline = max(1, timeout - 1)
+        if Language.current != .en { req.language = Language.current.rawValue }
         let command: String
         do {
             try req.validate()
             command = try req.encoded()
-        } catch { return .failure(.remote(host: host, message: "request refused before sending: \(error)")) }
+        } catch { return .failure(.remote(host: host, message: BackendText.sshRequestRefused(error: BackendText.words(error)).localized)) }
         return await send(host, command: command, timeout: timeout)
     }
 
     /// Runs `ssh … -- <alias> <command>`; `command` is one argv element.
     func send(_ host: String, command: String, timeout: Double) async -> Result<RemoteResponse, Failure> {
-        do { try prepare() } catch { return .failure(.remote(host: host, message: "\(error)")) }
+        do { try prepare() } catch { return .failure(.remote(host: host, message: BackendText.words(error))) }
         let socket = controlDirectory + "/" + host
         if !FileManager.default.fileExists(atPath: socket) {
             if opening.withLock({ $0.insert(host).inserted }) {
@@ -219,7 +225,7 @@ public final class SSHClient: Sendable {
         let r: ProcessResult
         do {
             r = try await ProcessRunner.run(argv, timeout: timeout, maxOutput: 8 << 20, environment: environment)
-        } catch { return .failure(.remote(host: host, message: "cannot run ssh: \(error)")) }
+        } catch { return .failure(.remote(host: host, message: BackendText.sshCannotRun(error: BackendText.words(error)).localized)) }
         if r.timedOut {
             await closeMaster(host)
             return .failure(.timedOut(host: host, seconds: timeout))
@@ -227,12 +233,13 @@ public final class SSHClient: Sendable {
         if r.exitCode == 255 || r.signal != nil {
             return .failure(.unreachable(host: host, reason: SSHClient.reason(r.stderr, fallback: r.summary)))
         }
-        if r.truncated { return .failure(.remote(host: host, message: "answer larger than 8 MB; refused")) }
+        if r.truncated { return .failure(.remote(host: host, message: BackendText.sshAnswerTooLarge.localized)) }
         guard let resp = try? JSONDecoder().decode(RemoteResponse.self, from: Data(r.stdout.utf8)) else {
-            let why = r.exitCode == 127 ? "the key's forced command is not opsbot remote (exit 127)" : "no opsbot answer (\(r.summary)): \(SSHClient.reason(r.stderr, fallback: String(r.stdout.prefix(200))))"
-            return .failure(.remote(host: host, message: why))
+            let why: BackendText = r.exitCode == 127 ? .sshNotForcedCommand
+                : .sshNoAnswer(outcome: BackendText.outcome(r), reason: SSHClient.reason(r.stderr, fallback: String(r.stdout.prefix(200))))
+            return .failure(.remote(host: host, message: why.localized))
         }
-        if !resp.ok { return .failure(.remote(host: host, message: "refused: \(resp.error ?? "no reason given")")) }
+        if !resp.ok { return .failure(.remote(host: host, message: BackendText.sshRefused(reason: resp.errorText).localized)) }
         return .success(resp)
     }
 

@@ -14,23 +14,23 @@ public struct CommandBackend: ServiceBackend {
     public init(config: ServiceConfig) { self.config = config }
 
     public func status() async -> ServiceStatus {
-        guard let argv = config.statusCommand else { return ServiceStatus(state: .unknown, detail: "no status_command") }
+        guard let argv = config.statusCommand else { return ServiceStatus(state: .unknown, BackendText.noStatusCommand.localized) }
         do {
             let r = try await BackendRun.run(argv, timeout: config.commandTimeout, maxOutput: 64 * 1024, environment: try config.childEnvironment())
-            if r.timedOut { return ServiceStatus(state: .unknown, detail: "status command timed out", error: r.summary) }
+            if r.timedOut { return ServiceStatus(state: .unknown, BackendText.statusCommandTimedOut.localized, error: BackendText.outcome(r).localized) }
             let out = Redactor.shared.redact(r.stdout + r.stderr)
             let first = out.split(separator: "\n").first.map(String.init) ?? r.summary
             let running: Bool
             if let p = config.runningPattern { running = p.matches(out) } else { running = r.succeeded }
             var st = ServiceStatus(state: running ? .running : .stopped, detail: String(first.prefix(120)), instances: running ? 1 : 0)
             if config.instancesCommand != nil {
-                do { st.instances = try await instances().count } catch { st.instancesUnknown = "\(error)" }
+                do { st.instances = try await instances().count } catch { st.instancesUnknownText = BackendText.words(error) }
             } else {
-                st.instancesUnknown = "the command backend has no instances_command"
+                st.instancesUnknownText = BackendText.commandNoInstancesCommand.localized
             }
             return st
         } catch {
-            return ServiceStatus(state: .unknown, detail: "status command failed", error: "\(error)")
+            return ServiceStatus(state: .unknown, BackendText.statusCommandFailed.localized, error: BackendText.words(error))
         }
     }
 
@@ -52,20 +52,20 @@ public struct CommandBackend: ServiceBackend {
     }
 
     public var restartDescription: String {
-        (config.restartCommand ?? ["(no restart_command)"]).map(ShellModule.quote).joined(separator: " ")
+        config.restartCommand.map { $0.map(ShellModule.quote).joined(separator: " ") } ?? ShellModule.quote(BackendText.noRestartCommandShown.text())
     }
 
     public func restart() async throws {
-        guard let argv = config.restartCommand else { throw BackendError("\(config.name) has no restart_command") }
+        guard let argv = config.restartCommand else { throw BackendError(.noRestartCommand(service: config.name)) }
         _ = try await BackendRun.checked(argv, timeout: config.commandTimeout, environment: try config.childEnvironment())
     }
 
     /// One copy per non-empty output line of `instances_command` (its text is the description).
     public func instances() async throws -> [ServiceInstance] {
-        guard let argv = config.instancesCommand else { throw InstancesUnknown("the command backend has no instances_command") }
+        guard let argv = config.instancesCommand else { throw InstancesUnknown(.commandNoInstancesCommand) }
         let out: String
         do { out = try await BackendRun.checked(argv, timeout: config.commandTimeout, maxOutput: 256 * 1024, environment: try config.childEnvironment()) } catch {
-            throw InstancesUnknown("\(error)")
+            throw InstancesUnknown(BackendText.words(error))
         }
         let lines = out.split(separator: "\n").map { SecretPatterns.mask(String($0).trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
         // Every copy belongs to the platform: opsbot does not choose one to stop.
@@ -74,7 +74,7 @@ public struct CommandBackend: ServiceBackend {
 
     /// `env_command`'s NAME=value lines (dotenv syntax); without it, the backend cannot read the environment.
     public func environment() async throws -> [String: String] {
-        guard let argv = config.envCommand else { throw BackendError("the command backend cannot read the environment; set env_command or env.file") }
+        guard let argv = config.envCommand else { throw BackendError(.commandNoEnvironment) }
         let out = try await BackendRun.checked(argv, timeout: config.commandTimeout, maxOutput: 1 << 20, environment: try config.childEnvironment())
         return EnvFile.parse(out)
     }

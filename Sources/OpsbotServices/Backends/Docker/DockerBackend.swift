@@ -27,7 +27,7 @@ public struct DockerBackend: ServiceBackend {
 
     func allContainers() async throws -> [DockerAPI.ContainerSummary] {
         let r = try await call("GET", "/containers/json?all=1")
-        do { return try DockerAPI.containers(r.body) } catch { throw BackendError("docker API: unexpected /containers/json: \(error)") }
+        do { return try DockerAPI.containers(r.body) } catch { throw BackendError(.dockerUnexpectedList(error: "\(error)")) }
     }
 
     /// The service's own container(s): by name, or by compose service (and project) label.
@@ -49,14 +49,14 @@ public struct DockerBackend: ServiceBackend {
 
     func detail(_ id: String) async throws -> DockerAPI.ContainerDetail {
         let r = try await call("GET", "/containers/\(id)/json")
-        do { return try DockerAPI.detail(r.body) } catch { throw BackendError("docker API: unexpected container JSON: \(error)") }
+        do { return try DockerAPI.detail(r.body) } catch { throw BackendError(.dockerUnexpectedContainer(error: "\(error)")) }
     }
 
     func mainContainer() async throws -> (DockerAPI.ContainerSummary, [DockerAPI.ContainerSummary]) {
         let all = try await allContainers()
         let own = ownContainers(all)
         guard let main = own.first(where: { $0.State == "running" }) ?? own.first else {
-            throw BackendError("no container \(config.container ?? "for compose service " + (config.composeService ?? "?"))")
+            throw BackendError(config.container.map { BackendText.noContainer(name: $0) } ?? .noComposeContainer(service: config.composeService ?? "?"))
         }
         return (main, all)
     }
@@ -72,19 +72,21 @@ public struct DockerBackend: ServiceBackend {
             let own = Set(ownContainers(all).map(\.Id))
             let copies = all.filter { $0.State == "running" && isCopy($0, own: own) }.count
             let state: ServiceStatus.State
-            var detail = main.Status
+            let since = (d.state.running ? d.startedAt : d.state.finishedAt.flatMap(ISO8601.parse)).flatMap { $0.timeIntervalSince1970 > 0 ? $0 : nil }
+            var detail = BackendText.dockerState(engineStatus: main.Status, state: d.state.status, age: since.map { max(0, Date().timeIntervalSince($0)) },
+                                                 exitCode: d.state.exitCode, health: d.state.health?.status).localized
             if d.state.restarting == true || d.state.status == "restarting" {
                 // The engine is between two runs of a crash loop: say so, with the counter and the last exit.
                 state = .starting
-                detail = "restarting (restart loop: RestartCount \(d.restartCount)\(d.state.exitCode.map { ", last exit code \($0)" } ?? ""))"
+                detail = BackendText.dockerRestartLoop(count: d.restartCount, exitCode: d.state.exitCode).localized
             } else if d.state.running {
                 state = d.state.health?.status == "unhealthy" ? .failed : (d.state.health?.status == "starting" ? .starting : .running)
             } else { state = d.state.status == "exited" && (d.state.exitCode ?? 0) != 0 ? .failed : .stopped }
-            return ServiceStatus(state: state, detail: detail, pids: d.state.pid.map { [Int32($0)] } ?? [], memoryBytes: mem,
+            return ServiceStatus(state: state, detail, pids: d.state.pid.map { [Int32($0)] } ?? [], memoryBytes: mem,
                                  startedAt: d.state.running ? d.startedAt : nil, restartCounter: d.restartCount,
                                  instances: d.state.running ? max(copies, 1) : 0, health: d.state.health?.status)
         } catch {
-            return ServiceStatus(state: .unknown, detail: "docker unavailable", error: "\(error)")
+            return ServiceStatus(state: .unknown, BackendText.dockerUnavailable.localized, error: BackendText.words(error))
         }
     }
 
@@ -116,7 +118,7 @@ public struct DockerBackend: ServiceBackend {
     var stopSeconds: Int { max(0, Int(config.stopTimeout.rounded(.up))) }
 
     public var restartDescription: String {
-        "docker restart \(config.container ?? "the \(config.composeService ?? "?") compose container") (Engine API on \(socket), stop_timeout \(stopSeconds) s, then SIGKILL)"
+        BackendText.dockerRestartDescription(container: config.container, composeService: config.composeService ?? "?", socket: socket, stopSeconds: stopSeconds).text()
     }
 
     public func restart() async throws { _ = try await restartReporting() }
@@ -131,12 +133,12 @@ public struct DockerBackend: ServiceBackend {
         let q = filters.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let until = String(format: "%.9f", Date().timeIntervalSince1970)
         guard let r = try? await call("GET", "/events?since=\(Int(since))&until=\(until)&filters=\(q)", timeout: 10) else {
-            return ["(could not read the engine's events to tell whether SIGKILL was needed)"]
+            return [BackendText.dockerEventsUnreadable.text()]
         }
         let events = DockerAPI.events(r.body)
         if events.contains(where: { $0.action == "kill" && ["9", "KILL", "SIGKILL"].contains($0.attributes["signal"] ?? "") }) {
-            let code = events.last { $0.action == "die" }?.attributes["exitCode"].map { ", exit code \($0)" } ?? ""
-            return ["⚠️ \(main.name) did not stop on SIGTERM within \(stopSeconds) s (stop_timeout): the engine killed it (SIGKILL\(code)). Its PID 1 ignores SIGTERM — give it an init (`init: true`) or a TERM handler."]
+            let code = events.last { $0.action == "die" }?.attributes["exitCode"]
+            return [BackendText.dockerKilled(container: main.name, stopSeconds: stopSeconds, exitCode: code).text()]
         }
         return []
     }
@@ -146,19 +148,19 @@ public struct DockerBackend: ServiceBackend {
         let own = Set(ownContainers(all).map(\.Id))
         return all.filter { $0.State == "running" && isCopy($0, own: own) }.map { c in
             let sup = c.Id == main.Id
-            let origin = c.composeService.map { "compose service \($0)" } ?? "not from compose"
-            return ServiceInstance(kind: .container, id: c.Id, description: "container \(c.name) (\(String(c.Id.prefix(12))), \(c.Image), \(origin)): \(c.Status)",
+            let text = BackendText.containerInstance(name: c.name, id: String(c.Id.prefix(12)), image: c.Image, composeService: c.composeService, status: c.Status)
+            return ServiceInstance(kind: .container, id: c.Id, description: text.text(),
                                    startedAt: c.Created.map { Date(timeIntervalSince1970: Double($0)) }, supervised: sup)
         }
     }
 
     public func stop(_ instance: ServiceInstance) async throws -> String {
-        guard !instance.supervised else { throw BackendError("refusing to stop the supervised container") }
+        guard !instance.supervised else { throw BackendError(.refuseStopSupervisedContainer) }
         // The list shown at preview time may be stale by Confirm: stop only what is still an extra copy.
         let still = try await instances().contains { $0.id == instance.id && !$0.supervised }
-        guard still else { return "container \(String(instance.id.prefix(12))) is gone or is now the service's own; left alone" }
+        guard still else { return BackendText.containerGoneOrOwn(id: String(instance.id.prefix(12))).text() }
         _ = try await call("POST", "/containers/\(instance.id)/stop?t=\(stopSeconds)", timeout: Double(stopSeconds) + 30)
-        return "container \(String(instance.id.prefix(12))) stopped"
+        return BackendText.containerStopped(id: String(instance.id.prefix(12))).text()
     }
 
     public func environment() async throws -> [String: String] {

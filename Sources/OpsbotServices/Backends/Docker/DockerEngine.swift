@@ -26,13 +26,14 @@ public struct DockerEngine: Sendable {
                                                       timeout: timeout, unixSocketPath: socket))
         } catch let e as HTTPError {
             // What failed and after how long, not libcurl's sentence with the placeholder URL.
-            throw BackendError("docker API on \(socket): \(e.plainWords(timeout: timeout)) (\(method) \(path.split(separator: "?").first.map(String.init) ?? path))")
+            throw BackendError(.dockerAPIFailed(socket: socket, why: e.plainWordsMessage(timeout: timeout).localized,
+                                                request: "\(method) \(path.split(separator: "?").first.map(String.init) ?? path)"))
         } catch {
-            throw BackendError("docker API on \(socket): \(error)")
+            throw BackendError(.dockerAPIFailed(socket: socket, why: BackendText.words(error), request: nil))
         }
         guard (200..<300).contains(r.status) else {
             let msg = (try? JSONSerialization.jsonObject(with: r.body) as? [String: Any])?["message"] as? String
-            throw BackendError("docker API \(method) \(path): HTTP \(r.status)\(msg.map { ": " + $0 } ?? "")")
+            throw BackendError(.dockerHTTP(method: method, path: path, status: r.status, message: msg))
         }
         return r
     }
@@ -41,7 +42,7 @@ public struct DockerEngine: Sendable {
     /// takes seconds on a big host, hence its own timeout.
     public func diskUsage(timeout: Double = 30) async throws -> DockerAPI.DiskUsage {
         let r = try await call("GET", "/system/df", timeout: timeout)
-        do { return try DockerAPI.diskUsage(r.body) } catch { throw BackendError("docker API: unexpected /system/df: \(error)") }
+        do { return try DockerAPI.diskUsage(r.body) } catch { throw BackendError(.dockerUnexpectedDiskUsage(error: "\(error)")) }
     }
 
     /// What `docker system prune -f` removes (stopped containers, unused networks, dangling

@@ -43,7 +43,7 @@ public struct HerokuBackend: ScalableBackend {
 
     /// GET/POST/… with JSON; non-2xx becomes an error naming the platform's message.
     private func json(_ method: String, _ path: String, body: [String: Any]? = nil, headers: [String: String] = [:],
-                      permission: String) async throws -> (Any, PlatformAPI.Answer) {
+                      permission: BackendText) async throws -> (Any, PlatformAPI.Answer) {
         var h = headers
         var data: Data? = nil
         if let body {
@@ -53,15 +53,15 @@ public struct HerokuBackend: ScalableBackend {
         let a = try await api.send(method, url(path), body: data, headers: h, permission: permission)
         guard (200..<300).contains(a.response.status) else {
             let why = PlatformAPI.message(a.response) ?? "HTTP \(a.response.status)"
-            if a.response.status == 404 { throw BackendError("Heroku: \(method) \(path): not found (\(why)) — check heroku.app and heroku.process_type") }
-            throw BackendError("Heroku: \(method) \(path): HTTP \(a.response.status): \(why)")
+            if a.response.status == 404 { throw BackendError(.herokuNotFound(method: method, path: path, why: why)) }
+            throw BackendError(.herokuHTTP(method: method, path: path, status: a.response.status, why: why))
         }
         let value = a.response.body.isEmpty ? [String: Any]() : try JSONSerialization.jsonObject(with: a.response.body, options: [.fragmentsAllowed])
         return (value, a)
     }
 
     func dynos() async throws -> ([Dyno], PlatformAPI.Answer) {
-        let (v, a) = try await json("GET", appPath + "/dynos", permission: "read dynos (OAuth scope read, app permission view)")
+        let (v, a) = try await json("GET", appPath + "/dynos", permission: .permReadDynos)
         let list = (v as? [[String: Any]] ?? []).map { d in
             Dyno(name: d["name"] as? String ?? "?", type: d["type"] as? String ?? "", state: d["state"] as? String ?? "unknown",
                  updatedAt: PlatformDate.parse(d["updated_at"] as? String), release: (d["release"] as? [String: Any])?["version"] as? Int)
@@ -70,14 +70,14 @@ public struct HerokuBackend: ScalableBackend {
     }
 
     func quantity() async throws -> Int {
-        let (v, _) = try await json("GET", appPath + "/formation/" + Self.escape(processType), permission: "read the formation (OAuth scope read)")
-        guard let q = (v as? [String: Any])?["quantity"] as? Int else { throw BackendError("Heroku: formation \(processType) has no quantity") }
+        let (v, _) = try await json("GET", appPath + "/formation/" + Self.escape(processType), permission: .permReadFormation)
+        guard let q = (v as? [String: Any])?["quantity"] as? Int else { throw BackendError(.herokuNoQuantity(type: processType)) }
         return q
     }
 
     func latestRelease() async throws -> (version: Int, at: Date?, status: String?)? {
         let (v, _) = try await json("GET", appPath + "/releases", headers: ["Range": "version ..; order=desc, max=1"],
-                                    permission: "read releases (OAuth scope read)")
+                                    permission: .permReadReleases)
         guard let r = (v as? [[String: Any]])?.first, let ver = r["version"] as? Int else { return nil }
         return (ver, PlatformDate.parse(r["created_at"] as? String), r["status"] as? String)
     }
@@ -92,21 +92,21 @@ public struct HerokuBackend: ScalableBackend {
         var st: ServiceStatus
         switch dynoResult {
         case .failure(let e):
-            st = ServiceStatus(state: .unknown, detail: "dynos could not be listed", error: "\(e)")
-            st.instancesUnknown = "\(e)"
+            st = ServiceStatus(state: .unknown, BackendText.dynosUnlisted.localized, error: BackendText.words(e))
+            st.instancesUnknownText = BackendText.words(e)
         case .success(let (list, answer)):
             let before = beforeRestart.before
             st = HerokuBackend.summarize(list, quantity: try? quantityResult.get(), type: processType, before: before)
-            if case .failure(let e) = quantityResult { st.detail += " · formation unknown: \(e)" }
-            if let n = answer.note { st.detail += " · \(n)" }
+            if case .failure(let e) = quantityResult { st.detailText = BackendText.joined(st.detailText, BackendText.formationUnknown(error: BackendText.words(e)).localized).localized }
+            if let n = answer.note { st.detailText = BackendText.joined(st.detailText, BackendText.joined(LocalizedText(verbatim: " · "), n).localized).localized }
             // Every dyno carries a new timestamp: the restart happened; what follows is Heroku's word.
             if before != nil, st.restartUnconfirmed == nil { beforeRestart.end() }
         }
         if let r = release {
             st.release = "v\(r.version)"
             st.releasedAt = r.at
-            st.detail += " · release v\(r.version)" + (r.at.map { " (\(Durations.format(Date().timeIntervalSince($0))) ago)" } ?? "")
-            if r.status == "failed" { st.detail += " FAILED" }
+            let release = BackendText.herokuRelease(version: r.version, ago: r.at.map { Date().timeIntervalSince($0) }, failed: r.status == "failed")
+            st.detailText = BackendText.joined(st.detailText, release.localized).localized
         }
         return st
     }
@@ -118,33 +118,31 @@ public struct HerokuBackend: ScalableBackend {
         let starting = dynos.filter { $0.state == "starting" || $0.state == "restarting" }
         let crashed = dynos.filter { $0.state == "crashed" }
         let running = up.count + starting.count
-        var parts = dynos.map { "\($0.name) \($0.state)" + ($0.updatedAt.map { " \(Durations.format(max(0, Date().timeIntervalSince($0))))" } ?? "") }
-        if parts.count > 6 { parts = Array(parts.prefix(6)) + ["…"] }
-        let counts = quantity.map { "\(up.count)/\($0) up" } ?? "\(up.count) up"
-        var st = ServiceStatus(state: .unknown, detail: counts + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")),
+        let words = dynos.map { BackendText.HerokuDynoWords(name: $0.name, state: $0.state, age: $0.updatedAt.map { max(0, Date().timeIntervalSince($0)) }) }
+        var st = ServiceStatus(state: .unknown, BackendText.dynoCounts(up: up.count, quantity: quantity, dynos: words).localized,
                                startedAt: up.compactMap(\.updatedAt).min(), instances: running)
         st.configured = quantity
         // Dynos that still carry the timestamp they had when the restart was requested.
         let notYet = before.map { b in dynos.filter { d in b[d.name].map { $0 == d.updatedAt } ?? false } } ?? []
         if quantity == 0 {
             st.state = .stopped
-            st.detail = "\(type) scaled to 0 (formation quantity 0): nothing runs → /scale \(type) 1"
+            st.detailText = BackendText.scaledToZero(type: type).localized
         } else if !crashed.isEmpty {
             st.state = .failed
-            st.error = "\(crashed.map(\.name).joined(separator: ", ")) crashed"
+            st.errorText = BackendText.dynosCrashed(names: crashed.map(\.name)).localized
         } else if !starting.isEmpty {
             st.state = .starting
         } else if !up.isEmpty {
             st.state = .running
         } else {
             st.state = .stopped
-            st.detail = dynos.isEmpty ? "no \(type) dyno running" + (quantity.map { " (formation quantity \($0))" } ?? "") : st.detail
+            if dynos.isEmpty { st.detailText = BackendText.noDynoRunning(type: type, quantity: quantity).localized }
         }
         if !notYet.isEmpty, st.state != .stopped, st.state != .failed {
             // Heroku gives every restarted dyno a new timestamp: until then the restart has not happened.
-            let unchanged = "Heroku still reports \(notYet.map(\.name).joined(separator: ", ")) unchanged"
+            let unchanged = BackendText.herokuUnchanged(dynos: notYet.map(\.name)).localized
             st.restartUnconfirmed = UnconfirmedRestart(unchanged: unchanged, alwaysVisible: true)
-            st.detail = "restart requested; \(unchanged) · " + st.detail
+            st.detailText = BackendText.restartRequested(unchanged: unchanged, detail: st.detailText).localized
         }
         return st
     }
@@ -153,9 +151,9 @@ public struct HerokuBackend: ScalableBackend {
         // Heroku returns at most 1500 lines per session; a filter needs more to choose from.
         let fetch = min(1500, filter.isEmpty ? lines : max(lines * 20, 500))
         let (v, a) = try await json("POST", appPath + "/log-sessions", body: ["type": processType, "lines": fetch, "tail": false],
-                                    permission: "create a log session (OAuth scope read, app permission view)")
+                                    permission: .permLogSession)
         guard let logURL = (v as? [String: Any])?["logplex_url"] as? String, logURL.hasPrefix("http") else {
-            throw BackendError("Heroku: the log session has no logplex_url")
+            throw BackendError(.herokuNoLogplexURL)
         }
         // The session URL is a credential of its own (signed): it gets no Authorization header
         // (the API token stays with the API) and never appears in a message.
@@ -163,20 +161,21 @@ public struct HerokuBackend: ScalableBackend {
         req.keepPartialBodyOnTimeout = true
         let r: HTTPResponse
         do { r = try await HTTPClient.send(req) } catch let e as HTTPError {
-            let why = switch e.kind {
-            case .timeout: "no answer within \(Durations.format(heroku.logWindow))"
-            case .connect: "connection refused"
-            case .dns: "host does not resolve"
-            case .other: "transfer failed"
+            let host = PlatformAPI.host(logURL)
+            let why: BackendText = switch e.kind {
+            case .timeout: .logStreamTimeout(host: host, seconds: heroku.logWindow)
+            case .connect: .logStreamRefused(host: host)
+            case .dns: .logStreamDNS(host: host)
+            case .other: .logStreamFailed(host: host)
             }
-            throw BackendError("Heroku log stream (\(PlatformAPI.host(logURL))): \(why)")
+            throw BackendError(why)
         }
-        guard (200..<300).contains(r.status) else { throw BackendError("Heroku log stream: HTTP \(r.status)") }
+        guard (200..<300).contains(r.status) else { throw BackendError(.logStreamHTTP(status: r.status)) }
         var notes: [String] = []
         if r.cutAtTimeout {
-            notes.append("Heroku kept the log stream open: read for \(Durations.format(heroku.logWindow)) (heroku.log_window), then cut")
+            notes.append(BackendText.logStreamCut(seconds: heroku.logWindow).text())
         }
-        if let n = a.note { notes.append("Heroku: \(n)") }
+        if let n = a.note { notes.append(BackendText.platformNote(platform: "Heroku", note: n).text()) }
         let all = String(decoding: r.body, as: UTF8.self).split(separator: "\n").map { raw -> LogLine in
             let text = Sanitize.line(Array(raw.utf8))
             let stamp = text.split(separator: " ", maxSplits: 1).first.map(String.init)
@@ -190,7 +189,7 @@ public struct HerokuBackend: ScalableBackend {
         }
         // A full session (1500 lines, Heroku's most) may have left older lines unread.
         let full = all.count >= fetch && fetch == 1500
-        if full && kept.count < lines { notes.append("Heroku returns at most 1500 lines per log session; older lines were not searched") }
+        if full && kept.count < lines { notes.append(BackendText.herokuLineLimit.text()) }
         return LogsResult(lines: kept.reversed(), notes: notes, reachedLimit: full || r.cutAtTimeout)
     }
 
@@ -203,7 +202,7 @@ public struct HerokuBackend: ScalableBackend {
         beforeRestart.begin(Dictionary(before.compactMap { d in d.updatedAt.map { (d.name, $0) } }, uniquingKeysWith: { a, _ in a }))
         do {
             _ = try await json("DELETE", appPath + "/formations/" + Self.escape(processType),
-                               permission: "restart dynos (OAuth scope write, app permission operate)")
+                               permission: .permRestartDynos)
         } catch {
             beforeRestart.end()
             throw error
@@ -214,16 +213,16 @@ public struct HerokuBackend: ScalableBackend {
 
     public func instances() async throws -> [ServiceInstance] {
         let list: [Dyno]
-        do { list = try await dynos().0 } catch { throw InstancesUnknown("\(error)") }
+        do { list = try await dynos().0 } catch { throw InstancesUnknown(BackendText.words(error)) }
         return list.filter { ["up", "starting", "restarting"].contains($0.state) }.map { d in
-            ServiceInstance(kind: .dyno, id: d.name, description: "dyno \(d.name) \(d.state)" + (d.release.map { " (release v\($0))" } ?? ""),
+            ServiceInstance(kind: .dyno, id: d.name, description: BackendText.dynoInstance(name: d.name, state: d.state, release: d.release).text(),
                             startedAt: d.updatedAt, supervised: true)
         }
     }
 
     public func environment() async throws -> [String: String] {
-        let (v, _) = try await json("GET", appPath + "/config-vars", permission: "read config vars (OAuth scope read-protected, app permission deploy)")
-        guard let o = v as? [String: Any] else { throw BackendError("Heroku: config-vars is not an object") }
+        let (v, _) = try await json("GET", appPath + "/config-vars", permission: .permReadConfigVars)
+        guard let o = v as? [String: Any] else { throw BackendError(.herokuConfigVarsNotObject) }
         return o.compactMapValues { $0 as? String }
     }
 
@@ -243,8 +242,8 @@ public struct HerokuBackend: ScalableBackend {
     public func scale(to n: Int) async throws -> String {
         let old = try? await quantity()
         let (v, _) = try await json("PATCH", appPath + "/formation/" + Self.escape(processType), body: ["quantity": n],
-                                    permission: "scale the formation (OAuth scope write, app permission operate)")
+                                    permission: .permScaleFormation)
         let now = (v as? [String: Any])?["quantity"] as? Int
-        return "\(processType): formation quantity \(old.map(String.init) ?? "?") → \(now.map(String.init) ?? "?")"
+        return BackendText.herokuScaled(type: processType, old: old, now: now).text()
     }
 }

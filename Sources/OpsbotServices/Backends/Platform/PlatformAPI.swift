@@ -28,17 +28,17 @@ struct PlatformAPI: Sendable {
         var waited: Double
         /// `RateLimit-Remaining` / `X-RateLimit-Remaining`, when the platform sent one.
         var remaining: Int?
-        var note: String? {
-            var parts: [String] = []
-            if waited > 0 { parts.append("waited \(Int(waited.rounded(.up))) s for the rate limit") }
-            if remaining == 0 { parts.append("rate limit exhausted (RateLimit-Remaining: 0): further requests may wait") }
-            return parts.isEmpty ? nil : parts.joined(separator: "; ")
+        var note: LocalizedText? {
+            var parts: [LocalizedText] = []
+            if waited > 0 { parts.append(BackendText.rateLimitWaited(seconds: Int(waited.rounded(.up))).localized) }
+            if remaining == 0 { parts.append(BackendText.rateLimitExhausted.localized) }
+            return parts.isEmpty ? nil : BackendText.notes(parts).localized
         }
     }
 
     /// Sends and returns any answer that is not 401/403/429 (the caller reads the status).
     /// `permission` names what this request needs, for the 403 message.
-    func send(_ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:], permission: String,
+    func send(_ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:], permission: BackendText,
               timeout: Double? = nil, keepPartial: Bool = false) async throws -> Answer {
         let secret = try token.read(environment)
         var waited = 0.0
@@ -50,18 +50,19 @@ struct PlatformAPI: Sendable {
             let r: HTTPResponse
             do { r = try await HTTPClient.send(req) } catch let e as HTTPError {
                 // What timed out and after how long; libcurl's sentence and the URL stay out of the chat.
-                throw BackendError("\(platform) API: \(e.plainWords(timeout: timeout ?? self.timeout)) (\(method) \(Self.path(url)))")
+                throw BackendError(.platformRequestFailed(platform: platform, why: e.plainWordsMessage(timeout: timeout ?? self.timeout).localized,
+                                                          method: method, path: Self.path(url)))
             }
             let remaining = (r.headers["ratelimit-remaining"] ?? r.headers["x-ratelimit-remaining"]).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             switch r.status {
             case 401:
-                throw BackendError("\(platform) answered 401 Unauthorized: \(token.label) is missing, expired or revoked\(Self.message(r).map { " (\($0))" } ?? "")")
+                throw BackendError(.unauthorized(platform: platform, token: token.source, message: Self.message(r)))
             case 403:
-                throw BackendError("\(platform) answered 403 Forbidden to \(method) \(Self.path(url)): \(token.label) lacks the permission to \(permission)\(Self.message(r).map { " (\($0))" } ?? "")")
+                throw BackendError(.forbidden(platform: platform, method: method, path: Self.path(url), token: token.source, permission: permission, message: Self.message(r)))
             case 429:
                 let wait = Self.retryAfter(r) ?? Double(2 << attempt)
                 if attempt >= retries || waited + wait > rateLimitBudget {
-                    throw BackendError("\(platform) rate limit (429\(remaining.map { ", RateLimit-Remaining: \($0)" } ?? "")): gave up after waiting \(Int(waited)) s; try again in \(Int(wait.rounded(.up))) s")
+                    throw BackendError(.rateLimitGaveUp(platform: platform, remaining: remaining, waited: Int(waited), retryIn: Int(wait.rounded(.up))))
                 }
                 Log.warning("\(platform) rate limit on \(method) \(Self.path(url)): waiting \(wait) s")
                 try await clock.sleep(seconds: wait)

@@ -9,7 +9,9 @@ public struct PlatformToken: Sendable, Hashable {
     public var file: String?
 
     /// Names the source in error messages ("the token in HEROKU_API_KEY").
-    public var label: String { file.map { "the token in \($0)" } ?? "the token in \(env)" }
+    public var label: String { BackendText.tokenSource(source).english }
+    /// The file or variable the token is read from.
+    public var source: String { file ?? env }
 
     /// Reads the token (a file is re-read every time, so a rotated token is picked up) and
     /// registers it with the redactor before anyone can print it.
@@ -17,13 +19,13 @@ public struct PlatformToken: Sendable, Hashable {
         let value: String
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw BackendError("cannot read the token file \(file)")
+                throw BackendError(.cannotReadTokenFile(file: file))
             }
             value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
             value = (environment[env] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        guard !value.isEmpty else { throw BackendError("no token: set \(file ?? env)") }
+        guard !value.isEmpty else { throw BackendError(.noToken(name: file ?? env)) }
         Redactor.shared.register(value)
         return value
     }

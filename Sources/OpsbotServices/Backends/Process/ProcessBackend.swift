@@ -52,17 +52,17 @@ public struct ProcessBackend: ServiceBackend {
             let procs = split.ours
             let warning = split.warning(service: config.name, pattern: config.match?.pattern)
             if procs.isEmpty {
-                let why = config.pidfile.map { ProcInfo.readPidfile($0) == nil ? "no pidfile" : "pid in pidfile not running" }
-                var st = ServiceStatus(state: .stopped, detail: why ?? "no matching process", instances: 0)
-                st.matchWarning = warning
+                let why: BackendText? = config.pidfile.map { ProcInfo.readPidfile($0) == nil ? .noPidfile : .pidfileNotRunning }
+                var st = ServiceStatus(state: .stopped, (why ?? .noMatchingProcess).localized, instances: 0)
+                st.matchWarningText = warning
                 return st
             }
             let main = supervisedPID().flatMap { pid in procs.first { $0.pid == pid } } ?? procs.min { ($0.startTime ?? .distantFuture) < ($1.startTime ?? .distantFuture) }!
             let rss = procs.reduce(0) { $0 + $1.rssBytes }
-            var st = ServiceStatus(state: .running, detail: procs.count == 1 ? "pid \(main.pid)" : "\(procs.count) processes",
+            var st = ServiceStatus(state: .running, procs.count == 1 ? LocalizedText(verbatim: "pid \(main.pid)") : BackendText.processCount(procs.count).localized,
                                    pids: procs.map(\.pid), memoryBytes: rss, startedAt: main.startTime, instances: procs.count)
-            st.matchWarning = warning
-            st.instancesUnknown = split.ambiguous
+            st.matchWarningText = warning
+            st.instancesUnknownText = split.ambiguous
             return st
         }
     }
@@ -72,17 +72,16 @@ public struct ProcessBackend: ServiceBackend {
     }
 
     public var restartDescription: String {
-        let stop = "SIGTERM (SIGKILL after \(Int(config.stopTimeout)) s) to " + (config.pidfile != nil ? "the pid in \(config.pidfile!)" : "processes matching /\(config.match?.pattern ?? "")/")
-        guard let start = config.start else { return stop + "; no start command configured" }
-        let how = systemdRun != nil ? " (in unit \(TransientUnit.name(for: config.name)))" : ""
-        return stop + ", then start\(how): " + start.map(ShellModule.quote).joined(separator: " ")
+        BackendText.processRestartDescription(stopSeconds: Int(config.stopTimeout), pidfile: config.pidfile, pattern: config.match?.pattern ?? "",
+                                              start: config.start.map { $0.map(ShellModule.quote).joined(separator: " ") },
+                                              unit: systemdRun != nil ? TransientUnit.name(for: config.name) : nil).text()
     }
 
     public func restart() async throws {
-        guard let start = config.start, !start.isEmpty else { throw BackendError("\(config.name) has no start command (services.\(config.name).start)") }
+        guard let start = config.start, !start.isEmpty else { throw BackendError(.noStartCommand(service: config.name)) }
         let split = await runBlocking { [self] in owned() }
         if config.pidfile == nil, let why = split.ambiguous {
-            throw BackendError("cannot tell which processes are \(config.name)'s, so none is stopped: \(why)")
+            throw BackendError(.ambiguousNoneStopped(service: config.name, why: why))
         }
         let victims = await runBlocking { [self] in config.pidfile != nil ? (supervisedPID().map { [$0] } ?? []) : split.ours.map(\.pid) }
         for pid in victims { _ = await ProcessStopper.stop(pid, timeout: config.stopTimeout) }
@@ -93,13 +92,13 @@ public struct ProcessBackend: ServiceBackend {
             do {
                 pid = try ProcessRunner.spawnDetached(start, logFile: config.logFile, environment: try config.childEnvironment(), workingDirectory: config.workingDirectory)
             } catch {
-                throw BackendError("cannot start \(config.name): \(error)")
+                throw BackendError(.cannotStart(service: config.name, error: BackendText.words(error)))
             }
             Reaper.reap(pid)
         }
         if let f = config.pidfile {
             do { try "\(pid)\n".write(toFile: f, atomically: true, encoding: .utf8) } catch {
-                throw BackendError("started pid \(pid) but cannot write \(f): \(plainWords(error))")
+                throw BackendError(.cannotWritePidfile(pid: pid, file: f, why: plainWordsText(error)))
             }
         }
     }
@@ -116,13 +115,11 @@ public struct ProcessBackend: ServiceBackend {
         let r = try await BackendRun.run(argv, timeout: 30, environment: env)
         guard r.succeeded else {
             let err = (r.stderr.isEmpty ? r.stdout : r.stderr).split(separator: "\n").prefix(2).joined(separator: " ")
-            throw BackendError("cannot start \(config.name) in unit \(unit): \(prefix.joined(separator: " ")) \(r.summary)\(err.isEmpty ? "" : ": " + err)"
-                + " — under systemd opsbot starts process-backend apps with systemd-run, which the system manager allows root only;"
-                + " give the app a unit (backend: systemd) or set service_options.systemd_run: [] to start it as opsbot's child")
+            throw BackendError(.cannotStartInUnit(service: config.name, unit: unit, command: prefix.joined(separator: " "), outcome: BackendText.outcome(r), stderr: err))
         }
         let shown = try await BackendRun.checked(options.systemctl + ["show", unit, "--property=MainPID", "--value"], timeout: 10)
         guard let pid = Int32(shown.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else {
-            throw BackendError("\(unit) started but has no main pid (it exited at once? see its log)")
+            throw BackendError(.unitHasNoMainPID(unit: unit))
         }
         return pid
     }
@@ -140,18 +137,18 @@ public struct ProcessBackend: ServiceBackend {
     }
 
     public func stop(_ instance: ServiceInstance) async throws -> String {
-        guard let pid = Int32(instance.id), !instance.supervised else { throw BackendError("refusing to stop the supervised instance") }
+        guard let pid = Int32(instance.id), !instance.supervised else { throw BackendError(.refuseStopSupervisedInstance) }
         // Re-check that the pid still is one of ours (it may have exited and been reused).
         let still = await runBlocking { [self] in owned().ambiguous == nil && processes().contains { $0.pid == pid } }
-        guard still else { return "pid \(pid) is no longer a \(config.name) process; left alone" }
+        guard still else { return BackendText.pidNotService(pid: pid, service: config.name).text() }
         return await ProcessStopper.stop(pid, timeout: config.stopTimeout)
     }
 
     public func environment() async throws -> [String: String] {
         guard let pid = await runBlocking({ [self] in supervisedPID() ?? processes().first?.pid }) else {
-            throw BackendError("\(config.name) is not running; its environment cannot be read from /proc")
+            throw BackendError(.notRunningNoEnvironment(service: config.name))
         }
-        guard let env = ProcInfo.environment(pid) else { throw BackendError("cannot read /proc/\(pid)/environ (permission?)") }
+        guard let env = ProcInfo.environment(pid) else { throw BackendError(.cannotReadEnviron(pid: pid)) }
         return env
     }
 }

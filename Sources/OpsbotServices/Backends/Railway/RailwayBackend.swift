@@ -68,7 +68,7 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
     // MARK: - GraphQL
 
     /// Posts one document; `errors` in a 200 answer become errors (rate limits are retried).
-    func graphql(_ query: String, _ variables: [String: Any], permission: String) async throws -> (data: [String: Any], note: String?) {
+    func graphql(_ query: String, _ variables: [String: Any], permission: BackendText) async throws -> (data: [String: Any], note: LocalizedText?) {
         let body = try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables], options: [.sortedKeys])
         var waited = 0.0
         var attempt = 0
@@ -82,7 +82,7 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
                 if lower.contains("rate limit") || lower.contains("too many requests") {
                     let wait = PlatformAPI.retryAfter(a.response) ?? Double(2 << attempt)
                     if attempt >= api.retries || waited + wait > api.rateLimitBudget {
-                        throw BackendError("Railway rate limit (\(msg)): gave up after waiting \(Int(waited)) s; try again in \(Int(wait.rounded(.up))) s")
+                        throw BackendError(.railwayRateGaveUp(message: msg, waited: Int(waited), retryIn: Int(wait.rounded(.up))))
                     }
                     try await api.clock.sleep(seconds: wait)
                     waited += wait
@@ -90,23 +90,24 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
                     continue
                 }
                 if lower.contains("not authorized") || lower.contains("unauthorized") || lower.contains("forbidden") {
-                    throw BackendError("Railway refused \(railway.token.label) (\(msg)): it needs to \(permission) — a project token must be created for project \(railway.projectID), environment \(railway.environmentID)")
+                    throw BackendError(.railwayRefused(token: railway.token.source, message: msg, permission: permission,
+                                                       project: railway.projectID, environment: railway.environmentID))
                 }
-                throw BackendError("Railway: \(msg)")
+                throw BackendError(.railwayError(message: msg))
             }
             guard (200..<300).contains(a.response.status) else {
-                throw BackendError("Railway: HTTP \(a.response.status)\(PlatformAPI.message(a.response).map { ": " + $0 } ?? "")")
+                throw BackendError(.railwayHTTP(status: a.response.status, message: PlatformAPI.message(a.response)))
             }
-            guard let data = obj?["data"] as? [String: Any] else { throw BackendError("Railway: the answer has no data") }
-            let note = [waited > 0 ? "waited \(Int(waited.rounded(.up))) s for the rate limit" : nil, a.note].compactMap { $0 }.joined(separator: "; ")
-            return (data, note.isEmpty ? nil : note)
+            guard let data = obj?["data"] as? [String: Any] else { throw BackendError(.railwayNoData) }
+            let notes = [waited > 0 ? BackendText.rateLimitWaited(seconds: Int(waited.rounded(.up))).localized : nil, a.note].compactMap { $0 }
+            return (data, notes.isEmpty ? nil : BackendText.notes(notes).localized)
         }
     }
 
-    func serviceInstance() async throws -> (Instance, String?) {
+    func serviceInstance() async throws -> (Instance, LocalizedText?) {
         let (data, note) = try await graphql(RailwayQueries.status, ["environmentId": railway.environmentID, "serviceId": railway.serviceID],
-                                             permission: "read the service")
-        guard let si = data["serviceInstance"] as? [String: Any] else { throw BackendError("Railway: no serviceInstance for service \(railway.serviceID)") }
+                                             permission: .permReadService)
+        guard let si = data["serviceInstance"] as? [String: Any] else { throw BackendError(.railwayNoServiceInstance(id: railway.serviceID)) }
         var latest: Deployment? = nil
         if let d = si["latestDeployment"] as? [String: Any], let id = d["id"] as? String {
             let inst = (d["instances"] as? [[String: Any]] ?? []).map { (id: $0["id"] as? String ?? "?", status: $0["status"] as? String ?? "?") }
@@ -117,7 +118,7 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
     }
 
     func latestDeployment() async throws -> Deployment {
-        guard let d = try await serviceInstance().0.latest else { throw BackendError("Railway: service \(config.name) has no deployment") }
+        guard let d = try await serviceInstance().0.latest else { throw BackendError(.railwayNoDeployment(service: config.name)) }
         return d
     }
 
@@ -125,10 +126,10 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
 
     public func status() async -> ServiceStatus {
         let si: Instance
-        let note: String?
+        let note: LocalizedText?
         do { (si, note) = try await serviceInstance() } catch {
-            var st = ServiceStatus(state: .unknown, detail: "Railway did not answer", error: "\(error)")
-            st.instancesUnknown = "\(error)"
+            var st = ServiceStatus(state: .unknown, BackendText.railwayDidNotAnswer.localized, error: BackendText.words(error))
+            st.instancesUnknownText = BackendText.words(error)
             return st
         }
         var st = RailwayBackend.summarize(si, name: config.name)
@@ -139,13 +140,12 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
             if before.changed(now) {
                 beforeRestart.end()
             } else if st.state == .running {
-                let unchanged = "Railway shows no sign of it (deployment \(d.id.prefix(8)) still \(d.status), same replicas and status time"
-                    + (before.executions == nil ? ")" : ", no new instance run)")
+                let unchanged = BackendText.railwayUnchanged(deployment: String(d.id.prefix(8)), status: d.status, executions: before.executions != nil).localized
                 st.restartUnconfirmed = UnconfirmedRestart(unchanged: unchanged, alwaysVisible: false)
-                st.detail = "restart requested; \(unchanged) · " + st.detail
+                st.detailText = BackendText.restartRequested(unchanged: unchanged, detail: st.detailText).localized
             }
         }
-        if let note { st.detail += " · Railway: \(note)" }
+        if let note { st.detailText = BackendText.joined(st.detailText, BackendText.joined(LocalizedText(verbatim: " · "), BackendText.platformNote(platform: "Railway", note: note).localized).localized).localized }
         return st
     }
 
@@ -153,7 +153,7 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
     /// list (the schema leaves its order open); nil when Railway does not answer.
     func executions(of deploymentID: String) async -> Set<String>? {
         guard let (data, _) = try? await graphql(RailwayQueries.executions, ["environmentId": railway.environmentID, "serviceId": railway.serviceID],
-                                                 permission: "read instance executions") else { return nil }
+                                                 permission: .permReadExecutions) else { return nil }
         var ids = Set<String>()
         for key in ["newest", "oldest"] {
             guard let edges = (data[key] as? [String: Any])?["edges"] as? [[String: Any]] else { return nil }
@@ -168,37 +168,37 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
     /// Deployment status (SUCCESS, CRASHED, FAILED, DEPLOYING, SLEEPING…) and its replicas into one status.
     static func summarize(_ si: Instance, name: String) -> ServiceStatus {
         guard let d = si.latest else {
-            var st = ServiceStatus(state: .stopped, detail: "no deployment")
+            var st = ServiceStatus(state: .stopped, BackendText.railwayNoDeploymentShort.localized)
             st.configured = si.numReplicas
             st.instances = 0
             return st
         }
         let running = d.instances.filter { $0.status == "RUNNING" }
-        let replicas = si.numReplicas.map { "\(running.count)/\($0) replicas running" } ?? "\(running.count) replica(s) running"
-        var st = ServiceStatus(state: .unknown, detail: "deployment \(d.status) · \(replicas)", startedAt: d.createdAt, instances: running.count)
+        let detail = BackendText.railwayDetail(status: d.status, running: running.count, replicas: si.numReplicas,
+                                               deployedAgo: d.createdAt.map { max(0, Date().timeIntervalSince($0)) })
+        var st = ServiceStatus(state: .unknown, detail.localized, startedAt: d.createdAt, instances: running.count)
         st.configured = si.numReplicas
-        st.release = "deployment " + String(d.id.prefix(8))
+        st.releaseText = BackendText.railwayRelease(deployment: String(d.id.prefix(8))).localized
         st.releasedAt = d.createdAt
-        if let at = d.createdAt { st.detail += " · deployed \(Durations.format(max(0, Date().timeIntervalSince(at)))) ago" }
         switch d.status {
         case "SUCCESS":
             if d.instances.contains(where: { $0.status == "CRASHED" }) {
                 st.state = .failed
-                st.error = "a replica crashed"
+                st.errorText = BackendText.replicaCrashed.localized
             } else if d.instances.isEmpty || !running.isEmpty {
                 st.state = .running
             } else {
                 st.state = .starting
             }
-            if d.instances.isEmpty { st.instancesUnknown = "Railway listed no replicas for deployment \(d.id.prefix(8))" }
+            if d.instances.isEmpty { st.instancesUnknownText = BackendText.railwayNoReplicas(deployment: String(d.id.prefix(8))).localized }
         case "CRASHED", "FAILED":
             st.state = .failed
-            st.error = "deployment \(d.status.lowercased()) → /logs \(name), /restart \(name) or /redeploy \(name)"
+            st.errorText = BackendText.deploymentFailed(status: d.status, service: name).localized
         case "BUILDING", "DEPLOYING", "INITIALIZING", "QUEUED", "WAITING", "NEEDS_APPROVAL":
             st.state = .starting
         case "SLEEPING":
             st.state = .stopped
-            st.detail = "sleeping (serverless: wakes on the next request) · " + st.detail
+            st.detailText = BackendText.railwaySleeping(detail: st.detailText).localized
         default:  // REMOVED, REMOVING, SKIPPED
             st.state = .stopped
         }
@@ -208,7 +208,7 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
     public func logs(lines: Int, filter: LineFilter) async throws -> LogsResult {
         let d = try await latestDeployment()
         let fetch = min(5000, filter.isEmpty ? lines : max(lines * 20, 500))
-        let (data, note) = try await graphql(RailwayQueries.logs, ["deploymentId": d.id, "limit": fetch], permission: "read deployment logs")
+        let (data, note) = try await graphql(RailwayQueries.logs, ["deploymentId": d.id, "limit": fetch], permission: .permReadLogs)
         // Railway's `severity` (err, warn…) counts for the level filter: a line it marks as an
         // error is one even when its text has no ERROR or Traceback.
         let all = (data["deploymentLogs"] as? [[String: Any]] ?? []).map { l -> (line: LogLine, priority: Int?) in
@@ -222,12 +222,12 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
             if filter.matchesContent(l.text, priority: priority) { kept.append(l) }
             if kept.count >= lines { break }
         }
-        var notes = ["deployment \(d.id.prefix(8)) (\(d.status))"]
-        if let note { notes.append("Railway: \(note)") }
+        var notes = [BackendText.railwayLogsDeployment(deployment: String(d.id.prefix(8)), status: d.status).text()]
+        if let note { notes.append(BackendText.platformNote(platform: "Railway", note: note).text()) }
         return LogsResult(lines: kept.reversed(), notes: notes, reachedLimit: all.count >= fetch)
     }
 
-    public var restartDescription: String { "Railway deploymentRestart of the latest deployment of \(config.name) (Dashboard → Deployments → Restart)" }
+    public var restartDescription: String { BackendText.railwayRestartDescription(service: config.name).text() }
 
     /// Takes the snapshot a restart or redeploy is verified against.
     private func watch() async throws -> Deployment {
@@ -241,25 +241,25 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
     public func restart() async throws {
         let d = try await watch()
         let data: [String: Any]
-        do { (data, _) = try await graphql(RailwayQueries.restart, ["id": d.id], permission: "restart deployments") } catch {
+        do { (data, _) = try await graphql(RailwayQueries.restart, ["id": d.id], permission: .permRestartDeployments) } catch {
             beforeRestart.end()
             throw error
         }
         guard data["deploymentRestart"] as? Bool == true else {
             beforeRestart.end()
-            throw BackendError("Railway did not restart deployment \(d.id.prefix(8)) (deploymentRestart returned false; status \(d.status))")
+            throw BackendError(.railwayRestartRefused(deployment: String(d.id.prefix(8)), status: d.status))
         }
     }
 
     public func endRestartWatch() { beforeRestart.end() }
 
-    public var redeployDescription: String { "Railway deploymentRedeploy of the latest deployment of \(config.name) (Dashboard → Deploy → Redeploy: rebuild and roll out)" }
+    public var redeployDescription: String { BackendText.railwayRedeployDescription(service: config.name).text() }
 
     public func redeploy() async throws {
         let d = try await watch()
         do {
-            let (data, _) = try await graphql(RailwayQueries.redeploy, ["id": d.id], permission: "redeploy")
-            guard (data["deploymentRedeploy"] as? [String: Any])?["id"] is String else { throw BackendError("Railway: deploymentRedeploy returned no deployment") }
+            let (data, _) = try await graphql(RailwayQueries.redeploy, ["id": d.id], permission: .permRedeploy)
+            guard (data["deploymentRedeploy"] as? [String: Any])?["id"] is String else { throw BackendError(.railwayRedeployNoDeployment) }
         } catch {
             beforeRestart.end()
             throw error
@@ -268,10 +268,10 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
 
     public func instances() async throws -> [ServiceInstance] {
         let d: Deployment
-        do { d = try await latestDeployment() } catch { throw InstancesUnknown("\(error)") }
-        if d.instances.isEmpty && d.status == "SUCCESS" { throw InstancesUnknown("Railway listed no replicas for deployment \(d.id.prefix(8))") }
+        do { d = try await latestDeployment() } catch { throw InstancesUnknown(BackendText.words(error)) }
+        if d.instances.isEmpty && d.status == "SUCCESS" { throw InstancesUnknown(.railwayNoReplicas(deployment: String(d.id.prefix(8)))) }
         return d.instances.filter { $0.status == "RUNNING" }.map { i in
-            ServiceInstance(kind: .replica, id: i.id, description: "replica \(i.id.prefix(12)) of deployment \(d.id.prefix(8)) \(i.status.lowercased())",
+            ServiceInstance(kind: .replica, id: i.id, description: BackendText.replicaInstance(id: String(i.id.prefix(12)), deployment: String(d.id.prefix(8)), status: i.status).text(),
                             startedAt: d.createdAt, supervised: true)
         }
     }
@@ -279,28 +279,28 @@ public struct RailwayBackend: ScalableBackend, RedeployableBackend {
     public func environment() async throws -> [String: String] {
         let (data, _) = try await graphql(RailwayQueries.variables,
                                           ["projectId": railway.projectID, "environmentId": railway.environmentID, "serviceId": railway.serviceID],
-                                          permission: "read variables")
-        guard let o = data["variables"] as? [String: Any] else { throw BackendError("Railway: variables is not an object") }
+                                          permission: .permReadVariables)
+        guard let o = data["variables"] as? [String: Any] else { throw BackendError(.railwayVariablesNotObject) }
         return o.compactMapValues { $0 as? String }
     }
 
     public var scaleAppliesAtOnce: Bool { false }
 
     public func scaleDescription(to n: Int) -> String {
-        "Railway serviceInstanceUpdate numReplicas = \(n) (Dashboard → Service → Settings → Scaling; railway.json \"numReplicas\": \(n)); Railway applies it with the next deployment"
+        BackendText.railwayScaleDescription(replicas: n).text()
     }
 
     public func scale(to n: Int) async throws -> String {
         let old = try? await serviceInstance().0.numReplicas
-        let manual = "the replica setting is \(old.map(String.init) ?? "unknown"); change it in the Dashboard (Service → Settings → Scaling) or with \"numReplicas\": \(n) in railway.json, then redeploy"
+        let manual = BackendText.railwayScaleManual(old: old, replicas: n)
         let data: [String: Any]
         do {
             (data, _) = try await graphql(RailwayQueries.scale, ["environmentId": railway.environmentID, "serviceId": railway.serviceID, "replicas": n],
-                                          permission: "update the service settings")
+                                          permission: .permUpdateService)
         } catch {
-            throw BackendError("\(error) — \(manual)")
+            throw BackendError(.railwayScaleFailed(error: BackendText.words(error), manual: manual))
         }
-        guard data["serviceInstanceUpdate"] as? Bool == true else { throw BackendError("Railway did not accept numReplicas = \(n) — \(manual)") }
-        return "\(config.name): numReplicas \(old.map(String.init) ?? "?") → \(n). Railway applies it with the next deployment: /redeploy \(config.name)"
+        guard data["serviceInstanceUpdate"] as? Bool == true else { throw BackendError(.railwayScaleRefused(replicas: n, manual: manual)) }
+        return BackendText.railwayScaled(service: config.name, old: old, replicas: n).text()
     }
 }

@@ -25,9 +25,12 @@ public struct SystemdBackend: ServiceBackend {
     public func status() async -> ServiceStatus {
         let u: SystemdUnitState
         do { u = try await show() } catch {
-            return ServiceStatus(state: .unknown, detail: "systemctl failed", error: "\(error)")
+            return ServiceStatus(state: .unknown, BackendText.systemctlFailed.localized, error: BackendText.words(error))
         }
-        if u.loadState == "not-found" { return ServiceStatus(state: .unknown, detail: "unit \(unit) not found", error: "unit \(unit) not found") }
+        if u.loadState == "not-found" {
+            let t = BackendText.unitNotFound(unit: unit).localized
+            return ServiceStatus(state: .unknown, t, error: t)
+        }
         let state: ServiceStatus.State = switch u.activeState {
         case "active", "reloading": .running
         case "activating": .starting
@@ -37,8 +40,8 @@ public struct SystemdBackend: ServiceBackend {
         }
         var instances = u.isActive ? 1 : 0
         var pids = u.mainPID > 0 ? [u.mainPID] : []
-        var warning: String?
-        var unknown: String?
+        var warning: LocalizedText?
+        var unknown: LocalizedText?
         if config.match != nil {
             let (all, split) = await matched(u)
             instances = all.count
@@ -46,12 +49,11 @@ public struct SystemdBackend: ServiceBackend {
             warning = split.warning(service: config.name, pattern: config.match?.pattern)
             unknown = split.ambiguous
         }
-        var detail = "\(u.activeState) (\(u.subState))"
-        if !u.isActive, let t = u.stateSince { detail += " since \(ISO8601.format(t))" }
-        var st = ServiceStatus(state: state, detail: detail, pids: pids, memoryBytes: u.memoryBytes,
+        let detail = BackendText.unitState(active: u.activeState, sub: u.subState, since: u.isActive ? nil : u.stateSince).localized
+        var st = ServiceStatus(state: state, detail, pids: pids, memoryBytes: u.memoryBytes,
                                startedAt: u.isActive ? u.activeSince : nil, restartCounter: u.restarts, instances: instances)
-        st.matchWarning = warning
-        st.instancesUnknown = unknown
+        st.matchWarningText = warning
+        st.instancesUnknownText = unknown
         return st
     }
 
@@ -99,7 +101,7 @@ public struct SystemdBackend: ServiceBackend {
         try await restart()
         guard let after = try? await show() else { return [] }
         if after.mainPID > 0 && before > 0 && after.mainPID == before {
-            return ["⚠️ main PID is still \(before): systemd did not start a new process"]
+            return [BackendText.mainPIDUnchanged(pid: before).text()]
         }
         return []
     }
@@ -115,8 +117,9 @@ public struct SystemdBackend: ServiceBackend {
     /// (`MatchOwnership`: the unit's user, not another unit's), marked supervised when they
     /// sit in the unit's cgroup or below its main PID.
     func matched(_ u: SystemdUnitState) async -> ([ServiceInstance], MatchOwnership) {
+        let language = Language.current   // the closure below runs on a thread of its own
         guard let re = config.match?.regex else {
-            return (u.mainPID > 0 ? [ServiceInstance(kind: .process, id: String(u.mainPID), description: "pid \(u.mainPID): main PID of \(unit)", startedAt: u.activeSince, supervised: true)] : [], MatchOwnership())
+            return (u.mainPID > 0 ? [ServiceInstance(kind: .process, id: String(u.mainPID), description: BackendText.mainPIDOf(pid: u.mainPID, unit: unit).text(language), startedAt: u.activeSince, supervised: true)] : [], MatchOwnership())
         }
         return await runBlocking { [config, unit] in
             let cg = unit.contains(".") ? unit : unit + ".service"   // systemd's cgroup is named after the full unit name
@@ -145,20 +148,20 @@ public struct SystemdBackend: ServiceBackend {
             for p in procs where !pids.contains(p.ppid) {
                 let sup = underMain(p)
                 out.append(ServiceInstance(kind: .process, id: String(p.pid),
-                                           description: "pid \(p.pid)\(sup ? " (\(unit) main PID)" : " (not started by systemd)"): \(String(p.commandLine.prefix(100)))",
+                                           description: BackendText.unitProcess(pid: p.pid, unit: unit, supervised: sup, command: String(p.commandLine.prefix(100))).text(language),
                                            startedAt: p.startTime, supervised: sup))
             }
             if u.mainPID > 0 && !out.contains(where: { $0.supervised }) {
-                out.append(ServiceInstance(kind: .process, id: String(u.mainPID), description: "pid \(u.mainPID): main PID of \(unit)", startedAt: u.activeSince, supervised: true))
+                out.append(ServiceInstance(kind: .process, id: String(u.mainPID), description: BackendText.mainPIDOf(pid: u.mainPID, unit: unit).text(language), startedAt: u.activeSince, supervised: true))
             }
             return (out, split)
         }
     }
 
     public func stop(_ instance: ServiceInstance) async throws -> String {
-        guard let pid = Int32(instance.id), !instance.supervised else { throw BackendError("refusing to stop the unit's own process") }
+        guard let pid = Int32(instance.id), !instance.supervised else { throw BackendError(.refuseStopUnitProcess) }
         let still = try await instances().contains { $0.id == instance.id && !$0.supervised }
-        guard still else { return "pid \(pid) is gone or now belongs to \(unit); left alone" }
+        guard still else { return BackendText.pidGoneOrUnit(pid: pid, unit: unit).text() }
         return await ProcessStopper.stop(pid, timeout: config.stopTimeout)
     }
 

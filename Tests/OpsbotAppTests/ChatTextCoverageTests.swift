@@ -7,11 +7,16 @@ import TestHarness
 /// takes it from a message catalog — no English literal is written there directly. Printed:
 /// the number of chat call sites and how many take catalog text.
 @Suite struct ChatTextCoverageTests {
-    /// Calls whose string argument reaches the chat.
-    static let chatCalls = [
-        "Reply(html: \"", ".text(\"", "progress.update(\"", "answerCallback(", "Button(\"", "Choice(\"", "confirmLabel: \"",
-        "preview: \"", "prompt: \"", "summary: \"", "ArgumentError(\"", "showWorking(\"", ".pre(\"",
+    /// Calls whose argument reaches the chat, each with what else its line must hold to be a
+    /// chat call (a `summary:` label outside `CheckResult(` is some other summary).
+    static let chatCalls: [(call: String, context: String?)] = [
+        ("Reply(html: ", nil), (".text(\"", nil), ("progress.update(", nil), ("answerCallback(", nil),
+        ("Button(", nil), ("Choice(", nil), ("confirmLabel: ", nil), ("preview: ", "ConfirmationPlan("), ("prompt: ", ".choose("),
+        ("summary: ", "CheckResult("), ("message: ", "CheckResult("), ("ArgumentError(", nil), ("showWorking(", nil), (".pre(", nil),
     ]
+    /// Product names a literal may carry into the chat (they read the same in Russian).
+    static let names: Set<String> = ["opsbot", "code", "pre", "alertmanager", "telegram", "heroku", "railway", "docker", "yookassa"]
+
     /// Not chat: the CLI, the bench, `opsbot init` (terminal output stays English), and the catalogs themselves.
     static func skipped(_ path: String) -> Bool {
         path.contains("/Messages/") || path.hasPrefix("Sources/opsbench/") || path.hasPrefix("Sources/opsbot/")
@@ -46,7 +51,7 @@ import TestHarness
     /// English words (3+ Latin letters) in a literal: what would reach a Russian chat untranslated.
     static func englishWords(_ s: String) -> [String] {
         s.split(whereSeparator: { !$0.isLetter }).map(String.init).filter { w in
-            w.count >= 3 && w.allSatisfy(\.isASCII) && !["opsbot", "code", "pre"].contains(w.lowercased())
+            w.count >= 3 && w.allSatisfy(\.isASCII) && !names.contains(w.lowercased())
         }
     }
 
@@ -78,18 +83,21 @@ import TestHarness
             for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let code = line.trimmingCharacters(in: .whitespaces)
                 if code.hasPrefix("//") || code.hasPrefix("///") || code.contains("Log.") { continue }
-                for call in Self.chatCalls {
+                for (call, context) in Self.chatCalls {
+                    if let context, !line.contains(context) { continue }
                     var from = line.startIndex
                     while let r = line.range(of: call, range: from..<line.endIndex) {
                         from = r.upperBound
                         sites += 1
-                        // `answerCallback(id, text: "…")`: the literal follows `text: "`.
-                        var start = r.upperBound
+                        // `answerCallback(id, text: "…")`: the literal follows `text: `.
+                        var start = call.hasSuffix("\"") ? line.index(before: r.upperBound) : r.upperBound
                         if call == "answerCallback(" {
-                            guard let t = line.range(of: "text: \"", range: r.upperBound..<line.endIndex) else { continue }
+                            guard let t = line.range(of: "text: ", range: r.upperBound..<line.endIndex) else { continue }
                             start = t.upperBound
                         }
-                        let words = Self.englishWords(Self.literal(line[start...]))
+                        // Only a literal can be English written in place; anything else is a value.
+                        guard start < line.endIndex, line[start] == "\"" else { continue }
+                        let words = Self.englishWords(Self.literal(line[line.index(after: start)...]))
                         if !words.isEmpty { literals.append("\(path):\(n + 1): \(code)") }
                     }
                 }

@@ -251,7 +251,7 @@ import TestKit
         #expect(scale.confirmLabel == "Масштабировать worker до 0")
         Self.check(scale.preview + " " + HTML.escape(scale.confirmLabel), "/scale preview")
         let scaled = await Language.$current.withValue(.ru) { await scale.run(NoProgress()) }
-        #expect(HTML.toPlainText(scaled.html).hasPrefix("✅ worker: formation quantity 1 → 0\nсейчас: "), "\(scaled.html)")
+        #expect(HTML.toPlainText(scaled.html).hasPrefix("✅ worker: число dyno 1 → 0\nсейчас: "), "\(scaled.html)")
 
         // /env: where it was read, each rule, a value never shown.
         let env = try #require(ServicesTest.reply(try await Self.ru { try await ServicesTest.run(app, "/env worker") }))

@@ -66,6 +66,9 @@ extension CoreText {
         case .pong: return "🏓 pong"
         case .pongTimed(let ms, let up): return "🏓 pong — reply round trip \(ms) ms, up \(Durations.format(up))"
         case .helpNoCommand(let name): return "No command /\(e(name)). Send /help for the list."
+        case .helpHeader(let synopsis): return "<b>\(e(synopsis))</b>"
+        case .helpUsage(let text): return e(text)
+        case .helpListLine(let synopsis, let description, let confirm): return "\(e(synopsis)) — \(e(description))\(confirm ? " ⚠️" : "")"
         case .helpArgument(let name, let type, let values, let def, let desc):
             var d = "• <code>\(e(name))</code> — \(type.rawValue)"
             if !values.isEmpty { d += " (\(e(values.joined(separator: ", "))))" }

@@ -71,6 +71,12 @@ extension CoreText {
         case .pong: return "🏓 понг"
         case .pongTimed(let ms, let up): return "🏓 понг — ответ дошёл за \(ms) мс, работаю \(d(up))"
         case .helpNoCommand(let name): return "Нет команды /\(e(name)). Список команд — /help."
+        case .helpHeader(let synopsis): return "<b>\(c(synopsis))</b>"
+        case .helpUsage(let text):
+            // `…` in a usage text is what to type: code, as in the catalog's Markdown habit.
+            return text.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+                .map { $0.offset % 2 == 1 ? c(String($0.element)) : e(String($0.element)) }.joined()
+        case .helpListLine(let synopsis, let description, let confirm): return "\(c(synopsis)) — \(e(description))\(confirm ? " ⚠️" : "")"
         case .helpArgument(let name, let type, let values, let def, let desc):
             let kind = switch type {
             case .int: "целое число"

@@ -60,6 +60,9 @@ public enum CoreText: MessageCatalog, Hashable {
     case pongTimed(milliseconds: Int, uptime: Double)
     // /help
     case helpNoCommand(name: String)
+    case helpHeader(synopsis: String)
+    case helpUsage(text: String)
+    case helpListLine(synopsis: String, description: String, confirm: Bool)
     case helpArgument(name: String, type: ArgumentSpec.Kind, values: [String], defaultValue: String?, description: String?)
     case helpNotConfigured(why: String)
     case helpAsksConfirmation
@@ -109,7 +112,9 @@ public enum CoreText: MessageCatalog, Hashable {
             .consoleEdited, .consolePhoto(filename: "disk.png", bytes: 20480, path: "/tmp/disk.png", saved: true),
             .consoleFile(filename: "output.txt", bytes: 15000, path: "/tmp/output.txt", saved: false), .consolePressHint, .consoleNoSuchButton(number: 9), .consoleNotACommand,
             .consoleButtonGone(number: 3, label: "✖ Отмена", messageID: 7), .pong,
-            .pongTimed(milliseconds: 42, uptime: 8100), .helpNoCommand(name: "nope"),
+            .pongTimed(milliseconds: 42, uptime: 8100), .helpNoCommand(name: "nope"), .helpHeader(synopsis: "/logs <service> [rest…]"),
+            .helpUsage(text: "Та же проверка стоит перед деплоем: `opsbot check schema`."),
+            .helpListLine(synopsis: "/restart <service>", description: "Перезапустить сервис", confirm: true),
             .helpArgument(name: "lines", type: .int, values: [], defaultValue: "50", description: "сколько строк"),
             .helpNotConfigured(why: "нет DATABASE_URL"), .helpAsksConfirmation, .helpRoles(roles: ["ops"]), .helpTitle,
             .helpNotConfiguredList(names: ["scale", "sql"]), .helpFooter, .auditUnreadable(error: "disk I/O error"), .auditEmpty,

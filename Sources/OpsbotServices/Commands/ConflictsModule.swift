@@ -20,7 +20,7 @@ struct ConflictsModule: CommandModule {
         async let inst: Result<[ServiceInstance], Error> = { do { return .success(try await b.instances()) } catch { return .failure(error) } }()
         async let logs = try? b.logs(lines: 5, filter: LineFilter(regex: StatusCollector.conflictPattern.regex, since: now.addingTimeInterval(-window)))
         async let bot: TargetBotProbe.Report? = { if let tb = m.settings.targetBot { return await TargetBotProbe(config: tb, environment: m.environment).check() } else { return nil } }()
-        async let warning = svc.match != nil && (svc.backend == .process || svc.backend == .systemd) ? b.status().matchWarning : nil
+        async let warning = svc.match != nil && (svc.backend == .process || svc.backend == .systemd) ? b.status().matchWarningText : nil
         let (instances, conflictLines, botReport, matchWarning) = await (inst, logs, bot, warning)
 
         var html = ConflictsText.conflictsTitle(service: svc.displayName).text()
@@ -57,7 +57,7 @@ struct ConflictsModule: CommandModule {
                 html += ConflictsText.instanceLine(description: i.description, keep: i.supervised, startedAgo: i.startedAt.map { now.timeIntervalSince($0) }).text()
             }
             if let w = matchWarning {
-                html += "⚠️ " + HTML.escape(String(w.dropFirst(svc.name.count + 2))) + "\n"
+                html += "⚠️ " + HTML.escape(StatusCollector.afterName(w.text(), svc.name)) + "\n"
             }
             if !extras.isEmpty && supervised.isEmpty {
                 html += ConflictsText.noneSupervised.text()

@@ -141,7 +141,7 @@ struct StatusModule: CommandModule {
         }
         // Platform services: what the platform says per process type / service (dyno states, deployment).
         for s in r.services where [.heroku, .railway].contains(s.config.backend) && s.status.state == .running {
-            html += "\(HTML.escape(s.config.name)): \(HTML.escape(s.status.detail))\n"
+            html += "\(HTML.escape(s.config.name)): \(HTML.escape(s.status.detailText.text()))\n"
         }
         return html.trimmingCharacters(in: .newlines)
     }

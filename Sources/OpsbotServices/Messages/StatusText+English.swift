@@ -28,23 +28,23 @@ extension StatusText {
         case .tableRestarts(let c): return "\(c) restarts"
         case .tableInstancesUnknown: return "instances ?"
         case .tableAgo(let s): return d(s) + " ago"
-        case .serviceRunning(let n, let detail): return "\(n) \(detail)"
-        case .serviceStarting(let n, let detail): return "\(n) is starting: \(detail)"
-        case .serviceDown(let n, let state, let detail): return "\(n) is \(state): \(detail)"
+        case .serviceRunning(let n, let detail): return "\(n) \(detail.en)"
+        case .serviceStarting(let n, let detail): return "\(n) is starting: \(detail.en)"
+        case .serviceDown(let n, let state, let detail): return "\(n) is \(state): \(detail.en)"
         case .serviceUnknown(let n, let why): return "\(n): state unknown (\(why.en))"
         case .statusLate(let s): return "its status gave no answer within \(d(s))"
-        case .instancesUnknown(let n, let why): return "\(n): instances: unknown (\(why))"
+        case .instancesUnknown(let n, let why): return "\(n): instances: unknown (\(why.en))"
         case .platformCopies(let n, let q, let running, let expected, let bot):
             return "\(n): the platform is set to run \(q) copies, \(running) running (expected \(expected))"
                 + (bot ? " — more than one poller of one token gets 409 Conflict" : "")
         case .instancesTooMany(let n, let running, let expected, let bot):
             return "\(n): \(running) instances running (expected \(expected))" + (bot ? " — two copies polling one token get 409 Conflict" : "")
-        case .instancesMatchWarning(let n, let running, let w): return "\(n): \(running) instance(s); " + w
+        case .instancesMatchWarning(let n, let running, let w): return "\(n): \(running) instance(s); " + w.en
         case .instancesOK(let n, let running): return "\(n): \(running) instance(s)"
         case .restartsLastHour(let n, let k): return "\(n): \(k) restart(s) in the last hour"
         case .restartLoop(let n, let c, let up, let detail):
             let where_ = up.map { "up only \($0) s" } ?? "not running"
-            return "\(n): in a restart loop — \(c) automatic restarts, \(where_) (\(detail))"
+            return "\(n): in a restart loop — \(c) automatic restarts, \(where_) (\(detail.en))"
         case .memoryGrowth(let n, let t, let machine, let reach):
             var s = String(format: "%@: memory %@%.0f MB/h", n, t >= 0 ? "+" : "", t)
             if let machine, let reach { s += ", reaches the machine's \(size(machine)) in \(LinearTrend.approx(reach)) at this rate" }

@@ -28,6 +28,13 @@ extension StatusText {
             case "disk": return "диск"
             case "deps": return "зависимости"
             case "alert delivery": return "доставка алертов"
+            case "provider_credentials": return "ключи провайдеров"
+            case "provider_unreachable": return "провайдеры платежей"
+            case "payment_webhook_lost": return "потерянные вебхуки"
+            case "instances": return "экземпляры"
+            case "restart_loop": return "перезапуски"
+            case "graphs": return "графики"
+            case "alertmanager": return "Alertmanager"
             default: return label
             }
         case .more(let n): return "; и ещё \(n)"
@@ -55,23 +62,23 @@ extension StatusText {
         case .tableRestarts(let c): return "\(c) рестартов"
         case .tableInstancesUnknown: return "экземпляры ?"
         case .tableAgo(let s): return d(s) + " назад"
-        case .serviceRunning(let n, let detail): return "\(n) \(detail)"
-        case .serviceStarting(let n, let detail): return "\(n) запускается: \(detail)"
-        case .serviceDown(let n, let state, let detail): return "\(n) \(state == "failed" ? "упал" : "остановлен"): \(detail)"
+        case .serviceRunning(let n, let detail): return "\(n) \(detail.ru)"
+        case .serviceStarting(let n, let detail): return "\(n) запускается: \(detail.ru)"
+        case .serviceDown(let n, let state, let detail): return "\(n) \(state == "failed" ? "упал" : "остановлен"): \(detail.ru)"
         case .serviceUnknown(let n, let why): return "\(n): состояние неизвестно (\(why.ru))"
         case .statusLate(let s): return "статус не пришёл за \(d(s))"
-        case .instancesUnknown(let n, let why): return "\(n): экземпляры: неизвестно (\(why))"
+        case .instancesUnknown(let n, let why): return "\(n): экземпляры: неизвестно (\(why.ru))"
         case .platformCopies(let n, let q, let running, let expected, let bot):
             return "\(n): на платформе задано \(RU.copies(q)), работает \(running) (ожидается \(expected))"
                 + (bot ? " — больше одной копии на одном токене — это конфликт 409" : "")
         case .instancesTooMany(let n, let running, let expected, let bot):
             return "\(n): работает \(RU.instances(running)) (ожидается \(expected))" + (bot ? " — две копии на одном токене — это конфликт 409" : "")
-        case .instancesMatchWarning(let n, let running, let w): return "\(n): \(RU.instances(running)); " + w
+        case .instancesMatchWarning(let n, let running, let w): return "\(n): \(RU.instances(running)); " + w.ru
         case .instancesOK(let n, let running): return "\(n): \(RU.instances(running))"
         case .restartsLastHour(let n, let k): return "\(n): \(RU.restarts(k)) за последний час"
         case .restartLoop(let n, let c, let up, let detail):
             let where_ = up.map { "работает всего \($0) с" } ?? "не работает"
-            return "\(n): перезапускается по кругу — \(Plural.ru(c, "автоматический перезапуск", "автоматических перезапуска", "автоматических перезапусков")), \(where_) (\(detail))"
+            return "\(n): перезапускается по кругу — \(Plural.ru(c, "автоматический перезапуск", "автоматических перезапуска", "автоматических перезапусков")), \(where_) (\(detail.ru))"
         case .memoryGrowth(let n, let t, let machine, let reach):
             var s = "\(n): память \(t >= 0 ? "+" : "")\(RU.num(t, "%.0f")) MB/ч"
             if let machine, let reach { s += ", при таком темпе займёт все \(size(machine)) машины через \(RU.approx(reach))" }
@@ -95,7 +102,7 @@ extension StatusText {
         case .dependencyResolves(let n): return "резолвится (\(Plural.ru(n, "адрес", "адреса", "адресов")))"
         case .tcpCannotResolve(let host): return "не удалось резолвить \(host)"
         case .tcpSocketFailed: return "не удалось создать сокет"
-        case .tcpConnectFailed(let error): return "не удалось подключиться: \(error)"
+        case .tcpConnectFailed(let error): return "не удалось подключиться: \(SupportText.russianSystemError(error.lowercased()) ?? error)"
         case .tcpTimedOut(let s): return "нет соединения за \(d(s))"
         case .diskNoAnswer: return "размеры дисков не получены за 3 с"
         case .disk(let mount, let used, let free, let inodes):

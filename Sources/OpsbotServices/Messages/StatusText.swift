@@ -28,18 +28,18 @@ enum StatusText: MessageCatalog {
     case tableInstancesUnknown
     case tableAgo(seconds: Double)
     // Service checks
-    case serviceRunning(service: String, detail: String)
-    case serviceStarting(service: String, detail: String)
-    case serviceDown(service: String, state: String, detail: String)
+    case serviceRunning(service: String, detail: LocalizedText)
+    case serviceStarting(service: String, detail: LocalizedText)
+    case serviceDown(service: String, state: String, detail: LocalizedText)
     case serviceUnknown(service: String, why: LocalizedText)
     case statusLate(seconds: Double)
-    case instancesUnknown(service: String, why: String)
+    case instancesUnknown(service: String, why: LocalizedText)
     case platformCopies(service: String, configured: Int, running: Int, expected: Int, bot: Bool)
     case instancesTooMany(service: String, running: Int, expected: Int, bot: Bool)
-    case instancesMatchWarning(service: String, running: Int, warning: String)
+    case instancesMatchWarning(service: String, running: Int, warning: LocalizedText)
     case instancesOK(service: String, running: Int)
     case restartsLastHour(service: String, count: Int)
-    case restartLoop(service: String, restarts: Int, upSeconds: Int?, detail: String)
+    case restartLoop(service: String, restarts: Int, upSeconds: Int?, detail: LocalizedText)
     case memoryGrowth(service: String, mbPerHour: Double, machineBytes: Int?, reachIn: Double?)
     // Health and dependencies
     case healthSummary(status: Int, seconds: Double, expect: Int)
@@ -105,12 +105,12 @@ enum StatusText: MessageCatalog {
             .okBot(username: "shop_bot", webhookSet: false, pending: 0), .okPlain, .okNamed(name: "db"), .okCount(count: 2),
             .tableState(state: "running"), .tableUp(seconds: 7200), .tableRestartsPerHour(count: 2), .tableRestarts(count: 5),
             .tableInstancesUnknown, .tableAgo(seconds: 3600),
-            .serviceRunning(service: "worker", detail: "…"), .serviceStarting(service: "worker", detail: "…"),
-            .serviceDown(service: "worker", state: "failed", detail: "…"), .serviceUnknown(service: "worker", why: LocalizedText(verbatim: "…")), .statusLate(seconds: 16),
-            .instancesUnknown(service: "bot", why: "…"), .platformCopies(service: "bot", configured: 2, running: 2, expected: 1, bot: true),
-            .instancesTooMany(service: "bot", running: 2, expected: 1, bot: true), .instancesMatchWarning(service: "bot", running: 1, warning: "…"),
+            .serviceRunning(service: "worker", detail: LocalizedText(verbatim: "…")), .serviceStarting(service: "worker", detail: LocalizedText(verbatim: "…")),
+            .serviceDown(service: "worker", state: "failed", detail: LocalizedText(verbatim: "…")), .serviceUnknown(service: "worker", why: LocalizedText(verbatim: "…")), .statusLate(seconds: 16),
+            .instancesUnknown(service: "bot", why: LocalizedText(verbatim: "…")), .platformCopies(service: "bot", configured: 2, running: 2, expected: 1, bot: true),
+            .instancesTooMany(service: "bot", running: 2, expected: 1, bot: true), .instancesMatchWarning(service: "bot", running: 1, warning: LocalizedText(verbatim: "…")),
             .instancesOK(service: "bot", running: 1), .restartsLastHour(service: "worker", count: 22),
-            .restartLoop(service: "worker", restarts: 5, upSeconds: 12, detail: "…"),
+            .restartLoop(service: "worker", restarts: 5, upSeconds: 12, detail: LocalizedText(verbatim: "…")),
             .memoryGrowth(service: "worker", mbPerHour: 35, machineBytes: 2_000_000_000, reachIn: 7200),
             .healthSummary(status: 503, seconds: 0.035, expect: 200), .healthNoAnswer, .healthNoAnswerWithin(seconds: 5), .healthConnect, .healthDNS,
             .healthStarting(target: "web:/healthz", summary: LocalizedText(verbatim: "503"), service: "web", up: 20, grace: 60),

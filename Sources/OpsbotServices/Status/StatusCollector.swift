@@ -161,6 +161,11 @@ public enum StatusCollector {
 
     // MARK: - Checks
 
+    /// "worker: …" without its "worker: ".
+    static func afterName(_ s: String, _ name: String) -> String {
+        s.hasPrefix(name + ": ") ? String(s.dropFirst(name.count + 2)) : s
+    }
+
     static func serviceChecks(_ r: ServiceReport, m: ServiceManager, now: Date) -> [CheckResult] {
         // Targets (alert fingerprints) keep the name; summaries say which host.
         let n = r.config.displayName
@@ -168,19 +173,20 @@ public enum StatusCollector {
         let st = r.status
         switch st.state {
         case .running:
-            out.append(CheckResult(check: "service_down", target: r.config.name, status: .ok, message: StatusText.serviceRunning(service: n, detail: st.detail), value: 1))
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .ok, message: StatusText.serviceRunning(service: n, detail: st.detailText), value: 1))
         case .starting:
-            out.append(CheckResult(check: "service_down", target: r.config.name, status: .warning, message: StatusText.serviceStarting(service: n, detail: st.detail), value: 0))
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .warning, message: StatusText.serviceStarting(service: n, detail: st.detailText), value: 0))
         case .stopped, .failed:
-            out.append(CheckResult(check: "service_down", target: r.config.name, status: .critical, message: StatusText.serviceDown(service: n, state: st.state.rawValue, detail: st.detail),
+            out.append(CheckResult(check: "service_down", target: r.config.name, status: .critical, message: StatusText.serviceDown(service: n, state: st.state.rawValue, detail: st.detailText),
                                    value: 0, evidence: st.error.map { [$0] } ?? [], remediation: "/restart \(r.config.name)"))
         case .unknown:
             let why = st.error ?? st.detail
             // Its own timeout is said in the chat's language; a backend's reason as the backend says it.
-            let reason = why == lateStatus(r.config) ? StatusText.statusLate(seconds: max(r.config.commandTimeout, 15) + 1).localized : LocalizedText(verbatim: why)
+            let reason = why == lateStatus(r.config) ? StatusText.statusLate(seconds: max(r.config.commandTimeout, 15) + 1).localized
+                : (st.errorText ?? st.detailText)
             out.append(CheckResult(check: "service_down", target: r.config.name, status: .unknown, message: StatusText.serviceUnknown(service: n, why: reason), evidence: st.error.map { [$0] } ?? []))
         }
-        if let why = st.instancesUnknown {
+        if let why = st.instancesUnknownText {
             // Never 0 and never OK. It matters for the bot (a second poller is a 409); for other
             // services an uncountable copy count is left out rather than reported as fine.
             if (r.config.bot || st.matchWarning != nil) && st.state != .stopped {
@@ -196,10 +202,10 @@ public enum StatusCollector {
                 out.append(CheckResult(check: "instances", target: r.config.name, status: r.config.bot ? .critical : .warning,
                                        message: StatusText.instancesTooMany(service: n, running: st.instances, expected: limit, bot: r.config.bot), value: Double(st.instances),
                                        evidence: st.pids.map { "pid \($0)" } + (st.matchWarning.map { [$0] } ?? []), remediation: "/conflicts"))
-            } else if let w = st.matchWarning {
+            } else if let w = st.matchWarningText {
                 // Strangers are not counted, but a regex that catches them is a problem to fix.
                 out.append(CheckResult(check: "instances", target: r.config.name, status: .warning,
-                                       message: StatusText.instancesMatchWarning(service: n, running: st.instances, warning: String(w.dropFirst(r.config.name.count + 2))), value: Double(st.instances), remediation: "/conflicts"))
+                                       message: StatusText.instancesMatchWarning(service: n, running: st.instances, warning: LocalizedText(en: Self.afterName(w.en, r.config.name), ru: Self.afterName(w.ru, r.config.name))), value: Double(st.instances), remediation: "/conflicts"))
             } else {
                 out.append(CheckResult(check: "instances", target: r.config.name, status: .ok, message: StatusText.instancesOK(service: n, running: st.instances), value: Double(st.instances)))
             }
@@ -214,7 +220,7 @@ public enum StatusCollector {
             // counter past the limit is the loop too (an engine's counter only counts automatic restarts).
             let up = st.state == .running ? Int(now.timeIntervalSince(st.startedAt ?? now)) : nil
             out.append(CheckResult(check: "restart_loop", target: r.config.name, status: .critical,
-                                   message: StatusText.restartLoop(service: n, restarts: c, upSeconds: up, detail: st.detail), value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
+                                   message: StatusText.restartLoop(service: n, restarts: c, upSeconds: up, detail: st.detailText), value: Double(c), remediation: "/logs \(r.config.name) 50 critical"))
         }
         if let t = r.memoryTrend {
             var status: CheckResult.Status = t > r.config.memoryGrowthMBPerHour ? .warning : .ok

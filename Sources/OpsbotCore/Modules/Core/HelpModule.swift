@@ -10,8 +10,8 @@ struct HelpModule: CommandModule {
             guard let cmd = catalog.entry(bare)?.command else {
                 return .reply(Reply(html: CoreText.helpNoCommand(name: bare).text(l)))
             }
-            var lines = ["<b>\(HTML.escape(cmd.synopsis))</b>", HTML.escape(cmd.description(l))]
-            if let usage = cmd.usage(l) { lines.append(HTML.escape(usage)) }
+            var lines = [CoreText.helpHeader(synopsis: cmd.synopsis).text(l), HTML.escape(cmd.description(l))]
+            if let usage = cmd.usage(l) { lines.append(CoreText.helpUsage(text: usage).text(l)) }
             for a in cmd.arguments {
                 lines.append(CoreText.helpArgument(name: a.name, type: a.type, values: a.values, defaultValue: a.defaultValue,
                                                    description: a.description(l)).text(l))
@@ -25,8 +25,7 @@ struct HelpModule: CommandModule {
         }
         var lines = [CoreText.helpTitle.text(l)]
         for cmd in catalog.visible {
-            let mark = cmd.confirm ? " ⚠️" : ""
-            lines.append("\(HTML.escape(cmd.synopsis)) — \(HTML.escape(cmd.description(l)))\(mark)")
+            lines.append(CoreText.helpListLine(synopsis: cmd.synopsis, description: cmd.description(l), confirm: cmd.confirm).text(l))
         }
         let off = catalog.notConfigured.filter { n in catalog.entry(n.name)?.command.hidden == false }
         if !off.isEmpty { lines.append(CoreText.helpNotConfiguredList(names: off.map(\.name)).text(l)) }

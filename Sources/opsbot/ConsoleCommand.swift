@@ -46,8 +46,11 @@ struct ConsoleCommand: AsyncParsableCommand {
         let transport = ConsoleTransport(fileDirectory: config.resolvePath(config.stateDir))
         let app = runtime.makeApp(transport: transport, store: store)
         let router = Router(app: app)
-        await router.start()
-        await Runtime.announceCatalogProblems(app)
+        // What start-up says in the chat (an old confirmation's notice) is in the console's language.
+        await Language.$current.withValue(config.language.fixed ?? .en) {
+            await router.start()
+            await Runtime.announceCatalogProblems(app)
+        }
         ConsoleTransport.stdout("opsbot console — you are admin \(user.id) in chat \(chatID); \(runtime.catalog.visible.count) commands (/help). Ctrl-D quits.\n")
         // SIGHUP re-reads config and catalog here too (same rules as `run`); SIGTERM/SIGINT stop it like `run`.
         let options = options, demo = demo, language = language

@@ -63,6 +63,8 @@ extension CoreText {
         case .consoleNotACommand: return "(commands start with /, e.g. /help)"
         case .consoleButtonGone(let number, let label, let id):
             return "[\(number)] \(label) of message #\(id) is no longer shown (the message changed: answered, expired or resolved); nothing was pressed"
+        case .catalogInvalid(let files):
+            return e("catalog: \(files.count) file\(files.count == 1 ? "" : "s") invalid (" + files.joined(separator: "; ") + ")")
         case .pong: return "🏓 pong"
         case .pongTimed(let ms, let up): return "🏓 pong — reply round trip \(ms) ms, up \(Durations.format(up))"
         case .helpNoCommand(let name): return "No command /\(e(name)). Send /help for the list."

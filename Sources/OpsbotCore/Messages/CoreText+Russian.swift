@@ -68,6 +68,9 @@ extension CoreText {
         case .consoleNotACommand: return "(команды начинаются с /, например /help)"
         case .consoleButtonGone(let number, let label, let id):
             return "[\(number)] \(label) сообщения #\(id) больше не показана (сообщение изменилось: ответ, истечение или решение); ничего не нажато"
+        case .catalogInvalid(let files):
+            return "каталог: \(Plural.ru(files.count, "файл не загрузился", "файла не загрузились", "файлов не загрузились")) ("
+                + files.map(c).joined(separator: "; ") + ")"
         case .pong: return "🏓 понг"
         case .pongTimed(let ms, let up): return "🏓 понг — ответ дошёл за \(ms) мс, работаю \(d(up))"
         case .helpNoCommand(let name): return "Нет команды /\(e(name)). Список команд — /help."

@@ -55,6 +55,8 @@ public enum CoreText: MessageCatalog, Hashable {
     case consoleNoSuchButton(number: Int)
     case consoleNotACommand
     case consoleButtonGone(number: Int, label: String, messageID: Int64)
+    // /status
+    case catalogInvalid(files: [String])
     // /ping
     case pong
     case pongTimed(milliseconds: Int, uptime: Double)
@@ -111,7 +113,7 @@ public enum CoreText: MessageCatalog, Hashable {
             .expiredByRestart(action: "restart worker"), .outputAsFile(characters: 15_000), .seeFileAbove,
             .consoleEdited, .consolePhoto(filename: "disk.png", bytes: 20480, path: "/tmp/disk.png", saved: true),
             .consoleFile(filename: "output.txt", bytes: 15000, path: "/tmp/output.txt", saved: false), .consolePressHint, .consoleNoSuchButton(number: 9), .consoleNotACommand,
-            .consoleButtonGone(number: 3, label: "✖ Отмена", messageID: 7), .pong,
+            .consoleButtonGone(number: 3, label: "✖ Отмена", messageID: 7), .pong, .catalogInvalid(files: ["Commands/x.yaml: arguments[0].type: unknown type \"float\""]),
             .pongTimed(milliseconds: 42, uptime: 8100), .helpNoCommand(name: "nope"), .helpHeader(synopsis: "/logs <service> [rest…]"),
             .helpUsage(text: "Та же проверка стоит перед деплоем: `opsbot check schema`."),
             .helpListLine(synopsis: "/restart <service>", description: "Перезапустить сервис", confirm: true),

@@ -38,7 +38,9 @@ struct StatusModule: CommandModule {
         let off = app.config.databaseURL == nil && app.checks.named("database") != nil
             ? [StatusText.databaseNotConfigured.text()] : []
         var html = StatusModule.render(report, alerts: alerts, notConfigured: off)
-        if let bad = app.catalog.invalidSummary { html += "\n⚠️ " + HTML.escape(bad) }
+        if !app.catalog.invalidFiles.isEmpty {
+            html += "\n⚠️ " + CoreText.catalogInvalid(files: app.catalog.invalidFiles.map(\.description)).text()
+        }
         return .reply(Reply(html: html))
     }
 

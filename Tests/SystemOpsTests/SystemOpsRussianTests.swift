@@ -46,7 +46,7 @@ import TestKit
             #expect(!ru.isEmpty && !ru.contains(secret), "\(ru)")
             #expect(RussianText.englishWords(in: HTML.escape(ru)).isEmpty, "\(ru)")
         }
-        #expect(EnvRule(name: "ENCRYPTION_SECRET", format: .bytes, length: 32).problem(secret)?.text(.ru) == "длина 23 байта, а нужно ровно 32")
+        #expect(EnvRule(name: "ENCRYPTION_SECRET", format: .bytes, length: 32).problem(secret)?.text(.ru) == "длиной 23 байта, а нужно ровно 32")
         #expect(EnvRule(name: "OPTIONAL", required: false).problem(nil) == nil)
     }
 }

@@ -30,7 +30,7 @@ struct EnvModule: CommandModule {
     struct Outcome: Sendable {
         var source: ServicesText.EnvSource
         var total: Int
-        var problems: [(rule: EnvRule, problem: String)]
+        var problems: [(rule: EnvRule, problem: SystemOpsText)]
         var env: [String: String]
     }
 
@@ -46,7 +46,7 @@ struct EnvModule: CommandModule {
             guard let b = m.backend(s.name) else { throw BackendError("no backend") }
             env = try await b.environment()
         }
-        let problems = cfg.rules.compactMap { r in r.check(env[r.name]).map { (rule: r, problem: $0) } }
+        let problems = cfg.rules.compactMap { r in r.problem(env[r.name]).map { (rule: r, problem: $0) } }
         return Outcome(source: source, total: cfg.rules.count, problems: problems, env: env)
     }
 
@@ -84,7 +84,7 @@ struct EnvCheck: CheckProvider {
             guard let cfg = s.env else { continue }
             do {
                 let o = try await EnvModule.evaluate(s, cfg: cfg, m: m)
-                let bad = o.problems.map { "\($0.rule.name) \($0.problem)" }
+                let bad = o.problems.map { "\($0.rule.name) \($0.problem.english)" }
                 out.append(CheckResult(check: "env", target: s.name, status: bad.isEmpty ? .ok : .warning,
                                        message: StatusText.envRules(service: s.name, ok: o.total - bad.count, total: o.total, failing: o.problems.map(\.rule.name)),
                                        value: Double(bad.count), evidence: bad, remediation: bad.isEmpty ? nil : "/env \(s.name)"))

@@ -91,7 +91,7 @@ extension ServicesText {
             case .backend(let b): "\(b) environment"
             }
             return "\(ok == total ? "✅ " : "🔴 ")<b>\(e(s))</b> (\(e(src))): \(ok)/\(total) ok\n"
-        case .envRuleBad(let rule, let problem, let hint): return "🔴 \(e(rule)) \(e(problem))" + (hint.map { " — \(e($0))" } ?? "") + "\n"
+        case .envRuleBad(let rule, let problem, let hint): return "🔴 \(e(rule)) \(e(problem.english))" + (hint.map { " — \(e($0))" } ?? "") + "\n"
         case .envRuleOK(let rule, let unset): return "✅ \(e(rule))" + (unset ? " (optional, not set)" : "") + "\n"
         case .dockerUnreachable(let socket, let error): return e("Docker is not reachable on \(socket) (service_options.docker_socket): \(error)")
         case .prunePreview(let socket, let table, let calls, let reclaimable):

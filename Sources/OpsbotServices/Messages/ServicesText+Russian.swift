@@ -43,45 +43,7 @@ enum RU {
         default: raw
         }
     }
-    /// HTTPError.plainWords (HTTPClient, English) in Russian: "no answer within 5 s" → "нет ответа за 5 с".
-    static func httpWords(_ s: String) -> String {
-        func seconds(_ t: Substring) -> String { t.replacingOccurrences(of: " ms", with: " мс").replacingOccurrences(of: " s", with: " с") }
-        let within: [(String, String)] = [("no answer", "нет ответа"), ("no connection", "нет соединения"), ("the host name did not resolve", "имя хоста не резолвится")]
-        for (en, ru) in within {
-            if s == en + " in time" { return ru + " вовремя" }
-            if s.hasPrefix(en + " within ") { return ru + " за " + seconds(s.dropFirst(en.count + 8)) }
-        }
-        if s.hasPrefix("the answer was still incomplete after ") { return "ответ не пришёл целиком за " + seconds(s.dropFirst(38)) }
-        switch s {
-        case "connection refused": return "соединение отклонено"
-        case "could not connect (nothing listening there, or unreachable)": return "не удалось подключиться (там никто не слушает, или хост недоступен)"
-        case "the host name does not resolve": return "имя хоста не резолвится"
-        case "the transfer failed": return "передача не удалась"
-        default: return s
-        }
-    }
 
-    /// EnvRule.check's problems (SystemOps, English) in Russian; an unknown one as it is.
-    static func envProblem(_ p: String) -> String {
-        switch p {
-        case "missing": return "не задана"
-        case "set but empty": return "задана, но пустая"
-        case "is not a URL (expected scheme://host…)": return "не URL (нужно scheme://host…)"
-        case "has leading or trailing spaces": return "с пробелами в начале или в конце"
-        case "is not an integer": return "не целое число"
-        case "is not true/false": return "не true/false"
-        case "rule has an invalid pattern": return "в правиле неверный шаблон"
-        case "does not have the expected shape": return "не того вида, что ожидается"
-        default:
-            if p.hasPrefix("is "), p.contains(" bytes long, expected exactly ") {
-                let nums = p.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-                if nums.count == 2 {
-                    return "длиной \(Plural.ru(nums[0], "байт", "байта", "байт")), а нужно ровно \(nums[1])"
-                }
-            }
-            return p
-        }
-    }
 }
 
 extension ServicesText {
@@ -173,7 +135,7 @@ extension ServicesText {
             case .backend(let b): "окружение \(b)"
             }
             return "\(ok == total ? "✅ " : "🔴 ")<b>\(e(s))</b> (\(e(src))): в порядке \(ok) из \(total)\n"
-        case .envRuleBad(let rule, let problem, let hint): return "🔴 \(e(rule)) \(e(RU.envProblem(problem)))" + (hint.map { " — \(e($0))" } ?? "") + "\n"
+        case .envRuleBad(let rule, let problem, let hint): return "🔴 \(e(rule)) \(e(problem.russian))" + (hint.map { " — \(e($0))" } ?? "") + "\n"
         case .envRuleOK(let rule, let unset): return "✅ \(e(rule))" + (unset ? " (необязательная, не задана)" : "") + "\n"
         case .dockerUnreachable(let socket, let error): return e("Docker недоступен на \(socket) (service_options.docker_socket): \(error)")
         case .prunePreview(let socket, let table, let calls, let reclaimable):

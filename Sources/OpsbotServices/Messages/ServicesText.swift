@@ -1,5 +1,6 @@
 import Foundation
 import OpsbotSupport
+import SystemOps
 
 /// What the service commands say in the chat (/logs, /restart, /scale, /redeploy,
 /// /disk, /env, /docker_prune, the cleanups; /conflicts has ConflictsText): one case per message, rendered per language in
@@ -75,7 +76,7 @@ enum ServicesText: MessageCatalog {
     case envNoneConfigured
     case envReadFailed(service: String, error: String)
     case envHeader(service: String, source: EnvSource, ok: Int, total: Int)
-    case envRuleBad(rule: String, problem: String, hint: String?)
+    case envRuleBad(rule: String, problem: SystemOpsText, hint: String?)
     case envRuleOK(rule: String, optionalUnset: Bool)
     // /docker_prune
     case dockerUnreachable(socket: String, error: String)
@@ -185,7 +186,7 @@ enum ServicesText: MessageCatalog {
             .envNoneConfigured,
             .envReadFailed(service: "web", error: "HTTP 401"),
             .envHeader(service: "bot", source: .heroku, ok: 2, total: 3),
-            .envRuleBad(rule: "BOT_TOKEN", problem: "missing", hint: "@BotFather"),
+            .envRuleBad(rule: "BOT_TOKEN", problem: .envMissing, hint: "@BotFather"),
             .envRuleOK(rule: "SENTRY_DSN", optionalUnset: true),
             .dockerUnreachable(socket: "/var/run/docker.sock", error: "…"),
             .prunePreview(socket: "/var/run/docker.sock", table: "…", calls: ["POST /containers/prune"], reclaimable: 1_000_000),

@@ -88,7 +88,7 @@ extension StatusText {
         case .botProblem(let error): return "target bot: \(error.en)"
         case .botNoAnswer(let s): return "Bot API did not answer within \(d(s))"
         case .botTokenEnvMissing(let env): return "env var \(env) is not set"
-        case .unreachable(let method, let words): return "\(method): Bot API: \(words)"
+        case .unreachable(let method, let words): return "\(method): Bot API: \(words.en)"
         case .notBotAPI(let method, let status): return "\(method): HTTP \(status), not a Bot API answer"
         case .refused(let method, let code, let desc): return "\(method): \(code)\(desc)"
         case .botTokenOK(let u): return "target bot @\(u) token valid"

@@ -120,7 +120,7 @@ extension StatusText {
         case .botProblem(let error): return "целевой бот: \(error.ru)"
         case .botNoAnswer(let s): return "Bot API не ответил за \(d(s))"
         case .botTokenEnvMissing(let env): return "переменная окружения \(env) не задана"
-        case .unreachable(let method, let words): return "\(method): Bot API: \(RU.httpWords(words))"
+        case .unreachable(let method, let words): return "\(method): Bot API: \(words.ru)"
         case .notBotAPI(let method, let status): return "\(method): HTTP \(status) — это не ответ Bot API"
         case .refused(let method, let code, let desc): return "\(method): \(code)\(desc)"
         case .botTokenOK(let u): return "целевой бот @\(u): токен действителен"

@@ -72,7 +72,7 @@ enum StatusText: MessageCatalog {
     case botProblem(error: LocalizedText)
     case botNoAnswer(seconds: Double)
     case botTokenEnvMissing(env: String)
-    case unreachable(method: String, words: String)
+    case unreachable(method: String, words: LocalizedText)
     case notBotAPI(method: String, status: Int)
     case refused(method: String, code: String, description: String)
     case botTokenOK(username: String)
@@ -125,7 +125,7 @@ enum StatusText: MessageCatalog {
             .fillMeasuring(mount: "/var", needs: 900),
             .fillIn(mount: "/var", seconds: 12_000, window: 3600, rate: 2.1, usedPercent: 91, freeBytes: 2_000_000_000),
             .notFilling(mount: "/var", rate: 0, window: 1800, usedPercent: 40),
-            .botProblem(error: StatusText.botTokenEnvMissing(env: "BOT_TOKEN").localized), .botNoAnswer(seconds: 10), .botTokenEnvMissing(env: "BOT_TOKEN"), .unreachable(method: "getMe", words: "no answer within 5 s"),
+            .botProblem(error: StatusText.botTokenEnvMissing(env: "BOT_TOKEN").localized), .botNoAnswer(seconds: 10), .botTokenEnvMissing(env: "BOT_TOKEN"), .unreachable(method: "getMe", words: LocalizedText(en: "no answer within 5 s", ru: "нет ответа за 5 с")),
             .notBotAPI(method: "getMe", status: 502), .refused(method: "getMe", code: "401 ", description: "…"),
             .botTokenOK(username: "shop_bot"),
             .webhookWhilePolling(url: "https://example.org/hook"), .webhookMissing, .webhookError(ago: 600, message: "…"),

@@ -49,7 +49,7 @@ public enum Probes {
                 return HealthResult(endpoint: e, status: r.status, seconds: r.totalTime > 0 ? r.totalTime : elapsed(), error: nil)
             } catch let err as HTTPError {
                 let why: LocalizedText = switch err.kind {
-                case .timeout: LocalizedText(en: err.plainWords(timeout: e.timeout), ru: RU.httpWords(err.plainWords(timeout: e.timeout)))
+                case .timeout: err.plainWordsMessage(timeout: e.timeout).localized
                 case .connect: StatusText.healthConnect.localized
                 case .dns: StatusText.healthDNS.localized
                 case .other: LocalizedText(verbatim: Redactor.shared.redact(err.plainWords()))

@@ -55,7 +55,7 @@ public struct TargetBotProbe: Sendable {
             r = try await HTTPClient.send(HTTPRequest(method: post ? "POST" : "GET", url: url, connectTimeout: min(config.timeout, 5), timeout: config.timeout))
         } catch let e as HTTPError {
             // Never the URL (it holds the token's place) nor libcurl's sentence: what failed, after how long.
-            throw BotAPIFailure(.unreachable(method: method, words: e.plainWords(timeout: config.timeout)))
+            throw BotAPIFailure(.unreachable(method: method, words: e.plainWordsMessage(timeout: config.timeout).localized))
         } catch {
             throw BackendError("\(method): \(Redactor.shared.redact("\(error)"))")
         }

@@ -17,7 +17,7 @@ extension SystemOpsText {
         case .envNotInteger: "не целое число"
         case .envNotBool: "не true/false"
         case .envWrongLength(let n, let expected):
-            "длина \(Plural.ru(n, "байт", "байта", "байт")), а нужно ровно \(expected)"
+            "длиной \(Plural.ru(n, "байт", "байта", "байт")), а нужно ровно \(expected)"
         case .envInvalidPattern: "в правиле неверный шаблон"
         case .envWrongShape: "не того вида, что ожидается"
         }

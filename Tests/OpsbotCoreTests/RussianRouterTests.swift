@@ -107,6 +107,14 @@ import TestHarness
         #expect(h.transport.callbackAnswers.last??.hasPrefix("⛔ подтвердить может только тот, кто запросил") == true)
     }
 
+    @Test func aWrongLanguageIsNamedWithTheChoices() throws {
+        let config = try ConfigLoader.read("language: fr\n", source: "c.yaml", baseDirectory: "/", sections: ConfigLoader.coreSections)
+        #expect(config.problems.map(\.description) == ["c.yaml:1: language: expected en, ru or auto, got \"fr\""], "\(config.problems)")
+        #expect(config.language == .en)
+        let ok = try ConfigLoader.read("language: auto\n", source: "c.yaml", baseDirectory: "/", sections: ConfigLoader.coreSections)
+        #expect(ok.problems.isEmpty && ok.language == .auto)
+    }
+
     @Test func fixedLanguageIgnoresTheTelegramLanguage() async throws {
         let h = try RouterHarness(language: "en")
         await h.say("/nope", languageCode: "ru")

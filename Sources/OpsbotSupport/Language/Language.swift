@@ -29,6 +29,15 @@ public enum LanguageSetting: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// A config value: a typo is named with the three choices.
+    public init(from decoder: Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        guard let v = LanguageSetting(rawValue: raw) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected en, ru or auto, got \"\(raw)\""))
+        }
+        self = v
+    }
+
     /// The language when nobody's `language_code` is known (alerts, the console): `auto` → English.
     public var fixed: Language? {
         switch self {

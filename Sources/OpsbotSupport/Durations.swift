@@ -33,15 +33,20 @@ public enum Durations {
 
     /// A short human form: `42 s`, `7 min`, `3 h 5 min`, `2 d 4 h`.
     public static func format(_ seconds: Double) -> String {
+        format(seconds, units: ("s", "min", "h", "d"))
+    }
+
+    /// The same shape with each language's unit names (`LocalFormat.duration`).
+    static func format(_ seconds: Double, units u: (s: String, min: String, h: String, d: String)) -> String {
         let s = Int(seconds.rounded())
-        if s < 60 { return "\(s) s" }
-        if s < 3600 { return "\(s / 60) min" }
+        if s < 60 { return "\(s) \(u.s)" }
+        if s < 3600 { return "\(s / 60) \(u.min)" }
         if s < 86400 {
             let m = (s % 3600) / 60
-            return m == 0 ? "\(s / 3600) h" : "\(s / 3600) h \(m) min"
+            return m == 0 ? "\(s / 3600) \(u.h)" : "\(s / 3600) \(u.h) \(m) \(u.min)"
         }
         let h = (s % 86400) / 3600
-        return h == 0 ? "\(s / 86400) d" : "\(s / 86400) d \(h) h"
+        return h == 0 ? "\(s / 86400) \(u.d)" : "\(s / 86400) \(u.d) \(h) \(u.h)"
     }
 }
 

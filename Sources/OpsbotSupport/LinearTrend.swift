@@ -53,13 +53,22 @@ public struct LinearTrend: Sendable, Hashable {
 
     /// "~3 h 20 min", "~45 min", "~2 d 4 h": a projection rounded as it deserves.
     public static func approx(_ seconds: Double) -> String {
-        if seconds < 120 { return "~\(max(1, Int((seconds / 60).rounded(.up)))) min" }
-        if seconds < 3600 { return "~\(Int((seconds / 60).rounded())) min" }
+        approx(seconds, units: ("min", "h", "d"))
+    }
+
+    /// The same rounding in `language`: "~3 ч 20 мин" in Russian.
+    public static func approx(_ seconds: Double, _ language: Language) -> String {
+        language == .ru ? approx(seconds, units: ("мин", "ч", "д")) : approx(seconds)
+    }
+
+    private static func approx(_ seconds: Double, units u: (min: String, h: String, d: String)) -> String {
+        if seconds < 120 { return "~\(max(1, Int((seconds / 60).rounded(.up)))) \(u.min)" }
+        if seconds < 3600 { return "~\(Int((seconds / 60).rounded())) \(u.min)" }
         if seconds < 86400 {
             let m = Int((seconds / 600).rounded()) * 10
-            return m % 60 == 0 ? "~\(m / 60) h" : "~\(m / 60) h \(m % 60) min"
+            return m % 60 == 0 ? "~\(m / 60) \(u.h)" : "~\(m / 60) \(u.h) \(m % 60) \(u.min)"
         }
         let h = Int((seconds / 3600).rounded())
-        return h % 24 == 0 ? "~\(h / 24) d" : "~\(h / 24) d \(h % 24) h"
+        return h % 24 == 0 ? "~\(h / 24) \(u.d)" : "~\(h / 24) \(u.d) \(h % 24) \(u.h)"
     }
 }

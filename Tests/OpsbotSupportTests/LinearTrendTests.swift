@@ -54,6 +54,11 @@ import Testing
         #expect(LinearTrend.approx(30) == "~1 min")
         #expect(LinearTrend.approx(2 * 86400 + 4 * 3600) == "~2 d 4 h")
         #expect(LinearTrend.approx(3600) == "~1 h")
+        #expect(LinearTrend.approx(12_000, .ru) == "~3 ч 20 мин")
+        #expect(LinearTrend.approx(30, .ru) == "~1 мин")
+        #expect(LinearTrend.approx(2 * 86400 + 4 * 3600, .ru) == "~2 д 4 ч")
+        #expect(LinearTrend.approx(86400, .ru) == "~1 д")
+        #expect(LinearTrend.approx(12_000, .en) == "~3 h 20 min")
     }
 }
 

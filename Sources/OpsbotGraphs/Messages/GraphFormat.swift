@@ -43,20 +43,6 @@ enum GraphFormat {
         return seconds == 3600 ? "за последний час" : "за последние \(LocalFormat.duration(seconds, .ru))"
     }
 
-    /// "~3 h 20 min", "~45 min", "~2 d 4 h" / "~3 ч 20 мин": a projection rounded as it deserves
-    /// (`LinearTrend.approx`, in the chart's language).
-    static func approx(_ seconds: Double, _ language: Language) -> String {
-        guard language == .ru else { return LinearTrend.approx(seconds) }
-        if seconds < 120 { return "~\(max(1, Int((seconds / 60).rounded(.up)))) мин" }
-        if seconds < 3600 { return "~\(Int((seconds / 60).rounded())) мин" }
-        if seconds < 86400 {
-            let m = Int((seconds / 600).rounded()) * 10
-            return m % 60 == 0 ? "~\(m / 60) ч" : "~\(m / 60) ч \(m % 60) мин"
-        }
-        let h = Int((seconds / 3600).rounded())
-        return h % 24 == 0 ? "~\(h / 24) д" : "~\(h / 24) д \(h % 24) ч"
-    }
-
     /// A fallback row's time: `7 Dec 14:03` / `7 дек 14:03` in the chart's zone.
     static func dateTime(_ t: Date, zone: TimeZone, _ language: Language) -> String {
         ChartTime.label(t, .dayClock, zone: zone, language: language)

@@ -51,7 +51,7 @@ extension GraphText {
             let f = { GraphFormat.value($0, unit, .en) }
             return e("Now \(f(now)) · min \(f(min)) · avg \(f(avg)) · max \(f(max))")
         case .fillsIn(let seconds, let rate, let window):
-            return e("Full in \(GraphFormat.approx(seconds, .en)) at \(Projection.ratePhrase(window)) (\(GraphFormat.rate(rate, .percent, .en)))")
+            return e("Full in \(LinearTrend.approx(seconds, .en)) at \(Projection.ratePhrase(window)) (\(GraphFormat.rate(rate, .percent, .en)))")
         case .fullNow:
             return "Full now"
         case .notFilling(let rate, let window):
@@ -59,7 +59,7 @@ extension GraphText {
         case .otherMounts(let kind, let mounts):
             return "Other mounts: \(e(mounts.joined(separator: ", "))) — /graph \(kind.rawValue) &lt;mount&gt;"
         case .reachesRAM(let ram, let seconds, let rate, let window):
-            return e("Reaches the machine's RAM (\(ram) MB) in \(GraphFormat.approx(seconds, .en)) at \(Projection.ratePhrase(window)) (\(GraphFormat.rate(rate, .mb, .en)))")
+            return e("Reaches the machine's RAM (\(ram) MB) in \(LinearTrend.approx(seconds, .en)) at \(Projection.ratePhrase(window)) (\(GraphFormat.rate(rate, .mb, .en)))")
         case .notGrowing(let rate, let window):
             return e("Not growing (\(GraphFormat.rate(rate, .mb, .en)) over \(GraphFormat.window(window, .en)))")
         case .restartCount(let count, let period):

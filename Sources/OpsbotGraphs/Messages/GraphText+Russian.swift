@@ -52,7 +52,7 @@ extension GraphText {
             let f = { GraphFormat.value($0, unit, .ru) }
             return e("Сейчас \(f(now)) · мин \(f(min)) · сред \(f(avg)) · макс \(f(max))")
         case .fillsIn(let seconds, let rate, let window):
-            return e("Заполнится через \(GraphFormat.approx(seconds, .ru)) при нынешнем темпе (\(GraphFormat.rate(rate, .percent, .ru)) \(GraphFormat.window(window, .ru)))")
+            return e("Заполнится через \(LinearTrend.approx(seconds, .ru)) при нынешнем темпе (\(GraphFormat.rate(rate, .percent, .ru)) \(GraphFormat.window(window, .ru)))")
         case .fullNow:
             return "Диск уже заполнен"
         case .notFilling(let rate, let window):
@@ -60,7 +60,7 @@ extension GraphText {
         case .otherMounts(let kind, let mounts):
             return "Другие разделы: \(e(mounts.joined(separator: ", "))) — <code>/graph \(kind.rawValue)</code> &lt;раздел&gt;"
         case .reachesRAM(let ram, let seconds, let rate, let window):
-            return e("Упрётся в RAM машины (\(ram) МБ) через \(GraphFormat.approx(seconds, .ru)) при нынешнем темпе (\(GraphFormat.rate(rate, .mb, .ru)) \(GraphFormat.window(window, .ru)))")
+            return e("Упрётся в RAM машины (\(ram) МБ) через \(LinearTrend.approx(seconds, .ru)) при нынешнем темпе (\(GraphFormat.rate(rate, .mb, .ru)) \(GraphFormat.window(window, .ru)))")
         case .notGrowing(let rate, let window):
             return e("Не растёт (\(GraphFormat.rate(rate, .mb, .ru)) \(GraphFormat.window(window, .ru)))")
         case .restartCount(let count, let period):

@@ -5,17 +5,8 @@ import OpsbotSupport
 /// Russian forms shared by the services catalogs: durations, projections, sizes, counts.
 enum RU {
     static func dur(_ s: Double) -> String { LocalFormat.duration(s, .ru) }
-    /// `~3 ч 20 мин`, `~45 мин`, `~2 д 4 ч` (LinearTrend.approx in Russian).
-    static func approx(_ seconds: Double) -> String {
-        if seconds < 120 { return "~\(max(1, Int((seconds / 60).rounded(.up)))) мин" }
-        if seconds < 3600 { return "~\(Int((seconds / 60).rounded())) мин" }
-        if seconds < 86400 {
-            let m = Int((seconds / 600).rounded()) * 10
-            return m % 60 == 0 ? "~\(m / 60) ч" : "~\(m / 60) ч \(m % 60) мин"
-        }
-        let h = Int((seconds / 3600).rounded())
-        return h % 24 == 0 ? "~\(h / 24) д" : "~\(h / 24) д \(h % 24) ч"
-    }
+    /// `~3 ч 20 мин`, `~45 мин`, `~2 д 4 ч`.
+    static func approx(_ seconds: Double) -> String { LinearTrend.approx(seconds, .ru) }
     /// `1,2 GB`: a size with a decimal comma.
     static func size(_ b: Int) -> String { DiskUsage.format(b).replacingOccurrences(of: ".", with: ",") }
     static func num(_ v: Double, _ format: String) -> String { String(format: format, v).replacingOccurrences(of: ".", with: ",") }

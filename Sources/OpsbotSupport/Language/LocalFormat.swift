@@ -9,16 +9,7 @@ import Darwin
 public enum LocalFormat {
     /// `42 s`, `7 min`, `3 h 5 min` / `42 с`, `7 мин`, `3 ч 5 мин`, `2 д 4 ч`.
     public static func duration(_ seconds: Double, _ language: Language = Language.current) -> String {
-        guard language == .ru else { return Durations.format(seconds) }
-        let s = Int(seconds.rounded())
-        if s < 60 { return "\(s) с" }
-        if s < 3600 { return "\(s / 60) мин" }
-        if s < 86400 {
-            let m = (s % 3600) / 60
-            return m == 0 ? "\(s / 3600) ч" : "\(s / 3600) ч \(m) мин"
-        }
-        let h = (s % 86400) / 3600
-        return h == 0 ? "\(s / 86400) д" : "\(s / 86400) д \(h) ч"
+        language == .ru ? Durations.format(seconds, units: ("с", "мин", "ч", "д")) : Durations.format(seconds)
     }
 
     /// `2 h 15 min ago` / `2 ч 15 мин назад`.

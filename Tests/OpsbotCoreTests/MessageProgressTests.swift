@@ -4,12 +4,17 @@ import TestHarness
 @testable import OpsbotCore
 
 /// A recording transport whose sends can be held in flight, to put the "working…" send and
-/// the result in every order.
+/// the result in every order. `hold(afterDelivery: true)` holds the answer instead: the message
+/// is in the chat (recorded, pressable) but its sender has not learnt its id yet.
 final class HeldTransport: ChatTransport, Sendable {
     let recorder = RecordingTransport()
     private let held = Locked<(holding: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+    private let afterDelivery = Locked(false)
 
-    func hold() { held.withLock { $0.holding = true } }
+    func hold(afterDelivery: Bool = false) {
+        self.afterDelivery.withLock { $0 = afterDelivery }
+        held.withLock { $0.holding = true }
+    }
     var sendsInFlight: Int { held.withLock { $0.waiting.count } }
     func release() {
         let waiting = held.withLock { s -> [CheckedContinuation<Void, Never>] in
@@ -21,6 +26,16 @@ final class HeldTransport: ChatTransport, Sendable {
     }
 
     func send(_ reply: Reply, to chatID: Int64) async throws -> MessageRef {
+        if afterDelivery.current {
+            let ref = try await recorder.send(reply, to: chatID)
+            await wait()
+            return ref
+        }
+        await wait()
+        return try await recorder.send(reply, to: chatID)
+    }
+
+    private func wait() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let go = held.withLock { s -> Bool in
                 if s.holding { s.waiting.append(c); return false }
@@ -28,7 +43,6 @@ final class HeldTransport: ChatTransport, Sendable {
             }
             if go { c.resume() }
         }
-        return try await recorder.send(reply, to: chatID)
     }
     func edit(_ ref: MessageRef, _ reply: Reply) async throws { try await recorder.edit(ref, reply) }
     func answerCallback(_ id: String, text: String?) async { await recorder.answerCallback(id, text: text) }

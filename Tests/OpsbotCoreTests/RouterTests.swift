@@ -50,7 +50,8 @@ final class RouterHarness: @unchecked Sendable {
     static let admin: Int64 = 1
     static let admin2: Int64 = 2
 
-    init(approver: Config.Approver = .initiator, stateDir: String? = nil, slowRun: Double = 0, language: String = "en") throws {
+    init(approver: Config.Approver = .initiator, stateDir: String? = nil, slowRun: Double = 0, language: String = "en",
+         held: HeldTransport? = nil, previewWait: Double = 5) throws {
         var config = try OpsbotConfig.parse("""
             language: \(language)
             admins:
@@ -63,7 +64,7 @@ final class RouterHarness: @unchecked Sendable {
         config.stateDir = "unused"
         self.stateDir = stateDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-router-\(UUID().uuidString)").path
         let store = try Store(directory: self.stateDir)
-        transport = RecordingTransport()
+        transport = held?.recorder ?? RecordingTransport()
         let catalog = Catalog([
             .init(command: CatalogCommand(name: "echo", description: "echo", module: "echo",
                                           arguments: [ArgumentSpec(name: "n", type: .int, required: false, max: 100)]), module: EchoModule()),
@@ -72,8 +73,8 @@ final class RouterHarness: @unchecked Sendable {
                   module: CountingModule(runs: runs, delay: slowRun)),
             .init(command: CatalogCommand(name: "pick", description: "pick", module: "x", confirm: true), module: ChooserModule(runs: runs)),
         ])
-        app = AppContext(config: config, store: store, clock: clock, transport: transport, catalog: catalog)
-        router = Router(app: app, progressDelay: 0.1)
+        app = AppContext(config: config, store: store, clock: clock, transport: held ?? transport, catalog: catalog)
+        router = Router(app: app, progressDelay: 0.1, previewWait: previewWait)
         router.botUsername = "ops_bot"
     }
 
@@ -168,6 +169,38 @@ final class RouterHarness: @unchecked Sendable {
         await h.router.handle(.callback(IncomingCallback(id: "again", chatID: RouterHarness.adminChat, userID: 1, messageID: 101, data: data)))
         #expect(h.runs.current == 1)
         #expect(h.transport.callbackAnswers.last == "Already done. It runs only once.")
+    }
+
+    @Test func aPressThatOvertakesItsPreviewWaitsForItThenRunsOnce() async throws {
+        let held = HeldTransport()
+        let h = try RouterHarness(held: held)
+        held.hold(afterDelivery: true)
+        async let asked: Void = h.say("/restart")
+        // The preview is in the chat and pressed; its sender has not learnt the message id yet.
+        #expect(await eventually { h.latestButtons() != nil })
+        async let pressed: Void = h.press(0)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(h.runs.current == 0 && h.transport.callbackAnswers.isEmpty)
+        held.release()
+        _ = await (asked, pressed)
+        #expect(h.runs.current == 1)
+        #expect(h.transport.callbackAnswers == ["Running…"])
+        #expect(h.lastText.contains("worker healthy after 1 s"))
+    }
+
+    @Test func aPressWhosePreviewNeverArrivesRunsNothing() async throws {
+        let held = HeldTransport()
+        let h = try RouterHarness(held: held, previewWait: 0.3)
+        held.hold(afterDelivery: true)
+        async let asked: Void = h.say("/restart")
+        #expect(await eventually { h.latestButtons() != nil })
+        await h.press(0)
+        #expect(h.transport.callbackAnswers == ["This confirmation is still being sent — press again in a moment. Nothing ran."])
+        held.release()
+        await asked
+        #expect(h.runs.current == 0)
+        await h.press(0)
+        #expect(h.runs.current == 1, "once delivered, the same button works")
     }
 
     @Test func simultaneousPressesRunOnce() async throws {

@@ -61,13 +61,31 @@ import SystemOps
         #expect(c2 == 1 && none.error?.contains("forced command") == true)
     }
 
+    /// Through the real forced command (`opsbot remote`, as sshd runs it), in its own process:
+    /// the deadlines are the remote's, not this busy test process's.
     @Test func oneStatusesRequestAnswersEachServiceOnItsOwn() async throws {
-        let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\nservices:\n  web:\n    backend: command\n    status_command: [/bin/echo, running]\n    running_pattern: running\n  hung:\n    backend: command\n    status_command: [/bin/sleep, '30']\n    command_timeout: 60s\n")
-        let settings = try ServicesSettings.load(app.config)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opsbot-remote-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+        services:
+          web:
+            backend: command
+            status_command: [/bin/echo, running]
+            running_pattern: running
+          hung:
+            backend: command
+            status_command: [/bin/sleep, '30']
+            command_timeout: 60s
+        """.write(toFile: dir + "/remote.yaml", atomically: true, encoding: .utf8)
+        let request = try RemoteRequest(op: .statuses, services: ["web", "db", "hung"], deadline: 3).encoded()
+        var env = ProcessInfo.processInfo.environment
+        env["SSH_ORIGINAL_COMMAND"] = request
         let t0 = Date()
-        let (r, code) = await RemoteServer.serve(command: try RemoteRequest(op: .statuses, services: ["web", "db", "hung"], deadline: 2).encoded(), settings: settings)
-        #expect(code == 0 && r.ok, "\(r)")
-        #expect(Date().timeIntervalSince(t0) < 5)
+        let run = try await ProcessRunner.run([Repository.opsbotBinary, "remote", "--config", dir + "/remote.yaml"], timeout: 60, environment: env)
+        #expect(Date().timeIntervalSince(t0) < 25, "the hung status command (30 s) did not hold the answer")
+        let r = try JSONDecoder().decode(RemoteResponse.self, from: Data(run.stdout.utf8))
+        #expect(run.exitCode == 0 && r.ok, "\(r) \(run.stderr)")
         let answers = r.statuses ?? []
         #expect(answers.map(\.service) == ["web", "db", "hung"])
         #expect(answers.first?.status?.state == "running")

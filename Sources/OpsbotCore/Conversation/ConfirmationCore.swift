@@ -24,7 +24,7 @@ struct ConfirmationCore: Sendable {
         }
     }
 
-    /// A preview being sent: its message id is not known yet, so no press can reach it.
+    /// A preview being sent: its message id is not known yet; a press that reaches it is retried.
     struct Proposal: Sendable {
         var action: PendingAction
         var command: String
@@ -57,6 +57,9 @@ struct ConfirmationCore: Sendable {
         case audit(action: String, outcome: String)
         /// Audit line for a confirmation that expired unpressed.
         case auditExpiry(Confirmation, command: String)
+        /// The press overtook its own preview: the message reached the chat but `delivered`
+        /// has not recorded its id yet. The router presses again shortly instead of refusing.
+        case previewInFlight
     }
 
     var live: [String: Live] = [:]

@@ -28,6 +28,7 @@ extension CoreText {
         case .alreadyDone: return "Already done. It runs only once."
         case .alreadyCancelled: return "Already cancelled. Nothing ran."
         case .stillPending: return "Still pending."
+        case .previewStillSending: return "This confirmation is still being sent — press again in a moment. Nothing ran."
         case .wrongMessage: return "This button does not belong to this message."
         case .onlyAskerCancels: return "only the admin who asked can cancel this"
         case .onlyAskerConfirms: return "only the admin who asked can confirm this"

@@ -31,6 +31,7 @@ extension CoreText {
         case .alreadyDone: return "Уже выполнено. Запуск только один."
         case .alreadyCancelled: return "Уже отменено. Ничего не выполнено."
         case .stillPending: return "Ещё ждёт решения."
+        case .previewStillSending: return "Подтверждение ещё отправляется — нажмите ещё раз через секунду. Ничего не запущено."
         case .wrongMessage: return "Эта кнопка не от этого сообщения."
         case .onlyAskerCancels: return "отменить может только тот, кто запросил"
         case .onlyAskerConfirms: return "подтвердить может только тот, кто запросил"

@@ -28,6 +28,7 @@ public enum CoreText: MessageCatalog, Hashable {
     case alreadyDone
     case alreadyCancelled
     case stillPending
+    case previewStillSending
     case wrongMessage
     case onlyAskerCancels
     case onlyAskerConfirms
@@ -106,7 +107,7 @@ public enum CoreText: MessageCatalog, Hashable {
             .timedOut(name: "logs", seconds: 60), .notAuthorized, .buttonNotAuthorized,
             .buttonNoLongerValid, .buttonUnknownConfirmation, .runningToast, .cancelledToast, .cancelledBy(who: "@anna"), .adminWithoutUsername(id: 42),
             .expiredToast, .expiredNothingRan, .expiredAfter(seconds: 60), .alreadyRunning, .alreadyDone, .alreadyCancelled,
-            .stillPending, .wrongMessage, .onlyAskerCancels, .onlyAskerConfirms, .twoPersonRule, .onlyAskerChooses,
+            .stillPending, .previewStillSending, .wrongMessage, .onlyAskerCancels, .onlyAskerConfirms, .twoPersonRule, .onlyAskerChooses,
             .refusedPress(why: .twoPersonRule), .expiresIn(seconds: 60, approver: .secondAdmin), .confirmButton(label: "Перезапустить worker"),
             .confirmDefault, .cancelButton, .confirmedBy(who: "@anna", seconds: 1.25), .doneOutputBelow(who: "@anna"),
             .doneOutputBelowPlain, .runningConfirmed(who: "@anna"), .interruptedByRestart(action: "restart worker"),

@@ -27,7 +27,15 @@ extension Router {
 
     func handleConfirmationPress(_ c: IncomingCallback) async {
         let press = ConfirmationCore.Press(data: c.data, userID: c.userID, username: c.username, chatID: c.chatID, messageID: c.messageID)
-        await perform(book.press(press, at: app.clock.now()), pressed: c)
+        var effects = book.press(press, at: app.clock.now())
+        // Updates are handled concurrently: on a busy machine the press can come back before
+        // `present` has recorded the preview's message id. Wait for that (5 s), not refuse.
+        let waitUntil = ContinuousClock.now + .seconds(previewWait)
+        while effects.isPreviewInFlight && ContinuousClock.now < waitUntil {
+            try? await Task.sleep(for: .milliseconds(50))
+            effects = book.press(press, at: app.clock.now())
+        }
+        await perform(effects, pressed: c)
     }
 
     /// Expires due confirmations and edits their messages. Runs after each expiry delay;
@@ -55,6 +63,8 @@ extension Router {
                 if let c { await run(plan, nonce: nonce, preview: preview, in: ref, confirmedBy: who, pressed: c) }
             case .choose(let choice, let command, let ref):
                 if let c { await follow(choice, command: command, in: ref, pressed: c) }
+            case .previewInFlight:
+                if let c { await app.transport.answerCallback(c.id, text: CoreText.previewStillSending.text()) }
             case .sendPreview, .record, .persist, .showResult:
                 break   // handled where they arise: present, the book, run
             }
@@ -93,5 +103,12 @@ extension Router {
             try? await clock.sleep(seconds: seconds + 0.05)
             await self?.sweepExpired()
         }
+    }
+}
+
+private extension [ConfirmationBook.Effect] {
+    var isPreviewInFlight: Bool {
+        if count == 1, case .previewInFlight = self[0] { return true }
+        return false
     }
 }

@@ -15,15 +15,18 @@ public final class Router: Sendable {
     let refusals: RefusalLimiter
     /// How long a command may run before a "working…" message appears.
     let progressDelay: Double
+    /// How long a press that overtook its own preview waits for the preview's delivery.
+    let previewWait: Double
     private let username = Locked<String?>(nil)
 
     public init(app: AppContext, callbacks: CallbackRegistry? = nil, progressDelay: Double = 1.0,
-                refusalWindow: TimeInterval = 600) {
+                refusalWindow: TimeInterval = 600, previewWait: Double = 5) {
         self.app = app
         self.book = ConfirmationBook(store: app.store)
         self.fixedCallbacks = callbacks
         self.refusals = RefusalLimiter(window: refusalWindow)
         self.progressDelay = progressDelay
+        self.previewWait = previewWait
     }
 
     /// The bot's own @username (from getMe), so `/cmd@otherbot` can be ignored.

@@ -56,8 +56,8 @@ package enum ServicesTest {
     }
 
     package static func write(_ path: String, _ text: String, executable: Bool = false) throws {
+        if executable { return try Executable.write(path, text) }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        if executable { chmod(path, 0o755) }
     }
 
     package static func stamp(_ d: Date = Date()) -> String {

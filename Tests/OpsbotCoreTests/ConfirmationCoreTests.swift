@@ -27,7 +27,7 @@ import TestHarness
             case .showResult(let r, _): "result \(r.html)"
             case .audit(let action, let outcome): "audit \(action): \(outcome)"
             case .auditExpiry(_, let command): "audit expired \(command)"
-            case .previewInFlight: "in flight"
+            case .previewInFlight(let command): "in flight \(command)"
             }
         }
     }
@@ -51,7 +51,7 @@ import TestHarness
         #expect(reply.html.contains("<b>/restart worker</b>") && reply.html.contains("Expires in 1 min") && reply.html.contains("two-person rule"))
         #expect(reply.buttons.flatMap { $0 }.map(\.data) == ["c:n:y", "c:n:n"])
         // A press that overtakes the preview's delivery runs nothing yet: the router presses again.
-        #expect(lines(core.press(press("c:n:y", user: 2), at: t0)) == ["in flight"])
+        #expect(lines(core.press(press("c:n:y", user: 2), at: t0)) == ["in flight restart worker"])
         #expect(core.live.isEmpty)
         let (summary, effects) = core.delivered("n", as: ref, at: t0)
         #expect(summary == "awaiting confirmation: restart worker")

@@ -196,6 +196,7 @@ final class RouterHarness: @unchecked Sendable {
         #expect(await eventually { h.latestButtons() != nil })
         await h.press(0)
         #expect(h.transport.callbackAnswers == ["This confirmation is still being sent — press again in a moment. Nothing ran."])
+        #expect(try h.app.store.recentAudit(limit: 5).contains { $0.arguments == "restart worker" && $0.outcome == "rejected: preview still being sent" })
         held.release()
         await asked
         #expect(h.runs.current == 0)

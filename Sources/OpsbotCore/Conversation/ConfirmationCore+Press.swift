@@ -30,7 +30,7 @@ extension ConfirmationCore {
     mutating func press(_ p: Press, at now: Date) -> [Effect] {
         guard let (nonce, press) = Self.parse(p.data) else { return [.answer(Self.invalidButton)] }
         guard var entry = live[nonce] else {
-            if proposed[nonce] != nil { return [.previewInFlight] }
+            if let p = proposed[nonce] { return [.previewInFlight(command: p.command)] }
             return [.answer(CoreText.buttonUnknownConfirmation.text()),
                     .audit(action: "unknown confirmation", outcome: "rejected: unknown or forged nonce")]
         }

@@ -59,7 +59,7 @@ struct ConfirmationCore: Sendable {
         case auditExpiry(Confirmation, command: String)
         /// The press overtook its own preview: the message reached the chat but `delivered`
         /// has not recorded its id yet. The router presses again shortly instead of refusing.
-        case previewInFlight
+        case previewInFlight(command: String)
     }
 
     var live: [String: Live] = [:]

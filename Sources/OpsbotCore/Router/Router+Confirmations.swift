@@ -63,8 +63,10 @@ extension Router {
                 if let c { await run(plan, nonce: nonce, preview: preview, in: ref, confirmedBy: who, pressed: c) }
             case .choose(let choice, let command, let ref):
                 if let c { await follow(choice, command: command, in: ref, pressed: c) }
-            case .previewInFlight:
-                if let c { await app.transport.answerCallback(c.id, text: CoreText.previewStillSending.text()) }
+            case .previewInFlight(let command):
+                guard let c else { break }
+                await app.transport.answerCallback(c.id, text: CoreText.previewStillSending.text())
+                audit(c, action: command, outcome: "rejected: preview still being sent")
             case .sendPreview, .record, .persist, .showResult:
                 break   // handled where they arise: present, the book, run
             }

@@ -8,13 +8,9 @@ import TestHarness
 /// is in the chat (recorded, pressable) but its sender has not learnt its id yet.
 final class HeldTransport: ChatTransport, Sendable {
     let recorder = RecordingTransport()
-    private let held = Locked<(holding: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
-    private let afterDelivery = Locked(false)
+    private let held = Locked<(holding: Bool, afterDelivery: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, false, []))
 
-    func hold(afterDelivery: Bool = false) {
-        self.afterDelivery.withLock { $0 = afterDelivery }
-        held.withLock { $0.holding = true }
-    }
+    func hold(afterDelivery: Bool = false) { held.withLock { $0.holding = true; $0.afterDelivery = afterDelivery } }
     var sendsInFlight: Int { held.withLock { $0.waiting.count } }
     func release() {
         let waiting = held.withLock { s -> [CheckedContinuation<Void, Never>] in
@@ -26,7 +22,7 @@ final class HeldTransport: ChatTransport, Sendable {
     }
 
     func send(_ reply: Reply, to chatID: Int64) async throws -> MessageRef {
-        if afterDelivery.current {
+        if held.withLock({ $0.afterDelivery }) {
             let ref = try await recorder.send(reply, to: chatID)
             await wait()
             return ref

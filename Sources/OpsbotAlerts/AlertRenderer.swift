@@ -85,7 +85,7 @@ public struct AlertRenderer: Sendable {
     /// One Ack per alert, at most `maxDigestButtons`, two per row.
     func digestButtons(_ alerts: [AlertState]) -> [[AlertButton]] {
         let acks = alerts.prefix(maxDigestButtons).map { a in
-            AlertButton(AlertText.ackDigestButton(rule: String(a.rule.prefix(14)), target: String(a.target.prefix(14))).text(), data: "a:k:\(a.id)")
+            AlertButton(AlertText.ackDigestButton(rule: a.rule.clipped(toWords: 14), target: a.target.clipped(toWords: 14)).text(), data: "a:k:\(a.id)")
         }
         return stride(from: 0, to: acks.count, by: 2).map { Array(acks[$0..<min($0 + 2, acks.count)]) }
     }

@@ -43,11 +43,12 @@ struct ConsoleCommand: AsyncParsableCommand {
         guard let chatID = config.admins.chats.first, let user = config.admins.users.first else {
             fail("the console needs at least one admin chat and one admin user in the config (admins.chats, admins.users)")
         }
-        let transport = ConsoleTransport(fileDirectory: config.resolvePath(config.stateDir))
+        // A terminal has no Telegram language: `auto` is English here.
+        let transport = ConsoleTransport(fileDirectory: config.resolvePath(config.stateDir), language: config.language.fixed ?? .en)
         let app = runtime.makeApp(transport: transport, store: store)
         let router = Router(app: app)
         // What start-up says in the chat (an old confirmation's notice) is in the console's language.
-        await Language.$current.withValue(config.language.fixed ?? .en) {
+        await Language.$current.withValue(transport.language) {
             await router.start()
             await Runtime.announceCatalogProblems(app)
         }
@@ -76,8 +77,7 @@ struct ConsoleInput: Service {
     func run() async {
         let interactive = isatty(0) != 0
         var messageID: Int64 = 0
-        // A terminal has no Telegram language: `auto` is English here.
-        let language = router.app.config.language.fixed ?? .en
+        let language = transport.language
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if interactive { FileHandle.standardOutput.write(Data("> ".utf8)) }
             guard let line = await Self.readLine() else { break }
@@ -85,7 +85,7 @@ struct ConsoleInput: Service {
             if text.isEmpty { continue }
             if text == "quit" || text == "exit" { break }
             if let n = Int(text) {
-                switch Language.$current.withValue(language, operation: { transport.press(n, userID: user.id, username: user.name) }) {
+                switch transport.press(n, userID: user.id, username: user.name) {
                 case .press(let press): await router.handle(.callback(press))
                 case .noSuchButton: ConsoleTransport.stdout("  " + CoreText.consoleNoSuchButton(number: n).text(language) + "\n")
                 case .gone(let why): ConsoleTransport.stdout("  (\(why))\n")

@@ -291,6 +291,21 @@ func editedReplies(_ t: RecordingTransport) -> [Reply] {
         }
     }
 
+    /// A digest's Ack buttons name each alert; a long rule or target is marked as cut, not
+    /// chopped mid-word without a sign ("payment_webhoo 5").
+    @Test func digestAckButtonsMarkACutName() throws {
+        let renderer = AlertRenderer(chatID: -100, instance: "prod-1")
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let alerts = [("payment_webhook_lost", "5"), ("schema", "database")].enumerated().map { i, rt in
+            AlertState(id: "d\(i)", fingerprint: "\(rt.0):\(rt.1)", rule: rt.0, target: rt.1, source: "database",
+                       phase: .firing, severity: .critical, firstSeen: now, firingSince: now, lastSeen: now)
+        }
+        for (language, ack) in [(Language.ru, "✅ Принято"), (.en, "✅ Ack")] {
+            let labels = Language.$current.withValue(language) { renderer.render(.firing(alerts)) }.first?.buttons.flatMap { $0 }.map(\.text) ?? []
+            #expect(labels == ["\(ack) payment_webho… 5", "\(ack) schema database"], "\(labels)")
+        }
+    }
+
     /// Every kind of notification, rendered in Russian: no English outside the exact parts, valid HTML.
     @Test func everyNotificationKindInRussian() throws {
         let renderer = AlertRenderer(chatID: -100, instance: "prod-1", flapWindow: 600)

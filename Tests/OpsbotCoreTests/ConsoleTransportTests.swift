@@ -25,4 +25,19 @@ import OpsbotCore
         #expect(out.current.last?.contains("[5] ✅ Restart") == true)
         guard case .press = t.press(5, userID: 1, username: nil) else { Issue.record("5 is live"); return }
     }
+
+    /// An alert the scheduler pushes runs in no one's language: the terminal's own lines
+    /// (hint, edit header, gone button) are still in the console's.
+    @Test func theConsolesOwnLinesAreInItsLanguageWhoeverWrites() async throws {
+        let out = Locked<[String]>([])
+        let t = ConsoleTransport(fileDirectory: NSTemporaryDirectory(), language: .ru) { s in out.withLock { $0.append(s) } }
+        let ref = try await Language.$current.withValue(.en) {
+            try await t.send(Reply(html: "🚨 alert", buttons: [[Button("✅ Принято", data: "a:k:7")]]), to: 1)
+        }
+        #expect(out.current[0].contains("(чтобы нажать кнопку, введите её номер)") && !out.current[0].contains("type a number"), "\(out.current)")
+        try await t.edit(ref, Reply(html: "✅ принято"))
+        #expect(out.current[1].contains("opsbot #\(ref.messageID) (изменено)"), "\(out.current)")
+        guard case .gone(let why) = t.press(1, userID: 1, username: nil) else { Issue.record("1 must be gone"); return }
+        #expect(!why.contains("nothing was pressed"), "\(why)")
+    }
 }

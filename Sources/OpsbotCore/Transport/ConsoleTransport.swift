@@ -29,8 +29,13 @@ public final class ConsoleTransport: ChatTransport, Sendable {
     /// Where attachments are saved (the state directory).
     private let fileDirectory: String
 
-    public init(fileDirectory: String, write: @escaping @Sendable (String) -> Void = ConsoleTransport.stdout) {
+    /// The terminal's language: its own lines (headers, hints, files) are in it whichever task
+    /// writes — an alert pushed by the scheduler runs in no one's language.
+    public let language: Language
+
+    public init(fileDirectory: String, language: Language = .en, write: @escaping @Sendable (String) -> Void = ConsoleTransport.stdout) {
         self.fileDirectory = fileDirectory
+        self.language = language
         self.write = write
     }
 
@@ -50,7 +55,7 @@ public final class ConsoleTransport: ChatTransport, Sendable {
 
     public func edit(_ ref: MessageRef, _ reply: Reply) async throws {
         let numbers = state.withLock { s in Self.number(&s, ref, reply.buttons) }
-        write(render(reply, header: "opsbot #\(ref.messageID) " + CoreText.consoleEdited.text(), numbers: numbers))
+        write(render(reply, header: "opsbot #\(ref.messageID) " + CoreText.consoleEdited.text(language), numbers: numbers))
     }
 
     /// Fresh numbers for a message's buttons; its earlier numbers stop working.
@@ -74,7 +79,7 @@ public final class ConsoleTransport: ChatTransport, Sendable {
         state.withLock { s -> Press in
             guard let shown = s.shown[number] else { return .noSuchButton }
             guard s.live[shown.ref]?.contains(number) == true else {
-                return .gone(CoreText.consoleButtonGone(number: number, label: shown.button.text, messageID: shown.ref.messageID).text())
+                return .gone(CoreText.consoleButtonGone(number: number, label: shown.button.text, messageID: shown.ref.messageID).text(language))
             }
             s.callbackCount += 1
             return .press(IncomingCallback(id: "console-\(s.callbackCount)", chatID: shown.ref.chatID, userID: userID, username: username,
@@ -92,12 +97,12 @@ public final class ConsoleTransport: ChatTransport, Sendable {
             let path = (fileDirectory as NSString).appendingPathComponent(a.filename)
             let saved = (try? a.data.write(to: URL(fileURLWithPath: path))) != nil
             if a.kind == .photo {
-                out += CoreText.consolePhoto(filename: a.filename, bytes: a.data.count, path: path, saved: saved).text() + "\n"
+                out += CoreText.consolePhoto(filename: a.filename, bytes: a.data.count, path: path, saved: saved).text(language) + "\n"
                 return out + buttonLines(reply, numbers)
             }
             let text = String(decoding: a.data.prefix(4000), as: UTF8.self)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(30)
-            out += CoreText.consoleFile(filename: a.filename, bytes: a.data.count, path: path, saved: saved).text() + "\n"
+            out += CoreText.consoleFile(filename: a.filename, bytes: a.data.count, path: path, saved: saved).text(language) + "\n"
             out += lines.joined(separator: "\n") + "\n"
         }
         return out + buttonLines(reply, numbers)
@@ -107,6 +112,6 @@ public final class ConsoleTransport: ChatTransport, Sendable {
         let buttons = reply.buttons.flatMap { $0 }
         guard !buttons.isEmpty else { return "" }
         return "  " + buttons.enumerated().map { "[\(numbers.count > $0.offset ? numbers[$0.offset] : $0.offset + 1)] \($0.element.text)" }.joined(separator: "  ") + "\n"
-            + "  " + CoreText.consolePressHint.text() + "\n"
+            + "  " + CoreText.consolePressHint.text(language) + "\n"
     }
 }

@@ -11,20 +11,19 @@ import TestHarness
 /// sends its refusals in both languages (`error` stays English for the caller's logs).
 @Suite struct RemoteRussianTests {
     @Test func theRemoteSideRefusesInBothLanguages() async throws {
-        let (app, _) = try TestApp.make(configYAML: "admins:\n  chats: [1]\n  users: [1]\nservices:\n  web:\n    backend: command\n    status_command: [/bin/echo, running]\n    running_pattern: running\n")
-        let settings = try ServicesSettings.load(app.config)
+        let yaml = "services:\n  web:\n    backend: command\n    status_command: [/bin/echo, running]\n    running_pattern: running\n"
         var req = RemoteRequest(op: .restart, service: "db", deadline: 5)
         #expect(!(try req.encoded()).isEmpty)
         let english = String(decoding: try JSONEncoder().encode(req), as: UTF8.self)
         #expect(!english.contains("language"), "\(english)")
         req.language = "ru"
-        let (no, code) = await RemoteServer.serve(command: try req.encoded(), settings: settings)
+        let (no, code, _) = try await ForcedCommand.serve(try req.encoded(), servicesYAML: yaml)
         #expect(code == 1 && no.ok == false)
         #expect(no.error == "service \"db\" is not in this host's config (known: web)", "\(no.error ?? "")")
         #expect(no.errorRU == "сервиса «db» нет в конфиге этого хоста (есть: web)", "\(no.errorRU ?? "")")
         var batch = RemoteRequest(op: .statuses, services: ["web", "db"], deadline: 5)
         batch.language = "ru"
-        let (r, _) = await RemoteServer.serve(command: try batch.encoded(), settings: settings)
+        let (r, _, _) = try await ForcedCommand.serve(try batch.encoded(), servicesYAML: yaml)
         let answers = r.statuses ?? []
         #expect(answers.count == 2 && answers[1].errorRU?.hasPrefix("сервиса «db» нет") == true, "\(answers)")
         #expect(answers.first?.status?.detail == "running" && answers.first?.status?.detailRU == nil, "the command's own output stays as it came")

@@ -171,39 +171,6 @@ final class RouterHarness: @unchecked Sendable {
         #expect(h.transport.callbackAnswers.last == "Already done. It runs only once.")
     }
 
-    @Test func aPressThatOvertakesItsPreviewWaitsForItThenRunsOnce() async throws {
-        let held = HeldTransport()
-        let h = try RouterHarness(held: held)
-        held.hold(afterDelivery: true)
-        async let asked: Void = h.say("/restart")
-        // The preview is in the chat and pressed; its sender has not learnt the message id yet.
-        #expect(await eventually { h.latestButtons() != nil })
-        async let pressed: Void = h.press(0)
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(h.runs.current == 0 && h.transport.callbackAnswers.isEmpty)
-        held.release()
-        _ = await (asked, pressed)
-        #expect(h.runs.current == 1)
-        #expect(h.transport.callbackAnswers == ["Running…"])
-        #expect(h.lastText.contains("worker healthy after 1 s"))
-    }
-
-    @Test func aPressWhosePreviewNeverArrivesRunsNothing() async throws {
-        let held = HeldTransport()
-        let h = try RouterHarness(held: held, previewWait: 0.3)
-        held.hold(afterDelivery: true)
-        async let asked: Void = h.say("/restart")
-        #expect(await eventually { h.latestButtons() != nil })
-        await h.press(0)
-        #expect(h.transport.callbackAnswers == ["This confirmation is still being sent — press again in a moment. Nothing ran."])
-        #expect(try h.app.store.recentAudit(limit: 5).contains { $0.arguments == "restart worker" && $0.outcome == "rejected: preview still being sent" })
-        held.release()
-        await asked
-        #expect(h.runs.current == 0)
-        await h.press(0)
-        #expect(h.runs.current == 1, "once delivered, the same button works")
-    }
-
     @Test func simultaneousPressesRunOnce() async throws {
         let h = try RouterHarness(approver: .anyAdmin, slowRun: 0.2)
         await h.say("/restart")
@@ -331,5 +298,43 @@ final class RouterHarness: @unchecked Sendable {
         #expect(again.transport.texts.first?.contains("stopped while this was running") == true)
         #expect(try again.app.store.db.query("SELECT state FROM confirmations WHERE nonce = 'n1'").first?.first?.text == "interrupted")
         #expect(again.runs.current == 0)
+    }
+}
+
+/// A press that comes back before the router recorded its preview's message id (updates are
+/// handled concurrently). On threads of their own: the press and the held send are child tasks,
+/// and the suite's first seconds keep the shared pool busy for longer than `eventually` waits.
+@Suite(.ownThreads) struct PressOvertakesPreviewTests {
+    @Test func aPressThatOvertakesItsPreviewWaitsForItThenRunsOnce() async throws {
+        let held = HeldTransport()
+        let h = try RouterHarness(held: held)
+        held.hold(afterDelivery: true)
+        async let asked: Void = h.say("/restart")
+        // The preview is in the chat and pressed; its sender has not learnt the message id yet.
+        #expect(await eventually { h.latestButtons() != nil })
+        async let pressed: Void = h.press(0)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(h.runs.current == 0 && h.transport.callbackAnswers.isEmpty)
+        held.release()
+        _ = await (asked, pressed)
+        #expect(h.runs.current == 1)
+        #expect(h.transport.callbackAnswers == ["Running…"])
+        #expect(h.lastText.contains("worker healthy after 1 s"))
+    }
+
+    @Test func aPressWhosePreviewNeverArrivesRunsNothing() async throws {
+        let held = HeldTransport()
+        let h = try RouterHarness(held: held, previewWait: 0.3)
+        held.hold(afterDelivery: true)
+        async let asked: Void = h.say("/restart")
+        #expect(await eventually { h.latestButtons() != nil })
+        await h.press(0)
+        #expect(h.transport.callbackAnswers == ["This confirmation is still being sent — press again in a moment. Nothing ran."])
+        #expect(try h.app.store.recentAudit(limit: 5).contains { $0.arguments == "restart worker" && $0.outcome == "rejected: preview still being sent" })
+        held.release()
+        await asked
+        #expect(h.runs.current == 0)
+        await h.press(0)
+        #expect(h.runs.current == 1, "once delivered, the same button works")
     }
 }
